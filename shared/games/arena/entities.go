@@ -1,0 +1,116 @@
+package arena
+
+import (
+	"fmt"
+
+	"github.com/tickwire/tickwire/shared/sim"
+)
+
+// Player fields, in schema order.
+const (
+	PlayerX = iota
+	PlayerY
+	PlayerVX
+	PlayerVY
+	PlayerScore
+	PlayerDash
+	PlayerCooldown
+)
+
+// Drone fields, in schema order.
+const (
+	DroneX = iota
+	DroneY
+	DroneVX
+	DroneVY
+	DroneTX
+	DroneTY
+)
+
+// Orb fields, in schema order.
+const (
+	OrbX = iota
+	OrbY
+	OrbValue
+)
+
+func pos(name string, limit int32) sim.FieldSchema {
+	return sim.FieldSchema{Name: name, Min: 0, Max: limit, Interp: true}
+}
+
+func vel(name string) sim.FieldSchema {
+	return sim.FieldSchema{Name: name, Min: -MaxSpeed, Max: MaxSpeed}
+}
+
+// Schema describes the arena's entities; the index is the kind.
+var Schema = sim.Schema{
+	KindWorld: {Name: "world", Fields: []sim.FieldSchema{
+		{Name: "rngLo", Min: -1 << 31, Max: 1<<31 - 1},
+		{Name: "rngHi", Min: -1 << 31, Max: 1<<31 - 1},
+	}},
+	KindPlayer: {Name: "player", Fields: []sim.FieldSchema{
+		pos("x", Width), pos("y", Height), vel("vx"), vel("vy"),
+		{Name: "score", Min: 0, Max: MaxScore},
+		{Name: "dash", Min: 0, Max: DashTicks},
+		{Name: "cooldown", Min: 0, Max: DashCooldown},
+	}},
+	KindDrone: {Name: "drone", Fields: []sim.FieldSchema{
+		pos("x", Width), pos("y", Height), vel("vx"), vel("vy"),
+		{Name: "tx", Min: 0, Max: Width}, {Name: "ty", Min: 0, Max: Height},
+	}},
+	KindOrb: {Name: "orb", Fields: []sim.FieldSchema{
+		{Name: "x", Min: 0, Max: Width}, {Name: "y", Min: 0, Max: Height},
+		{Name: "value", Min: 1, Max: GoldenValue},
+	}},
+}
+
+// Entities appends the whole state to dst as entities sorted by id.
+func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
+	for _, p := range s.Players {
+		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown))
+	}
+	for i, d := range s.Drones {
+		dst = append(dst, sim.NewEntity(droneBase+sim.EntityID(i), KindDrone, d.X, d.Y, d.VX, d.VY, d.TX, d.TY))
+	}
+	for i, o := range s.Orbs {
+		dst = append(dst, sim.NewEntity(orbBase+sim.EntityID(i), KindOrb, o.X, o.Y, o.Value))
+	}
+	return append(dst, sim.NewEntity(worldID, KindWorld, int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32))))
+}
+
+// Restore rebuilds s from entities produced by Entities (or received in a snapshot). It checks every
+// entity against the schema and refuses ids outside the arena's ranges.
+func (Game) Restore(s *State, ents []sim.Entity) error {
+	s.Players = s.Players[:0]
+	var haveDrones, haveOrbs, haveWorld int
+	for i := range ents {
+		e := &ents[i]
+		if err := Schema.Check(e); err != nil {
+			return err
+		}
+		f := &e.Fields
+		switch {
+		case e.Kind == KindPlayer && e.ID > 0 && e.ID < droneBase:
+			if n := len(s.Players); n > 0 && s.Players[n-1].ID >= sim.PlayerID(e.ID) {
+				return fmt.Errorf("player %d out of order", e.ID)
+			}
+			s.Players = append(s.Players, Player{ID: sim.PlayerID(e.ID), Body: Body{f[PlayerX], f[PlayerY], f[PlayerVX], f[PlayerVY]},
+				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown]})
+		case e.Kind == KindDrone && e.ID >= droneBase && e.ID < droneBase+NumDrones:
+			s.Drones[e.ID-droneBase] = Drone{Body: Body{f[DroneX], f[DroneY], f[DroneVX], f[DroneVY]}, TX: f[DroneTX], TY: f[DroneTY]}
+			haveDrones++
+		case e.Kind == KindOrb && e.ID >= orbBase && e.ID < orbBase+NumOrbs:
+			s.Orbs[e.ID-orbBase] = Orb{X: f[OrbX], Y: f[OrbY], Value: f[OrbValue]}
+			haveOrbs++
+		case e.Kind == KindWorld && e.ID == worldID:
+			s.Rng.State = uint64(uint32(f[0])) | uint64(uint32(f[1]))<<32
+			haveWorld++
+		default:
+			return fmt.Errorf("entity %d: id is not a %s id", e.ID, Schema[e.Kind].Name)
+		}
+	}
+	if haveDrones != NumDrones || haveOrbs != NumOrbs || haveWorld != 1 {
+		return fmt.Errorf("incomplete state: %d drones, %d orbs, %d world entities", haveDrones, haveOrbs, haveWorld)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package arena
+
+import "github.com/tickwire/tickwire/shared/sim"
+
+// Step advances the arena by one tick. inputs is sorted by player; a player without an entry stands
+// still.
+func (Game) Step(s *State, tick uint32, inputs []sim.Input[Input]) {
+	j := 0
+	for i := range s.Players {
+		p := &s.Players[i]
+		for j < len(inputs) && inputs[j].Player < p.ID {
+			j++
+		}
+		var in Input
+		if j < len(inputs) && inputs[j].Player == p.ID {
+			in = inputs[j].Input
+		}
+		steer(p, in)
+	}
+	for i := range s.Drones {
+		s.steerDrone(&s.Drones[i])
+	}
+	for i := range s.Players {
+		move(&s.Players[i].Body, PlayerRadius)
+	}
+	for i := range s.Drones {
+		move(&s.Drones[i].Body, DroneRadius)
+	}
+	s.collide()
+	for i := range s.Players {
+		settle(&s.Players[i].Body, PlayerRadius)
+	}
+	for i := range s.Drones {
+		settle(&s.Drones[i].Body, DroneRadius)
+	}
+	s.collect()
+}
+
+// settle keeps a body inside the walls and under the speed limit after contacts have pushed it, so
+// every field stays within the schema's bounds.
+func settle(b *Body, r int32) {
+	b.X = sim.Clamp(b.X, r, Width-r)
+	b.Y = sim.Clamp(b.Y, r, Height-r)
+	b.VX = sim.Clamp(b.VX, -MaxSpeed, MaxSpeed)
+	b.VY = sim.Clamp(b.VY, -MaxSpeed, MaxSpeed)
+}
+
+// steer applies a player's input: acceleration toward the stick direction and the dash.
+func steer(p *Player, in Input) {
+	mx, my := sim.Clamp(int32(in.MoveX), -maxInput, maxInput), sim.Clamp(int32(in.MoveY), -maxInput, maxInput)
+	// A diagonal on a keyboard is (127, 127): scale it so that no direction is faster than another.
+	if sim.Length(mx, my) > maxInput {
+		mx, my = sim.ScaleTo(mx, my, maxInput)
+	}
+	p.VX += mx * Accel / maxInput
+	p.VY += my * Accel / maxInput
+	if p.Dash > 0 {
+		p.Dash--
+	}
+	if p.Cooldown > 0 {
+		p.Cooldown--
+	}
+	if in.Dashing() && p.Cooldown == 0 && (mx != 0 || my != 0) {
+		dx, dy := sim.ScaleTo(mx, my, DashImpulse)
+		p.VX += dx
+		p.VY += dy
+		p.Dash = DashTicks
+		p.Cooldown = DashCooldown
+	}
+}
+
+func (s *State) steerDrone(d *Drone) {
+	dx, dy := d.TX-d.X, d.TY-d.Y
+	if sim.Length(dx, dy) < 40*One {
+		d.TX, d.TY = s.randomPoint(DroneRadius)
+		return
+	}
+	ax, ay := sim.ScaleTo(dx, dy, DroneAccel)
+	d.VX += ax
+	d.VY += ay
+}
+
+// move integrates a body's velocity, applies friction and bounces it off the walls.
+func move(b *Body, r int32) {
+	b.VX = sim.Clamp(b.VX, -MaxSpeed, MaxSpeed)
+	b.VY = sim.Clamp(b.VY, -MaxSpeed, MaxSpeed)
+	b.X += b.VX
+	b.Y += b.VY
+	b.VX -= b.VX / 8
+	b.VY -= b.VY / 8
+	if b.X < r {
+		b.X, b.VX = r, -b.VX/2
+	} else if b.X > Width-r {
+		b.X, b.VX = Width-r, -b.VX/2
+	}
+	if b.Y < r {
+		b.Y, b.VY = r, -b.VY/2
+	} else if b.Y > Height-r {
+		b.Y, b.VY = Height-r, -b.VY/2
+	}
+}
+
+// collide separates every overlapping pair of bodies (players first, by id, then drones) and swaps
+// their velocities along the contact normal, as equal masses do. A dashing player also knocks the
+// other body back.
+func (s *State) collide() {
+	n := len(s.Players) + len(s.Drones)
+	body := func(i int) (*Body, int32, *Player) {
+		if i < len(s.Players) {
+			return &s.Players[i].Body, PlayerRadius, &s.Players[i]
+		}
+		return &s.Drones[i-len(s.Players)].Body, DroneRadius, nil
+	}
+	for i := range n {
+		a, ra, pa := body(i)
+		for j := i + 1; j < n; j++ {
+			b, rb, pb := body(j)
+			dx, dy := b.X-a.X, b.Y-a.Y
+			reach := ra + rb
+			if dx > reach || dx < -reach || dy > reach || dy < -reach {
+				continue
+			}
+			dist := sim.Length(dx, dy)
+			if dist >= reach {
+				continue
+			}
+			if dist == 0 { // exactly on top of each other: separate along x
+				dx, dist = 1, 1
+			}
+			nx, ny := sim.ScaleTo(dx, dy, One) // contact normal from a to b, length One
+			push := (reach - dist) / 2
+			a.X -= nx * push / One
+			a.Y -= ny * push / One
+			b.X += nx * push / One
+			b.Y += ny * push / One
+			// Exchange the normal components of the velocities (only if they are approaching).
+			va := (a.VX*nx + a.VY*ny) / One
+			vb := (b.VX*nx + b.VY*ny) / One
+			if va > vb {
+				d := va - vb
+				a.VX -= d * nx / One
+				a.VY -= d * ny / One
+				b.VX += d * nx / One
+				b.VY += d * ny / One
+			}
+			if pa != nil && pa.Dash > 0 {
+				b.VX += nx * KnockImpulse / One
+				b.VY += ny * KnockImpulse / One
+			}
+			if pb != nil && pb.Dash > 0 {
+				a.VX -= nx * KnockImpulse / One
+				a.VY -= ny * KnockImpulse / One
+			}
+		}
+	}
+}
+
+// collect gives each player the orbs it touches, in player order, and respawns them elsewhere.
+func (s *State) collect() {
+	const reach = PlayerRadius + OrbRadius
+	for i := range s.Players {
+		p := &s.Players[i]
+		for k := range s.Orbs {
+			o := &s.Orbs[k]
+			dx, dy := o.X-p.X, o.Y-p.Y
+			if dx > reach || dx < -reach || dy > reach || dy < -reach || sim.Length(dx, dy) >= reach {
+				continue
+			}
+			p.Score = min(p.Score+o.Value, MaxScore)
+			s.placeOrb(o)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package sim
+
+// PlayerID identifies a player within a room. The toolkit assigns it when the player joins; 0 is never
+// a player. By convention a player's avatar is the entity whose [EntityID] equals its PlayerID.
+type PlayerID uint32
+
+// Input is one player's input for one tick.
+type Input[I any] struct {
+	Player PlayerID
+	Input  I
+}
+
+// Game is a deterministic simulation with state S and per-player input I.
+//
+// Every method must be a pure function of its arguments: given equal states and inputs it produces
+// equal states, on every platform. The toolkit runs the same code on the server and, for prediction,
+// in the browser.
+type Game[S any, I any] interface {
+	// Info describes the game: its name, timing, capacity and entity schema.
+	Info() Info
+	// NewState returns the state of a new room. All randomness derives from seed.
+	NewState(seed uint64) S
+	// Join adds a player's avatar to the state.
+	Join(s *S, p PlayerID)
+	// Leave removes a player's avatar from the state.
+	Leave(s *S, p PlayerID)
+	// Step advances s by one tick. inputs holds one entry per player in the room, sorted by player.
+	Step(s *S, tick uint32, inputs []Input[I])
+	// Entities appends the state's entities to dst, sorted by id, and returns it. Together they must
+	// describe the whole state: Restore of the result yields a state that steps identically.
+	Entities(s *S, dst []Entity) []Entity
+	// Restore replaces s with the state the entities describe. It reuses s's storage where it can.
+	Restore(s *S, ents []Entity) error
+}
+
+// Info describes a game to the toolkit.
+type Info struct {
+	// Name identifies the game in hellos, room lists and logs: lower-case letters, digits and '-'.
+	Name string
+	// TickRate is the number of simulation steps per second the game is designed for.
+	TickRate int
+	// MaxPlayers is the number of seats in one room.
+	MaxPlayers int
+	// Schema describes the entity kinds and their fields.
+	Schema Schema
+}

@@ -1,0 +1,311 @@
+package wire
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// ProtocolVersion is the version a client states in its hello. It changes only when a change is
+// incompatible (see docs/PROTOCOL.md); a server refuses any other version with [CloseBadVersion].
+const ProtocolVersion = 1
+
+// Limits on the strings of the handshake, in bytes. The server applies stricter rules on top
+// (allowed characters, length in runes); these only bound what a decoder accepts.
+const (
+	MaxNameBytes   = 64
+	MaxRoomBytes   = 64
+	MaxGameBytes   = 32
+	MaxReasonBytes = 123 // what fits in a WebSocket close frame
+)
+
+// Hello is the client's first frame.
+//
+//	[version, game, room, name]
+type Hello struct {
+	Version uint32
+	Game    string // the game to play; empty means the server's default game
+	Room    string // the room to join or create; empty means any room with a free seat
+	Name    string // the player's display name
+}
+
+func (*Hello) Op() Op { return OpHello }
+
+func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 4, func() error { return e.EncodeUint(uint64(m.Version)) },
+		func() error { return e.EncodeString(m.Game) },
+		func() error { return e.EncodeString(m.Room) },
+		func() error { return e.EncodeString(m.Name) })
+}
+
+func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.Version = f.Uint32("version")
+	m.Game = f.String("game", MaxGameBytes)
+	m.Room = f.String("room", MaxRoomBytes)
+	m.Name = f.String("name", MaxNameBytes)
+	return f.Done()
+}
+
+// Welcome accepts a hello: who the player is and how the room runs.
+//
+//	[player, game, room, tickRate, snapshotRate, tick, maxPlayers]
+type Welcome struct {
+	Player       sim.PlayerID
+	Game         string
+	Room         string
+	TickRate     uint32 // simulation steps per second
+	SnapshotRate uint32 // snapshots per second
+	Tick         uint32 // the room's current tick
+	MaxPlayers   uint32
+}
+
+func (*Welcome) Op() Op { return OpWelcome }
+
+func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 7, func() error { return e.EncodeUint(uint64(m.Player)) },
+		func() error { return e.EncodeString(m.Game) },
+		func() error { return e.EncodeString(m.Room) },
+		func() error { return e.EncodeUint(uint64(m.TickRate)) },
+		func() error { return e.EncodeUint(uint64(m.SnapshotRate)) },
+		func() error { return e.EncodeUint(uint64(m.Tick)) },
+		func() error { return e.EncodeUint(uint64(m.MaxPlayers)) })
+}
+
+func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.Player = sim.PlayerID(f.Uint32("player"))
+	m.Game = f.String("game", MaxGameBytes)
+	m.Room = f.String("room", MaxRoomBytes)
+	m.TickRate = f.Uint32("tickRate")
+	m.SnapshotRate = f.Uint32("snapshotRate")
+	m.Tick = f.Uint32("tick")
+	m.MaxPlayers = f.Uint32("maxPlayers")
+	return f.Done()
+}
+
+// Snapshot is the room's state as of a tick, as the receiving client may see it.
+//
+//	[tick, ack, [[id, kind, field...], ...]]
+type Snapshot struct {
+	Tick uint32
+	// Ack is the sequence number of the newest input from the receiving client that the server has
+	// applied; 0 before any.
+	Ack      uint32
+	Entities []sim.Entity
+}
+
+func (*Snapshot) Op() Op { return OpSnapshot }
+
+func (m *Snapshot) EncodeBody(e *msgpack.Encoder) error {
+	if err := encodeAll(e, 3, func() error { return e.EncodeUint(uint64(m.Tick)) },
+		func() error { return e.EncodeUint(uint64(m.Ack)) }); err != nil {
+		return err
+	}
+	return EncodeEntities(e, m.Entities)
+}
+
+// DecodeBody reads a snapshot, reusing the capacity of m.Entities.
+func (m *Snapshot) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.Tick = f.Uint32("tick")
+	m.Ack = f.Uint32("ack")
+	n := f.Array("entities")
+	// Size the slice once: growing it by append would allocate about five times the final size in
+	// all, breaking the bound that Validate's doc promises. n is bounded by the frame's size.
+	m.Entities = slices.Grow(m.Entities[:0], n)
+	for i := 0; i < n && f.Err() == nil; i++ {
+		var ent sim.Entity
+		f.Fail(decodeEntity(d, &ent))
+		m.Entities = append(m.Entities, ent)
+	}
+	return f.Done()
+}
+
+// EncodeEntities writes entities as the msgpack array a snapshot carries. The room encodes the array
+// once per snapshot and shares the bytes between clients (see [AppendSnapshot]).
+func EncodeEntities(e *msgpack.Encoder, ents []sim.Entity) error {
+	if err := e.EncodeArrayLen(len(ents)); err != nil {
+		return err
+	}
+	for i := range ents {
+		ent := &ents[i]
+		if err := e.EncodeArrayLen(2 + int(ent.N)); err != nil {
+			return err
+		}
+		if err := e.EncodeUint(uint64(ent.ID)); err != nil {
+			return err
+		}
+		if err := e.EncodeUint(uint64(ent.Kind)); err != nil {
+			return err
+		}
+		for _, v := range ent.Fields[:ent.N] {
+			if err := e.EncodeInt(int64(v)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// AppendEntities appends the msgpack array of entities to dst.
+func AppendEntities(dst []byte, ents []sim.Entity) ([]byte, error) {
+	enc := getEncoder(dst)
+	defer putEncoder(enc)
+	err := EncodeEntities(enc.e, ents)
+	return enc.w.b, err
+}
+
+// AppendSnapshot appends a snapshot frame to dst whose entity array is already encoded (by
+// [AppendEntities]). The result is byte-identical to encoding a [Snapshot].
+func AppendSnapshot(dst []byte, tick, ack uint32, entities []byte) []byte {
+	enc := getEncoder(dst)
+	defer putEncoder(enc)
+	e := enc.e
+	// Writes to an appendWriter cannot fail.
+	_ = e.EncodeArrayLen(2)
+	_ = e.EncodeUint(uint64(OpSnapshot))
+	_ = e.EncodeArrayLen(3)
+	_ = e.EncodeUint(uint64(tick))
+	_ = e.EncodeUint(uint64(ack))
+	return append(enc.w.b, entities...)
+}
+
+func decodeEntity(d *msgpack.Decoder, ent *sim.Entity) error {
+	f := ReadFields(d)
+	if n := f.Left(); n < 2 || n > 2+sim.MaxFields {
+		return fmt.Errorf("entity has %d elements, want 2 to %d", n, 2+sim.MaxFields)
+	}
+	ent.ID = sim.EntityID(f.Uint32("id"))
+	ent.Kind = sim.Kind(f.Int("kind", 0, 255))
+	ent.N = uint8(f.Left())
+	for i := range int(ent.N) {
+		ent.Fields[i] = int32(f.Int("field", -1<<31, 1<<31-1))
+	}
+	return f.Done()
+}
+
+// RosterEntry is one player in a [Roster].
+type RosterEntry struct {
+	Player sim.PlayerID
+	Name   string
+}
+
+// Roster lists the room's players. The server sends it on join and whenever a player joins or leaves.
+//
+//	[[player, name], ...]
+type Roster struct {
+	Players []RosterEntry
+}
+
+func (*Roster) Op() Op { return OpRoster }
+
+func (m *Roster) EncodeBody(e *msgpack.Encoder) error {
+	if err := e.EncodeArrayLen(len(m.Players)); err != nil {
+		return err
+	}
+	for _, p := range m.Players {
+		if err := encodeAll(e, 2, func() error { return e.EncodeUint(uint64(p.Player)) },
+			func() error { return e.EncodeString(p.Name) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Roster) DecodeBody(d *msgpack.Decoder) error {
+	n, err := d.DecodeArrayLen()
+	if err != nil {
+		return err
+	}
+	n = max(n, 0)
+	m.Players = slices.Grow(m.Players[:0], n) // one allocation, as for a snapshot's entities
+	for range n {
+		f := ReadFields(d)
+		p := RosterEntry{Player: sim.PlayerID(f.Uint32("player")), Name: f.String("name", MaxNameBytes)}
+		if err := f.Done(); err != nil {
+			return err
+		}
+		m.Players = append(m.Players, p)
+	}
+	return nil
+}
+
+// Bye tells the peer why the connection is about to close; the close frame repeats code and reason.
+//
+//	[code, reason]
+type Bye struct {
+	Code   CloseCode
+	Reason string
+}
+
+func (*Bye) Op() Op { return OpBye }
+
+func (m *Bye) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 2, func() error { return e.EncodeUint(uint64(m.Code)) },
+		func() error { return e.EncodeString(m.Reason) })
+}
+
+func (m *Bye) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.Code = CloseCode(f.Int("code", 0, 4999))
+	m.Reason = f.String("reason", MaxReasonBytes)
+	return f.Done()
+}
+
+// Ping asks for a [Pong]; ClientTime is the client's clock in milliseconds, echoed back unchanged.
+//
+//	[clientTime]
+type Ping struct {
+	ClientTime uint32
+}
+
+func (*Ping) Op() Op { return OpPing }
+
+func (m *Ping) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 1, func() error { return e.EncodeUint(uint64(m.ClientTime)) })
+}
+
+func (m *Ping) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.ClientTime = f.Uint32("clientTime")
+	return f.Done()
+}
+
+// Pong answers a [Ping] with the ping's time and the room's tick when it was answered.
+//
+//	[clientTime, tick]
+type Pong struct {
+	ClientTime uint32
+	Tick       uint32
+}
+
+func (*Pong) Op() Op { return OpPong }
+
+func (m *Pong) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 2, func() error { return e.EncodeUint(uint64(m.ClientTime)) },
+		func() error { return e.EncodeUint(uint64(m.Tick)) })
+}
+
+func (m *Pong) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.ClientTime = f.Uint32("clientTime")
+	m.Tick = f.Uint32("tick")
+	return f.Done()
+}
+
+// encodeAll writes an array of n elements, the first len(fields) of which the functions write; a
+// caller writes the rest itself.
+func encodeAll(e *msgpack.Encoder, n int, fields ...func() error) error {
+	if err := e.EncodeArrayLen(n); err != nil {
+		return err
+	}
+	for _, f := range fields {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
