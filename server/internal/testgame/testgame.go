@@ -1,0 +1,65 @@
+// Package testgame is the smallest tickwire game, for the toolkit's own tests: each player is a point
+// on a line that moves by its input every tick. Reaching exactly [PanicAt] makes the step panic, so
+// tests can check that a failing game is contained.
+package testgame
+
+import (
+	"errors"
+
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// PanicAt is the position at which Step panics.
+const PanicAt = 1000
+
+// Game implements sim.Game and wire.InputCodec with int8 inputs.
+type Game struct {
+	// MaxPlayers is the seats per room; 3 when zero.
+	MaxPlayers int
+}
+
+// State is the players' positions.
+type State struct{ Pos map[sim.PlayerID]int32 }
+
+func (g Game) Info() sim.Info {
+	return sim.Info{Name: "line", TickRate: 30, MaxPlayers: cmp(g.MaxPlayers, 3),
+		Schema: sim.Schema{{Name: "dot", Fields: []sim.FieldSchema{{Name: "x", Min: -1 << 20, Max: 1 << 20}}}}}
+}
+
+func cmp(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func (Game) NewState(uint64) State                          { return State{Pos: map[sim.PlayerID]int32{}} }
+func (Game) Join(s *State, p sim.PlayerID)                  { s.Pos[p] = 0 }
+func (Game) Leave(s *State, p sim.PlayerID)                 { delete(s.Pos, p) }
+func (Game) Restore(*State, []sim.Entity) error             { return errors.New("testgame: no restore") }
+func (Game) EncodeInput(e *msgpack.Encoder, in *int8) error { return e.EncodeInt(int64(*in)) }
+
+func (Game) DecodeInput(d *msgpack.Decoder, in *int8) error {
+	v, err := d.DecodeInt8()
+	*in = v
+	return err
+}
+
+func (Game) Step(s *State, _ uint32, ins []sim.Input[int8]) {
+	for _, in := range ins {
+		s.Pos[in.Player] += int32(in.Input)
+		if s.Pos[in.Player] == PanicAt {
+			panic("testgame reached PanicAt")
+		}
+	}
+}
+
+func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
+	for id := sim.PlayerID(1); id < 1<<16 && len(dst) < len(s.Pos); id++ {
+		if x, ok := s.Pos[id]; ok {
+			dst = append(dst, sim.NewEntity(sim.EntityID(id), 0, x))
+		}
+	}
+	return dst
+}

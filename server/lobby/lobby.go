@@ -1,0 +1,301 @@
+// Package lobby finds a room for each player: it hosts the registered games, opens rooms on demand,
+// reserves seats, auto-fills players into rooms with space, and closes rooms when they empty.
+//
+// Start with [New] and [Lobby.Join]. A refusal is a [*Refusal] carrying the close code and reason the
+// connection should close with.
+package lobby
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// Config sets the lobby's limits. Zero fields take the defaults given.
+type Config struct {
+	// MaxRooms is the most rooms open at once, over all games. Defaults to 1000.
+	MaxRooms int
+	// MaxPlayers overrides every game's seats per room when positive.
+	MaxPlayers int
+	// TickRate overrides every game's tick rate when positive.
+	TickRate int
+	// SnapshotRate is the snapshots per second sent to each client. Defaults to 20.
+	SnapshotRate int
+	// Logger receives the lobby's and rooms' logs. Defaults to slog.Default().
+	Logger *slog.Logger
+	// Seed returns the seed of a new room's state. Defaults to a counter.
+	Seed func() uint64
+}
+
+// Refusal is why a player could not join, as the code and reason to close the connection with.
+type Refusal struct {
+	Code   wire.CloseCode
+	Reason string
+}
+
+func (r *Refusal) Error() string { return fmt.Sprintf("refused (%d): %s", r.Code, r.Reason) }
+
+func refuse(code wire.CloseCode, format string, args ...any) *Refusal {
+	return &Refusal{Code: code, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Lobby hosts games and their rooms.
+type Lobby struct {
+	cfg   Config
+	games map[string]room.Factory
+	first string // the default game
+
+	ctx  context.Context
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	open map[roomKey]*entry
+	auto map[string]int // per game, the number of the next auto-named room
+	seed uint64
+}
+
+type roomKey struct{ game, name string }
+
+type entry struct {
+	room   room.Room
+	auto   bool // opened by auto-fill rather than by name
+	max    int
+	taken  map[sim.PlayerID]bool
+	nextID sim.PlayerID
+	closed bool
+}
+
+// New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
+func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error) {
+	if len(games) == 0 {
+		return nil, fmt.Errorf("lobby: no games")
+	}
+	if cfg.MaxRooms <= 0 {
+		cfg.MaxRooms = 1000
+	}
+	if cfg.SnapshotRate <= 0 {
+		cfg.SnapshotRate = 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	l := &Lobby{cfg: cfg, games: map[string]room.Factory{}, ctx: ctx, open: map[roomKey]*entry{}, auto: map[string]int{}}
+	for _, g := range games {
+		name := g.Info().Name
+		if err := CheckRoomName(name); err != nil || name == "" {
+			return nil, fmt.Errorf("lobby: game name %q: must be 1–32 of a-z, 0-9 and '-'", name)
+		}
+		if _, dup := l.games[name]; dup {
+			return nil, fmt.Errorf("lobby: game %q registered twice", name)
+		}
+		l.games[name] = g
+	}
+	l.first = games[0].Info().Name
+	return l, nil
+}
+
+// Games returns the names of the hosted games, the default first.
+func (l *Lobby) Games() []string {
+	names := slices.Sorted(maps.Keys(l.games))
+	i := slices.Index(names, l.first)
+	return append([]string{l.first}, slices.Delete(names, i, i+1)...)
+}
+
+// Join gives the player a seat: in the named room of the named game (opening it if needed), or, with
+// no room name, in an auto-filled room with space. The game and room names come from the hello.
+func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Refusal) {
+	if game == "" {
+		game = l.first
+	}
+	f, ok := l.games[game]
+	if !ok {
+		return nil, refuse(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
+	}
+	if err := CheckRoomName(roomName); err != nil {
+		return nil, refuse(wire.CloseBadRoom, "room name: %v", err)
+	}
+	name, err := CheckPlayerName(player)
+	if err != nil {
+		return nil, refuse(wire.CloseBadName, "player name: %v", err)
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var e *entry
+	var key roomKey
+	if roomName != "" {
+		key = roomKey{game, roomName}
+		e = l.open[key]
+		if e != nil && len(e.taken) >= e.max {
+			return nil, refuse(wire.CloseRoomFull, "room %q is full (%d players)", roomName, e.max)
+		}
+	} else {
+		key, e = l.autoRoom(game)
+	}
+	if e == nil {
+		if e, err = l.openRoom(key, f, roomName == ""); err != nil {
+			return nil, refuse(wire.CloseServerFull, "%v", err)
+		}
+	}
+	id := e.nextFree()
+	e.taken[id] = true
+	return e.room.Join(id, name, p), nil
+}
+
+// autoRoom returns the fullest auto-filled room of game that has a seat, or a new key when none has.
+func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
+	var best *entry
+	var bestKey roomKey
+	for k, e := range l.open {
+		if k.game == game && e.auto && len(e.taken) < e.max && (best == nil || len(e.taken) > len(best.taken)) {
+			best, bestKey = e, k
+		}
+	}
+	if best != nil {
+		return bestKey, best
+	}
+	for {
+		l.auto[game]++
+		k := roomKey{game, fmt.Sprintf("%s-%d", game, l.auto[game])}
+		if l.open[k] == nil {
+			return k, nil
+		}
+	}
+}
+
+func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error) {
+	if len(l.open) >= l.cfg.MaxRooms {
+		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
+	}
+	l.seed++
+	seed := l.seed
+	if l.cfg.Seed != nil {
+		seed = l.cfg.Seed()
+	}
+	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	e.room = f.New(room.Config{
+		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
+		Seed: seed, Logger: l.cfg.Logger,
+		OnLeave: func(id sim.PlayerID) { l.leave(key, e, id) },
+		OnClose: func(error) { l.closed(key, e) },
+	})
+	e.max = e.room.Config().MaxPlayers
+	l.open[key] = e
+	l.wg.Go(func() { _ = e.room.Run(l.ctx) })
+	return e, nil
+}
+
+// nextFree returns an unused player id, counting up and wrapping below the avatar id range.
+func (e *entry) nextFree() sim.PlayerID {
+	for e.taken[e.nextID] || e.nextID == 0 {
+		e.nextID = (e.nextID + 1) % (1 << 16)
+	}
+	id := e.nextID
+	e.nextID = (e.nextID + 1) % (1 << 16)
+	return id
+}
+
+// leave frees a seat; the last player out closes the room.
+func (l *Lobby) leave(key roomKey, e *entry, id sim.PlayerID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(e.taken, id)
+	if len(e.taken) == 0 && !e.closed {
+		e.closed = true
+		if l.open[key] == e {
+			delete(l.open, key)
+		}
+		e.room.Stop(wire.CloseNormal, "room closed")
+	}
+}
+
+// closed forgets a room that stopped, whatever stopped it.
+func (l *Lobby) closed(key roomKey, e *entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e.closed = true
+	if l.open[key] == e {
+		delete(l.open, key)
+	}
+}
+
+// RoomInfo describes an open room.
+type RoomInfo struct {
+	Game       string
+	Name       string
+	Players    int
+	MaxPlayers int
+	Tick       uint32
+	Stats      room.TickStats
+}
+
+// Rooms lists the open rooms, sorted by game and name.
+func (l *Lobby) Rooms() []RoomInfo {
+	l.mu.Lock()
+	var out []RoomInfo
+	for k, e := range l.open {
+		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max, Tick: e.room.Tick(), Stats: e.room.Stats()})
+	}
+	l.mu.Unlock()
+	slices.SortFunc(out, func(a, b RoomInfo) int { return strings.Compare(a.Game+"/"+a.Name, b.Game+"/"+b.Name) })
+	return out
+}
+
+// Wait blocks until every room has stopped (after the lobby's context is done).
+func (l *Lobby) Wait() { l.wg.Wait() }
+
+// Name limits.
+const (
+	MaxNameRunes = 20
+	MaxRoomRunes = 32
+)
+
+// CheckPlayerName validates a display name and returns it with surrounding space trimmed: 1 to
+// MaxNameRunes letters, digits, spaces and common punctuation; no control or invisible characters.
+func CheckPlayerName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch n := utf8.RuneCountInString(name); {
+	case !utf8.ValidString(name):
+		return "", fmt.Errorf("not valid UTF-8")
+	case n == 0:
+		return "", fmt.Errorf("empty")
+	case n > MaxNameRunes:
+		return "", fmt.Errorf("%d characters, at most %d allowed", n, MaxNameRunes)
+	}
+	for _, r := range name {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || strings.ContainsRune("-_.'!?", r)) {
+			return "", fmt.Errorf("character %q is not allowed (letters, digits, spaces and - _ . ' ! ? are)", r)
+		}
+	}
+	return name, nil
+}
+
+// CheckRoomName validates a room name: empty (meaning any room), or 1 to MaxRoomRunes of a-z, 0-9
+// and '-'.
+func CheckRoomName(name string) error {
+	if len(name) > MaxRoomRunes {
+		return fmt.Errorf("%d characters, at most %d allowed", len(name), MaxRoomRunes)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return fmt.Errorf("character %q is not allowed (a-z, 0-9 and - are)", r)
+		}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,140 @@
+package lobby
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/server/internal/testgame"
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+type nopPeer struct {
+	mu     sync.Mutex
+	closed wire.CloseCode
+}
+
+func (*nopPeer) Send([]byte)         {}
+func (*nopPeer) SendSnapshot([]byte) {}
+func (p *nopPeer) Close(code wire.CloseCode, _ string) {
+	p.mu.Lock()
+	p.closed = code
+	p.mu.Unlock()
+}
+
+func newLobby(t *testing.T, cfg Config) *Lobby {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	l, err := New(ctx, cfg, room.For(testgame.Game{MaxPlayers: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); l.Wait() })
+	return l
+}
+
+func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
+	t.Parallel()
+	l := newLobby(t, Config{})
+	for range 5 {
+		if _, ref := l.Join("", "", "p", &nopPeer{}); ref != nil {
+			t.Fatal(ref)
+		}
+	}
+	rooms := l.Rooms()
+	var got []string
+	for _, r := range rooms {
+		got = append(got, r.Name)
+		if r.Players > r.MaxPlayers {
+			t.Errorf("room %s has %d of %d seats taken", r.Name, r.Players, r.MaxPlayers)
+		}
+	}
+	if strings.Join(got, ",") != "line-1,line-2,line-3" {
+		t.Errorf("rooms %v, want line-1..3 for 5 players in rooms of 2", got)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	t.Parallel()
+	l := newLobby(t, Config{MaxRooms: 2})
+	for range 2 {
+		if _, ref := l.Join("line", "party", "p", &nopPeer{}); ref != nil {
+			t.Fatal(ref)
+		}
+	}
+	tests := []struct {
+		name, game, room, player string
+		want                     wire.CloseCode
+	}{
+		{"full named room", "", "party", "p", wire.CloseRoomFull},
+		{"unknown game", "chess", "", "p", wire.CloseUnknownGame},
+		{"empty name", "", "", "   ", wire.CloseBadName},
+		{"long name", "", "", strings.Repeat("a", MaxNameRunes+1), wire.CloseBadName},
+		{"control character in name", "", "", "a\x00b", wire.CloseBadName},
+		{"upper-case room", "", "Party", "p", wire.CloseBadRoom},
+		{"long room", "", strings.Repeat("r", MaxRoomRunes+1), "p", wire.CloseBadRoom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ref := l.Join(tt.game, tt.room, tt.player, &nopPeer{})
+			if ref == nil || ref.Code != tt.want || ref.Reason == "" {
+				t.Errorf("refusal %v, want code %d with a reason", ref, tt.want)
+			}
+		})
+	}
+	// Two rooms are open ("party" and one auto room is allowed); a third is refused.
+	if _, ref := l.Join("", "other", "p", &nopPeer{}); ref != nil {
+		t.Fatalf("second room: %v", ref)
+	}
+	if _, ref := l.Join("", "third", "p", &nopPeer{}); ref == nil || ref.Code != wire.CloseServerFull {
+		t.Errorf("third room: %v, want CloseServerFull", ref)
+	}
+}
+
+func TestLastLeaveClosesTheRoomAndFreesSeats(t *testing.T) {
+	t.Parallel()
+	l := newLobby(t, Config{})
+	a, _ := l.Join("", "x", "a", &nopPeer{})
+	b, _ := l.Join("", "x", "b", &nopPeer{})
+	if a.Player() == b.Player() {
+		t.Fatalf("two players got id %d", a.Player())
+	}
+	a.Leave()
+	waitFor(t, func() bool { return len(l.Rooms()) == 1 && l.Rooms()[0].Players == 1 })
+	b.Leave()
+	waitFor(t, func() bool { return len(l.Rooms()) == 0 })
+	if _, ref := l.Join("", "x", "c", &nopPeer{}); ref != nil {
+		t.Errorf("rejoining a closed room's name: %v", ref)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestCheckPlayerName(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"Ann", "  Zoë ", "player_1", "Dr. Who?", "日本"} {
+		if _, err := CheckPlayerName(ok); err != nil {
+			t.Errorf("CheckPlayerName(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "a\tb", "<script>", "\u200bx", "\xff"} {
+		if _, err := CheckPlayerName(bad); err == nil {
+			t.Errorf("CheckPlayerName(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,16 @@
+package room
+
+import "github.com/tickwire/tickwire/shared/wire"
+
+// Peer is how a room reaches one client. Its methods must never block: a peer that cannot keep up
+// drops snapshots or closes itself, it never makes the room wait.
+type Peer interface {
+	// Send queues a frame that must arrive, in order. The peer takes ownership of frame (and may return
+	// it to bufpool once written).
+	Send(frame []byte)
+	// SendSnapshot queues a snapshot frame; a snapshot not yet written when the next one arrives is
+	// replaced by it. The peer takes ownership of frame.
+	SendSnapshot(frame []byte)
+	// Close closes the connection with a code and a reason a person can read.
+	Close(code wire.CloseCode, reason string)
+}

@@ -1,0 +1,268 @@
+package room
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/server/internal/testgame"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// fakePeer records what a room sends.
+type fakePeer struct {
+	mu     sync.Mutex
+	frames []wire.Frame
+	closed string
+}
+
+func (p *fakePeer) record(b []byte) {
+	f, err := wire.Decode(b)
+	if err != nil {
+		panic(err)
+	}
+	p.mu.Lock()
+	p.frames = append(p.frames, f)
+	p.mu.Unlock()
+}
+func (p *fakePeer) Send(b []byte)         { p.record(b) }
+func (p *fakePeer) SendSnapshot(b []byte) { p.record(b) }
+func (p *fakePeer) Close(code wire.CloseCode, reason string) {
+	p.mu.Lock()
+	p.closed = reason
+	p.mu.Unlock()
+}
+
+func (p *fakePeer) ops() []wire.Op {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ops []wire.Op
+	for _, f := range p.frames {
+		ops = append(ops, f.Op)
+	}
+	return ops
+}
+
+func (p *fakePeer) lastSnapshot(t *testing.T) wire.Snapshot {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.frames) - 1; i >= 0; i-- {
+		if p.frames[i].Op == wire.OpSnapshot {
+			var s wire.Snapshot
+			if err := p.frames[i].Decode(&s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}
+	t.Fatal("no snapshot received")
+	return wire.Snapshot{}
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func newLineRoom(cfg Config) *room[testgame.State, int8] {
+	cfg.Logger = quietLogger()
+	return For[testgame.State, int8](testgame.Game{}).New(cfg).(*room[testgame.State, int8])
+}
+
+func input(t *testing.T, s Seat, seq uint32, v int8) {
+	t.Helper()
+	frame, err := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq}, &v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := wire.Decode(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Input(f.Body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestJoinWelcomesThenSendsRosterAndSnapshots(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{Name: "r", SnapshotRate: 15})
+	var p fakePeer
+	r.Join(7, "ann", &p)
+	for range 30 {
+		r.step()
+	}
+	ops := p.ops()
+	if len(ops) < 3 || ops[0] != wire.OpWelcome || ops[1] != wire.OpRoster || ops[2] != wire.OpSnapshot {
+		t.Fatalf("first frames %v, want welcome, roster, snapshot", ops)
+	}
+	var w wire.Welcome
+	if err := p.frames[0].Decode(&w); err != nil {
+		t.Fatal(err)
+	}
+	if w.Player != 7 || w.Room != "r" || w.Game != "line" || w.TickRate != 30 || w.SnapshotRate != 15 || w.MaxPlayers != 3 {
+		t.Errorf("welcome %+v", w)
+	}
+	snaps := 0
+	for _, op := range ops {
+		if op == wire.OpSnapshot {
+			snaps++
+		}
+	}
+	if snaps != 15 {
+		t.Errorf("%d snapshots in 30 ticks at 15/s of 30 ticks/s, want 15", snaps)
+	}
+}
+
+func TestSnapshotRateThatDoesNotDivideIsEven(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{SnapshotRate: 20})
+	var p fakePeer
+	r.Join(1, "a", &p)
+	var ticks []uint32
+	for range 30 {
+		r.step()
+	}
+	p.mu.Lock()
+	for _, f := range p.frames {
+		if f.Op == wire.OpSnapshot {
+			var s wire.Snapshot
+			_ = f.Decode(&s)
+			ticks = append(ticks, s.Tick)
+		}
+	}
+	p.mu.Unlock()
+	if len(ticks) != 20 {
+		t.Fatalf("%d snapshots in one second, want 20", len(ticks))
+	}
+	for i := 1; i < len(ticks); i++ {
+		if gap := ticks[i] - ticks[i-1]; gap < 1 || gap > 2 {
+			t.Errorf("snapshots at ticks %d and %d: uneven", ticks[i-1], ticks[i])
+		}
+	}
+}
+
+func TestInputsApplyAndAreAcknowledged(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{SnapshotRate: 30})
+	var p fakePeer
+	s := r.Join(1, "a", &p)
+	r.step()
+	input(t, s, 1, 5)
+	input(t, s, 2, 3) // the newer input replaces the older within a tick
+	r.step()
+	r.step() // no new input: the last one stays in force
+	snap := p.lastSnapshot(t)
+	if snap.Ack != 2 {
+		t.Errorf("ack %d, want 2", snap.Ack)
+	}
+	if len(snap.Entities) != 1 || snap.Entities[0].Fields[0] != 6 {
+		t.Errorf("entities %+v, want player 1 at 6", snap.Entities)
+	}
+	if err := s.Input(mustBody(t, 2)); !errors.Is(err, ErrStaleInput) {
+		t.Errorf("replayed sequence: err %v, want ErrStaleInput", err)
+	}
+}
+
+func mustBody(t *testing.T, seq uint32) []byte {
+	t.Helper()
+	var v int8
+	frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq}, &v)
+	f, err := wire.Decode(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Body
+}
+
+func TestInputQueueIsBounded(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{InputQueue: 4})
+	var p fakePeer
+	s := r.Join(1, "a", &p)
+	r.step()
+	for seq := uint32(1); seq <= 100; seq++ {
+		input(t, s, seq, 1)
+	}
+	st := s.(*seat[testgame.State, int8])
+	if n := len(st.queue); n != 4 {
+		t.Errorf("queue holds %d inputs, want 4", n)
+	}
+	r.step()
+	if st.ack != 100 {
+		t.Errorf("ack %d, want the newest, 100", st.ack)
+	}
+	if r.state.Pos[1] != 1 {
+		t.Errorf("a flood of inputs moved the player %d in one tick, want 1", r.state.Pos[1])
+	}
+}
+
+func TestLeaveFreesTheSeatOnce(t *testing.T) {
+	t.Parallel()
+	var freed []sim.PlayerID
+	r := newLineRoom(Config{OnLeave: func(id sim.PlayerID) { freed = append(freed, id) }})
+	var a, b, c fakePeer
+	sa := r.Join(1, "a", &a)
+	r.Join(2, "b", &b)
+	r.step()
+	sa.Leave()
+	sa.Leave()
+	sc := r.Join(3, "c", &c)
+	sc.Leave() // leaves before the room applied its join
+	r.step()
+	if len(freed) != 2 || freed[0] != 1 || freed[1] != 3 {
+		t.Errorf("freed %v, want [1 3]", freed)
+	}
+	if _, ok := r.state.Pos[1]; ok {
+		t.Error("player 1 is still in the game state")
+	}
+	var roster wire.Roster
+	b.mu.Lock()
+	_ = b.frames[len(b.frames)-2].Decode(&roster) // roster, then snapshot
+	b.mu.Unlock()
+	if len(roster.Players) != 1 || roster.Players[0].Name != "b" {
+		t.Errorf("roster after leave %+v, want only b", roster.Players)
+	}
+	if len(c.frames) != 0 {
+		t.Errorf("a player who left before joining got %d frames", len(c.frames))
+	}
+}
+
+func TestPanicInGameClosesOnlyThatRoom(t *testing.T) {
+	t.Parallel()
+	closed := make(chan error, 2)
+	mk := func() (*room[testgame.State, int8], *fakePeer, Seat) {
+		r := newLineRoom(Config{TickRate: 100, OnClose: func(err error) { closed <- err }})
+		p := &fakePeer{}
+		return r, p, r.Join(1, "a", p)
+	}
+	bad, badPeer, badSeat := mk()
+	good, _, _ := mk()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go bad.Run(ctx)
+	go good.Run(ctx)
+	input(t, badSeat, 1, 100) // reaches 1000 on the tenth tick
+	select {
+	case err := <-closed:
+		if err == nil || !strings.Contains(err.Error(), "panicked") {
+			t.Fatalf("room closed with %v, want a panic error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the panicking room did not close")
+	}
+	badPeer.mu.Lock()
+	if badPeer.closed == "" {
+		t.Error("the failed room's player was not told")
+	}
+	badPeer.mu.Unlock()
+	before := good.Tick()
+	time.Sleep(100 * time.Millisecond)
+	if good.Tick() <= before {
+		t.Error("the other room stopped ticking")
+	}
+}

@@ -1,0 +1,55 @@
+package room
+
+import (
+	"testing"
+	"time"
+)
+
+func TestStepper(t *testing.T) {
+	t.Parallel()
+	const period = 33 * time.Millisecond
+	t0 := time.Unix(1000, 0)
+	tests := []struct {
+		name        string
+		at          []time.Duration // offsets from t0 of successive Advance calls
+		want        []int
+		wantDropped uint64
+	}{
+		{"on time", []time.Duration{33, 66, 99}, []int{1, 1, 1}, 0},
+		{"early wake runs nothing then catches up", []time.Duration{20, 40, 66}, []int{0, 1, 1}, 0},
+		{"remainders accumulate", []time.Duration{50, 100, 150, 200}, []int{1, 2, 1, 2}, 0},
+		{"short stall catches up", []time.Duration{33, 132}, []int{1, 3}, 0},
+		{"long stall is capped", []time.Duration{33, 1033, 1066}, []int{1, 4, 1}, 26},
+		{"time going backwards runs nothing", []time.Duration{33, 10, 43}, []int{1, 0, 1}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := NewStepper(period, 4)
+			s.Start(t0)
+			for i, ms := range tt.at {
+				if got := s.Advance(t0.Add(ms * time.Millisecond)); got != tt.want[i] {
+					t.Errorf("Advance(+%dms) = %d, want %d", ms, got, tt.want[i])
+				}
+			}
+			if s.Dropped() != tt.wantDropped {
+				t.Errorf("Dropped() = %d, want %d", s.Dropped(), tt.wantDropped)
+			}
+		})
+	}
+}
+
+func TestStepperKeepsRateOverALongRun(t *testing.T) {
+	t.Parallel()
+	s := NewStepper(time.Second/30, 4)
+	t0 := time.Unix(0, 0)
+	s.Start(t0)
+	steps := 0
+	// Wake at an irregular 7–23 ms cadence for 60 simulated seconds.
+	for at := time.Duration(0); at < 60*time.Second; at += time.Duration(7+(at/time.Millisecond)%17) * time.Millisecond {
+		steps += s.Advance(t0.Add(at))
+	}
+	if steps < 1799 || steps > 1800 {
+		t.Errorf("%d steps in 60 s at 30 Hz, want 1800", steps)
+	}
+}
