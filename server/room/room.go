@@ -82,6 +82,8 @@ type Seat interface {
 	Input(body []byte) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
+	// Tick returns the room's current tick.
+	Tick() uint32
 }
 
 // For returns a factory of rooms for game g.
@@ -368,6 +370,7 @@ type seat[S, I any] struct {
 }
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }
+func (s *seat[S, I]) Tick() uint32         { return s.room.tick.Load() }
 
 // ErrStaleInput reports an input whose sequence number is not newer than one already received.
 var ErrStaleInput = errors.New("input sequence number went backwards")

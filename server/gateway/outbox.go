@@ -1,0 +1,103 @@
+package gateway
+
+import (
+	"sync"
+
+	"github.com/tickwire/tickwire/server/internal/bufpool"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// outbox holds what a room has sent to one client and the connection's writer has not yet written.
+// Its methods never block. Reliable frames queue in order, up to a limit; past it the client is too
+// slow and is closed. Only the newest snapshot is kept: an unwritten snapshot is replaced by the next.
+type outbox struct {
+	limit int
+	wake  chan struct{} // capacity 1: something to write, or a close
+	mu    sync.Mutex
+
+	queue    [][]byte
+	snapshot []byte
+	close    *closeReq
+	dropped  uint64 // snapshots replaced before they were written
+}
+
+type closeReq struct {
+	code   wire.CloseCode
+	reason string
+}
+
+func newOutbox(limit int) *outbox {
+	return &outbox{limit: limit, wake: make(chan struct{}, 1)}
+}
+
+func (o *outbox) signal() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Send queues a frame that must arrive.
+func (o *outbox) Send(frame []byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.close != nil {
+		bufpool.Put(frame)
+		return
+	}
+	if len(o.queue) >= o.limit {
+		bufpool.Put(frame)
+		o.close = &closeReq{wire.CloseSlowClient, "too slow: messages piled up unread"}
+	} else {
+		o.queue = append(o.queue, frame)
+	}
+	o.signal()
+}
+
+// SendSnapshot keeps frame as the snapshot to write next, replacing any not yet written.
+func (o *outbox) SendSnapshot(frame []byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.close != nil {
+		bufpool.Put(frame)
+		return
+	}
+	if o.snapshot != nil {
+		bufpool.Put(o.snapshot)
+		o.dropped++
+	}
+	o.snapshot = frame
+	o.signal()
+}
+
+// Close asks the writer to close the connection after what is queued. The first reason wins.
+func (o *outbox) Close(code wire.CloseCode, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.close == nil {
+		o.close = &closeReq{code, reason}
+	}
+	o.signal()
+}
+
+// take moves everything pending into frames (reliable ones first, then the snapshot) and reports a
+// close request, if any.
+func (o *outbox) take(frames [][]byte) ([][]byte, *closeReq) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	frames = append(frames, o.queue...)
+	clear(o.queue)
+	o.queue = o.queue[:0]
+	if o.snapshot != nil {
+		frames = append(frames, o.snapshot)
+		o.snapshot = nil
+	}
+	return frames, o.close
+}
+
+// Dropped reports how many snapshots were replaced before being written.
+func (o *outbox) Dropped() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.dropped
+}
