@@ -252,7 +252,9 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	}
 	// Every case above is logged exactly once: one "closed" or "refused" line per bad client, and
 	// nothing else about them.
-	logged := func() int { return srv.logs.count("msg=closed") + srv.logs.count("msg=refused") + srv.logs.count("msg=left") }
+	logged := func() int {
+		return srv.logs.count("msg=closed") + srv.logs.count("msg=refused") + srv.logs.count("msg=left")
+	}
 	waitUntil(t, func() bool { return logged() >= len(tests) })
 	if n := logged(); n != len(tests) {
 		t.Errorf("%d 'closed' log lines for %d bad clients, want one each:\n%s", n, len(tests), srv.logs.String())

@@ -2,7 +2,6 @@ package wire
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/vmihailenco/msgpack/v5"
@@ -115,7 +114,10 @@ func (m *Snapshot) DecodeBody(d *msgpack.Decoder) error {
 	n := f.Array("entities")
 	// Size the slice once: growing it by append would allocate about five times the final size in
 	// all, breaking the bound that Validate's doc promises. n is bounded by the frame's size.
-	m.Entities = slices.Grow(m.Entities[:0], n)
+	m.Entities = m.Entities[:0]
+	if cap(m.Entities) < n {
+		m.Entities = make([]sim.Entity, 0, n)
+	}
 	for i := 0; i < n && f.Err() == nil; i++ {
 		var ent sim.Entity
 		f.Fail(decodeEntity(d, &ent))
@@ -221,7 +223,10 @@ func (m *Roster) DecodeBody(d *msgpack.Decoder) error {
 		return err
 	}
 	n = max(n, 0)
-	m.Players = slices.Grow(m.Players[:0], n) // one allocation, as for a snapshot's entities
+	m.Players = m.Players[:0]
+	if cap(m.Players) < n { // one allocation, as for a snapshot's entities
+		m.Players = make([]RosterEntry, 0, n)
+	}
 	for range n {
 		f := ReadFields(d)
 		p := RosterEntry{Player: sim.PlayerID(f.Uint32("player")), Name: f.String("name", MaxNameBytes)}
