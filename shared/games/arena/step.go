@@ -86,8 +86,8 @@ func move(b *Body, r int32) {
 	b.VY = sim.Clamp(b.VY, -MaxSpeed, MaxSpeed)
 	b.X += b.VX
 	b.Y += b.VY
-	b.VX -= b.VX / 8
-	b.VY -= b.VY / 8
+	b.VX = friction(b.VX)
+	b.VY = friction(b.VY)
 	if b.X < r {
 		b.X, b.VX = r, -b.VX/2
 	} else if b.X > Width-r {
@@ -98,6 +98,19 @@ func move(b *Body, r int32) {
 	} else if b.Y > Height-r {
 		b.Y, b.VY = Height-r, -b.VY/2
 	}
+}
+
+// friction takes an eighth off a velocity component, and at least one unit, so that a body left
+// alone comes to a full stop instead of creeping on at a speed that an eighth truncates to zero.
+func friction(v int32) int32 {
+	d := v / 8
+	switch {
+	case d == 0 && v > 0:
+		d = 1
+	case d == 0 && v < 0:
+		d = -1
+	}
+	return v - d
 }
 
 // collide separates every overlapping pair of bodies (players first, by id, then drones) and swaps

@@ -143,6 +143,18 @@ func TestRules(t *testing.T) {
 			},
 		},
 		{
+			name: "a moving player left alone comes to a full stop",
+			setup: func(s *State) {
+				s.Players[0].Body = Body{X: 1000 * One, Y: 1000 * One, VX: 9 * One, VY: -3}
+			},
+			ticks: 90,
+			check: func(t *testing.T, s *State) {
+				if p := s.Players[0]; p.VX != 0 || p.VY != 0 {
+					t.Errorf("velocity (%d, %d) after 3 s of no input, want (0, 0)", p.VX, p.VY)
+				}
+			},
+		},
+		{
 			name:  "diagonal is no faster than straight",
 			setup: func(s *State) { s.Players[0].Body = Body{X: 1000 * One, Y: 1000 * One} },
 			input: Input{MoveX: 127, MoveY: 127},
