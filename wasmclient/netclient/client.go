@@ -1,0 +1,318 @@
+package netclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// Status is where a connection is in its life.
+type Status int
+
+const (
+	Connecting Status = iota // dialling or waiting for the welcome
+	Connected                // welcomed; snapshots flow
+	Closed                   // ended; View.Reason says why
+)
+
+func (s Status) String() string {
+	return [...]string{"connecting", "connected", "closed"}[s]
+}
+
+// Config says where to connect and as whom.
+type Config struct {
+	// URL is the WebSocket endpoint, for example ws://localhost:8080/ws.
+	URL string
+	// Game, Room and Name go in the hello; empty Game and Room let the server choose.
+	Game, Room, Name string
+	// IdleInput is how long SetInput may go uncalled before the client sends the zero input instead
+	// (the page is hidden, the game loop stopped): the player stops rather than runs on. Defaults to
+	// 250 ms.
+	IdleInput time.Duration
+	// PingInterval is how often the round trip is measured. Defaults to 1 s.
+	PingInterval time.Duration
+}
+
+// View is what the client knows, as of the newest frame received. Its slices are never modified
+// after the View is returned, so it may be read freely.
+type View struct {
+	Status Status
+	// Code and Reason say why the connection closed, as the server (or the network) said it.
+	Code   int
+	Reason string
+
+	Welcome   wire.Welcome
+	Roster    []wire.RosterEntry
+	Tick      uint32       // tick of the newest snapshot
+	Ack       uint32       // newest input sequence the server applied
+	Entities  []sim.Entity // of the newest snapshot, sorted by id
+	Snapshots int          // snapshots received
+	RTT       time.Duration
+	// Received is when the newest snapshot arrived, on the client's clock.
+	Received time.Time
+}
+
+// Name returns the roster name of player id, or "".
+func (v *View) Name(id sim.PlayerID) string {
+	for _, p := range v.Roster {
+		if p.Player == id {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// Client is one connection to a game server, for input type I.
+type Client[I any] struct {
+	cfg    Config
+	codec  wire.InputCodec[I]
+	schema sim.Schema
+	epoch  time.Time
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	view      View
+	input     I
+	inputAt   time.Time
+	ws        *websocket.Conn
+	closeOnce sync.Once
+}
+
+// Dial starts connecting in the background and returns at once; View reports progress. schema checks
+// every entity received: a snapshot that breaks it closes the connection.
+func Dial[I any](cfg Config, codec wire.InputCodec[I], schema sim.Schema) *Client[I] {
+	if cfg.IdleInput <= 0 {
+		cfg.IdleInput = 250 * time.Millisecond
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = time.Second
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Client[I]{cfg: cfg, codec: codec, schema: schema, epoch: time.Now(), cancel: cancel}
+	go c.run(ctx)
+	return c
+}
+
+// View returns what the client knows now.
+func (c *Client[I]) View() View {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.view
+}
+
+// SetInput sets the input to send from now on; the client sends the input in force once per tick.
+func (c *Client[I]) SetInput(in I) {
+	c.mu.Lock()
+	c.input = in
+	c.inputAt = time.Now()
+	c.mu.Unlock()
+}
+
+// Close ends the connection with a normal close.
+func (c *Client[I]) Close() {
+	c.mu.Lock()
+	ws := c.ws
+	c.mu.Unlock()
+	if ws != nil {
+		_ = ws.Close(websocket.StatusNormalClosure, "player left")
+	}
+	c.cancel()
+}
+
+func (c *Client[I]) fail(code int, reason string) {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.view.Status, c.view.Code, c.view.Reason = Closed, code, reason
+		c.mu.Unlock()
+		c.cancel()
+	})
+}
+
+func (c *Client[I]) run(ctx context.Context) {
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	ws, _, err := websocket.Dial(dctx, c.cfg.URL, nil)
+	cancel()
+	if err != nil {
+		c.fail(0, fmt.Sprintf("cannot reach the server at %s", c.cfg.URL))
+		return
+	}
+	ws.SetReadLimit(1 << 20)
+	c.mu.Lock()
+	c.ws = ws
+	c.mu.Unlock()
+	defer ws.CloseNow()
+
+	if err := c.write(ctx, &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name}); err != nil {
+		c.fail(0, "connection lost while saying hello")
+		return
+	}
+	c.fail(c.readLoop(ctx, ws))
+}
+
+func (c *Client[I]) write(ctx context.Context, m wire.Message) error {
+	b, err := wire.Encode(nil, m)
+	if err != nil {
+		return err
+	}
+	return c.writeRaw(ctx, b)
+}
+
+func (c *Client[I]) writeRaw(ctx context.Context, b []byte) error {
+	c.mu.Lock()
+	ws := c.ws
+	c.mu.Unlock()
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return ws.Write(wctx, websocket.MessageBinary, b)
+}
+
+// readLoop handles frames until the connection ends and returns the code and reason to show.
+func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, string) {
+	var bye wire.Bye
+	var snap wire.Snapshot
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			var ce websocket.CloseError
+			switch {
+			case errors.As(err, &ce) && ce.Reason != "":
+				return int(ce.Code), ce.Reason
+			case errors.As(err, &ce):
+				return int(ce.Code), closeText(int(ce.Code), bye.Reason)
+			case bye.Reason != "":
+				return int(bye.Code), bye.Reason
+			case ctx.Err() != nil:
+				return int(websocket.StatusNormalClosure), "disconnected"
+			default:
+				return 0, "connection to the server lost"
+			}
+		}
+		f, err := wire.Decode(data)
+		if err != nil {
+			return 0, fmt.Sprintf("the server sent a bad frame: %v", err)
+		}
+		switch f.Op {
+		case wire.OpWelcome:
+			var w wire.Welcome
+			if err := f.Decode(&w); err != nil {
+				return 0, fmt.Sprintf("bad welcome: %v", err)
+			}
+			c.mu.Lock()
+			c.view.Status, c.view.Welcome = Connected, w
+			c.mu.Unlock()
+			go c.sendLoop(ctx, w)
+			go c.pingLoop(ctx)
+		case wire.OpRoster:
+			var r wire.Roster
+			if err := f.Decode(&r); err != nil {
+				return 0, fmt.Sprintf("bad roster: %v", err)
+			}
+			c.mu.Lock()
+			c.view.Roster = r.Players
+			c.mu.Unlock()
+		case wire.OpSnapshot:
+			snap.Entities = nil // the previous slice belongs to a View now
+			if err := f.Decode(&snap); err != nil {
+				return 0, fmt.Sprintf("bad snapshot: %v", err)
+			}
+			for i := range snap.Entities {
+				if err := c.schema.Check(&snap.Entities[i]); err != nil {
+					return 0, fmt.Sprintf("the server sent an invalid entity: %v", err)
+				}
+			}
+			now := time.Now()
+			c.mu.Lock()
+			c.view.Tick, c.view.Ack, c.view.Entities = snap.Tick, snap.Ack, snap.Entities
+			c.view.Snapshots++
+			c.view.Received = now
+			c.mu.Unlock()
+		case wire.OpPong:
+			var p wire.Pong
+			if err := f.Decode(&p); err != nil {
+				return 0, fmt.Sprintf("bad pong: %v", err)
+			}
+			rtt := c.now() - time.Duration(p.ClientTime)*time.Millisecond
+			c.mu.Lock()
+			c.view.RTT = max(rtt, 0)
+			c.mu.Unlock()
+		case wire.OpBye:
+			_ = f.Decode(&bye)
+		default:
+			// A newer server may send ops this client does not know; they are skipped, not fatal.
+		}
+	}
+}
+
+// now is the client's clock since Dial, which pings carry in milliseconds.
+func (c *Client[I]) now() time.Duration { return time.Since(c.epoch).Truncate(time.Millisecond) }
+
+// sendLoop sends the input in force once per server tick, numbered from 1.
+func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
+	rate := max(int(w.TickRate), 1)
+	t := time.NewTicker(time.Second / time.Duration(rate))
+	defer t.Stop()
+	var seq uint32
+	var buf []byte
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		in := c.input
+		if time.Since(c.inputAt) > c.cfg.IdleInput {
+			var zero I
+			in = zero
+		}
+		h := wire.InputHeader{Tick: c.view.Tick, Ack: c.view.Tick}
+		c.mu.Unlock()
+		seq++
+		h.Seq = seq
+		var err error
+		if buf, err = wire.EncodeInput(buf[:0], c.codec, h, &in); err != nil {
+			c.fail(0, fmt.Sprintf("cannot encode input: %v", err))
+			return
+		}
+		if err := c.writeRaw(ctx, buf); err != nil {
+			return // the read loop reports the reason
+		}
+	}
+}
+
+func (c *Client[I]) pingLoop(ctx context.Context) {
+	t := time.NewTicker(c.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		if err := c.write(ctx, &wire.Ping{ClientTime: uint32(c.now() / time.Millisecond)}); err != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// closeText explains a close that came without a reason.
+func closeText(code int, bye string) string {
+	if bye != "" {
+		return bye
+	}
+	switch wire.CloseCode(code) {
+	case wire.CloseGoingAway:
+		return "the server is shutting down"
+	case wire.CloseTooBig:
+		return "a message was too large for the server"
+	case wire.CloseNormal:
+		return "disconnected"
+	}
+	return fmt.Sprintf("disconnected (code %d)", code)
+}

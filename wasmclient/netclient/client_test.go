@@ -1,0 +1,144 @@
+package netclient_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+)
+
+// startArena runs the real server with the arena on a loopback port and returns its /ws URL.
+func startArena(t *testing.T, cfg server.Config) string {
+	t.Helper()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(cfg, room.For(arena.Game{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return "ws://" + ln.Addr().String() + "/ws"
+}
+
+func waitView(t *testing.T, c *netclient.Client[arena.Input], what string, cond func(v netclient.View) bool) netclient.View {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v := c.View()
+		if cond(v) {
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; view: status %v, reason %q, %d snapshots", what, v.Status, v.Reason, v.Snapshots)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func player(v netclient.View, id sim.PlayerID) *sim.Entity {
+	for i := range v.Entities {
+		if v.Entities[i].ID == sim.EntityID(id) && v.Entities[i].Kind == arena.KindPlayer {
+			return &v.Entities[i]
+		}
+	}
+	return nil
+}
+
+func TestTwoClientsSeeEachOtherMove(t *testing.T) {
+	t.Parallel()
+	url := startArena(t, server.Config{})
+	dial := func(name string) *netclient.Client[arena.Input] {
+		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name}, arena.Game{}, arena.Schema)
+		t.Cleanup(c.Close)
+		return c
+	}
+	a, b := dial("ann"), dial("bob")
+	va := waitView(t, a, "a's welcome", func(v netclient.View) bool { return v.Status == netclient.Connected && v.Snapshots > 0 })
+	me := va.Welcome.Player
+	vb := waitView(t, b, "b to see a by name", func(v netclient.View) bool { return player(v, me) != nil && v.Name(me) == "ann" })
+	start := player(vb, me).Fields[arena.PlayerX]
+
+	// a holds "right" for a while; keep calling SetInput as a game loop would.
+	stop := time.Now().Add(time.Second)
+	for time.Now().Before(stop) {
+		a.SetInput(arena.Input{MoveX: 127})
+		time.Sleep(16 * time.Millisecond)
+	}
+	v := waitView(t, b, "b to see a move right", func(v netclient.View) bool {
+		p := player(v, me)
+		return p != nil && p.Fields[arena.PlayerX] > start+50*arena.One
+	})
+	if v.Ack == 0 {
+		t.Error("b's idle inputs were never acknowledged")
+	}
+	if a.View().Ack == 0 {
+		t.Error("a's inputs were never acknowledged")
+	}
+	if a.View().RTT <= 0 {
+		t.Error("no round trip measured")
+	}
+	d := netclient.Debug(v, arena.Schema)
+	if len(d.Entities["player"]) != 2 || len(d.Entities["orb"]) != arena.NumOrbs || !strings.Contains(d.JSON(), `"name":"ann"`) {
+		t.Errorf("debug view: %s", d.JSON())
+	}
+}
+
+func TestIdleClientStops(t *testing.T) {
+	t.Parallel()
+	url := startArena(t, server.Config{})
+	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Name: "idle", IdleInput: 100 * time.Millisecond}, arena.Game{}, arena.Schema)
+	t.Cleanup(c.Close)
+	v := waitView(t, c, "welcome", func(v netclient.View) bool { return v.Snapshots > 0 })
+	me := v.Welcome.Player
+	c.SetInput(arena.Input{MoveX: 127}) // once, then the game loop stops (a hidden tab)
+	// From top speed, friction takes about 1.7 s to bring a disc to a full stop.
+	time.Sleep(3 * time.Second)
+	v1 := player(c.View(), me)
+	time.Sleep(500 * time.Millisecond)
+	v2 := player(c.View(), me)
+	if v1 == nil || v2 == nil || v1.Fields[arena.PlayerVX] != 0 || v2.Fields[arena.PlayerX] != v1.Fields[arena.PlayerX] {
+		t.Errorf("a client whose loop stopped kept its player moving: %+v then %+v", v1, v2)
+	}
+}
+
+func TestRefusalReasonReachesTheView(t *testing.T) {
+	t.Parallel()
+	url := startArena(t, server.Config{})
+	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Name: "<bad>"}, arena.Game{}, arena.Schema)
+	t.Cleanup(c.Close)
+	v := waitView(t, c, "the refusal", func(v netclient.View) bool { return v.Status == netclient.Closed })
+	if v.Code != 4004 || !strings.Contains(v.Reason, "not allowed") {
+		t.Errorf("closed with %d %q, want 4004 and the reason", v.Code, v.Reason)
+	}
+}
+
+func TestUnreachableServer(t *testing.T) {
+	t.Parallel()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	c := netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + addr + "/ws", Name: "x"}, arena.Game{}, arena.Schema)
+	v := waitView(t, c, "the failure", func(v netclient.View) bool { return v.Status == netclient.Closed })
+	if !strings.Contains(v.Reason, "cannot reach") {
+		t.Errorf("reason %q", v.Reason)
+	}
+}

@@ -1,0 +1,69 @@
+package netclient
+
+import (
+	"encoding/json"
+
+	"github.com/tickwire/tickwire/shared/sim"
+)
+
+// DebugView is the client's view as plain data, for tests and tools: the page exposes it as JSON
+// through window.tickwireView(). Everything in it is what the client received from the server.
+type DebugView struct {
+	Status    string `json:"status"`
+	Code      int    `json:"code,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Game      string `json:"game,omitempty"`
+	Room      string `json:"room,omitempty"`
+	Player    uint32 `json:"player,omitempty"`
+	Tick      uint32 `json:"tick"`
+	Ack       uint32 `json:"ack"`
+	Snapshots int    `json:"snapshots"`
+	RTTMillis int64  `json:"rttMs"`
+	// Frames is the number of frames the game has drawn, filled in by the caller.
+	Frames int `json:"frames"`
+	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
+	// when it is a player's avatar, and its fields by schema name.
+	Entities map[string][]DebugEntity `json:"entities"`
+}
+
+// DebugEntity is one entity of a [DebugView].
+type DebugEntity struct {
+	ID     uint32           `json:"id"`
+	Name   string           `json:"name,omitempty"`
+	Fields map[string]int32 `json:"fields"`
+}
+
+// Debug returns v as a [DebugView], naming kinds and fields by schema.
+func Debug(v View, schema sim.Schema) DebugView {
+	d := DebugView{
+		Status: v.Status.String(), Code: v.Code, Reason: v.Reason,
+		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
+		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, RTTMillis: v.RTT.Milliseconds(),
+		Entities: map[string][]DebugEntity{},
+	}
+	for i := range v.Entities {
+		e := &v.Entities[i]
+		if int(e.Kind) >= len(schema) {
+			continue
+		}
+		k := schema[e.Kind]
+		de := DebugEntity{ID: uint32(e.ID), Fields: map[string]int32{}}
+		if e.ID < 1<<16 {
+			de.Name = v.Name(sim.PlayerID(e.ID))
+		}
+		for j, f := range k.Fields {
+			de.Fields[f.Name] = e.Field(j)
+		}
+		d.Entities[k.Name] = append(d.Entities[k.Name], de)
+	}
+	return d
+}
+
+// JSON returns d encoded as JSON.
+func (d DebugView) JSON() string {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return `{"status":"error"}`
+	}
+	return string(b)
+}
