@@ -177,12 +177,14 @@ func AppendSnapshot(dst []byte, tick, ack uint32, entities []byte) []byte {
 
 func decodeEntity(d *msgpack.Decoder, ent *sim.Entity) error {
 	f := ReadFields(d)
-	if n := f.Left(); n < 2 || n > 2+sim.MaxFields {
+	n := f.Left()
+	if n < 2 || n > 2+sim.MaxFields {
 		return fmt.Errorf("entity has %d elements, want 2 to %d", n, 2+sim.MaxFields)
 	}
 	ent.ID = sim.EntityID(f.Uint32("id"))
 	ent.Kind = sim.Kind(f.Int("kind", 0, 255))
-	ent.N = uint8(f.Left())
+	// Not f.Left(): after an error the reader stops counting, and Left would exceed MaxFields.
+	ent.N = uint8(n - 2)
 	for i := range int(ent.N) {
 		ent.Fields[i] = int32(f.Int("field", -1<<31, 1<<31-1))
 	}

@@ -25,7 +25,7 @@ var ErrMalformed = errors.New("malformed frame")
 // Because every array element and map entry takes at least one byte, a validated frame of n bytes
 // declares at most n elements in all. Decoders that allocate one Go value per declared element
 // therefore allocate at most n times the size of their largest element: for a snapshot, whose
-// entities are the largest, 56 bytes per frame byte (see sim.Entity). That is the bound on the
+// entities are the largest, 48 bytes per frame byte (the size of sim.Entity). That is the bound on the
 // allocation a frame can cause; the frame itself is capped by the server's read limit.
 func Validate(b []byte) error {
 	v := validator{b: b}

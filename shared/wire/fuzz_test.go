@@ -1,0 +1,221 @@
+package wire_test
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// The seed corpora under testdata/fuzz hold the same kinds of inputs as the f.Add seeds below, plus
+// the hostile ones from validate_test.go; crashers found by fuzzing are kept there.
+
+// testInput is an input type for exercising wire's generic input frames without importing a game.
+type testInput struct {
+	X int64
+	S string
+}
+
+type testCodec struct{}
+
+func (testCodec) EncodeInput(e *msgpack.Encoder, in *testInput) error {
+	if err := e.EncodeArrayLen(2); err != nil {
+		return err
+	}
+	if err := e.EncodeInt(in.X); err != nil {
+		return err
+	}
+	return e.EncodeString(in.S)
+}
+
+func (testCodec) DecodeInput(d *msgpack.Decoder, in *testInput) error {
+	f := wire.ReadFields(d)
+	in.X = f.Int("x", -1000, 1000)
+	in.S = f.String("s", 8)
+	return f.Done()
+}
+
+// seedFrames returns the golden frames, the frames of the compatibility and malformed-body tests,
+// an input frame and the hostile values.
+func seedFrames(tb testing.TB) [][]byte {
+	var seeds [][]byte
+	for _, g := range goldenCases {
+		seeds = append(seeds, unhex(tb, g.hex))
+	}
+	in, err := wire.EncodeInput(nil, testCodec{}, wire.InputHeader{Seq: 1, Tick: 300, Ack: 299}, &testInput{X: -5, S: "hi"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	seeds = append(seeds, in, unhex(tb, "92 03 94 01 02 03 92 d1fc18 a0"), unhex(tb, "92 ccc8 a2 6869"))
+	for _, h := range hostileValues {
+		seeds = append(seeds, unhex(tb, h.hex))
+	}
+	return seeds
+}
+
+// addBodies adds the body of every seed frame with the given op, and a few bodies that are wrong for
+// every message.
+func addBodies(f *testing.F, op wire.Op) {
+	for _, s := range seedFrames(f) {
+		if fr, err := wire.Decode(s); err == nil && fr.Op == op {
+			f.Add(fr.Body)
+		}
+	}
+	for _, h := range []string{"", "90", "c0", "80", "91 c0", "91 a1 78", "91 ff", "dd ffffffff", "91 cf ffffffffffffffff"} {
+		f.Add(unhex(f, h))
+	}
+}
+
+// checkErr fails unless err is nil or wraps ErrMalformed.
+func checkErr(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil && !errors.Is(err, wire.ErrMalformed) {
+		t.Fatalf("%s: error does not wrap ErrMalformed: %v", what, err)
+	}
+}
+
+// roundTrip checks that m, which was decoded from a frame, encodes to a frame that decodes to an
+// equal message, and that encoding that message gives the same bytes again.
+func roundTrip(t *testing.T, m wire.Message) {
+	t.Helper()
+	enc, err := wire.Encode(nil, m)
+	if err != nil {
+		t.Fatalf("re-encoding %+v: %v", m, err)
+	}
+	fr, err := wire.Decode(enc)
+	if err != nil {
+		t.Fatalf("re-encoded frame % x does not decode: %v", enc, err)
+	}
+	m2 := newMessage(m.Op())
+	if err := fr.Decode(m2); err != nil {
+		t.Fatalf("re-encoded frame % x does not decode: %v", enc, err)
+	}
+	if !reflect.DeepEqual(m, m2) {
+		t.Fatalf("round trip changed the message:\n was %+v\n now %+v", m, m2)
+	}
+	if enc2, err := wire.Encode(nil, m2); err != nil || !bytes.Equal(enc, enc2) {
+		t.Fatalf("encoding is not stable: % x, then % x (%v)", enc, enc2, err)
+	}
+}
+
+func FuzzValidate(f *testing.F) {
+	for _, s := range seedFrames(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		err := wire.Validate(b)
+		checkErr(t, "Validate", err)
+		if err != nil {
+			return
+		}
+		// What Validate accepts, msgpack can walk: exactly one value, nothing left over.
+		r := bytes.NewReader(b)
+		if err := msgpack.NewDecoder(r).Skip(); err != nil {
+			t.Fatalf("Validate accepted % x, but msgpack cannot skip it: %v", b, err)
+		}
+		if r.Len() != 0 {
+			t.Fatalf("Validate accepted % x, but msgpack's value ends %d bytes early", b, r.Len())
+		}
+		if wire.Validate(append(b[:len(b):len(b)], 0)) == nil {
+			t.Fatalf("Validate accepted % x with a trailing byte", b)
+		}
+	})
+}
+
+func FuzzDecodeFrame(f *testing.F) {
+	for _, s := range seedFrames(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		fr, err := wire.Decode(frame)
+		checkErr(t, "Decode", err)
+		if err != nil {
+			return
+		}
+		if wire.Validate(frame) != nil {
+			t.Fatalf("Decode accepted % x, which does not validate", frame)
+		}
+		if len(fr.Body) == 0 || !bytes.HasSuffix(frame, fr.Body) {
+			t.Fatalf("Decode(% x): body % x is not the frame's tail", frame, fr.Body)
+		}
+		if fr.Op == wire.OpInput {
+			var h wire.InputHeader
+			var in testInput
+			err := wire.DecodeInput(fr.Body, testCodec{}, &h, &in)
+			checkErr(t, "DecodeInput", err)
+			if err == nil {
+				inputRoundTrip(t, h, in)
+			}
+			return
+		}
+		m := newMessage(fr.Op)
+		if m == nil {
+			return // a reserved or game op: its body is someone else's
+		}
+		err = fr.Decode(m)
+		checkErr(t, "Frame.Decode", err)
+		if err == nil {
+			roundTrip(t, m)
+		}
+	})
+}
+
+func inputRoundTrip(t *testing.T, h wire.InputHeader, in testInput) {
+	t.Helper()
+	enc, err := wire.EncodeInput(nil, testCodec{}, h, &in)
+	if err != nil {
+		t.Fatalf("re-encoding %+v %+v: %v", h, in, err)
+	}
+	fr, err := wire.Decode(enc)
+	if err != nil || fr.Op != wire.OpInput {
+		t.Fatalf("re-encoded input % x: %+v, %v", enc, fr, err)
+	}
+	var h2 wire.InputHeader
+	var in2 testInput
+	if err := wire.DecodeInput(fr.Body, testCodec{}, &h2, &in2); err != nil {
+		t.Fatalf("re-encoded input % x does not decode: %v", enc, err)
+	}
+	if h2 != h || in2 != in {
+		t.Fatalf("round trip changed the input: %+v %+v, now %+v %+v", h, in, h2, in2)
+	}
+}
+
+// fuzzMessage fuzzes the body of one message type: the body is framed with the type's op, then
+// decoded through Decode and Frame.Decode.
+func fuzzMessage[M any, PM interface {
+	*M
+	wire.Message
+}](f *testing.F) {
+	op := PM(new(M)).Op()
+	addBodies(f, op)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		frame := append([]byte{0x92, byte(op)}, body...)
+		fr, err := wire.Decode(frame)
+		checkErr(t, "Decode", err)
+		if err != nil {
+			return
+		}
+		m := PM(new(M))
+		err = fr.Decode(m)
+		checkErr(t, "Frame.Decode", err)
+		// DecodeBody straight on the body must agree.
+		m2 := PM(new(M))
+		if err2 := wire.DecodeBody(body, m2.DecodeBody); (err == nil) != (err2 == nil) {
+			t.Fatalf("Frame.Decode: %v, but DecodeBody: %v", err, err2)
+		}
+		if err == nil {
+			roundTrip(t, m)
+		}
+	})
+}
+
+func FuzzHello(f *testing.F)    { fuzzMessage[wire.Hello](f) }
+func FuzzWelcome(f *testing.F)  { fuzzMessage[wire.Welcome](f) }
+func FuzzSnapshot(f *testing.F) { fuzzMessage[wire.Snapshot](f) }
+func FuzzRoster(f *testing.F)   { fuzzMessage[wire.Roster](f) }
+func FuzzBye(f *testing.F)      { fuzzMessage[wire.Bye](f) }
+func FuzzPing(f *testing.F)     { fuzzMessage[wire.Ping](f) }
+func FuzzPong(f *testing.F)     { fuzzMessage[wire.Pong](f) }
