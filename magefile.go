@@ -1,0 +1,133 @@
+//go:build mage
+
+// Build, run and test tickwire. Run targets with `go tool mage <target>`;
+// the default target is build. The browser page and server go to dist/.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+
+	"github.com/tickwire/tickwire/web/webbuild"
+)
+
+// FuzzTime is how long `mage test` fuzzes each fuzz target. It is a smoke
+// test that catches regressions quickly, not a fuzzing campaign; run
+// `go test -fuzz` by hand for longer runs.
+const FuzzTime = 5 * time.Second
+
+// fuzzPackages are searched for fuzz targets by `mage test`.
+var fuzzPackages = []string{"./shared/...", "./server/..."}
+
+// Default is the target run by a bare `go tool mage`.
+var Default = Build
+
+func init() {
+	webbuild.GoCmd = mg.GoCmd()
+}
+
+// dist returns the absolute path of dist/ in the module root.
+func dist() (string, error) {
+	root, err := webbuild.ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "dist"), nil
+}
+
+// Build builds the web page, tickwire.wasm (with .br/.gz) and the server into dist/.
+func Build(ctx context.Context) error {
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	return webbuild.Build(ctx, d)
+}
+
+// Serve builds, then runs the server on dist/www (TICKWIRE_ADDR, default :8080).
+func Serve(ctx context.Context) error {
+	mg.CtxDeps(ctx, Build)
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("tickwire: play at %s\n", webbuild.ServeURL(os.Getenv("TICKWIRE_ADDR")))
+	cmd := exec.Command(webbuild.ServerBinary(d), "-www", webbuild.WWWDir(d))
+	cmd.Dir = filepath.Dir(d)
+	cmd.Env = os.Environ()
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return webbuild.RunForwardingSignals(ctx, cmd)
+}
+
+// Test runs go vet, the tests with -race (browser tests use dist/), and 5s fuzz runs.
+func Test(ctx context.Context) error {
+	goCmd := mg.GoCmd()
+	if err := sh.RunV(goCmd, "vet", "./..."); err != nil {
+		return err
+	}
+	mg.CtxDeps(ctx, Build)
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	// Build compiled ./wasmclient and what it imports; this also covers
+	// packages below it that the client does not import (mostly cached).
+	if err := sh.RunWithV(map[string]string{"GOOS": "js", "GOARCH": "wasm"}, goCmd, "build", "./wasmclient/..."); err != nil {
+		return err
+	}
+	if err := sh.RunWithV(map[string]string{"TICKWIRE_DIST": d}, goCmd, "test", "-race", "-count=1", "./..."); err != nil {
+		return err
+	}
+	targets, err := webbuild.FuzzTargets(ctx, fuzzPackages...)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		fmt.Printf("fuzz: %s for %s\n", t, FuzzTime)
+		if err := webbuild.RunFuzz(ctx, t.Pkg, t.Name, FuzzTime); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// E2E builds, then runs the browser end-to-end tests in ./wasmclient/e2e verbosely.
+func E2E(ctx context.Context) error {
+	mg.CtxDeps(ctx, Build)
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	// TICKWIRE_E2E is passed through from the environment (=1 makes a
+	// missing Chromium a failure instead of a skip).
+	return sh.RunWithV(map[string]string{"TICKWIRE_DIST": d},
+		mg.GoCmd(), "test", "-count=1", "-v", "./wasmclient/e2e/")
+}
+
+// Screenshot builds, then renders docs/screenshot.png for the README with headless Chromium.
+func Screenshot(ctx context.Context) error {
+	mg.CtxDeps(ctx, Build)
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	shot := filepath.Join(filepath.Dir(d), "docs", "screenshot.png")
+	return sh.RunWithV(map[string]string{"TICKWIRE_DIST": d, "TICKWIRE_SCREENSHOT": shot},
+		mg.GoCmd(), "test", "-count=1", "-run", "TestReadmeScreenshot", "-v", "./wasmclient/e2e/")
+}
+
+// Clean removes dist/.
+func Clean() error {
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	return sh.Rm(d)
+}

@@ -1,0 +1,143 @@
+// Command tickwire runs the tickwire game server with the demo games: it serves the web page, the
+// WebSocket endpoint and the room list on one port.
+//
+// Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
+// case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/games/arena"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tickwire:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+type options struct {
+	addr, www, origins, logFormat      string
+	tickRate, snapshotRate, maxPlayers int
+	maxRooms                           int
+	readLimit                          int64
+	handshakeTimeout, shutdownTimeout  time.Duration
+}
+
+func parse(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("tickwire", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&o.www, "www", "dist/www", "directory of the built web page (go tool mage build makes it)")
+	fs.IntVar(&o.tickRate, "tick-rate", 30, "simulation steps per second")
+	fs.IntVar(&o.snapshotRate, "snapshot-rate", 20, "snapshots per second sent to each client (at most the tick rate)")
+	fs.IntVar(&o.maxPlayers, "max-players", 0, "seats per room (0: each game's own; the arena has 16)")
+	fs.IntVar(&o.maxRooms, "max-rooms", 1000, "most rooms open at once")
+	fs.Int64Var(&o.readLimit, "read-limit", 4096, "largest frame a client may send, in bytes (larger closes with 1009)")
+	fs.DurationVar(&o.handshakeTimeout, "handshake-timeout", 5*time.Second, "time a client has to send its hello")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "time allowed for a graceful shutdown")
+	fs.StringVar(&o.origins, "origins", "", "comma-separated extra origin patterns allowed to open WebSockets (default: same origin only)")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: tickwire [flags]\n\nServes the tickwire demo games. Each flag falls back to the environment variable shown.\n\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(fs.Output(), "  -%s (env %s, default %q)\n    \t%s\n", f.Name, envName(f.Name), f.DefValue, f.Usage)
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && !set[f.Name] && err == nil {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+			}
+		}
+	})
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if err == nil && o.logFormat != "text" && o.logFormat != "json" {
+		err = fmt.Errorf("-log-format %q: want text or json", o.logFormat)
+	}
+	return o, err
+}
+
+func envName(flagName string) string {
+	return "TICKWIRE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	o, err := parse(args, stderr, os.Getenv)
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
+	if o.logFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, nil)
+	}
+	log := slog.New(handler)
+
+	var cfg server.Config
+	cfg.WWW = o.www
+	cfg.Logger = log
+	cfg.Lobby.TickRate = o.tickRate
+	cfg.Lobby.SnapshotRate = o.snapshotRate
+	cfg.Lobby.MaxPlayers = o.maxPlayers
+	cfg.Lobby.MaxRooms = o.maxRooms
+	cfg.Gateway.ReadLimit = o.readLimit
+	cfg.Gateway.HandshakeTimeout = o.handshakeTimeout
+	if o.origins != "" {
+		cfg.Gateway.OriginPatterns = strings.Split(o.origins, ",")
+	}
+	if _, err := os.Stat(o.www + "/index.html"); err != nil {
+		log.Warn("no built web page: run 'go tool mage build' (the WebSocket endpoint works without it)", "www", o.www)
+	}
+
+	srv, err := server.New(cfg, room.For(arena.Game{}))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", o.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	log.Info("stopped", "error", err)
+	return err
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+func TestFlagsFallBackToEnvironment(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"TICKWIRE_ADDR": ":9000", "TICKWIRE_TICK_RATE": "60", "TICKWIRE_SNAPSHOT_RATE": "30"}
+	o, err := parse([]string{"-tick-rate", "20"}, io.Discard, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.addr != ":9000" || o.tickRate != 20 || o.snapshotRate != 30 || o.maxRooms != 1000 {
+		t.Errorf("addr %q tick %d snapshot %d rooms %d: want env for addr and snapshot rate, the flag for tick rate, the default for rooms",
+			o.addr, o.tickRate, o.snapshotRate, o.maxRooms)
+	}
+	if _, err := parse(nil, io.Discard, func(k string) string {
+		if k == "TICKWIRE_MAX_PLAYERS" {
+			return "lots"
+		}
+		return ""
+	}); err == nil || !strings.Contains(err.Error(), "TICKWIRE_MAX_PLAYERS") {
+		t.Errorf("bad environment value: err %v, want one naming the variable", err)
+	}
+}
+
+func TestHelpListsFlagsAndVariables(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if _, err := parse([]string{"-h"}, &out, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err %v", err)
+	}
+	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestSIGTERMClosesClientsAndExits runs the real binary, joins it, sends SIGTERM, and checks that the
+// client is closed with 1001 and a reason and that the process exits in time.
+func TestSIGTERMClosesClientsAndExits(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "tickwire")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-www", t.TempDir(), "-shutdown-timeout", "5s")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	// The server logs the address it listens on.
+	lines := bufio.NewScanner(stderr)
+	var addr string
+	for addr == "" && lines.Scan() {
+		if _, rest, ok := strings.Cut(lines.Text(), "msg=listening addr="); ok {
+			addr, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	if addr == "" {
+		t.Fatal("the server never said where it listens")
+	}
+	go func() {
+		for lines.Scan() { // keep draining the log
+		}
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	hello, _ := wire.Encode(nil, &wire.Hello{Version: wire.ProtocolVersion, Name: "stayer"})
+	if err := ws.Write(ctx, websocket.MessageBinary, hello); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ws.Read(ctx); err != nil { // the welcome
+		t.Fatal(err)
+	}
+
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var closeErr websocket.CloseError
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			if !errors.As(err, &closeErr) {
+				t.Fatalf("connection ended without a close frame: %v", err)
+			}
+			break
+		}
+	}
+	if closeErr.Code != websocket.StatusGoingAway || closeErr.Reason == "" {
+		t.Errorf("closed with %d %q, want 1001 with a reason", closeErr.Code, closeErr.Reason)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("the server exited with %v, want a clean exit", err)
+		}
+		t.Logf("exited %s after SIGTERM", time.Since(sent).Round(time.Millisecond))
+	case <-time.After(8 * time.Second):
+		t.Fatal("the server did not exit within 8 s of SIGTERM")
+	}
+}
