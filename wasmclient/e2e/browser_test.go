@@ -1,0 +1,279 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/web/webbuild"
+)
+
+// chromiumFlags are the flags the browser runs with: headless, software WebGL through SwiftShader,
+// and nothing that reaches outside this machine.
+var chromiumFlags = []string{
+	"headless", "no-sandbox", "disable-gpu", "enable-unsafe-swiftshader",
+	"disable-background-networking", "disable-component-update", "disable-sync", "no-first-run",
+	// Two pages play at once: neither may be throttled as a background tab.
+	"disable-background-timer-throttling", "disable-renderer-backgrounding", "disable-backgrounding-occluded-windows",
+	"disable-dev-shm-usage",
+}
+
+// findChromium returns the browser to run, or skips (fails when TICKWIRE_E2E=1) when there is none.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no Chromium found: install it with 'apt-get install -y chromium' to run the browser tests"
+	if os.Getenv("TICKWIRE_E2E") == "1" {
+		t.Fatal(msg + " (TICKWIRE_E2E=1 makes them mandatory)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+var (
+	buildOnce sync.Once
+	builtWWW  string
+	buildErr  error
+)
+
+// wwwDir returns the built page: TICKWIRE_DIST's, or one built now into a temporary folder.
+func wwwDir(t *testing.T) string {
+	t.Helper()
+	if dist := os.Getenv("TICKWIRE_DIST"); dist != "" {
+		www := webbuild.WWWDir(dist)
+		if _, err := os.Stat(filepath.Join(www, "tickwire.wasm")); err != nil {
+			t.Fatalf("TICKWIRE_DIST=%s has no built page: %v", dist, err)
+		}
+		return www
+	}
+	buildOnce.Do(func() {
+		dist, err := os.MkdirTemp("", "tickwire-e2e-dist")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		buildErr = webbuild.Build(ctx, dist)
+		builtWWW = webbuild.WWWDir(dist)
+	})
+	if buildErr != nil {
+		t.Fatalf("building the page: %v", buildErr)
+	}
+	return builtWWW
+}
+
+// artifactDir is where screenshots go: TICKWIRE_ARTIFACTS, or dist/e2e beside the built page.
+func artifactDir(t *testing.T, www string) string {
+	dir := os.Getenv("TICKWIRE_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(www), "e2e")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// startServer runs the real server on a free loopback port.
+func startServer(t *testing.T, www string) (*server.Server, string) {
+	t.Helper()
+	srv, err := server.New(server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("server shutdown: %v", err)
+		}
+	})
+	return srv, "http://" + ln.Addr().String()
+}
+
+// newBrowser starts Chromium with a fresh profile; pages are tabs of it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(findChromium(t)),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 720),
+		chromedp.Flag("use-angle", "swiftshader"),
+	}
+	for _, f := range chromiumFlags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	// The first Run starts the browser; it must not run under a timeout.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	return browser
+}
+
+// page is one browser tab playing the game.
+type page struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+
+	mu       sync.Mutex
+	problems []string // console errors and uncaught exceptions
+}
+
+func openPage(t *testing.T, browser context.Context, name, url string) *page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	p := &page{t: t, name: name, ctx: ctx}
+	if err := chromedp.Listen(ctx, p.onEvent); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("%s: navigate: %v", name, err)
+	}
+	return p
+}
+
+func (p *page) onEvent(ev any) {
+	var problem string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, strings.Trim(string(a.Value), `"`)+a.Description)
+			}
+			problem = "console.error: " + strings.Join(args, " ")
+		}
+	case *runtime.EventExceptionThrown:
+		problem = "exception: " + ev.ExceptionDetails.Text
+		if ev.ExceptionDetails.Exception != nil {
+			problem += " " + ev.ExceptionDetails.Exception.Description
+		}
+	}
+	if problem != "" {
+		p.mu.Lock()
+		p.problems = append(p.problems, problem)
+		p.mu.Unlock()
+	}
+}
+
+func (p *page) eval(expr string) (string, error) {
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+}
+
+// view returns what the page's client has received, through the page's test hook.
+func (p *page) view() (netclient.DebugView, error) {
+	var v netclient.DebugView
+	s, err := p.eval(`typeof window.tickwireView === "function" ? window.tickwireView() : "{}"`)
+	if err != nil {
+		return v, err
+	}
+	err = json.Unmarshal([]byte(s), &v)
+	return v, err
+}
+
+// waitView polls the page's view until cond holds.
+func (p *page) waitView(what string, timeout time.Duration, cond func(v netclient.DebugView) bool) netclient.DebugView {
+	p.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var v netclient.DebugView
+	var err error
+	for time.Now().Before(deadline) {
+		if v, err = p.view(); err == nil && cond(v) {
+			return v
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	loader, _ := p.eval(`JSON.stringify(window.tickwireLoader || null)`)
+	p.t.Fatalf("%s: timed out after %s waiting for %s; view %+v (err %v); loader %s; console %v", p.name, timeout, what, v, err, loader, p.consoleProblems())
+	return v
+}
+
+func (p *page) consoleProblems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.problems...)
+}
+
+// hold presses a key (a DOM key name such as "ArrowRight") for d, then releases it.
+func (p *page) hold(key string, code int64, d time.Duration) {
+	p.t.Helper()
+	press := func(typ input.DispatchKeyEventType) {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		defer cancel()
+		ev := input.DispatchKeyEventParams{Type: typ, Key: key, Code: key, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code}
+		if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, input.DispatchKeyEvent, ev)
+			return err
+		})); err != nil {
+			p.t.Fatalf("%s: key %s: %v", p.name, key, err)
+		}
+	}
+	press(input.DispatchKeyEventTypeRawKeyDown)
+	time.Sleep(d)
+	press(input.DispatchKeyEventTypeKeyUp)
+}
+
+func (p *page) screenshot(path string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("%s: screenshot: %v", p.name, err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("%s: screenshot saved to %s", p.name, path)
+}
+
+// findPlayer returns the player entity with the given id in v.
+func findPlayer(v netclient.DebugView, id uint32) *netclient.DebugEntity {
+	for i, e := range v.Entities["player"] {
+		if e.ID == id {
+			return &v.Entities["player"][i]
+		}
+	}
+	return nil
+}
+
+func describe(e *netclient.DebugEntity) string {
+	if e == nil {
+		return "absent"
+	}
+	return fmt.Sprintf("%s at (%d, %d) px", e.Name, e.Fields["x"]/arena.One, e.Fields["y"]/arena.One)
+}

@@ -1,0 +1,8 @@
+// Package e2e holds the browser end-to-end tests: the real server on a loopback port, the real page
+// (loader, wasm, Ebiten) in headless Chromium driven with chromedp. The tests read what each page's
+// client received from the server through the page's read-only hook window.tickwireView().
+//
+// They need a built page: TICKWIRE_DIST names the folder `go tool mage build` writes (mage test sets
+// it); without it the tests build one into a temporary folder. Without Chromium they skip with a
+// message saying how to install it, unless TICKWIRE_E2E=1, where they must run.
+package e2e

@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+)
+
+// TestTwoPlayersInChromium opens two pages in one room: both reach the game, each sees the other, and
+// keys pressed in page A move A's player on the server, which page B observes.
+func TestTwoPlayersInChromium(t *testing.T) {
+	findChromium(t) // skip early, before building anything, when there is no browser
+	www := wwwDir(t)
+	srv, base := startServer(t, www)
+	browser := newBrowser(t)
+
+	start := time.Now()
+	a := openPage(t, browser, "page A", base+"/?name=Alice&room=e2e")
+	b := openPage(t, browser, "page B", base+"/?name=Bob&room=e2e")
+
+	firstFrame := func(v netclient.DebugView) bool { return v.Status == "connected" && v.Frames > 0 && v.Snapshots > 0 }
+	va := a.waitView("A to reach the game", 90*time.Second, firstFrame)
+	t.Logf("navigation to first game frame with a snapshot, page A: %s (poll resolution 20 ms)", time.Since(start).Round(10*time.Millisecond))
+	vb := b.waitView("B to reach the game", 30*time.Second, firstFrame)
+	if loader, err := a.eval(`window.tickwireLoader && window.tickwireLoader.state`); err != nil || loader != "running" {
+		t.Errorf("page A's loader state %q (%v), want running", loader, err)
+	}
+	if va.Player == vb.Player || va.Room != "e2e" || vb.Room != "e2e" {
+		t.Fatalf("A is player %d in %q, B is player %d in %q: want two players in room e2e", va.Player, va.Room, vb.Player, vb.Room)
+	}
+
+	// Each sees the other, by name, from the server's snapshots and roster.
+	vb = b.waitView("B to see Alice", 10*time.Second, func(v netclient.DebugView) bool {
+		p := findPlayer(v, va.Player)
+		return p != nil && p.Name == "Alice"
+	})
+	a.waitView("A to see Bob", 10*time.Second, func(v netclient.DebugView) bool {
+		p := findPlayer(v, vb.Player)
+		return p != nil && p.Name == "Bob"
+	})
+	if n := len(vb.Entities["drone"]); n == 0 {
+		t.Error("B sees no drones")
+	}
+
+	// A holds the right arrow; B must see A's x grow, in snapshots B received.
+	before := findPlayer(vb, va.Player)
+	a.hold("ArrowRight", 39, 1500*time.Millisecond)
+	after := b.waitView("B to see Alice move right", 10*time.Second, func(v netclient.DebugView) bool {
+		p := findPlayer(v, va.Player)
+		return p != nil && p.Fields["x"] > before.Fields["x"]+100*256
+	})
+	t.Logf("B saw Alice move from %s to %s", describe(before), describe(findPlayer(after, va.Player)))
+	if bob := findPlayer(after, vb.Player); bob == nil {
+		t.Error("B lost its own player")
+	}
+	if av, err := a.view(); err != nil || av.Ack == 0 {
+		t.Errorf("A's inputs were never acknowledged (ack %d, %v)", av.Ack, err)
+	}
+
+	dir := artifactDir(t, www)
+	a.screenshot(filepath.Join(dir, "page-a.png"))
+	b.screenshot(filepath.Join(dir, "page-b.png"))
+
+	for _, p := range []*page{a, b} {
+		if problems := p.consoleProblems(); len(problems) > 0 {
+			t.Errorf("%s logged errors: %v", p.name, problems)
+		}
+	}
+	for _, r := range srv.Lobby().Rooms() {
+		t.Logf("room %s: %d players, %d ticks, tick time p50 %s p99 %s max %s, %d dropped steps",
+			r.Name, r.Players, r.Stats.Ticks, r.Stats.P50, r.Stats.P99, r.Stats.Max, r.Stats.Dropped)
+	}
+}
