@@ -1,0 +1,122 @@
+package app
+
+import (
+	"math"
+	"sync/atomic"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/ui"
+)
+
+// Game is a game's client half.
+type Game[I any] interface {
+	// Reset forgets what an earlier connection left behind; it is called before each connection.
+	Reset()
+	// Update reads the newest view, advances the game's effects and returns the player's input.
+	// It runs once per tick and must not block.
+	Update(ctx *ui.Context, v *netclient.View) I
+	// Draw draws the game as of the last Update. It only reads state.
+	Draw(screen *ebiten.Image, ctx *ui.Context)
+}
+
+// Config says where the client connects and as whom.
+type Config struct {
+	// URL is the server's WebSocket endpoint, for example ws://localhost:8080/ws.
+	URL string
+	// Game names the game to play; empty lets the server choose its default.
+	Game string
+	// Room is the room to join; empty lets the server pick one with a free seat.
+	Room string
+	// Name is the player's name; empty shows the title screen, where the player picks one.
+	Name string
+	// Title is the game's name on the title screen.
+	Title string
+}
+
+// App is the client's ebiten.Game.
+type App[I any] struct {
+	cfg    Config
+	game   Game[I]
+	codec  wire.InputCodec[I]
+	schema sim.Schema
+	mgr    *ui.Manager
+
+	frames atomic.Int64
+	client atomic.Pointer[netclient.Client[I]]
+}
+
+// New returns the client. With cfg.Name set it connects at once; otherwise it starts at the title
+// screen.
+func New[I any](cfg Config, game Game[I], codec wire.InputCodec[I], schema sim.Schema) *App[I] {
+	a := &App[I]{cfg: cfg, game: game, codec: codec, schema: schema}
+	a.mgr = ui.NewManager(nil)
+	if cfg.Name != "" {
+		a.connect(cfg.Name)
+	} else {
+		a.mgr.Switch(newTitle(a))
+	}
+	return a
+}
+
+// connect dials the server as name, ending any earlier connection, and shows the connecting screen.
+func (a *App[I]) connect(name string) {
+	a.cfg.Name = name
+	if old := a.client.Load(); old != nil {
+		old.Close()
+	}
+	a.game.Reset()
+	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.cfg.Game, Room: a.cfg.Room, Name: name}, a.codec, a.schema)
+	a.client.Store(c)
+	a.mgr.GoTo(&connecting[I]{app: a, client: c})
+}
+
+// toTitle ends the connection and goes back to the title screen to pick another name.
+func (a *App[I]) toTitle() {
+	if old := a.client.Swap(nil); old != nil {
+		old.Close()
+	}
+	a.mgr.GoTo(newTitle(a))
+}
+
+// Update implements ebiten.Game.
+func (a *App[I]) Update() error { return a.mgr.Update() }
+
+// Draw implements ebiten.Game.
+func (a *App[I]) Draw(screen *ebiten.Image) {
+	a.frames.Add(1)
+	a.mgr.Draw(screen)
+}
+
+// Layout implements ebiten.Game: the screen has one pixel per device pixel, so that text and
+// shapes are crisp on HiDPI displays.
+func (a *App[I]) Layout(outsideWidth, outsideHeight int) (int, int) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	if s <= 0 {
+		s = 1
+	}
+	w, h := int(math.Ceil(float64(outsideWidth)*s)), int(math.Ceil(float64(outsideHeight)*s))
+	a.mgr.Layout(w, h, s)
+	return max(w, 1), max(h, 1)
+}
+
+// DebugJSON returns what the client knows as JSON (a [netclient.DebugView] with the number of
+// frames drawn), or status "title" before the first connection. It never blocks and is safe to
+// call from any goroutine.
+func (a *App[I]) DebugJSON() string {
+	d := netclient.DebugView{Status: "title", Entities: map[string][]netclient.DebugEntity{}}
+	if c := a.client.Load(); c != nil {
+		d = netclient.Debug(c.View(), a.schema)
+	}
+	d.Frames = int(a.frames.Load())
+	return d.JSON()
+}
+
+// Close ends the connection, if any.
+func (a *App[I]) Close() {
+	if c := a.client.Swap(nil); c != nil {
+		c.Close()
+	}
+}

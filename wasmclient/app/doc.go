@@ -1,0 +1,8 @@
+// Package app is the game client as the player meets it: the title screen (pick a name), the
+// connecting screen, the game, and the screen that says why a connection closed and offers to
+// reconnect. It is generic over a game's input type; the game's own client half (for the demo,
+// wasmclient/games/arena) implements [Game] and does the drawing and input mapping.
+//
+// Start with [New], and run the result with ebiten.RunGame. [App.DebugJSON] is the read-only test
+// hook the browser build exposes as window.tickwireView().
+package app

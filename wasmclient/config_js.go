@@ -1,0 +1,32 @@
+//go:build js
+
+package main
+
+import (
+	"strings"
+	"syscall/js"
+)
+
+// loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
+// page came over https; ?room= and ?name= come from the query.
+func loadConfig() (config, error) {
+	loc := js.Global().Get("location")
+	scheme := "ws://"
+	if loc.Get("protocol").String() == "https:" {
+		scheme = "wss://"
+	}
+	q := js.Global().Get("URLSearchParams").New(loc.Get("search"))
+	param := func(name string) string {
+		v := q.Call("get", name)
+		if v.IsNull() || v.IsUndefined() {
+			return ""
+		}
+		return strings.TrimSpace(v.String())
+	}
+	return config{
+		URL:  scheme + loc.Get("host").String() + "/ws",
+		Room: strings.ToLower(param("room")),
+		Name: param("name"),
+		Mute: param("mute") != "",
+	}, nil
+}

@@ -1,0 +1,277 @@
+package arena
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/assets"
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/ui"
+)
+
+// Client is the arena's client half: an app.Game for arena.Input.
+type Client struct {
+	pickupSound, goldenSound, dashSound *ui.Sound
+
+	rng      *rand.Rand
+	controls Controls
+
+	// Everything below is set by Update and only read by Draw.
+	view      netclient.View
+	me        sim.PlayerID
+	time      float64 // seconds since the connection began, for animations
+	cam       Camera
+	players   []player
+	drones    []drone
+	orbs      []Orb
+	prevOrbs  []Orb
+	snapshots int // View.Snapshots when the newest snapshot was handled
+	smooth    Smoother
+	particles Particles
+	popups    []popup
+	pickups   []Pickup
+	board     []Row
+	prevDash  map[sim.PlayerID]int32
+
+	mine      *player // the own player in players, or nil
+	myScore   int32
+	scored    bool // myScore holds a score received
+	scoreText string
+	scoreBump float64 // 1 just after the score rose, easing to 0
+
+	statusKey  statusKey
+	status     string
+	statusGood bool
+}
+
+type player struct {
+	ID                    sim.PlayerID
+	X, Y                  float64 // drawn position, arena pixels
+	Score, Dash, Cooldown int32
+	Name                  string
+	Color                 int
+	Me                    bool
+}
+
+type drone struct {
+	X, Y, Angle float64
+}
+
+type popup struct {
+	X, Y      float64
+	Text      string
+	Life, Max float64
+	Gold      bool
+}
+
+type statusKey struct {
+	status       netclient.Status
+	room         string
+	rtt          int64
+	players, max int
+}
+
+// Radii in arena pixels.
+const (
+	playerR = float64(arena.PlayerRadius) / arena.One
+	droneR  = float64(arena.DroneRadius) / arena.One
+	orbR    = float64(arena.OrbRadius) / arena.One
+	arenaW  = float64(arena.Width) / arena.One
+	arenaH  = float64(arena.Height) / arena.One
+)
+
+// New returns the arena client, playing its effects through sounds.
+func New(sounds *ui.Sounds) *Client {
+	c := &Client{
+		pickupSound: sounds.Load(assets.PickupWAV),
+		goldenSound: sounds.Load(assets.GoldenWAV),
+		dashSound:   sounds.Load(assets.DashWAV),
+		rng:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		smooth:      Smoother{Tau: 0.045, Snap: 160},
+		prevDash:    map[sim.PlayerID]int32{},
+	}
+	c.Reset()
+	return c
+}
+
+// Reset implements app.Game.
+func (c *Client) Reset() {
+	c.view = netclient.View{}
+	c.time, c.snapshots, c.myScore, c.scoreBump = 0, 0, 0, 0
+	c.players, c.drones, c.orbs, c.prevOrbs = c.players[:0], c.drones[:0], c.orbs[:0], c.prevOrbs[:0]
+	c.particles.List = c.particles.List[:0]
+	c.popups = c.popups[:0]
+	c.mine, c.scored = nil, false
+	c.scoreText = "0"
+	c.smooth.Reset()
+	clear(c.prevDash)
+	c.controls.Reset()
+}
+
+func px(v int32) float64 { return float64(v) / arena.One }
+
+// Update implements app.Game: it takes in the newest view, runs the effects and reads the input.
+func (c *Client) Update(ctx *ui.Context, v *netclient.View) arena.Input {
+	dt := 1 / float64(ebiten.TPS())
+	c.time += dt
+	c.view = *v
+	c.me = v.Welcome.Player
+	fresh := v.Snapshots != c.snapshots
+	c.snapshots = v.Snapshots
+
+	c.updateEntities(dt)
+	c.updateCamera(ctx)
+	if fresh {
+		c.onSnapshot()
+	}
+	c.updateEffects(dt)
+	c.updateHUD()
+	return c.controls.Update(ctx).Input()
+}
+
+// updateEntities rebuilds the drawn players, drones and orbs from the view, easing positions.
+func (c *Client) updateEntities(dt float64) {
+	c.players, c.drones, c.orbs = c.players[:0], c.drones[:0], c.orbs[:0]
+	c.smooth.Begin()
+	for i := range c.view.Entities {
+		e := &c.view.Entities[i]
+		switch e.Kind {
+		case arena.KindPlayer:
+			id := sim.PlayerID(e.ID)
+			x, y := c.smooth.Step(e.ID, px(e.Field(arena.PlayerX)), px(e.Field(arena.PlayerY)), dt)
+			c.players = append(c.players, player{ID: id, X: x, Y: y,
+				Score: e.Field(arena.PlayerScore), Dash: e.Field(arena.PlayerDash), Cooldown: e.Field(arena.PlayerCooldown),
+				Name: c.view.Name(id), Color: playerColor(id), Me: id == c.me})
+		case arena.KindDrone:
+			x, y := c.smooth.Step(e.ID, px(e.Field(arena.DroneX)), px(e.Field(arena.DroneY)), dt)
+			c.drones = append(c.drones, drone{X: x, Y: y, Angle: c.time*1.7 + float64(e.ID%7)})
+		case arena.KindOrb:
+			c.orbs = append(c.orbs, Orb{X: px(e.Field(arena.OrbX)), Y: px(e.Field(arena.OrbY)), Value: e.Field(arena.OrbValue)})
+		}
+	}
+	c.smooth.End()
+	c.mine = nil
+	for i := range c.players {
+		if c.players[i].Me {
+			c.mine = &c.players[i]
+		}
+	}
+}
+
+func (c *Client) updateCamera(ctx *ui.Context) {
+	w, h := float64(ctx.W), float64(ctx.H)
+	z := Zoom(w, h, ctx.Scale)
+	tx, ty := arenaW/2, arenaH/2
+	if c.mine != nil {
+		tx, ty = c.mine.X, c.mine.Y
+	}
+	// Past a wall the camera shows some of the outside, enough that a player by the wall is not
+	// hidden under the HUD.
+	margin := ctx.Px(120) / z
+	c.cam = Camera{X: ClampAxis(tx, w/z, arenaW, margin), Y: ClampAxis(ty, h/z, arenaH, margin), Zoom: z, W: w, H: h}
+}
+
+// onSnapshot runs the effects a new snapshot triggers: pickups, the own score, dashes.
+func (c *Client) onSnapshot() {
+	c.pickups = Pickups(c.pickups[:0], c.prevOrbs, c.orbs)
+	for _, p := range c.pickups {
+		col, n, speed := orbIndex, 12, 220.0
+		if p.Value > 1 {
+			col, n, speed = goldIndex, 26, 320
+		}
+		c.particles.Burst(c.rng, p.X, p.Y, n, col, speed)
+	}
+	c.prevOrbs = append(c.prevOrbs[:0], c.orbs...)
+
+	if m := c.mine; m != nil {
+		if gain := m.Score - c.myScore; gain > 0 && c.scored {
+			if gain >= arena.GoldenValue {
+				c.goldenSound.Play(0.55)
+			} else {
+				c.pickupSound.Play(0.45)
+			}
+			c.scoreBump = 1
+			c.popups = append(c.popups, popup{X: m.X, Y: m.Y - playerR - 12, Text: "+" + strconv.Itoa(int(gain)),
+				Life: 0.9, Max: 0.9, Gold: gain >= arena.GoldenValue})
+		}
+		if m.Score != c.myScore || c.scoreText == "" {
+			c.scoreText = strconv.Itoa(int(m.Score))
+		}
+		c.myScore, c.scored = m.Score, true
+	}
+
+	for i := range c.players {
+		p := &c.players[i]
+		if p.Dash > 0 && c.prevDash[p.ID] == 0 {
+			c.particles.Add(Particle{Kind: Ring, X: p.X, Y: p.Y, R: playerR, VX: 260, Life: 0.35, Color: p.Color})
+			switch {
+			case p.Me:
+				c.dashSound.Play(0.6)
+			case c.cam.Visible(p.X, p.Y, playerR):
+				c.dashSound.Play(0.2)
+			}
+		}
+		c.prevDash[p.ID] = p.Dash
+	}
+	if len(c.prevDash) > 4*len(c.players)+16 { // players who left
+		clear(c.prevDash)
+	}
+}
+
+func (c *Client) updateEffects(dt float64) {
+	// Dashing discs leave fading copies behind them.
+	for i := range c.players {
+		if p := &c.players[i]; p.Dash > 0 {
+			c.particles.Add(Particle{Kind: Ghost, X: p.X, Y: p.Y, R: playerR, Life: 0.22, Color: p.Color})
+		}
+	}
+	c.particles.Update(dt)
+	live := c.popups[:0]
+	for _, p := range c.popups {
+		p.Life -= dt
+		p.Y -= 40 * dt
+		if p.Life > 0 {
+			live = append(live, p)
+		}
+	}
+	c.popups = live
+	if c.scoreBump = Ease(c.scoreBump, 0, dt, 0.12); c.scoreBump < 0.02 {
+		c.scoreBump = 0
+	}
+}
+
+func (c *Client) updateHUD() {
+	c.board = c.board[:0]
+	for _, p := range c.players {
+		c.board = append(c.board, Row{ID: p.ID, Name: p.Name, Score: p.Score})
+	}
+	c.board = Leaderboard(c.board, c.me, 5)
+
+	k := statusKey{status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
+		players: len(c.view.Roster), max: int(c.view.Welcome.MaxPlayers)}
+	if k != c.statusKey || c.status == "" {
+		c.statusKey = k
+		ping := "… ms" // until the first pong
+		if k.rtt > 0 {
+			ping = strconv.FormatInt(k.rtt, 10) + " ms"
+		}
+		c.status = fmt.Sprintf("%s · room %s · %s · %d/%d players", k.status, k.room, ping, k.players, k.max)
+		c.statusGood = k.status == netclient.Connected && k.rtt < 150
+	}
+}
+
+// Draw implements app.Game.
+func (c *Client) Draw(screen *ebiten.Image, ctx *ui.Context) {
+	c.drawFloor(screen, ctx)
+	c.drawOrbs(screen)
+	c.drawParticles(screen, false)
+	c.drawDrones(screen)
+	c.drawPlayers(screen, ctx)
+	c.drawParticles(screen, true)
+	c.drawPopups(screen, ctx)
+	c.drawHUD(screen, ctx)
+}

@@ -1,0 +1,11 @@
+// Package arena is the client half of the arena demo: it draws what the server sends (the floor,
+// orbs, drones and players, with a camera that follows the player) and turns keys, a gamepad or
+// touches into the arena's input. The shared half, with the rules, is shared/games/arena.
+//
+// [Client] is the app.Game the client runs. The pure helpers beside it have no Ebiten in them and
+// are tested on their own: [Intent] and [Stick] (input to the arena's input), [Camera] and
+// [ClampAxis], [Smoother] (visual easing of positions between snapshots), [Leaderboard],
+// [Particles] and [Pickups].
+//
+// Nothing here predicts or interpolates the simulation: what is drawn is the newest snapshot, eased.
+package arena
