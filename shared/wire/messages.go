@@ -262,7 +262,8 @@ func (m *Bye) DecodeBody(d *msgpack.Decoder) error {
 	return f.Done()
 }
 
-// Ping asks for a [Pong]; ClientTime is the client's clock in milliseconds, echoed back unchanged.
+// Ping asks for a [Pong]; ClientTime is any 32-bit reading of the client's clock (the Go client uses
+// wrapping microseconds), echoed back unchanged.
 //
 //	[clientTime]
 type Ping struct {

@@ -237,9 +237,10 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 			if err := f.Decode(&p); err != nil {
 				return 0, fmt.Sprintf("bad pong: %v", err)
 			}
-			rtt := c.now() - time.Duration(p.ClientTime)*time.Millisecond
+			// Wrapping subtraction: the 32-bit microsecond clock wraps every 71 minutes.
+			rtt := time.Duration(c.clock()-p.ClientTime) * time.Microsecond
 			c.mu.Lock()
-			c.view.RTT = max(rtt, 0)
+			c.view.RTT = rtt
 			c.mu.Unlock()
 		case wire.OpBye:
 			_ = f.Decode(&bye)
@@ -249,8 +250,9 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 	}
 }
 
-// now is the client's clock since Dial, which pings carry in milliseconds.
-func (c *Client[I]) now() time.Duration { return time.Since(c.epoch).Truncate(time.Millisecond) }
+// clock is the client's clock that pings carry: microseconds since Dial, wrapping at 2³². A
+// loopback round trip is well under a millisecond, so milliseconds would measure it as zero.
+func (c *Client[I]) clock() uint32 { return uint32(time.Since(c.epoch) / time.Microsecond) }
 
 // sendLoop sends the input in force once per server tick, numbered from 1.
 func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
@@ -290,7 +292,7 @@ func (c *Client[I]) pingLoop(ctx context.Context) {
 	t := time.NewTicker(c.cfg.PingInterval)
 	defer t.Stop()
 	for {
-		if err := c.write(ctx, &wire.Ping{ClientTime: uint32(c.now() / time.Millisecond)}); err != nil {
+		if err := c.write(ctx, &wire.Ping{ClientTime: c.clock()}); err != nil {
 			return
 		}
 		select {
