@@ -245,7 +245,10 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 			if code != websocket.StatusCode(tt.code) || !strings.Contains(reason, tt.reason) {
 				t.Errorf("closed with %d %q, want %d containing %q", code, reason, tt.code, tt.reason)
 			}
-			if n := srv.logs.count(fmt.Sprintf("code=%d", tt.code)); n == 0 {
+			// The client can see the close before the server's goroutine has logged it.
+			logged := func() bool { return srv.logs.count(fmt.Sprintf("code=%d", tt.code)) > 0 }
+			waitUntil(t, logged)
+			if !logged() {
 				t.Errorf("close %d was not logged", tt.code)
 			}
 		})
