@@ -44,3 +44,12 @@ type Info struct {
 	// Schema describes the entity kinds and their fields.
 	Schema Schema
 }
+
+// Interest is implemented by a game that limits what each player sees (interest management). The
+// toolkit then sends each player only the entities Visible returns; an entity entering or leaving
+// a player's view reaches that player as a creation or a removal.
+type Interest[S any] interface {
+	// Visible appends to dst the entities of all (the whole state's, sorted by id) that player p
+	// sees, in the same order, and returns dst. It must be pure, like Step.
+	Visible(s *S, p PlayerID, all []Entity, dst []Entity) []Entity
+}

@@ -1,6 +1,10 @@
 package arena
 
-import "math"
+import (
+	"math"
+
+	"github.com/tickwire/tickwire/shared/games/arena"
+)
 
 // Camera maps arena pixels to screen pixels: the point (X, Y) of the arena is at the centre of the
 // screen, and one arena pixel is Zoom screen pixels.
@@ -41,5 +45,14 @@ func Zoom(w, h, scale float64) float64 {
 		scale = 1
 	}
 	short := math.Min(w, h) / scale
-	return scale * max(0.55, min(1.3, short/720))
+	z := scale * max(0.55, min(1.3, short/720))
+	// Never show more of the arena than the server sends: its interest box around the player
+	// (arena.Visible). A very wide or tall screen zooms in instead.
+	return max(z, w/(2*viewHalfW), h/(2*viewHalfH))
 }
+
+// The server's view box, in arena pixels.
+const (
+	viewHalfW = float64(arena.ViewHalfWidth) / arena.One
+	viewHalfH = float64(arena.ViewHalfHeight) / arena.One
+)

@@ -65,8 +65,11 @@ func TestZoom(t *testing.T) {
 		{"desktop", 1280, 720, 1, 1},
 		{"small window", 1280, 600, 1, 600.0 / 720},
 		{"hidpi laptop", 2560, 1200, 2, 2 * 600.0 / 720},
-		{"phone portrait", 390 * 3, 844 * 3, 3, 3 * 0.55},
-		{"big screen", 3840, 2160, 1, 1.3},
+		// A tall phone would show 1534 arena px top to bottom at 0.55: it zooms in to the 1280 the
+		// server's view box holds.
+		{"phone portrait", 390 * 3, 844 * 3, 3, 844 * 3 / 1280.0},
+		// Likewise a 4K screen zooms in to show the box's 2000 px across.
+		{"big screen", 3840, 2160, 1, 3840 / 2000.0},
 		{"no scale", 1280, 720, 0, 1},
 	}
 	for _, tc := range cases {
@@ -76,5 +79,18 @@ func TestZoom(t *testing.T) {
 				t.Errorf("Zoom = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestZoomNeverShowsMoreThanTheServerSends(t *testing.T) {
+	t.Parallel()
+	for _, s := range []struct{ w, h, scale float64 }{
+		{1280, 720, 1}, {3440, 1440, 1}, {7680, 2160, 2}, {1170, 2532, 3}, {390, 844, 1}, {5000, 500, 1}, {500, 5000, 1},
+	} {
+		z := Zoom(s.w, s.h, s.scale)
+		if vw, vh := s.w/z, s.h/z; vw > 2*viewHalfW+1e-9 || vh > 2*viewHalfH+1e-9 {
+			t.Errorf("%gx%g at scale %g shows %.0fx%.0f arena px, more than the %gx%g the server sends",
+				s.w, s.h, s.scale, vw, vh, 2*viewHalfW, 2*viewHalfH)
+		}
 	}
 }
