@@ -31,6 +31,10 @@ type Config struct {
 	TickRate int
 	// SnapshotRate is the snapshots per second sent to each client. Defaults to 20.
 	SnapshotRate int
+	// FullSnapshots turns delta snapshots off (see room.Config).
+	FullSnapshots bool
+	// SeeEverything turns interest management off (see room.Config).
+	SeeEverything bool
 	// Logger receives the lobby's and rooms' logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// Seed returns the seed of a new room's state. Defaults to a counter.
@@ -184,7 +188,7 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error)
 	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
 	e.room = f.New(room.Config{
 		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
-		Seed: seed, Logger: l.cfg.Logger,
+		Seed: seed, Logger: l.cfg.Logger, FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything,
 		OnLeave: func(id sim.PlayerID) { l.leave(key, e, id) },
 		OnClose: func(error) { l.closed(key, e) },
 	})

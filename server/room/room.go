@@ -39,6 +39,12 @@ type Config struct {
 	// InputQueue is how many inputs a seat holds between two ticks; when full, the oldest is dropped.
 	// Defaults to 16.
 	InputQueue int
+	// FullSnapshots turns delta snapshots off: every snapshot carries every entity the client sees.
+	// For measuring and debugging; defaults to false (deltas on).
+	FullSnapshots bool
+	// SeeEverything turns interest management off: every client sees every entity, even when the
+	// game implements sim.Interest. Defaults to false.
+	SeeEverything bool
 	// Logger receives the room's logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
@@ -115,14 +121,19 @@ func (f factory[S, I]) New(cfg Config) Room {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
+	var interest sim.Interest[S]
+	if in, ok := f.g.(sim.Interest[S]); ok && !cfg.SeeEverything {
+		interest = in
+	}
 	return &room[S, I]{
-		g:       f.g,
-		cfg:     cfg,
-		info:    info,
-		state:   f.g.NewState(cfg.Seed),
-		control: make(chan control[S, I], 2*cfg.MaxPlayers+2),
-		stop:    make(chan stopRequest, 1),
-		stats:   newTickRecorder(),
+		g:        f.g,
+		interest: interest,
+		cfg:      cfg,
+		info:     info,
+		state:    f.g.NewState(cfg.Seed),
+		control:  make(chan control[S, I], 2*cfg.MaxPlayers+2),
+		stop:     make(chan stopRequest, 1),
+		stats:    newTickRecorder(),
 	}
 }
 
@@ -137,10 +148,11 @@ type stopRequest struct {
 }
 
 type room[S, I any] struct {
-	g     Game[S, I]
-	cfg   Config
-	info  sim.Info
-	state S
+	g        Game[S, I]
+	interest sim.Interest[S] // nil: everyone sees everything
+	cfg      Config
+	info     sim.Info
+	state    S
 
 	control chan control[S, I]
 	stop    chan stopRequest
@@ -150,8 +162,11 @@ type room[S, I any] struct {
 	// Owned by the room's goroutine.
 	seats    []*seat[S, I] // sorted by player
 	inputs   []sim.Input[I]
-	ents     []sim.Entity
-	raw      []byte
+	history  history // the last snapshots' entity tables, the baselines of deltas
+	visible  []sim.Entity
+	base     []sim.Entity
+	delta    wire.Delta
+	snap     wire.Snapshot
 	roster   bool // the roster changed since it was last sent
 	snapshot int  // snapshots sent, for spacing them at SnapshotRate
 }
@@ -323,19 +338,40 @@ func (r *room[S, I]) sendRoster() {
 	}
 }
 
+// sendSnapshot sends each client what it sees of the state at tick: as a delta against the newest
+// snapshot the client acknowledged while that one is still in the history, else in full.
 func (r *room[S, I]) sendSnapshot(tick uint32) {
 	if len(r.seats) == 0 {
 		return
 	}
-	r.ents = r.g.Entities(&r.state, r.ents[:0])
-	var err error
-	// The entity array is encoded once and shared; each client's frame differs only in its ack.
-	if r.raw, err = wire.AppendEntities(r.raw[:0], r.ents); err != nil {
-		panic(err)
-	}
+	slot := r.history.add(tick, func(dst []sim.Entity) []sim.Entity { return r.g.Entities(&r.state, dst) })
+	all := r.history.table(slot)
 	for _, s := range r.seats {
-		s.peer.SendSnapshot(wire.AppendSnapshot(bufpool.Get(), tick, s.ack, r.raw))
+		vis := all
+		if r.interest != nil {
+			r.visible = r.interest.Visible(&r.state, s.id, all, r.visible[:0])
+			vis = r.visible
+		}
+		s.sent.record(slot, tick, vis, r.interest != nil)
+		frame, err := r.encodeFor(s, tick, slot, vis)
+		if err != nil { // cannot happen for entities the game made; fail loudly in the room
+			panic(err)
+		}
+		s.peer.SendSnapshot(frame)
 	}
+}
+
+func (r *room[S, I]) encodeFor(s *seat[S, I], tick uint32, slot int, vis []sim.Entity) ([]byte, error) {
+	if !r.cfg.FullSnapshots {
+		if b, ok := r.history.find(s.snapAck, slot); ok && s.sent.has(b, s.snapAck) {
+			r.base = s.sent.filter(b, r.history.table(b), r.base[:0])
+			r.delta.Tick, r.delta.Ack, r.delta.BaseTick = tick, s.ack, s.snapAck
+			r.delta.Diff(r.base, vis)
+			return wire.Encode(bufpool.Get(), &r.delta)
+		}
+	}
+	r.snap.Tick, r.snap.Ack, r.snap.Entities = tick, s.ack, vis
+	return wire.Encode(bufpool.Get(), &r.snap)
 }
 
 func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
@@ -363,10 +399,14 @@ type seat[S, I any] struct {
 	lastSeq uint32
 	dropped uint64
 
-	left   atomic.Bool
-	joined bool   // room goroutine only
-	ack    uint32 // room goroutine only: newest applied input sequence
-	input  I      // room goroutine only: the input in force
+	snapAckIn uint32 // newest snapshot tick the client acknowledged, under mu
+
+	left    atomic.Bool
+	joined  bool   // room goroutine only
+	ack     uint32 // room goroutine only: newest applied input sequence
+	input   I      // room goroutine only: the input in force
+	snapAck uint32 // room goroutine only: snapAckIn as of this tick
+	sent    sent   // room goroutine only: what this client was sent, per history slot
 }
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }
@@ -387,6 +427,7 @@ func (s *seat[S, I]) Input(body []byte) error {
 		return fmt.Errorf("%w: %d after %d", ErrStaleInput, h.Seq, s.lastSeq)
 	}
 	s.lastSeq = h.Seq
+	s.snapAckIn = max(s.snapAckIn, h.Ack) // acknowledgements only move forward
 	if len(s.queue) == cap(s.queue) {
 		copy(s.queue, s.queue[1:])
 		s.queue = s.queue[:len(s.queue)-1]
@@ -404,6 +445,7 @@ func (s *seat[S, I]) takeInput() I {
 		s.input, s.ack = s.queue[n-1].input, s.queue[n-1].seq
 		s.queue = s.queue[:0]
 	}
+	s.snapAck = s.snapAckIn
 	s.mu.Unlock()
 	return s.input
 }

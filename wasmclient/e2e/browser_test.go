@@ -101,7 +101,11 @@ func artifactDir(t *testing.T, www string) string {
 // startServer runs the real server on a free loopback port.
 func startServer(t *testing.T, www string) (*server.Server, string) {
 	t.Helper()
-	srv, err := server.New(server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
+	cfg := server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// The pages must see each other wherever the server places them, so interest management is off;
+	// snapshots still travel as deltas.
+	cfg.Lobby.SeeEverything = true
+	srv, err := server.New(cfg, room.For(arena.Game{}))
 	if err != nil {
 		t.Fatal(err)
 	}

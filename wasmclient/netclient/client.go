@@ -53,7 +53,9 @@ type View struct {
 	Ack       uint32       // newest input sequence the server applied
 	Entities  []sim.Entity // of the newest snapshot, sorted by id
 	Snapshots int          // snapshots received
-	RTT       time.Duration
+	// SnapshotBytes is the size of all snapshot frames received, full and delta.
+	SnapshotBytes int64
+	RTT           time.Duration
 	// Received is when the newest snapshot arrived, on the client's clock.
 	Received time.Time
 }
@@ -176,6 +178,8 @@ func (c *Client[I]) writeRaw(ctx context.Context, b []byte) error {
 func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, string) {
 	var bye wire.Bye
 	var snap wire.Snapshot
+	var delta wire.Delta
+	var tables baselines
 	for {
 		_, data, err := ws.Read(ctx)
 		if err != nil {
@@ -226,12 +230,21 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 					return 0, fmt.Sprintf("the server sent an invalid entity: %v", err)
 				}
 			}
-			now := time.Now()
-			c.mu.Lock()
-			c.view.Tick, c.view.Ack, c.view.Entities = snap.Tick, snap.Ack, snap.Entities
-			c.view.Snapshots++
-			c.view.Received = now
-			c.mu.Unlock()
+			c.received(&tables, snap.Tick, snap.Ack, snap.Entities, len(data))
+		case wire.OpDelta:
+			if err := f.Decode(&delta); err != nil {
+				return 0, fmt.Sprintf("bad delta snapshot: %v", err)
+			}
+			base, ok := tables.find(delta.BaseTick)
+			if !ok {
+				return 0, fmt.Sprintf("the server sent a delta against snapshot %d, which this client does not have", delta.BaseTick)
+			}
+			// A new slice each time: the previous one belongs to a View and to the baselines.
+			ents, err := delta.Apply(base, c.schema, make([]sim.Entity, 0, len(base)+len(delta.Created)))
+			if err != nil {
+				return 0, fmt.Sprintf("bad delta snapshot: %v", err)
+			}
+			c.received(&tables, delta.Tick, delta.Ack, ents, len(data))
 		case wire.OpPong:
 			var p wire.Pong
 			if err := f.Decode(&p); err != nil {
@@ -248,6 +261,40 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 			// A newer server may send ops this client does not know; they are skipped, not fatal.
 		}
 	}
+}
+
+// received makes a reconstructed snapshot the newest state and keeps it as a possible baseline.
+func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Entity, size int) {
+	tables.add(tick, ents)
+	now := time.Now()
+	c.mu.Lock()
+	c.view.Tick, c.view.Ack, c.view.Entities = tick, ack, ents
+	c.view.Snapshots++
+	c.view.SnapshotBytes += int64(size)
+	c.view.Received = now
+	c.mu.Unlock()
+}
+
+// baselines keeps the last snapshots received, by tick: the server encodes deltas against the
+// newest one the client acknowledged, which is never older than the server's own history of 32.
+type baselines struct {
+	ticks [32]uint32
+	ents  [32][]sim.Entity
+	next  int
+}
+
+func (b *baselines) add(tick uint32, ents []sim.Entity) {
+	b.ticks[b.next], b.ents[b.next] = tick, ents
+	b.next = (b.next + 1) % len(b.ticks)
+}
+
+func (b *baselines) find(tick uint32) ([]sim.Entity, bool) {
+	for i, t := range b.ticks {
+		if t == tick && tick != 0 {
+			return b.ents[i], true
+		}
+	}
+	return nil, false
 }
 
 // clock is the client's clock that pings carry: microseconds since Dial, wrapping at 2³². A

@@ -65,7 +65,10 @@ func player(v netclient.View, id sim.PlayerID) *sim.Entity {
 
 func TestTwoClientsSeeEachOtherMove(t *testing.T) {
 	t.Parallel()
-	url := startArena(t, server.Config{})
+	// Interest management off: two players placed at random need not be in each other's view.
+	cfg := server.Config{}
+	cfg.Lobby.SeeEverything = true
+	url := startArena(t, cfg)
 	dial := func(name string) *netclient.Client[arena.Input] {
 		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name}, arena.Game{}, arena.Schema)
 		t.Cleanup(c.Close)

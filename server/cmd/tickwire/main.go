@@ -37,6 +37,7 @@ type options struct {
 	addr, www, origins, logFormat      string
 	tickRate, snapshotRate, maxPlayers int
 	maxRooms                           int
+	deltas, interest                   bool
 	readLimit                          int64
 	handshakeTimeout, shutdownTimeout  time.Duration
 }
@@ -56,6 +57,8 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "time allowed for a graceful shutdown")
 	fs.StringVar(&o.origins, "origins", "", "comma-separated extra origin patterns allowed to open WebSockets (default: same origin only)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
+	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: tickwire [flags]\n\nServes the tickwire demo games. Each flag falls back to the environment variable shown.\n\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -106,6 +109,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.Lobby.SnapshotRate = o.snapshotRate
 	cfg.Lobby.MaxPlayers = o.maxPlayers
 	cfg.Lobby.MaxRooms = o.maxRooms
+	cfg.Lobby.FullSnapshots = !o.deltas
+	cfg.Lobby.SeeEverything = !o.interest
 	cfg.Gateway.ReadLimit = o.readLimit
 	cfg.Gateway.HandshakeTimeout = o.handshakeTimeout
 	if o.origins != "" {
