@@ -35,7 +35,12 @@ func TestProtocolDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var d wire.Delta
+	d.Tick, d.Ack, d.BaseTick = 300, 12, 296
+	d.Diff([]sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9), sim.NewEntity(70000, 0, -1, 0)},
+		[]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)})
 	want := map[string][]byte{
+		"delta": encode(&d),
 		"hello":   encode(&wire.Hello{Version: 1, Game: "arena", Room: "friends", Name: "Ann"}),
 		"welcome": encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
 		"input":   input,
