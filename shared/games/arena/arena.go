@@ -18,7 +18,7 @@ const (
 	DroneRadius  = 18 * One
 	OrbRadius    = 9 * One
 
-	NumDrones = 6
+	NumDrones = 20
 	NumOrbs   = 48
 
 	Accel         = One * 6 / 5 // 1.2 px/tick²: with friction 1/8, top speed ≈ 9.6 px/tick

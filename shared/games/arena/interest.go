@@ -6,8 +6,8 @@ import "github.com/tickwire/tickwire/shared/sim"
 // arena the way the client's camera is, plus viewPad so that a disc half on screen is sent. The
 // client zooms so that its screen never shows more than this box (see wasmclient/games/arena.Zoom).
 const (
-	ViewHalfWidth  = 1000 * One
-	ViewHalfHeight = 640 * One
+	ViewHalfWidth  = 900 * One
+	ViewHalfHeight = 560 * One
 	viewPad        = 80 * One
 )
 

@@ -14,12 +14,12 @@ func TestVisible(t *testing.T) {
 	g.Join(&s, 2)
 	g.Join(&s, 3)
 	s.Players[0].Body = Body{X: 1600 * One, Y: 1000 * One} // centre of the arena
-	s.Players[1].Body = Body{X: 2500 * One, Y: 1000 * One} // 900 px to the right: in view
+	s.Players[1].Body = Body{X: 2400 * One, Y: 1000 * One} // 800 px to the right: in view
 	s.Players[2].Body = Body{X: 3150 * One, Y: 1000 * One} // 1550 px to the right: out of view
 	for i := range s.Orbs {
 		s.Orbs[i] = Orb{X: 100 * One, Y: 100 * One, Value: 1} // far corner: out of view
 	}
-	s.Orbs[7] = Orb{X: 1600 * One, Y: 400 * One, Value: 1} // 600 px up: in view
+	s.Orbs[7] = Orb{X: 1600 * One, Y: 500 * One, Value: 1} // 500 px up: in view
 	for i := range s.Drones {
 		s.Drones[i].Body = Body{X: 3100 * One, Y: 1900 * One}
 	}
@@ -42,13 +42,13 @@ func TestVisible(t *testing.T) {
 		}
 	}
 
-	// By the left wall the box is clamped inside the arena, like the camera: the player sees 2000 px
-	// to the right of the wall, not 1000 px either side of itself.
+	// By the left wall the box is clamped inside the arena, like the camera: the player sees the
+	// box's whole width to the right of the wall, not half of it either side of itself.
 	s.Players[0].Body = Body{X: 50 * One, Y: 1000 * One}
-	s.Players[1].Body = Body{X: 1900 * One, Y: 1000 * One}
+	s.Players[1].Body = Body{X: 2*ViewHalfWidth - 100*One, Y: 1000 * One}
 	vis = g.Visible(&s, 1, g.Entities(&s, nil), nil)
 	if !contains(vis, 2) {
-		t.Error("by the left wall, a player 1850 px away inside the clamped view box is not seen")
+		t.Errorf("by the left wall, a player %d px away inside the clamped view box is not seen", (s.Players[1].X-s.Players[0].X)/One)
 	}
 
 	// Someone without a disc sees everything.

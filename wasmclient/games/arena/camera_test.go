@@ -65,11 +65,11 @@ func TestZoom(t *testing.T) {
 		{"desktop", 1280, 720, 1, 1},
 		{"small window", 1280, 600, 1, 600.0 / 720},
 		{"hidpi laptop", 2560, 1200, 2, 2 * 600.0 / 720},
-		// A tall phone would show 1534 arena px top to bottom at 0.55: it zooms in to the 1280 the
-		// server's view box holds.
-		{"phone portrait", 390 * 3, 844 * 3, 3, 844 * 3 / 1280.0},
-		// Likewise a 4K screen zooms in to show the box's 2000 px across.
-		{"big screen", 3840, 2160, 1, 3840 / 2000.0},
+		// A tall phone would show 1534 arena px top to bottom at 0.55: it zooms in to show no more
+		// than the server's view box holds.
+		{"phone portrait", 390 * 3, 844 * 3, 3, 844 * 3 / (2 * viewHalfH)},
+		// Likewise a 4K screen zooms in to show the box's width across.
+		{"big screen", 3840, 2160, 1, 3840 / (2 * viewHalfW)},
 		{"no scale", 1280, 720, 0, 1},
 	}
 	for _, tc := range cases {
