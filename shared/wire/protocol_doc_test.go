@@ -40,7 +40,7 @@ func TestProtocolDocExamples(t *testing.T) {
 	d.Diff([]sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9), sim.NewEntity(70000, 0, -1, 0)},
 		[]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)})
 	want := map[string][]byte{
-		"delta": encode(&d),
+		"delta":   encode(&d),
 		"hello":   encode(&wire.Hello{Version: 1, Game: "arena", Room: "friends", Name: "Ann"}),
 		"welcome": encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
 		"input":   input,
