@@ -176,7 +176,8 @@ func (r *room[S, I]) Stats() TickStats { return r.stats.stats() }
 func (r *room[S, I]) Config() Config   { return r.cfg }
 
 func (r *room[S, I]) Join(id sim.PlayerID, name string, p Peer) Seat {
-	s := &seat[S, I]{room: r, id: id, name: name, peer: p, queue: make([]queuedInput[I], 0, r.cfg.InputQueue)}
+	s := &seat[S, I]{room: r, id: id, name: name, peer: p, queue: make([]queuedInput[I], 0, r.cfg.InputQueue),
+		decoder: wire.NewInputDecoder[I](r.g)}
 	r.control <- control[S, I]{join: true, seat: s}
 	return s
 }
@@ -394,6 +395,8 @@ type seat[S, I any] struct {
 	name string
 	peer Peer
 
+	decoder *wire.InputDecoder[I] // used by Input only, from the connection's goroutine
+
 	mu      sync.Mutex
 	queue   []queuedInput[I]
 	lastSeq uint32
@@ -418,7 +421,7 @@ var ErrStaleInput = errors.New("input sequence number went backwards")
 func (s *seat[S, I]) Input(body []byte) error {
 	var h wire.InputHeader
 	var in I
-	if err := wire.DecodeInput(body, s.room.g, &h, &in); err != nil {
+	if err := s.decoder.Decode(body, &h, &in); err != nil {
 		return err
 	}
 	s.mu.Lock()

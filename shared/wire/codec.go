@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"sync"
@@ -36,10 +35,10 @@ func AppendFrame(dst []byte, op Op, body func(e *msgpack.Encoder) error) ([]byte
 	enc := getEncoder(dst)
 	defer putEncoder(enc)
 	e := enc.e
-	if err := e.EncodeArrayLen(2); err != nil {
+	if err := PutArrayLen(e, 2); err != nil {
 		return dst, err
 	}
-	if err := e.EncodeUint(uint64(op)); err != nil {
+	if err := PutUint(e, uint64(op)); err != nil {
 		return dst, err
 	}
 	if err := body(e); err != nil {
@@ -94,17 +93,19 @@ func DecodeBody(body []byte, fn func(d *msgpack.Decoder) error) error {
 // read are skipped by Done. This is what lets a field be appended to a message compatibly.
 type Fields struct {
 	d    *msgpack.Decoder
+	r    *sliceReader // d's reader when it is one of ours: integers are then read in place
 	left int
 	err  error
 }
 
 // ReadFields starts reading a positional body from d.
 func ReadFields(d *msgpack.Decoder) Fields {
-	n, err := d.DecodeArrayLen()
+	n, err := decodeArrayLen(d)
 	if err == nil && n < 0 {
 		err = fmt.Errorf("body is nil, want an array")
 	}
-	return Fields{d: d, left: n, err: err}
+	r, _ := d.Buffered().(*sliceReader)
+	return Fields{d: d, r: r, left: n, err: err}
 }
 
 // Err returns the first error the reader met.
@@ -126,7 +127,15 @@ func (f *Fields) Int(name string, lo, hi int64) int64 {
 	if !f.next() {
 		return 0
 	}
-	v, err := decodeInt64(f.d)
+	var v int64
+	var err error
+	ok := false
+	if f.r != nil {
+		v, ok, err = f.r.int64()
+	}
+	if !ok {
+		v, err = decodeInt64(f.d)
+	}
 	if err == nil && (v < lo || v > hi) {
 		err = fmt.Errorf("%s = %d out of range [%d, %d]", name, v, lo, hi)
 	}
@@ -140,6 +149,11 @@ func (f *Fields) Int(name string, lo, hi int64) int64 {
 // decodeInt64 reads an integer. Unlike msgpack's DecodeInt64, which reads a uint64 above MaxInt64
 // as a negative number (so that 2⁶⁴-1 would pass as -1), it refuses such a value.
 func decodeInt64(d *msgpack.Decoder) (int64, error) {
+	if r, isSlice := d.Buffered().(*sliceReader); isSlice {
+		if v, ok, err := r.int64(); ok {
+			return v, err
+		}
+	}
 	if c, err := d.PeekCode(); err != nil || c != msgpcode.Uint64 {
 		return d.DecodeInt64()
 	}
@@ -176,7 +190,7 @@ func (f *Fields) Array(name string) int {
 	if !f.next() {
 		return 0
 	}
-	n, err := f.d.DecodeArrayLen()
+	n, err := decodeArrayLen(f.d)
 	if err != nil {
 		f.err = fmt.Errorf("%s: %w", name, err)
 		return 0
@@ -235,7 +249,7 @@ type encoder struct {
 
 type decoder struct {
 	d *msgpack.Decoder
-	r bytes.Reader
+	r sliceReader
 }
 
 var (

@@ -158,12 +158,12 @@ func (u *EntityUpdate) applyTo(e *sim.Entity) error {
 }
 
 func (d *Delta) EncodeBody(e *msgpack.Encoder) error {
-	if err := encodeAll(e, 6, func() error { return e.EncodeUint(uint64(d.Tick)) },
-		func() error { return e.EncodeUint(uint64(d.Ack)) },
-		func() error { return e.EncodeUint(uint64(d.BaseTick)) }); err != nil {
+	if err := encodeAll(e, 6, func() error { return PutUint(e, uint64(d.Tick)) },
+		func() error { return PutUint(e, uint64(d.Ack)) },
+		func() error { return PutUint(e, uint64(d.BaseTick)) }); err != nil {
 		return err
 	}
-	if err := e.EncodeArrayLen(len(d.Created)); err != nil {
+	if err := PutArrayLen(e, len(d.Created)); err != nil {
 		return err
 	}
 	prev := sim.EntityID(0)
@@ -174,34 +174,34 @@ func (d *Delta) EncodeBody(e *msgpack.Encoder) error {
 		}
 		prev = ent.ID
 	}
-	if err := e.EncodeArrayLen(len(d.Updated)); err != nil {
+	if err := PutArrayLen(e, len(d.Updated)); err != nil {
 		return err
 	}
 	prev = 0
 	for k := range d.Updated {
 		up := &d.Updated[k]
-		if err := e.EncodeArrayLen(2 + int(up.N)); err != nil {
+		if err := PutArrayLen(e, 2+int(up.N)); err != nil {
 			return err
 		}
-		if err := e.EncodeUint(uint64(up.ID - prev)); err != nil {
+		if err := PutUint(e, uint64(up.ID-prev)); err != nil {
 			return err
 		}
-		if err := e.EncodeUint(uint64(up.Mask)); err != nil {
+		if err := PutUint(e, uint64(up.Mask)); err != nil {
 			return err
 		}
 		for _, v := range up.Diffs[:up.N] {
-			if err := e.EncodeInt(int64(v)); err != nil {
+			if err := PutInt(e, int64(v)); err != nil {
 				return err
 			}
 		}
 		prev = up.ID
 	}
-	if err := e.EncodeArrayLen(len(d.Removed)); err != nil {
+	if err := PutArrayLen(e, len(d.Removed)); err != nil {
 		return err
 	}
 	prev = 0
 	for _, id := range d.Removed {
-		if err := e.EncodeUint(uint64(id - prev)); err != nil {
+		if err := PutUint(e, uint64(id-prev)); err != nil {
 			return err
 		}
 		prev = id
@@ -293,17 +293,17 @@ func nextID(f *Fields, prev, gap uint64, k int) (uint64, sim.EntityID) {
 
 // encodeEntity writes an entity as [id, kind, field...] with id given explicitly (a gap in deltas).
 func encodeEntity(e *msgpack.Encoder, ent *sim.Entity, id uint64) error {
-	if err := e.EncodeArrayLen(2 + int(ent.N)); err != nil {
+	if err := PutArrayLen(e, 2+int(ent.N)); err != nil {
 		return err
 	}
-	if err := e.EncodeUint(id); err != nil {
+	if err := PutUint(e, id); err != nil {
 		return err
 	}
-	if err := e.EncodeUint(uint64(ent.Kind)); err != nil {
+	if err := PutUint(e, uint64(ent.Kind)); err != nil {
 		return err
 	}
 	for _, v := range ent.Fields[:ent.N] {
-		if err := e.EncodeInt(int64(v)); err != nil {
+		if err := PutInt(e, int64(v)); err != nil {
 			return err
 		}
 	}

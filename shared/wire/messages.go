@@ -33,7 +33,7 @@ type Hello struct {
 func (*Hello) Op() Op { return OpHello }
 
 func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 4, func() error { return e.EncodeUint(uint64(m.Version)) },
+	return encodeAll(e, 4, func() error { return PutUint(e, uint64(m.Version)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return e.EncodeString(m.Name) })
@@ -64,13 +64,13 @@ type Welcome struct {
 func (*Welcome) Op() Op { return OpWelcome }
 
 func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 7, func() error { return e.EncodeUint(uint64(m.Player)) },
+	return encodeAll(e, 7, func() error { return PutUint(e, uint64(m.Player)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
-		func() error { return e.EncodeUint(uint64(m.TickRate)) },
-		func() error { return e.EncodeUint(uint64(m.SnapshotRate)) },
-		func() error { return e.EncodeUint(uint64(m.Tick)) },
-		func() error { return e.EncodeUint(uint64(m.MaxPlayers)) })
+		func() error { return PutUint(e, uint64(m.TickRate)) },
+		func() error { return PutUint(e, uint64(m.SnapshotRate)) },
+		func() error { return PutUint(e, uint64(m.Tick)) },
+		func() error { return PutUint(e, uint64(m.MaxPlayers)) })
 }
 
 func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
@@ -99,8 +99,8 @@ type Snapshot struct {
 func (*Snapshot) Op() Op { return OpSnapshot }
 
 func (m *Snapshot) EncodeBody(e *msgpack.Encoder) error {
-	if err := encodeAll(e, 3, func() error { return e.EncodeUint(uint64(m.Tick)) },
-		func() error { return e.EncodeUint(uint64(m.Ack)) }); err != nil {
+	if err := encodeAll(e, 3, func() error { return PutUint(e, uint64(m.Tick)) },
+		func() error { return PutUint(e, uint64(m.Ack)) }); err != nil {
 		return err
 	}
 	return EncodeEntities(e, m.Entities)
@@ -129,22 +129,22 @@ func (m *Snapshot) DecodeBody(d *msgpack.Decoder) error {
 // EncodeEntities writes entities as the msgpack array a snapshot carries. The room encodes the array
 // once per snapshot and shares the bytes between clients (see [AppendSnapshot]).
 func EncodeEntities(e *msgpack.Encoder, ents []sim.Entity) error {
-	if err := e.EncodeArrayLen(len(ents)); err != nil {
+	if err := PutArrayLen(e, len(ents)); err != nil {
 		return err
 	}
 	for i := range ents {
 		ent := &ents[i]
-		if err := e.EncodeArrayLen(2 + int(ent.N)); err != nil {
+		if err := PutArrayLen(e, 2+int(ent.N)); err != nil {
 			return err
 		}
-		if err := e.EncodeUint(uint64(ent.ID)); err != nil {
+		if err := PutUint(e, uint64(ent.ID)); err != nil {
 			return err
 		}
-		if err := e.EncodeUint(uint64(ent.Kind)); err != nil {
+		if err := PutUint(e, uint64(ent.Kind)); err != nil {
 			return err
 		}
 		for _, v := range ent.Fields[:ent.N] {
-			if err := e.EncodeInt(int64(v)); err != nil {
+			if err := PutInt(e, int64(v)); err != nil {
 				return err
 			}
 		}
@@ -167,11 +167,11 @@ func AppendSnapshot(dst []byte, tick, ack uint32, entities []byte) []byte {
 	defer putEncoder(enc)
 	e := enc.e
 	// Writes to an appendWriter cannot fail.
-	_ = e.EncodeArrayLen(2)
-	_ = e.EncodeUint(uint64(OpSnapshot))
-	_ = e.EncodeArrayLen(3)
-	_ = e.EncodeUint(uint64(tick))
-	_ = e.EncodeUint(uint64(ack))
+	_ = PutArrayLen(e, 2)
+	_ = PutUint(e, uint64(OpSnapshot))
+	_ = PutArrayLen(e, 3)
+	_ = PutUint(e, uint64(tick))
+	_ = PutUint(e, uint64(ack))
 	return append(enc.w.b, entities...)
 }
 
@@ -185,6 +185,22 @@ func decodeEntity(d *msgpack.Decoder, ent *sim.Entity) error {
 	ent.Kind = sim.Kind(f.Int("kind", 0, 255))
 	// Not f.Left(): after an error the reader stops counting, and Left would exceed MaxFields.
 	ent.N = uint8(n - 2)
+	if r, isSlice := d.Buffered().(*sliceReader); isSlice && f.Err() == nil {
+		// The hot loop of every snapshot: read the fields in place.
+		for i := range int(ent.N) {
+			v, ok, err := r.int64()
+			if !ok || err != nil || v < -1<<31 || v > 1<<31-1 {
+				if ok && err == nil {
+					err = fmt.Errorf("field = %d out of range for int32", v)
+				} else if !ok {
+					err = fmt.Errorf("field: not an integer")
+				}
+				return fmt.Errorf("entity %d: %w", ent.ID, err)
+			}
+			ent.Fields[i] = int32(v)
+		}
+		return nil
+	}
 	for i := range int(ent.N) {
 		ent.Fields[i] = int32(f.Int("field", -1<<31, 1<<31-1))
 	}
@@ -207,11 +223,11 @@ type Roster struct {
 func (*Roster) Op() Op { return OpRoster }
 
 func (m *Roster) EncodeBody(e *msgpack.Encoder) error {
-	if err := e.EncodeArrayLen(len(m.Players)); err != nil {
+	if err := PutArrayLen(e, len(m.Players)); err != nil {
 		return err
 	}
 	for _, p := range m.Players {
-		if err := encodeAll(e, 2, func() error { return e.EncodeUint(uint64(p.Player)) },
+		if err := encodeAll(e, 2, func() error { return PutUint(e, uint64(p.Player)) },
 			func() error { return e.EncodeString(p.Name) }); err != nil {
 			return err
 		}
@@ -251,7 +267,7 @@ type Bye struct {
 func (*Bye) Op() Op { return OpBye }
 
 func (m *Bye) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 2, func() error { return e.EncodeUint(uint64(m.Code)) },
+	return encodeAll(e, 2, func() error { return PutUint(e, uint64(m.Code)) },
 		func() error { return e.EncodeString(m.Reason) })
 }
 
@@ -273,7 +289,7 @@ type Ping struct {
 func (*Ping) Op() Op { return OpPing }
 
 func (m *Ping) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 1, func() error { return e.EncodeUint(uint64(m.ClientTime)) })
+	return encodeAll(e, 1, func() error { return PutUint(e, uint64(m.ClientTime)) })
 }
 
 func (m *Ping) DecodeBody(d *msgpack.Decoder) error {
@@ -293,8 +309,8 @@ type Pong struct {
 func (*Pong) Op() Op { return OpPong }
 
 func (m *Pong) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 2, func() error { return e.EncodeUint(uint64(m.ClientTime)) },
-		func() error { return e.EncodeUint(uint64(m.Tick)) })
+	return encodeAll(e, 2, func() error { return PutUint(e, uint64(m.ClientTime)) },
+		func() error { return PutUint(e, uint64(m.Tick)) })
 }
 
 func (m *Pong) DecodeBody(d *msgpack.Decoder) error {
@@ -307,7 +323,7 @@ func (m *Pong) DecodeBody(d *msgpack.Decoder) error {
 // encodeAll writes an array of n elements, the first len(fields) of which the functions write; a
 // caller writes the rest itself.
 func encodeAll(e *msgpack.Encoder, n int, fields ...func() error) error {
-	if err := e.EncodeArrayLen(n); err != nil {
+	if err := PutArrayLen(e, n); err != nil {
 		return err
 	}
 	for _, f := range fields {

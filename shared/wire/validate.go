@@ -47,22 +47,22 @@ func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 }
 
-// need returns the next n bytes, or an error if fewer remain.
-func (v *validator) need(n int) ([]byte, error) {
+// skip advances over the next n bytes, or fails if fewer remain.
+func (v *validator) skip(n int) error {
 	if n < 0 || n > len(v.b)-v.i {
-		return nil, malformed("declares %d bytes at offset %d, only %d remain", n, v.i, len(v.b)-v.i)
+		return malformed("declares %d bytes at offset %d, only %d remain", n, v.i, len(v.b)-v.i)
 	}
-	s := v.b[v.i : v.i+n]
 	v.i += n
-	return s, nil
+	return nil
 }
 
 // length reads a big-endian length of size bytes.
 func (v *validator) length(size int) (int, error) {
-	s, err := v.need(size)
-	if err != nil {
-		return 0, err
+	if size > len(v.b)-v.i {
+		return 0, malformed("declares %d bytes at offset %d, only %d remain", size, v.i, len(v.b)-v.i)
 	}
+	s := v.b[v.i : v.i+size]
+	v.i += size
 	switch size {
 	case 1:
 		return int(s[0]), nil
@@ -78,17 +78,16 @@ func (v *validator) length(size int) (int, error) {
 }
 
 func (v *validator) value(depth int) error {
-	c, err := v.need(1)
-	if err != nil {
-		return err
+	if v.i >= len(v.b) {
+		return malformed("frame ends at offset %d where a value should be", v.i)
 	}
-	code := c[0]
+	code := v.b[v.i]
+	v.i++
 	switch {
-	case code <= 0x7f || code >= 0xe0: // positive and negative fixint
+	case code <= 0x7f || code >= 0xe0: // positive and negative fixint: the common case
 		return nil
 	case code >= 0xa0 && code <= 0xbf: // fixstr
-		_, err = v.need(int(code & 0x1f))
-		return err
+		return v.skip(int(code & 0x1f))
 	case code >= 0x90 && code <= 0x9f: // fixarray
 		return v.elements(int(code&0x0f), depth)
 	case code >= 0x80 && code <= 0x8f: // fixmap
@@ -98,38 +97,37 @@ func (v *validator) value(depth int) error {
 	case 0xc0, 0xc2, 0xc3: // nil, false, true
 		return nil
 	case 0xcc, 0xd0: // uint8, int8
-		_, err = v.need(1)
+		return v.skip(1)
 	case 0xcd, 0xd1: // uint16, int16
-		_, err = v.need(2)
+		return v.skip(2)
 	case 0xce, 0xd2, 0xca: // uint32, int32, float32
-		_, err = v.need(4)
+		return v.skip(4)
 	case 0xcf, 0xd3, 0xcb: // uint64, int64, float64
-		_, err = v.need(8)
+		return v.skip(8)
 	case 0xd9, 0xc4: // str8, bin8
-		err = v.skipSized(1)
+		return v.skipSized(1)
 	case 0xda, 0xc5: // str16, bin16
-		err = v.skipSized(2)
+		return v.skipSized(2)
 	case 0xdb, 0xc6: // str32, bin32
-		err = v.skipSized(4)
+		return v.skipSized(4)
 	case 0xdc, 0xdd: // array16, array32
-		n, lerr := v.length(2 + 2*int(code-0xdc))
-		if lerr != nil {
-			return lerr
+		n, err := v.length(2 + 2*int(code-0xdc))
+		if err != nil {
+			return err
 		}
 		return v.elements(n, depth)
 	case 0xde, 0xdf: // map16, map32
-		n, lerr := v.length(2 + 2*int(code-0xde))
-		if lerr != nil {
-			return lerr
+		n, err := v.length(2 + 2*int(code-0xde))
+		if err != nil {
+			return err
 		}
 		if n > (len(v.b)-v.i)/2 {
 			return malformed("map declares %d entries at offset %d, only %d bytes remain", n, v.i, len(v.b)-v.i)
 		}
 		return v.elements(2*n, depth)
-	default: // ext types and 0xc1
-		return malformed("msgpack type 0x%02x at offset %d is not used by the protocol", code, v.i-1)
 	}
-	return err
+	// ext types and 0xc1
+	return malformed("msgpack type 0x%02x at offset %d is not used by the protocol", code, v.i-1)
 }
 
 func (v *validator) skipSized(size int) error {
@@ -137,8 +135,7 @@ func (v *validator) skipSized(size int) error {
 	if err != nil {
 		return err
 	}
-	_, err = v.need(n)
-	return err
+	return v.skip(n)
 }
 
 func (v *validator) elements(n, depth int) error {

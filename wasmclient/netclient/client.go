@@ -308,6 +308,7 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 	defer t.Stop()
 	var seq uint32
 	var buf []byte
+	enc := wire.NewInputEncoder(c.codec)
 	for {
 		select {
 		case <-ctx.Done():
@@ -325,7 +326,7 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 		seq++
 		h.Seq = seq
 		var err error
-		if buf, err = wire.EncodeInput(buf[:0], c.codec, h, &in); err != nil {
+		if buf, err = enc.Append(buf[:0], h, &in); err != nil {
 			c.fail(0, fmt.Sprintf("cannot encode input: %v", err))
 			return
 		}

@@ -7,16 +7,16 @@ import (
 
 // EncodeInput writes an input as [moveX, moveY, buttons].
 func (Game) EncodeInput(e *msgpack.Encoder, in *Input) error {
-	if err := e.EncodeArrayLen(3); err != nil {
+	if err := wire.PutArrayLen(e, 3); err != nil {
 		return err
 	}
-	if err := e.EncodeInt(int64(in.MoveX)); err != nil {
+	if err := wire.PutInt(e, int64(in.MoveX)); err != nil {
 		return err
 	}
-	if err := e.EncodeInt(int64(in.MoveY)); err != nil {
+	if err := wire.PutInt(e, int64(in.MoveY)); err != nil {
 		return err
 	}
-	return e.EncodeUint(uint64(in.Buttons))
+	return wire.PutUint(e, uint64(in.Buttons))
 }
 
 // DecodeInput reads an input, refusing values outside the stick's range or unknown buttons.
