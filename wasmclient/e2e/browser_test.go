@@ -105,6 +105,9 @@ func startServer(t *testing.T, www string) (*server.Server, string) {
 	// The pages must see each other wherever the server places them, so interest management is off;
 	// snapshots still travel as deltas.
 	cfg.Lobby.SeeEverything = true
+	// Software rendering on a busy machine can keep a page's event loop from sending its hello for
+	// seconds; this test is about play, not about the handshake timeout (the gateway tests are).
+	cfg.Gateway.HandshakeTimeout = 30 * time.Second
 	srv, err := server.New(cfg, room.For(arena.Game{}))
 	if err != nil {
 		t.Fatal(err)

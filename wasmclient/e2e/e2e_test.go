@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
@@ -46,12 +47,17 @@ func TestTwoPlayersInChromium(t *testing.T) {
 		t.Error("B sees no drones")
 	}
 
-	// A holds the right arrow; B must see A's x grow, in snapshots B received.
+	// A holds the arrow toward the middle of the arena (the server may have placed Alice by a wall);
+	// B must see A's x change that way, in snapshots B received.
 	before := findPlayer(vb, va.Player)
-	a.hold("ArrowRight", 39, 1500*time.Millisecond)
-	after := b.waitView("B to see Alice move right", 10*time.Second, func(v netclient.DebugView) bool {
+	key, code, sign := "ArrowRight", int64(39), int32(1)
+	if before.Fields["x"] > arena.Width/2 {
+		key, code, sign = "ArrowLeft", 37, -1
+	}
+	a.hold(key, code, 1500*time.Millisecond)
+	after := b.waitView("B to see Alice move toward the middle", 10*time.Second, func(v netclient.DebugView) bool {
 		p := findPlayer(v, va.Player)
-		return p != nil && p.Fields["x"] > before.Fields["x"]+100*256
+		return p != nil && (p.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
 	})
 	t.Logf("B saw Alice move from %s to %s", describe(before), describe(findPlayer(after, va.Player)))
 	if bob := findPlayer(after, vb.Player); bob == nil {

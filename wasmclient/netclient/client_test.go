@@ -70,7 +70,8 @@ func TestTwoClientsSeeEachOtherMove(t *testing.T) {
 	cfg.Lobby.SeeEverything = true
 	url := startArena(t, cfg)
 	dial := func(name string) *netclient.Client[arena.Input] {
-		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name}, arena.Game{}, arena.Schema)
+		// A loaded machine may delay the test's SetInput calls past the default idle limit.
+		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name, IdleInput: 2 * time.Second}, arena.Game{}, arena.Schema)
 		t.Cleanup(c.Close)
 		return c
 	}
@@ -80,15 +81,20 @@ func TestTwoClientsSeeEachOtherMove(t *testing.T) {
 	vb := waitView(t, b, "b to see a by name", func(v netclient.View) bool { return player(v, me) != nil && v.Name(me) == "ann" })
 	start := player(vb, me).Fields[arena.PlayerX]
 
-	// a holds "right" for a while; keep calling SetInput as a game loop would.
+	// a holds a direction toward the middle of the arena (it may have been placed by a wall) for a
+	// while; keep calling SetInput as a game loop would.
+	dir := int8(127)
+	if start > arena.Width/2 {
+		dir = -127
+	}
 	stop := time.Now().Add(time.Second)
 	for time.Now().Before(stop) {
-		a.SetInput(arena.Input{MoveX: 127})
+		a.SetInput(arena.Input{MoveX: dir})
 		time.Sleep(16 * time.Millisecond)
 	}
-	v := waitView(t, b, "b to see a move right", func(v netclient.View) bool {
+	v := waitView(t, b, "b to see a move toward the middle", func(v netclient.View) bool {
 		p := player(v, me)
-		return p != nil && p.Fields[arena.PlayerX] > start+50*arena.One
+		return p != nil && (p.Fields[arena.PlayerX]-start)*int32(dir)/127 > 50*arena.One
 	})
 	if v.Ack == 0 {
 		t.Error("b's idle inputs were never acknowledged")
