@@ -24,6 +24,7 @@ type ServerSample struct {
 	Late, Missed     float64
 	SnapshotsDropped float64
 	CPUSeconds       float64 // user + system time of the server's process
+	SystemCPUSeconds float64 // of which in the kernel (system calls, the TCP stack); 0 when unknown
 	PeakRSS          int64   // bytes
 }
 
@@ -56,11 +57,11 @@ func (p *ServerProbe) Sample(ctx context.Context) (ServerSample, error) {
 		}
 	}
 	if p.PID > 0 {
-		cpu, rss, err := ReadProc(p.PID)
+		u, err := ReadProc(p.PID)
 		if err != nil {
 			errs = append(errs, err)
 		} else {
-			s.CPUSeconds, s.PeakRSS = cpu, rss
+			s.CPUSeconds, s.SystemCPUSeconds, s.PeakRSS = u.UserSeconds+u.SystemSeconds, u.SystemSeconds, u.PeakRSS
 		}
 	}
 	return s, errors.Join(errs...)
@@ -165,41 +166,66 @@ func sumHistograms(f *dto.MetricFamily) Histogram {
 // runs on.
 const clockTicks = 100
 
-// ReadProc returns a process's CPU time (user + system, all threads, in seconds) from
-// /proc/<pid>/stat and its peak resident set size (VmHWM, in bytes) from /proc/<pid>/status.
-func ReadProc(pid int) (cpuSeconds float64, peakRSS int64, err error) {
+// ProcUsage is a process's resource use as /proc reports it.
+type ProcUsage struct {
+	UserSeconds, SystemSeconds float64 // CPU time of all its threads
+	PeakRSS                    int64   // peak resident set size (VmHWM), bytes
+}
+
+// ReadProc reads a process's CPU times from /proc/<pid>/stat and its peak resident set size from
+// /proc/<pid>/status.
+func ReadProc(pid int) (ProcUsage, error) {
+	var u ProcUsage
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, 0, err
+		return u, err
 	}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return u, err
 	}
-	if cpuSeconds, err = parseStatCPU(string(stat)); err != nil {
-		return 0, 0, err
+	if u.UserSeconds, u.SystemSeconds, err = parseStatCPU(string(stat)); err != nil {
+		return u, err
 	}
-	peakRSS, err = parseStatusHWM(string(status))
-	return cpuSeconds, peakRSS, err
+	u.PeakRSS, err = parseStatusHWM(string(status))
+	return u, err
 }
 
-// parseStatCPU reads utime and stime, fields 14 and 15 of /proc/<pid>/stat. The command name, field
-// 2, is in parentheses and may hold spaces and parentheses, so fields are counted after its last ')'.
-func parseStatCPU(stat string) (float64, error) {
+// parseStatCPU reads utime and stime, fields 14 and 15 of /proc/<pid>/stat, in seconds. The command
+// name, field 2, is in parentheses and may hold spaces and parentheses, so fields are counted after
+// its last ')'.
+func parseStatCPU(stat string) (user, system float64, err error) {
 	i := strings.LastIndexByte(stat, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("/proc stat: no command name")
+		return 0, 0, fmt.Errorf("/proc stat: no command name")
 	}
 	f := strings.Fields(stat[i+1:]) // f[0] is field 3, the state
 	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc stat: %d fields after the command name", len(f))
+		return 0, 0, fmt.Errorf("/proc stat: %d fields after the command name", len(f))
 	}
 	utime, err1 := strconv.ParseUint(f[11], 10, 64)
 	stime, err2 := strconv.ParseUint(f[12], 10, 64)
 	if err := errors.Join(err1, err2); err != nil {
-		return 0, fmt.Errorf("/proc stat: %w", err)
+		return 0, 0, fmt.Errorf("/proc stat: %w", err)
 	}
-	return float64(utime+stime) / clockTicks, nil
+	return float64(utime) / clockTicks, float64(stime) / clockTicks, nil
+}
+
+// LoadAverage returns the machine's one-minute load average from /proc/loadavg, or -1.
+func LoadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // parseStatusHWM reads the VmHWM line of /proc/<pid>/status ("VmHWM:    12345 kB").

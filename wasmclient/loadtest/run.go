@@ -226,6 +226,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sum.TickRate, sum.SnapshotRate = max(sum.TickRate, b.tickRate), max(sum.SnapshotRate, b.snapRate)
 	})
 	inBytes, outBytes := cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
+	sum.LoadAverage = LoadAverage()
 	if cfg.Server != nil {
 		var err error
 		serverEnd, err = cfg.Server.Sample(context.WithoutCancel(ctx))

@@ -31,7 +31,10 @@ type Summary struct {
 	BytesOutPerSecond  float64        `json:"bytesOutPerSecondPerClient"`  // client to server, on the wire
 	RTTP50Millis       float64        `json:"rttP50Ms"`
 	RTTP99Millis       float64        `json:"rttP99Ms"`
-	Server             *ServerSummary `json:"server,omitempty"`
+	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
+	// figure above its core count means the server and the bots waited for CPU.
+	LoadAverage float64        `json:"loadAverage"`
+	Server      *ServerSummary `json:"server,omitempty"`
 }
 
 // ServerSummary is the server's side of a load run, from its metrics and its process.
@@ -44,8 +47,9 @@ type ServerSummary struct {
 	LateTicks        float64 `json:"lateTicks"`
 	MissedTicks      float64 `json:"missedTicks"`
 	SnapshotsDropped float64 `json:"snapshotsDropped"`
-	CPUSeconds       float64 `json:"cpuSeconds"` // during the hold
-	CPUCores         float64 `json:"cpuCores"`   // CPUSeconds per second of the hold
+	CPUSeconds       float64 `json:"cpuSeconds"`       // during the hold
+	SystemCPUSeconds float64 `json:"systemCpuSeconds"` // of which in the kernel, when known
+	CPUCores         float64 `json:"cpuCores"`         // CPUSeconds per second of the hold
 	PeakRSSBytes     int64   `json:"peakRSSBytes"`
 	CCUPerCore       float64 `json:"ccuPerCore"` // HoldCCU / CPUCores
 }
@@ -150,6 +154,7 @@ func serverSummary(start, end ServerSample, holdSeconds, holdCCU float64, tickRa
 		MissedTicks:      end.Missed - start.Missed,
 		SnapshotsDropped: end.SnapshotsDropped - start.SnapshotsDropped,
 		CPUSeconds:       end.CPUSeconds - start.CPUSeconds,
+		SystemCPUSeconds: end.SystemCPUSeconds - start.SystemCPUSeconds,
 		PeakRSSBytes:     end.PeakRSS,
 	}
 	if tickRate > 0 {
@@ -191,9 +196,12 @@ func (s *Summary) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  server     tick p50 %.3f ms, p99 %.3f ms (%.1f%% of the %.1f ms budget), max %.3f ms; %.0f steps, %.0f late, %.0f missed\n",
 		v.TickP50Millis, v.TickP99Millis, 100*v.TickP99Millis/max(v.TickBudgetMillis, 1e-9), v.TickBudgetMillis, v.TickMaxMillis, v.Ticks, v.LateTicks, v.MissedTicks)
-	fmt.Fprintf(w, "             CPU %.1f s in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
-		v.CPUSeconds, s.HoldSeconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
+	fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
+		v.CPUSeconds, v.SystemCPUSeconds, s.HoldSeconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
 	fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
+	if s.LoadAverage >= 0 {
+		fmt.Fprintf(w, "  machine    load average %.2f at the end of the hold\n", s.LoadAverage)
+	}
 }
 
 func bytesText(b float64) string {

@@ -106,11 +106,11 @@ func TestServerSummary(t *testing.T) {
 	inf := math.Inf(1)
 	start := ServerSample{
 		Tick: Histogram{Bounds: []float64{0.001, 0.002, inf}, Counts: []float64{100, 100, 100}},
-		Late: 1, Missed: 0, SnapshotsDropped: 3, CPUSeconds: 2.5, PeakRSS: 10 << 20,
+		Late: 1, Missed: 0, SnapshotsDropped: 3, CPUSeconds: 2.5, SystemCPUSeconds: 1, PeakRSS: 10 << 20,
 	}
 	end := ServerSample{
 		Tick:    Histogram{Bounds: []float64{0.001, 0.002, inf}, Counts: []float64{1000, 1900, 1900}},
-		TickMax: 0.0042, Late: 4, Missed: 2, SnapshotsDropped: 3, CPUSeconds: 32.5, PeakRSS: 50 << 20,
+		TickMax: 0.0042, Late: 4, Missed: 2, SnapshotsDropped: 3, CPUSeconds: 32.5, SystemCPUSeconds: 13, PeakRSS: 50 << 20,
 	}
 	s := serverSummary(start, end, 60, 1000, 30)
 	want := ServerSummary{
@@ -124,7 +124,7 @@ func TestServerSummary(t *testing.T) {
 		!near(s.TickMaxMillis, want.TickMaxMillis) || !near(s.TickBudgetMillis, want.TickBudgetMillis) ||
 		s.LateTicks != want.LateTicks || s.MissedTicks != want.MissedTicks || s.SnapshotsDropped != 0 ||
 		s.CPUSeconds != want.CPUSeconds || s.CPUCores != want.CPUCores || s.PeakRSSBytes != want.PeakRSSBytes ||
-		s.CCUPerCore != want.CCUPerCore {
+		s.CCUPerCore != want.CCUPerCore || s.SystemCPUSeconds != 12 {
 		t.Errorf("server summary\n got %+v\nwant %+v", *s, want)
 	}
 	var out bytes.Buffer
@@ -140,11 +140,11 @@ func TestParseProc(t *testing.T) {
 	t.Parallel()
 	// A command name with a space and a parenthesis; utime 1234 and stime 566 clock ticks.
 	stat := "4242 (tick) wire) S 1 4242 4242 0 -1 4194560 900 0 0 0 1234 566 0 0 20 0 12 0 100 2000000 3000 18446744073709551615"
-	cpu, err := parseStatCPU(stat)
-	if err != nil || cpu != 18 {
-		t.Errorf("parseStatCPU = %v, %v; want 18 s", cpu, err)
+	user, system, err := parseStatCPU(stat)
+	if err != nil || user != 12.34 || system != 5.66 {
+		t.Errorf("parseStatCPU = %v, %v, %v; want 12.34 s and 5.66 s", user, system, err)
 	}
-	if _, err := parseStatCPU("4242 (x) S 1 2"); err == nil {
+	if _, _, err := parseStatCPU("4242 (x) S 1 2"); err == nil {
 		t.Error("a short stat line was accepted")
 	}
 	status := "Name:\ttickwire\nVmPeak:\t 1000000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40000 kB\n"

@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -42,6 +43,7 @@ func main() {
 
 type options struct {
 	url, admin, server, serverLog, profile string
+	selfProfile                            string
 	bots, rooms, tickRate, snapshotRate    int
 	maxPlayers                             int
 	ramp                                   float64
@@ -58,6 +60,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.server, "server", "", "server binary to start (default: go build ./server/cmd/tickwire into a temporary directory)")
 	fs.StringVar(&o.serverLog, "server-log", "", "file for the started server's log (default: discarded)")
 	fs.StringVar(&o.profile, "profile", "", "file to save a CPU profile of the server over the hold, from its /debug/pprof/profile")
+	fs.StringVar(&o.selfProfile, "cpuprofile", "", "file to save a CPU profile of the load tester itself (the bots)")
 	fs.IntVar(&o.bots, "bots", 100, "number of bots")
 	fs.IntVar(&o.rooms, "rooms", 10, "rooms to spread the bots over, in turn (0: the server seats them)")
 	fs.Float64Var(&o.ramp, "ramp", 100, "bots dialled per second (0: all at once)")
@@ -97,6 +100,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The bots decode every snapshot into fresh entity slices: collecting less often spends the
 	// load tester's CPU on bots rather than on garbage (the server is a separate process).
 	debug.SetGCPercent(400)
+	if o.selfProfile != "" {
+		f, err := os.Create(o.selfProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
