@@ -123,6 +123,28 @@ func Screenshot(ctx context.Context) error {
 		mg.GoCmd(), "test", "-count=1", "-run", "TestReadmeScreenshot", "-v", "./wasmclient/e2e/")
 }
 
+// Loadtest builds the server and the load tester, then plays bots against a server it starts on loopback; flags go in TICKWIRE_LOADTEST_ARGS.
+//
+// For example TICKWIRE_LOADTEST_ARGS="-bots 5000 -rooms 500 -ramp 250 -duration 60s". The load
+// tester's flags are listed by `dist/tickwire-loadtest -h`; the run stops by itself after the ramp
+// and -duration (30 s by default).
+func Loadtest(ctx context.Context) error {
+	d, err := dist()
+	if err != nil {
+		return err
+	}
+	server, loadtest := webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
+	if err := webbuild.BuildServer(ctx, server); err != nil {
+		return err
+	}
+	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
+		return err
+	}
+	cmd := exec.Command(loadtest, webbuild.LoadtestArgs(server, os.Getenv(webbuild.LoadtestArgsEnv))...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return webbuild.RunForwardingSignals(ctx, cmd)
+}
+
 // Clean removes dist/.
 func Clean() error {
 	d, err := dist()

@@ -36,6 +36,9 @@ type Config struct {
 	OriginPatterns []string
 	// Logger receives one line per connection event. Defaults to slog.Default().
 	Logger *slog.Logger
+	// Observer is told connection states, frames in and out, dropped snapshots and closes. Nil
+	// observes nothing.
+	Observer Observer
 }
 
 // Gateway is the http.Handler of the WebSocket endpoint.
@@ -66,6 +69,9 @@ func New(cfg Config, l *lobby.Lobby) *Gateway {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
 	return &Gateway{cfg: cfg, lobby: l, conns: map[*conn]struct{}{}}
 }
 
@@ -76,12 +82,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.cfg.Logger.Info("refused", "remote", r.RemoteAddr, "cause", err.Error())
 		return
 	}
-	c := &conn{g: g, ws: ws, out: newOutbox(g.cfg.SendQueue), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
+	c := &conn{g: g, ws: ws, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
 	if !g.track(c) {
 		ws.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
 	defer g.untrack(c)
+	c.setState(ConnHandshake)
+	defer c.setState(ConnNone)
 	c.serve(r.Context())
 }
 
@@ -138,6 +146,8 @@ type conn struct {
 	seat room.Seat
 	done chan struct{} // closed when the writer has closed the socket
 
+	state ConnState // the serving goroutine's alone
+
 	closeOnce sync.Once
 }
 
@@ -159,6 +169,7 @@ func (c *conn) serve(ctx context.Context) {
 		return
 	}
 	c.seat = seat
+	c.setState(ConnPlaying)
 	c.log = c.log.With("player", seat.Player())
 	defer seat.Leave()
 	c.fail(c.readLoop(ctx))
@@ -200,6 +211,11 @@ func (c *conn) fail(err error) {
 		}
 		c.out.Close(wire.CloseNormal, "")
 	}
+}
+
+func (c *conn) setState(s ConnState) {
+	c.g.cfg.Observer.ConnState(c.state, s)
+	c.state = s
 }
 
 func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
@@ -246,6 +262,7 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 	if err != nil {
 		return wire.Frame{}, closeWith(wire.CloseMalformed, "%v", err)
 	}
+	c.g.cfg.Observer.FrameIn(f.Op, len(data))
 	return f, nil
 }
 
@@ -294,6 +311,7 @@ func (c *conn) writer() {
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
 				}
+				c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
 				c.closeSocket(wire.CloseNormal, "")
 				return
 			}
@@ -306,6 +324,7 @@ func (c *conn) writer() {
 					bufpool.Put(bye)
 				}
 			}
+			c.g.cfg.Observer.Closed(req.code)
 			c.closeSocket(req.code, req.reason)
 			return
 		}
@@ -315,7 +334,11 @@ func (c *conn) writer() {
 func (c *conn) write(frame []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.g.cfg.WriteTimeout)
 	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageBinary, frame)
+	if err := c.ws.Write(ctx, websocket.MessageBinary, frame); err != nil {
+		return err
+	}
+	c.g.cfg.Observer.FrameOut(frameOp(frame), len(frame))
+	return nil
 }
 
 func (c *conn) closeSocket(code wire.CloseCode, reason string) {

@@ -12,6 +12,7 @@ import (
 // slow and is closed. Only the newest snapshot is kept: an unwritten snapshot is replaced by the next.
 type outbox struct {
 	limit int
+	obs   Observer
 	wake  chan struct{} // capacity 1: something to write, or a close
 	mu    sync.Mutex
 
@@ -26,8 +27,8 @@ type closeReq struct {
 	reason string
 }
 
-func newOutbox(limit int) *outbox {
-	return &outbox{limit: limit, wake: make(chan struct{}, 1)}
+func newOutbox(limit int, obs Observer) *outbox {
+	return &outbox{limit: limit, obs: obs, wake: make(chan struct{}, 1)}
 }
 
 func (o *outbox) signal() {
@@ -65,6 +66,7 @@ func (o *outbox) SendSnapshot(frame []byte) {
 	if o.snapshot != nil {
 		bufpool.Put(o.snapshot)
 		o.dropped++
+		o.obs.SnapshotDropped()
 	}
 	o.snapshot = frame
 	o.signal()

@@ -39,7 +39,27 @@ type Config struct {
 	Logger *slog.Logger
 	// Seed returns the seed of a new room's state. Defaults to a counter.
 	Seed func() uint64
+	// Observer is told when rooms open and close and seats are taken and freed. Nil observes nothing.
+	Observer Observer
 }
+
+// Observer is told when rooms open and close and seats are taken and freed, for metrics
+// (server/metrics implements it). Its methods are called with the lobby's lock held: they must be
+// quick and must not call the lobby.
+type Observer interface {
+	// RoomOpened reports a new room of game and returns the observer of its ticks, or nil.
+	RoomOpened(game string) room.Observer
+	// RoomClosed reports that a room of game closed.
+	RoomClosed(game string)
+	// Seats reports n seats taken (n > 0) or freed (n < 0) in rooms of game.
+	Seats(game string, n int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) RoomOpened(string) room.Observer { return nil }
+func (nopObserver) RoomClosed(string)               {}
+func (nopObserver) Seats(string, int)               {}
 
 // Refusal is why a player could not join, as the code and reason to close the connection with.
 type Refusal struct {
@@ -91,6 +111,9 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	l := &Lobby{cfg: cfg, games: map[string]room.Factory{}, ctx: ctx, open: map[roomKey]*entry{}, auto: map[string]int{}}
 	for _, g := range games {
@@ -152,6 +175,7 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 	}
 	id := e.nextFree()
 	e.taken[id] = true
+	l.cfg.Observer.Seats(game, 1)
 	return e.room.Join(id, name, p), nil
 }
 
@@ -188,7 +212,8 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error)
 	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
 	e.room = f.New(room.Config{
 		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
-		Seed: seed, Logger: l.cfg.Logger, FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything,
+		Seed: seed, Logger: l.cfg.Logger, Observer: l.cfg.Observer.RoomOpened(key.game),
+		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything,
 		OnLeave: func(id sim.PlayerID) { l.leave(key, e, id) },
 		OnClose: func(error) { l.closed(key, e) },
 	})
@@ -212,11 +237,15 @@ func (e *entry) nextFree() sim.PlayerID {
 func (l *Lobby) leave(key roomKey, e *entry, id sim.PlayerID) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(e.taken, id)
+	if e.taken[id] {
+		delete(e.taken, id)
+		l.cfg.Observer.Seats(key.game, -1)
+	}
 	if len(e.taken) == 0 && !e.closed {
 		e.closed = true
 		if l.open[key] == e {
 			delete(l.open, key)
+			l.cfg.Observer.RoomClosed(key.game)
 		}
 		e.room.Stop(wire.CloseNormal, "room closed")
 	}
@@ -229,6 +258,12 @@ func (l *Lobby) closed(key roomKey, e *entry) {
 	e.closed = true
 	if l.open[key] == e {
 		delete(l.open, key)
+		l.cfg.Observer.RoomClosed(key.game)
+	}
+	// A room that stopped with players in it (a shutdown, a panic) calls OnLeave no more: their seats
+	// are gone with it.
+	if n := len(e.taken); n > 0 {
+		l.cfg.Observer.Seats(key.game, -n)
 	}
 }
 

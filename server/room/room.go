@@ -53,6 +53,8 @@ type Config struct {
 	// OnClose is called from the room's goroutine when the room stops, with the error that stopped it
 	// (nil when stopped on purpose). It must not block.
 	OnClose func(error)
+	// Observer is told every step's duration and lateness, and missed steps. Nil observes nothing.
+	Observer Observer
 }
 
 // Factory makes rooms of one game.
@@ -125,6 +127,10 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if in, ok := f.g.(sim.Interest[S]); ok && !cfg.SeeEverything {
 		interest = in
 	}
+	obs := cfg.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	return &room[S, I]{
 		g:        f.g,
 		interest: interest,
@@ -134,6 +140,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		control:  make(chan control[S, I], 2*cfg.MaxPlayers+2),
 		stop:     make(chan stopRequest, 1),
 		stats:    newTickRecorder(),
+		obs:      obs,
 	}
 }
 
@@ -158,6 +165,7 @@ type room[S, I any] struct {
 	stop    chan stopRequest
 	tick    atomic.Uint32
 	stats   *tickRecorder
+	obs     Observer
 
 	// Owned by the room's goroutine.
 	seats    []*seat[S, I] // sorted by player
@@ -222,13 +230,25 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 			r.closeAll(req.code, req.reason)
 			return nil
 		case now := <-ticker.C:
-			for range stepper.Advance(now) {
-				start := time.Now()
-				r.step()
-				r.stats.record(time.Since(start))
-			}
-			r.stats.setDropped(stepper.Dropped())
+			r.advance(stepper, now)
 		}
+	}
+}
+
+// advance runs the steps due at now, timing each, and reports them to the statistics and the
+// observer.
+func (r *room[S, I]) advance(stepper *Stepper, now time.Time) {
+	dropped := stepper.Dropped()
+	for i := range stepper.Advance(now) {
+		start := time.Now()
+		r.step()
+		d := time.Since(start)
+		r.stats.record(d)
+		r.obs.Tick(d, i > 0)
+	}
+	if n := stepper.Dropped() - dropped; n > 0 {
+		r.obs.Missed(int(n))
+		r.stats.setDropped(stepper.Dropped())
 	}
 }
 

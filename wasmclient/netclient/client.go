@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -37,6 +38,9 @@ type Config struct {
 	IdleInput time.Duration
 	// PingInterval is how often the round trip is measured. Defaults to 1 s.
 	PingInterval time.Duration
+	// HTTPClient dials the connection in native builds (a load tester counts bytes with its
+	// transport); the browser's WebSocket ignores it. Defaults to http.DefaultClient.
+	HTTPClient *http.Client
 }
 
 // View is what the client knows, as of the newest frame received. Its slices are never modified
@@ -138,7 +142,7 @@ func (c *Client[I]) fail(code int, reason string) {
 
 func (c *Client[I]) run(ctx context.Context) {
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	ws, _, err := websocket.Dial(dctx, c.cfg.URL, nil)
+	ws, _, err := websocket.Dial(dctx, c.cfg.URL, dialOptions(c.cfg))
 	cancel()
 	if err != nil {
 		c.fail(0, fmt.Sprintf("cannot reach the server at %s", c.cfg.URL))

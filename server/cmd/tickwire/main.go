@@ -1,5 +1,6 @@
 // Command tickwire runs the tickwire game server with the demo games: it serves the web page, the
-// WebSocket endpoint and the room list on one port.
+// WebSocket endpoint and the room list on one port, and with -admin-addr Prometheus metrics and
+// pprof profiles on another.
 //
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
@@ -13,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
 )
@@ -34,7 +37,8 @@ func main() {
 }
 
 type options struct {
-	addr, www, origins, logFormat      string
+	addr, adminAddr, www               string
+	origins, logFormat                 string
 	tickRate, snapshotRate, maxPlayers int
 	maxRooms                           int
 	deltas, interest                   bool
@@ -47,6 +51,7 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs := flag.NewFlagSet("tickwire", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&o.adminAddr, "admin-addr", "", "address of the admin listener serving /metrics (Prometheus) and /debug/pprof/; empty: off. Keep it private, e.g. 127.0.0.1:9090")
 	fs.StringVar(&o.www, "www", "dist/www", "directory of the built web page (go tool mage build makes it)")
 	fs.IntVar(&o.tickRate, "tick-rate", 30, "simulation steps per second")
 	fs.IntVar(&o.snapshotRate, "snapshot-rate", 20, "snapshots per second sent to each client (at most the tick rate)")
@@ -118,6 +123,20 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if _, err := os.Stat(o.www + "/index.html"); err != nil {
 		log.Warn("no built web page: run 'go tool mage build' (the WebSocket endpoint works without it)", "www", o.www)
+	}
+
+	if o.adminAddr != "" {
+		m := metrics.New()
+		cfg.Lobby.Observer = m
+		cfg.Gateway.Observer = m
+		aln, err := net.Listen("tcp", o.adminAddr)
+		if err != nil {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		admin := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = admin.Serve(aln) }()
+		defer admin.Close()
+		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/")
 	}
 
 	srv, err := server.New(cfg, room.For(arena.Game{}))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 	if _, err := parse([]string{"-h"}, &out, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
-	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`} {
+	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
@@ -53,30 +54,34 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 }
 
 // TestSIGTERMClosesClientsAndExits runs the real binary, joins it, sends SIGTERM, and checks that the
-// client is closed with 1001 and a reason and that the process exits in time.
+// client is closed with 1001 and a reason and that the process exits in time. On the way it checks
+// that -admin-addr serves the metrics of the player who joined.
 func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "tickwire")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-www", t.TempDir(), "-shutdown-timeout", "5s")
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-www", t.TempDir(), "-shutdown-timeout", "5s")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
-	// The server logs the address it listens on.
+	// The server logs the addresses it listens on, the admin listener's first.
 	lines := bufio.NewScanner(stderr)
-	var addr string
+	var addr, admin string
 	for addr == "" && lines.Scan() {
 		if _, rest, ok := strings.Cut(lines.Text(), "msg=listening addr="); ok {
 			addr, _, _ = strings.Cut(rest, " ")
 		}
+		if _, rest, ok := strings.Cut(lines.Text(), `msg="admin listening" addr=`); ok {
+			admin, _, _ = strings.Cut(rest, " ")
+		}
 	}
-	if addr == "" {
-		t.Fatal("the server never said where it listens")
+	if addr == "" || admin == "" {
+		t.Fatalf("the server never said where it listens (game %q, admin %q)", addr, admin)
 	}
 	go func() {
 		for lines.Scan() { // keep draining the log
@@ -96,6 +101,12 @@ func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	}
 	if _, _, err := ws.Read(ctx); err != nil { // the welcome
 		t.Fatal(err)
+	}
+	if body := get(t, "http://"+admin+"/metrics"); !strings.Contains(body, `tickwire_players{game="arena"} 1`) {
+		t.Errorf("the admin listener's /metrics does not count the player:\n%s", body)
+	}
+	if body := get(t, "http://"+admin+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
+		t.Errorf("the admin listener does not serve pprof:\n%s", body)
 	}
 
 	sent := time.Now()
@@ -125,4 +136,18 @@ func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	case <-time.After(8 * time.Second):
 		t.Fatal("the server did not exit within 8 s of SIGTERM")
 	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return string(b)
 }

@@ -1,0 +1,19 @@
+package room
+
+import "time"
+
+// Observer is told how a room's ticks go, for metrics (server/metrics implements it). Its methods are
+// called from the room's goroutine, once per step, and must not block.
+type Observer interface {
+	// Tick reports one step and how long it took. late is true when the step ran as a catch-up, at
+	// least a whole tick period after it was due (the room's goroutine woke too late for it).
+	Tick(d time.Duration, late bool)
+	// Missed reports steps skipped because the room fell more than MaxCatchUp steps behind: the game
+	// ran slower than real time.
+	Missed(n int)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Tick(time.Duration, bool) {}
+func (nopObserver) Missed(int)               {}

@@ -1,0 +1,432 @@
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+)
+
+// Config describes a load run. Zero fields take the defaults given.
+type Config struct {
+	// URL is the server's WebSocket endpoint, for example ws://127.0.0.1:8080/ws. Required.
+	URL string
+	// Bots is how many bots play. Defaults to 100.
+	Bots int
+	// Rooms spreads the bots over this many rooms named RoomPrefix-1 … RoomPrefix-Rooms, in turn. 0
+	// lets the server seat them (auto-fill).
+	Rooms int
+	// RoomPrefix names the rooms. Defaults to "load".
+	RoomPrefix string
+	// Ramp is how many bots dial per second. 0 dials them all at once.
+	Ramp float64
+	// Hold is how long the full load is held once the ramp is done; the rates are measured over it.
+	// Defaults to 30 s.
+	Hold time.Duration
+	// JoinTimeout is how long, after the last dial, the ramp waits for bots still connecting.
+	// Defaults to 15 s.
+	JoinTimeout time.Duration
+	// Think is how often each bot picks its input. Defaults to 100 ms.
+	Think time.Duration
+	// Progress receives a progress line every ProgressEvery (default 1 s). Nil: no progress.
+	Progress      io.Writer
+	ProgressEvery time.Duration
+	// Server reads the server's figures at the start and end of the hold. Nil: the summary has
+	// only the bots' side.
+	Server Probe
+	// Seed seeds the bots' brains.
+	Seed uint64
+}
+
+func (c *Config) defaults() error {
+	if c.URL == "" {
+		return errors.New("loadtest: no server URL")
+	}
+	if c.Bots <= 0 {
+		c.Bots = 100
+	}
+	if c.RoomPrefix == "" {
+		c.RoomPrefix = "load"
+	}
+	if c.Hold <= 0 {
+		c.Hold = 30 * time.Second
+	}
+	if c.JoinTimeout <= 0 {
+		c.JoinTimeout = 15 * time.Second
+	}
+	if c.Think <= 0 {
+		c.Think = 100 * time.Millisecond
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = time.Second
+	}
+	return nil
+}
+
+// bot is one simulated player. Its fields are its shard's driver's, under the shard's lock.
+type bot struct {
+	c     *netclient.Client[arena.Input]
+	brain Brain
+
+	welcomed  bool
+	connected bool
+	closed    bool
+	snapshots int
+	rtt       time.Duration
+	tickRate  int
+	snapRate  int
+
+	holdSnapshots int  // snapshots at the start of the hold
+	holdConnected bool // connected at the start of the hold
+}
+
+// shard is a group of bots driven by one goroutine, so that thousands of bots need a handful of
+// goroutines beside their connections'.
+type shard struct {
+	mu   sync.Mutex
+	bots []*bot
+}
+
+const shardSize = 256
+
+// counters are the run's live totals, kept by the drivers for the progress line.
+type counters struct {
+	connected, joined, withSnapshots, errors atomic.Int64
+	peak                                     atomicMax // most connected at once
+	snapshots                                atomic.Int64
+	bytesIn, bytesOut                        atomic.Int64
+	errMu                                    sync.Mutex
+	reasons                                  map[string]int
+}
+
+func (c *counters) fail(reason string) {
+	c.errors.Add(1)
+	c.errMu.Lock()
+	c.reasons[reason]++
+	c.errMu.Unlock()
+}
+
+// Run plays cfg.Bots bots against the server: it dials them at cfg.Ramp per second, waits for them
+// to join, holds the load for cfg.Hold, closes them and returns what it measured. It stops early,
+// with what it has, when ctx is done.
+func Run(ctx context.Context, cfg Config) (Summary, error) {
+	if err := cfg.defaults(); err != nil {
+		return Summary{}, err
+	}
+	cnt := &counters{reasons: map[string]int{}}
+	hc := countingClient(&cnt.bytesIn, &cnt.bytesOut)
+	defer hc.CloseIdleConnections()
+
+	shards := make([]*shard, (cfg.Bots+shardSize-1)/shardSize)
+	for i := range shards {
+		shards[i] = &shard{}
+	}
+	var stopping atomic.Bool
+	driveCtx, stopDrivers := context.WithCancel(context.Background())
+	var drivers sync.WaitGroup
+	for _, sh := range shards {
+		drivers.Go(func() { sh.drive(driveCtx, cfg.Think, cnt, &stopping) })
+	}
+	var all []*bot
+	defer func() {
+		stopping.Store(true)
+		stopDrivers()
+		drivers.Wait()
+		for _, b := range all {
+			b.c.Close()
+		}
+	}()
+
+	// The progress line runs from the first dial to the end of the hold.
+	start := time.Now()
+	var phase atomic.Value
+	phase.Store("ramp")
+	progressDone := make(chan struct{})
+	stop := make(chan struct{})
+	go func() {
+		defer close(progressDone)
+		progress(cfg, cnt, start, &phase, stop)
+	}()
+	stopProgress := sync.OnceFunc(func() { close(stop); <-progressDone })
+	defer stopProgress()
+
+	// Ramp: dial at the given rate.
+	for i := range cfg.Bots {
+		if cfg.Ramp > 0 {
+			due := start.Add(time.Duration(float64(i) / cfg.Ramp * float64(time.Second)))
+			if !sleepUntil(ctx, due) {
+				break
+			}
+		}
+		nc := netclient.Config{URL: cfg.URL, Name: fmt.Sprintf("bot-%d", i+1), HTTPClient: hc}
+		if cfg.Rooms > 0 {
+			nc.Room = fmt.Sprintf("%s-%d", cfg.RoomPrefix, i%cfg.Rooms+1)
+		}
+		b := &bot{c: netclient.Dial[arena.Input](nc, arena.Game{}, arena.Schema), brain: NewBrain(cfg.Seed*1_000_003 + uint64(i))}
+		all = append(all, b)
+		sh := shards[i%len(shards)]
+		sh.mu.Lock()
+		sh.bots = append(sh.bots, b)
+		sh.mu.Unlock()
+	}
+	// Wait for the last bots to join, or fail.
+	joinBy := time.Now().Add(cfg.JoinTimeout)
+	for ctx.Err() == nil && time.Now().Before(joinBy) && int(cnt.joined.Load()+cnt.errors.Load()) < len(all) {
+		sleepUntil(ctx, time.Now().Add(50*time.Millisecond))
+	}
+	rampEnd := time.Now()
+
+	// Hold: sample both sides at its start and end.
+	phase.Store("hold")
+	var serverStart, serverEnd ServerSample
+	var probeErr error
+	if cfg.Server != nil {
+		serverStart, probeErr = cfg.Server.Sample(ctx)
+	}
+	holdStart := time.Now()
+	inStart, outStart := cnt.bytesIn.Load(), cnt.bytesOut.Load()
+	forEachBot(shards, func(b *bot) {
+		b.refresh(cnt, &stopping)
+		b.holdSnapshots, b.holdConnected = b.snapshots, b.connected
+	})
+	ccuSamples, ccuSum := 0, 0.0
+	holdEnd := holdStart.Add(cfg.Hold)
+	for ctx.Err() == nil && time.Now().Before(holdEnd) {
+		next := time.Now().Add(cfg.ProgressEvery)
+		if next.After(holdEnd) {
+			next = holdEnd
+		}
+		sleepUntil(ctx, next)
+		ccuSamples++
+		ccuSum += float64(cnt.connected.Load())
+	}
+	stopping.Store(true) // from here on a closed bot is no error: the run is ending
+	holdSeconds := time.Since(holdStart).Seconds()
+	var snapshots, steady int
+	var rtts []time.Duration
+	sum := Summary{URL: cfg.URL, Bots: cfg.Bots, Rooms: cfg.Rooms, RampSeconds: rampEnd.Sub(start).Seconds(), HoldSeconds: holdSeconds}
+	forEachBot(shards, func(b *bot) {
+		b.refresh(cnt, &stopping)
+		if b.holdConnected && b.connected {
+			steady++
+			snapshots += b.snapshots - b.holdSnapshots
+		}
+		if b.rtt > 0 {
+			rtts = append(rtts, b.rtt)
+		}
+		sum.TickRate, sum.SnapshotRate = max(sum.TickRate, b.tickRate), max(sum.SnapshotRate, b.snapRate)
+	})
+	inBytes, outBytes := cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
+	sum.LoadAverage = LoadAverage()
+	if cfg.Server != nil {
+		var err error
+		serverEnd, err = cfg.Server.Sample(context.WithoutCancel(ctx))
+		probeErr = errors.Join(probeErr, err)
+	}
+	stopProgress()
+
+	sum.Joined = int(cnt.joined.Load())
+	sum.WithSnapshots = int(cnt.withSnapshots.Load())
+	sum.CCU = int(cnt.peak.Load())
+	sum.HoldCCU = float64(cnt.connected.Load())
+	if ccuSamples > 0 {
+		sum.HoldCCU = ccuSum / float64(ccuSamples)
+	}
+	sum.Errors = int(cnt.errors.Load())
+	cnt.errMu.Lock()
+	if len(cnt.reasons) > 0 {
+		sum.ErrorReasons = cnt.reasons
+	}
+	cnt.errMu.Unlock()
+	sum.SnapshotsPerSecond = PerClientRate(float64(snapshots), float64(steady), holdSeconds)
+	sum.BytesInPerSecond = PerClientRate(float64(inBytes), sum.HoldCCU, holdSeconds)
+	sum.BytesOutPerSecond = PerClientRate(float64(outBytes), sum.HoldCCU, holdSeconds)
+	sum.RTTP50Millis = float64(durationQuantile(rtts, 0.50)) / float64(time.Millisecond)
+	sum.RTTP99Millis = float64(durationQuantile(rtts, 0.99)) / float64(time.Millisecond)
+	if cfg.Server != nil && probeErr == nil {
+		sum.Server = serverSummary(serverStart, serverEnd, holdSeconds, sum.HoldCCU, sum.TickRate)
+	}
+	if probeErr != nil {
+		probeErr = fmt.Errorf("loadtest: reading the server's figures: %w", probeErr)
+	}
+	return sum, errors.Join(probeErr, ctx.Err())
+}
+
+// atomicMax is the largest value it was given.
+type atomicMax struct{ atomic.Int64 }
+
+func (m *atomicMax) max(v int64) {
+	for {
+		old := m.Load()
+		if v <= old || m.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}
+
+// drive makes each of the shard's bots think every period until ctx is done.
+func (sh *shard) drive(ctx context.Context, period time.Duration, cnt *counters, stopping *atomic.Bool) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sh.mu.Lock()
+		for _, b := range sh.bots {
+			if v, playing := b.refresh(cnt, stopping); playing {
+				b.c.SetInput(b.brain.Think(self(&v), v.Entities))
+			}
+		}
+		sh.mu.Unlock()
+	}
+}
+
+// refresh reads the bot's view into its fields and the run's counters, and returns it with whether
+// the bot is playing.
+func (b *bot) refresh(cnt *counters, stopping *atomic.Bool) (netclient.View, bool) {
+	if b.closed {
+		return netclient.View{}, false
+	}
+	v := b.c.View()
+	if v.Status == netclient.Connected && !b.welcomed {
+		b.welcomed = true
+		b.tickRate, b.snapRate = int(v.Welcome.TickRate), int(v.Welcome.SnapshotRate)
+		cnt.joined.Add(1)
+	}
+	if connected := v.Status == netclient.Connected; connected != b.connected {
+		b.connected = connected
+		if connected {
+			cnt.peak.max(cnt.connected.Add(1))
+		} else {
+			cnt.connected.Add(-1)
+		}
+	}
+	if v.Snapshots > 0 && b.snapshots == 0 {
+		cnt.withSnapshots.Add(1)
+	}
+	cnt.snapshots.Add(int64(v.Snapshots - b.snapshots))
+	b.snapshots = v.Snapshots
+	b.rtt = v.RTT
+	if v.Status == netclient.Closed {
+		b.closed = true
+		if !stopping.Load() {
+			cnt.fail(closeReason(v))
+		}
+		return v, false
+	}
+	return v, v.Status == netclient.Connected
+}
+
+func closeReason(v netclient.View) string {
+	if v.Code != 0 {
+		return fmt.Sprintf("%d %s", v.Code, v.Reason)
+	}
+	return v.Reason
+}
+
+// self returns the bot's avatar in its view, or nil.
+func self(v *netclient.View) *sim.Entity {
+	id := sim.EntityID(v.Welcome.Player)
+	for i := range v.Entities {
+		if v.Entities[i].ID == id {
+			return &v.Entities[i]
+		}
+	}
+	return nil
+}
+
+func forEachBot(shards []*shard, fn func(*bot)) {
+	for _, sh := range shards {
+		sh.mu.Lock()
+		for _, b := range sh.bots {
+			fn(b)
+		}
+		sh.mu.Unlock()
+	}
+}
+
+// progress writes a progress line every cfg.ProgressEvery until stop is closed.
+func progress(cfg Config, cnt *counters, start time.Time, phase *atomic.Value, stop <-chan struct{}) {
+	if cfg.Progress == nil {
+		<-stop
+		return
+	}
+	t := time.NewTicker(cfg.ProgressEvery)
+	defer t.Stop()
+	last, lastSnaps, lastIn, lastOut := start, int64(0), int64(0), int64(0)
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			snaps, in, out := cnt.snapshots.Load(), cnt.bytesIn.Load(), cnt.bytesOut.Load()
+			dt := now.Sub(last).Seconds()
+			fmt.Fprintf(cfg.Progress, "%6.1fs %-4s connected %d/%d  snapshots %.0f/s  in %s/s  out %s/s  errors %d\n",
+				now.Sub(start).Seconds(), phase.Load(), cnt.connected.Load(), cfg.Bots,
+				float64(snaps-lastSnaps)/dt, bytesText(float64(in-lastIn)/dt), bytesText(float64(out-lastOut)/dt), cnt.errors.Load())
+			last, lastSnaps, lastIn, lastOut = now, snaps, in, out
+		}
+	}
+}
+
+// sleepUntil sleeps until t or until ctx is done; it reports whether t was reached.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}
+
+// countingClient returns an HTTP client whose connections add the bytes they read and write to in
+// and out: the bots' traffic on the wire (WebSocket frames and the HTTP upgrade, without TCP/IP
+// headers).
+func countingClient(in, out *atomic.Int64) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &countingConn{Conn: c, in: in, out: out}, nil
+		},
+		MaxIdleConnsPerHost: -1, // upgraded connections are never idle; keep none
+	}}
+}
+
+type countingConn struct {
+	net.Conn
+	in, out *atomic.Int64
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.in.Add(int64(n))
+	return n, err
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.out.Add(int64(n))
+	return n, err
+}
