@@ -29,7 +29,8 @@ type Config struct {
 	MaxPlayers int
 	// TickRate overrides every game's tick rate when positive.
 	TickRate int
-	// SnapshotRate is the snapshots per second sent to each client. Defaults to 20.
+	// SnapshotRate overrides every game's snapshots per second when positive (a game that states none
+	// gets 20).
 	SnapshotRate int
 	// Logger receives the lobby's and rooms' logs. Defaults to slog.Default().
 	Logger *slog.Logger
@@ -81,9 +82,6 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 	}
 	if cfg.MaxRooms <= 0 {
 		cfg.MaxRooms = 1000
-	}
-	if cfg.SnapshotRate <= 0 {
-		cfg.SnapshotRate = 20
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -234,8 +232,10 @@ type RoomInfo struct {
 	Name       string
 	Players    int
 	MaxPlayers int
-	Tick       uint32
-	Stats      room.TickStats
+	// TickRate and SnapshotRate are the room's steps and snapshots per second.
+	TickRate, SnapshotRate int
+	Tick                   uint32
+	Stats                  room.TickStats
 }
 
 // Rooms lists the open rooms, sorted by game and name.
@@ -243,7 +243,9 @@ func (l *Lobby) Rooms() []RoomInfo {
 	l.mu.Lock()
 	var out []RoomInfo
 	for k, e := range l.open {
-		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max, Tick: e.room.Tick(), Stats: e.room.Stats()})
+		cfg := e.room.Config()
+		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max,
+			TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate, Tick: e.room.Tick(), Stats: e.room.Stats()})
 	}
 	l.mu.Unlock()
 	slices.SortFunc(out, func(a, b RoomInfo) int { return strings.Compare(a.Game+"/"+a.Name, b.Game+"/"+b.Name) })

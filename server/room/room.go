@@ -28,7 +28,7 @@ type Config struct {
 	// TickRate is the number of simulation steps per second. Defaults to the game's.
 	TickRate int
 	// SnapshotRate is the number of snapshots per second sent to each client, at most TickRate.
-	// Defaults to 20.
+	// Defaults to the game's, or 20 when the game states none.
 	SnapshotRate int
 	// MaxPlayers is the number of seats. Defaults to the game's.
 	MaxPlayers int
@@ -97,6 +97,9 @@ func (f factory[S, I]) New(cfg Config) Room {
 	info := f.g.Info()
 	if cfg.TickRate <= 0 {
 		cfg.TickRate = info.TickRate
+	}
+	if cfg.SnapshotRate <= 0 {
+		cfg.SnapshotRate = info.SnapshotRate
 	}
 	if cfg.SnapshotRate <= 0 {
 		cfg.SnapshotRate = 20

@@ -29,6 +29,9 @@ func TestFlagsFallBackToEnvironment(t *testing.T) {
 		t.Errorf("addr %q tick %d snapshot %d rooms %d: want env for addr and snapshot rate, the flag for tick rate, the default for rooms",
 			o.addr, o.tickRate, o.snapshotRate, o.maxRooms)
 	}
+	if o, err := parse(nil, io.Discard, func(string) string { return "" }); err != nil || o.tickRate != 0 || o.snapshotRate != 0 {
+		t.Errorf("default rates %d and %d (%v), want 0 and 0: each game's own", o.tickRate, o.snapshotRate, err)
+	}
 	if _, err := parse(nil, io.Discard, func(k string) string {
 		if k == "TICKWIRE_MAX_PLAYERS" {
 			return "lots"
