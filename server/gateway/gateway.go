@@ -278,7 +278,12 @@ func (c *conn) readLoop(ctx context.Context) error {
 		case wire.OpHello:
 			return closeWith(wire.CloseUnexpected, "hello sent twice")
 		default:
-			return closeWith(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
+			if !f.Op.IsGameOp() {
+				return closeWith(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
+			}
+			if err := c.seat.Message(f); err != nil {
+				return messageClose(err)
+			}
 		}
 	}
 }

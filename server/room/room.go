@@ -39,6 +39,9 @@ type Config struct {
 	// InputQueue is how many inputs a seat holds between two ticks; when full, the oldest is dropped.
 	// Defaults to 16.
 	InputQueue int
+	// MessageQueue is how many game messages (see [Messenger]) a seat holds between two ticks; one
+	// more is refused with [ErrMessageFlood]. Defaults to 8.
+	MessageQueue int
 	// Logger receives the room's logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
@@ -80,6 +83,9 @@ type Seat interface {
 	Player() sim.PlayerID
 	// Input decodes the body of an input frame and queues it for the next tick.
 	Input(body []byte) error
+	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
+	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood].
+	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
 	// Tick returns the room's current tick.
@@ -114,11 +120,14 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if cfg.InputQueue <= 0 {
 		cfg.InputQueue = 16
 	}
+	if cfg.MessageQueue <= 0 {
+		cfg.MessageQueue = 8
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
-	return &room[S, I]{
+	r := &room[S, I]{
 		g:       f.g,
 		cfg:     cfg,
 		info:    info,
@@ -127,6 +136,10 @@ func (f factory[S, I]) New(cfg Config) Room {
 		stop:    make(chan stopRequest, 1),
 		stats:   newTickRecorder(),
 	}
+	if r.msgr = messenger(f.g); r.msgr != nil {
+		r.msgs = r.msgr.Messages()
+	}
+	return r
 }
 
 type control[S, I any] struct {
@@ -157,6 +170,13 @@ type room[S, I any] struct {
 	raw      []byte
 	roster   bool // the roster changed since it was last sent
 	snapshot int  // snapshots sent, for spacing them at SnapshotRate
+
+	// The game's own messages, when it has any (see messages.go).
+	msgr   Messenger[S]
+	msgs   wire.MessageSet
+	inbox  []wire.Message // room goroutine only
+	events []wire.Event   // room goroutine only
+	peers  []Peer         // room goroutine only
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -219,7 +239,8 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	}
 }
 
-// step runs one tick: apply joins and leaves, gather inputs, step the game, send what is due.
+// step runs one tick: apply joins and leaves, gather inputs, hand the game its messages, step it,
+// send what is due.
 func (r *room[S, I]) step() {
 	r.applyControl()
 	r.inputs = r.inputs[:0]
@@ -227,10 +248,12 @@ func (r *room[S, I]) step() {
 		r.inputs = append(r.inputs, sim.Input[I]{Player: s.id, Input: s.takeInput()})
 	}
 	tick := r.tick.Add(1)
+	r.receive(tick)
 	r.g.Step(&r.state, tick, r.inputs)
 	if r.roster {
 		r.sendRoster()
 	}
+	r.sendEvents()
 	// Snapshot number k (from 1) is due at tick ceil(k * TickRate / SnapshotRate): evenly spread when the rates
 	// do not divide.
 	if int64(tick)*int64(r.cfg.SnapshotRate) >= int64(r.snapshot+1)*int64(r.cfg.TickRate) {
@@ -361,10 +384,11 @@ type seat[S, I any] struct {
 	name string
 	peer Peer
 
-	mu      sync.Mutex
-	queue   []queuedInput[I]
-	lastSeq uint32
-	dropped uint64
+	mu       sync.Mutex
+	queue    []queuedInput[I]
+	messages []wire.Message
+	lastSeq  uint32
+	dropped  uint64
 
 	left   atomic.Bool
 	joined bool   // room goroutine only

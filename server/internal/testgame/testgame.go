@@ -1,5 +1,5 @@
 // Package testgame is the smallest tickwire game, for the toolkit's own tests: each player is a point
-// on a line that moves by its input every tick. Reaching exactly [PanicAt] makes the step panic, so
+// on a line that moves by its input every tick, and may jump or whisper with the game's own messages. Reaching exactly [PanicAt] makes the step panic, so
 // tests can check that a failing game is contained.
 package testgame
 
@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -25,8 +26,11 @@ type Game struct {
 	SnapshotRate int
 }
 
-// State is the players' positions.
-type State struct{ Pos map[sim.PlayerID]int32 }
+// State is the players' positions, and the events for clients not yet handed to the room.
+type State struct {
+	Pos map[sim.PlayerID]int32
+	Out []wire.Event
+}
 
 func (g Game) Info() sim.Info {
 	name := g.Name
