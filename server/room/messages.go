@@ -33,7 +33,7 @@ type Messenger[S any] interface {
 var ErrMessageFlood = errors.New("too many game messages in one tick")
 
 // messenger returns the game's Messenger, or nil. It panics if the game declares its messages
-// badly: that is a bug in the game, found when the server starts.
+// badly: that is a bug in the game, found when the game is registered.
 func messenger[S, I any](g Game[S, I]) Messenger[S] {
 	m, ok := any(g).(Messenger[S])
 	if !ok {

@@ -198,10 +198,10 @@ func TestBadMessageSetIsFoundAtStart(t *testing.T) {
 	t.Parallel()
 	defer func() {
 		if recover() == nil {
-			t.Error("a game declaring a toolkit op made a room")
+			t.Error("a game declaring a toolkit op was registered")
 		}
 	}()
-	For[testgame.State, int8](badSet{}).New(Config{Logger: quietLogger()})
+	For[testgame.State, int8](badSet{})
 }
 
 var (

@@ -92,10 +92,21 @@ type Seat interface {
 	Tick() uint32
 }
 
-// For returns a factory of rooms for game g.
-func For[S, I any](g Game[S, I]) Factory { return factory[S, I]{g} }
+// For returns a factory of rooms for game g. It panics if g is a [Messenger] whose message set is
+// not well formed, so that the mistake shows when the server starts.
+func For[S, I any](g Game[S, I]) Factory {
+	f := factory[S, I]{g: g, msgr: messenger(g)}
+	if f.msgr != nil {
+		f.msgs = f.msgr.Messages()
+	}
+	return f
+}
 
-type factory[S, I any] struct{ g Game[S, I] }
+type factory[S, I any] struct {
+	g    Game[S, I]
+	msgr Messenger[S]
+	msgs wire.MessageSet
+}
 
 func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
 
@@ -136,9 +147,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		stop:    make(chan stopRequest, 1),
 		stats:   newTickRecorder(),
 	}
-	if r.msgr = messenger(f.g); r.msgr != nil {
-		r.msgs = r.msgr.Messages()
-	}
+	r.msgr, r.msgs = f.msgr, f.msgs
 	return r
 }
 
