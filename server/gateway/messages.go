@@ -12,6 +12,8 @@ func messageClose(err error) error {
 	switch {
 	case errors.Is(err, wire.ErrUnknownOp):
 		return closeWith(wire.CloseUnknownOp, "%v", err)
+	case errors.Is(err, room.ErrSpectator):
+		return closeWith(wire.CloseSpectator, "%v", err)
 	case errors.Is(err, room.ErrMessageFlood):
 		return closeWith(wire.ClosePolicy, "%v", err)
 	default:

@@ -27,6 +27,8 @@ type Config struct {
 	MaxRooms int
 	// MaxPlayers overrides every game's seats per room when positive.
 	MaxPlayers int
+	// MaxSpectators is the most spectators per room, apart from the seats. Defaults to 32.
+	MaxSpectators int
 	// TickRate overrides every game's tick rate when positive.
 	TickRate int
 	// SnapshotRate overrides every game's snapshots per second when positive (a game that states none
@@ -67,12 +69,14 @@ type Lobby struct {
 type roomKey struct{ game, name string }
 
 type entry struct {
-	room   room.Room
-	auto   bool // opened by auto-fill rather than by name
-	max    int
-	taken  map[sim.PlayerID]bool
-	nextID sim.PlayerID
-	closed bool
+	room     room.Room
+	auto     bool // opened by auto-fill rather than by name
+	max      int
+	taken    map[sim.PlayerID]bool
+	nextID   sim.PlayerID
+	watchers int // spectators
+	maxWatch int
+	closed   bool
 }
 
 // New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
@@ -149,6 +153,70 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 	return e.room.Join(id, name, p), nil
 }
 
+// Watch gives a spectator a place in the named room of the named game, or, with no room name, in the
+// room of that game with the most players. A spectator takes no seat: places for spectators are
+// counted apart (Config.MaxSpectators). The name may be empty; if given, it must be a valid player
+// name.
+func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat, *Refusal) {
+	if game == "" {
+		game = l.first
+	}
+	if _, ok := l.games[game]; !ok {
+		return nil, refuse(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
+	}
+	if err := CheckRoomName(roomName); err != nil {
+		return nil, refuse(wire.CloseBadRoom, "room name: %v", err)
+	}
+	name := "spectator"
+	if strings.TrimSpace(spectator) != "" {
+		var err error
+		if name, err = CheckPlayerName(spectator); err != nil {
+			return nil, refuse(wire.CloseBadName, "spectator name: %v", err)
+		}
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := roomKey{game, roomName}
+	e := l.open[key]
+	if roomName == "" {
+		key, e = l.busiest(game)
+	}
+	if e == nil && roomName != "" {
+		return nil, refuse(wire.CloseNoRoom, "room %q of %s is not open: there is nothing to watch", roomName, game)
+	}
+	if e == nil {
+		return nil, refuse(wire.CloseNoRoom, "no room of %s is open to watch", game)
+	}
+	if e.watchers >= e.maxWatch {
+		return nil, refuse(wire.CloseRoomFull, "room %q has no place for another spectator (%d watching)", key.name, e.watchers)
+	}
+	e.watchers++
+	return e.room.Watch(name, p), nil
+}
+
+// busiest returns the room of game with the most players (the first by name among equals), or nil.
+func (l *Lobby) busiest(game string) (roomKey, *entry) {
+	var best *entry
+	var bestKey roomKey
+	for k, e := range l.open {
+		if k.game != game || e.closed {
+			continue
+		}
+		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
+			best, bestKey = e, k
+		}
+	}
+	return bestKey, best
+}
+
+// unwatch frees a spectator's place.
+func (l *Lobby) unwatch(e *entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e.watchers--
+}
+
 // autoRoom returns the fullest auto-filled room of game that has a seat, or a new key when none has.
 func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	var best *entry
@@ -182,11 +250,13 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error)
 	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
 	e.room = f.New(room.Config{
 		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
-		Seed: seed, Logger: l.cfg.Logger,
-		OnLeave: func(id sim.PlayerID) { l.leave(key, e, id) },
-		OnClose: func(error) { l.closed(key, e) },
+		MaxSpectators: l.cfg.MaxSpectators, Seed: seed, Logger: l.cfg.Logger,
+		OnLeave:          func(id sim.PlayerID) { l.leave(key, e, id) },
+		OnSpectatorLeave: func() { l.unwatch(e) },
+		OnClose:          func(error) { l.closed(key, e) },
 	})
 	e.max = e.room.Config().MaxPlayers
+	e.maxWatch = e.room.Config().MaxSpectators
 	l.open[key] = e
 	l.wg.Go(func() { _ = e.room.Run(l.ctx) })
 	return e, nil
@@ -232,6 +302,8 @@ type RoomInfo struct {
 	Name       string
 	Players    int
 	MaxPlayers int
+	// Spectators watch the room, at most MaxSpectators.
+	Spectators, MaxSpectators int
 	// TickRate and SnapshotRate are the room's steps and snapshots per second.
 	TickRate, SnapshotRate int
 	Tick                   uint32
@@ -245,6 +317,7 @@ func (l *Lobby) Rooms() []RoomInfo {
 	for k, e := range l.open {
 		cfg := e.room.Config()
 		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max,
+			Spectators: e.watchers, MaxSpectators: e.maxWatch,
 			TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate, Tick: e.room.Tick(), Stats: e.room.Stats()})
 	}
 	l.mu.Unlock()

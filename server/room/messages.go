@@ -47,6 +47,9 @@ func messenger[S, I any](g Game[S, I]) Messenger[S] {
 
 // Message decodes a game message from the seat's player and queues it for the next tick.
 func (s *seat[S, I]) Message(f wire.Frame) error {
+	if s.spectator {
+		return ErrSpectator
+	}
 	r := s.room
 	if r.msgr == nil {
 		return fmt.Errorf("%w %d: game %s has no messages of its own", wire.ErrUnknownOp, uint8(f.Op), r.info.Name)
@@ -101,12 +104,17 @@ func (r *room[S, I]) sendEvents() {
 	clear(r.events)
 }
 
-// deliver sends a reliable frame to player to, or to everyone in the room when to is 0. It takes
-// ownership of frame.
+// deliver sends a reliable frame to player to, or to everyone in the room, spectators included, when
+// to is 0. It takes ownership of frame.
 func (r *room[S, I]) deliver(frame []byte, to sim.PlayerID) {
 	peers := r.peers[:0]
 	for _, s := range r.seats {
 		if to == 0 || s.id == to {
+			peers = append(peers, s.peer)
+		}
+	}
+	if to == 0 {
+		for _, s := range r.watchers {
 			peers = append(peers, s.peer)
 		}
 	}

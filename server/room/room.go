@@ -32,6 +32,8 @@ type Config struct {
 	SnapshotRate int
 	// MaxPlayers is the number of seats. Defaults to the game's.
 	MaxPlayers int
+	// MaxSpectators is the most spectators watching at once, apart from the seats. Defaults to 32.
+	MaxSpectators int
 	// Seed seeds the game state.
 	Seed uint64
 	// MaxCatchUp is the most steps run at once after a stall. Defaults to 4.
@@ -47,6 +49,9 @@ type Config struct {
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
 	// can free the seat. It must not block.
 	OnLeave func(sim.PlayerID)
+	// OnSpectatorLeave is called from the room's goroutine after a spectator has left, so a lobby can
+	// free the place. It must not block.
+	OnSpectatorLeave func()
 	// OnClose is called from the room's goroutine when the room stops, with the error that stopped it
 	// (nil when stopped on purpose). It must not block.
 	OnClose func(error)
@@ -67,6 +72,9 @@ type Room interface {
 	// Join queues a player's arrival; the room sends the welcome when it applies it. The caller must
 	// have reserved a seat: Join never blocks while fewer than MaxPlayers seats are taken.
 	Join(id sim.PlayerID, name string, p Peer) Seat
+	// Watch queues a spectator's arrival (see spectators.go). The caller must have reserved a place:
+	// Watch never blocks while fewer than MaxSpectators watch.
+	Watch(name string, p Peer) Seat
 	// Stop asks the room to stop, closing players' connections with code and reason.
 	Stop(code wire.CloseCode, reason string)
 	// Tick returns the number of steps taken so far.
@@ -125,6 +133,9 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if cfg.MaxPlayers <= 0 {
 		cfg.MaxPlayers = info.MaxPlayers
 	}
+	if cfg.MaxSpectators <= 0 {
+		cfg.MaxSpectators = 32
+	}
 	if cfg.MaxCatchUp <= 0 {
 		cfg.MaxCatchUp = 4
 	}
@@ -143,7 +154,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		cfg:     cfg,
 		info:    info,
 		state:   f.g.NewState(cfg.Seed),
-		control: make(chan control[S, I], 2*cfg.MaxPlayers+2),
+		control: make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
 		stop:    make(chan stopRequest, 1),
 		stats:   newTickRecorder(),
 	}
@@ -174,6 +185,7 @@ type room[S, I any] struct {
 
 	// Owned by the room's goroutine.
 	seats    []*seat[S, I] // sorted by player
+	watchers []*seat[S, I] // spectators, in order of arrival
 	inputs   []sim.Input[I]
 	ents     []sim.Entity
 	raw      []byte
@@ -186,6 +198,10 @@ type room[S, I any] struct {
 	inbox  []wire.Message // room goroutine only
 	events []wire.Event   // room goroutine only
 	peers  []Peer         // room goroutine only
+
+	// Spectators' snapshots (see spectators.go).
+	watchEnts []sim.Entity
+	watchRaw  []byte
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -268,6 +284,7 @@ func (r *room[S, I]) step() {
 	if int64(tick)*int64(r.cfg.SnapshotRate) >= int64(r.snapshot+1)*int64(r.cfg.TickRate) {
 		r.snapshot++
 		r.sendSnapshot(tick)
+		r.sendSpectatorSnapshot(tick)
 	}
 }
 
@@ -287,6 +304,10 @@ func (r *room[S, I]) applyControl() {
 }
 
 func (r *room[S, I]) addSeat(s *seat[S, I]) {
+	if s.spectator {
+		r.addWatcher(s)
+		return
+	}
 	if s.left.Load() { // left before the room saw it arrive
 		r.freeSeat(s.id)
 		return
@@ -301,19 +322,28 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 	s.joined = true
 	r.g.Join(&r.state, s.id)
 	r.roster = true
+	s.peer.Send(r.welcome(s))
+	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
+}
+
+// welcome encodes the welcome for s.
+func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 	welcome, err := wire.Encode(bufpool.Get(), &wire.Welcome{
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
-		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers),
+		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator,
 	})
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
 		panic(err)
 	}
-	s.peer.Send(welcome)
-	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
+	return welcome
 }
 
 func (r *room[S, I]) removeSeat(s *seat[S, I]) {
+	if s.spectator {
+		r.removeWatcher(s)
+		return
+	}
 	if !s.joined {
 		return // its join is still queued; addSeat will see it left
 	}
@@ -346,16 +376,7 @@ func (r *room[S, I]) sendRoster() {
 	if err != nil {
 		panic(err)
 	}
-	for i, s := range r.seats {
-		b := frame
-		if i < len(r.seats)-1 {
-			b = append(bufpool.Get(), frame...)
-		}
-		s.peer.Send(b)
-	}
-	if len(r.seats) == 0 {
-		bufpool.Put(frame)
-	}
+	r.deliver(frame, 0)
 }
 
 func (r *room[S, I]) sendSnapshot(tick uint32) {
@@ -378,6 +399,9 @@ func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
 	for _, s := range r.seats {
 		s.peer.Close(code, reason)
 	}
+	for _, s := range r.watchers {
+		s.peer.Close(code, reason)
+	}
 }
 
 type queuedInput[I any] struct {
@@ -388,10 +412,11 @@ type queuedInput[I any] struct {
 // seat is one player's place. Its queue is filled by the connection's goroutine and drained by the
 // room's, under mu; everything else is the room's alone.
 type seat[S, I any] struct {
-	room *room[S, I]
-	id   sim.PlayerID
-	name string
-	peer Peer
+	room      *room[S, I]
+	id        sim.PlayerID // 0 for a spectator
+	name      string
+	peer      Peer
+	spectator bool
 
 	mu       sync.Mutex
 	queue    []queuedInput[I]
@@ -412,6 +437,9 @@ func (s *seat[S, I]) Tick() uint32         { return s.room.tick.Load() }
 var ErrStaleInput = errors.New("input sequence number went backwards")
 
 func (s *seat[S, I]) Input(body []byte) error {
+	if s.spectator {
+		return ErrSpectator
+	}
 	var h wire.InputHeader
 	var in I
 	if err := wire.DecodeInput(body, s.room.g, &h, &in); err != nil {
