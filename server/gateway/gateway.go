@@ -154,11 +154,7 @@ func (c *conn) serve(ctx context.Context) {
 		c.fail(err)
 		return
 	}
-	join := c.g.lobby.Join
-	if hello.Spectate {
-		join = c.g.lobby.Watch
-	}
-	seat, ref := join(hello.Game, hello.Room, hello.Name, c.out)
+	seat, ref := c.g.lobby.Enter(hello, c.out)
 	if ref != nil {
 		c.log.Info("refused", "cause", ref.Reason, "code", int(ref.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
 		c.out.Close(ref.Code, ref.Reason)

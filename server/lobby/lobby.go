@@ -71,6 +71,7 @@ type roomKey struct{ game, name string }
 type entry struct {
 	room     room.Room
 	auto     bool // opened by auto-fill rather than by name
+	private  bool // left out of the room list
 	max      int
 	taken    map[sim.PlayerID]bool
 	nextID   sim.PlayerID
@@ -112,9 +113,58 @@ func (l *Lobby) Games() []string {
 	return append([]string{l.first}, slices.Delete(names, i, i+1)...)
 }
 
+// Enter places the client a hello describes: as a spectator ([Lobby.Watch]) or as a player
+// ([Lobby.Join]), opening a named room as private when the hello asks.
+func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *Refusal) {
+	if h.Spectate {
+		return l.Watch(h.Game, h.Room, h.Name, p)
+	}
+	if h.Private && h.Room == "" {
+		return nil, refuse(wire.CloseBadRoom, "a private room needs a name")
+	}
+	return l.join(h.Game, h.Room, h.Name, h.Private, p)
+}
+
+// GameInfo describes a hosted game as its rooms run on this server.
+type GameInfo struct {
+	Name                                              string
+	TickRate, SnapshotRate, MaxPlayers, MaxSpectators int
+	// Players is the number of players in all its rooms, private ones included.
+	Players int
+}
+
+// GameInfos describes the hosted games, the default first.
+func (l *Lobby) GameInfos() []GameInfo {
+	players := map[string]int{}
+	l.mu.Lock()
+	for k, e := range l.open {
+		players[k.game] += len(e.taken)
+	}
+	l.mu.Unlock()
+	var out []GameInfo
+	for _, name := range l.Games() {
+		info := l.games[name].Info()
+		cfg := room.Resolve(info, l.roomConfig())
+		out = append(out, GameInfo{Name: name, TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate,
+			MaxPlayers: cfg.MaxPlayers, MaxSpectators: cfg.MaxSpectators, Players: players[name]})
+	}
+	return out
+}
+
+// roomConfig is what the lobby's configuration sets in every room.
+func (l *Lobby) roomConfig() room.Config {
+	return room.Config{TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
+		MaxSpectators: l.cfg.MaxSpectators, Logger: l.cfg.Logger}
+}
+
 // Join gives the player a seat: in the named room of the named game (opening it if needed), or, with
 // no room name, in an auto-filled room with space. The game and room names come from the hello.
 func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Refusal) {
+	return l.join(game, roomName, player, false, p)
+}
+
+// join is Join, opening a new named room as private when asked.
+func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *Refusal) {
 	if game == "" {
 		game = l.first
 	}
@@ -144,7 +194,7 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 		key, e = l.autoRoom(game)
 	}
 	if e == nil {
-		if e, err = l.openRoom(key, f, roomName == ""); err != nil {
+		if e, err = l.openRoom(key, f, roomName == "", private && roomName != ""); err != nil {
 			return nil, refuse(wire.CloseServerFull, "%v", err)
 		}
 	}
@@ -154,7 +204,7 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 }
 
 // Watch gives a spectator a place in the named room of the named game, or, with no room name, in the
-// room of that game with the most players. A spectator takes no seat: places for spectators are
+// public room of that game with the most players. A spectator takes no seat: places for spectators are
 // counted apart (Config.MaxSpectators). The name may be empty; if given, it must be a valid player
 // name.
 func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat, *Refusal) {
@@ -195,12 +245,13 @@ func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat,
 	return e.room.Watch(name, p), nil
 }
 
-// busiest returns the room of game with the most players (the first by name among equals), or nil.
+// busiest returns the public room of game with the most players (the first by name among equals), or
+// nil.
 func (l *Lobby) busiest(game string) (roomKey, *entry) {
 	var best *entry
 	var bestKey roomKey
 	for k, e := range l.open {
-		if k.game != game || e.closed {
+		if k.game != game || e.closed || e.private {
 			continue
 		}
 		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
@@ -238,7 +289,7 @@ func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	}
 }
 
-func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error) {
+func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entry, error) {
 	if len(l.open) >= l.cfg.MaxRooms {
 		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
 	}
@@ -247,14 +298,13 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error)
 	if l.cfg.Seed != nil {
 		seed = l.cfg.Seed()
 	}
-	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
-	e.room = f.New(room.Config{
-		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
-		MaxSpectators: l.cfg.MaxSpectators, Seed: seed, Logger: l.cfg.Logger,
-		OnLeave:          func(id sim.PlayerID) { l.leave(key, e, id) },
-		OnSpectatorLeave: func() { l.unwatch(e) },
-		OnClose:          func(error) { l.closed(key, e) },
-	})
+	e := &entry{auto: auto, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	cfg := l.roomConfig()
+	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
+	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }
+	cfg.OnSpectatorLeave = func() { l.unwatch(e) }
+	cfg.OnClose = func(error) { l.closed(key, e) }
+	e.room = f.New(cfg)
 	e.max = e.room.Config().MaxPlayers
 	e.maxWatch = e.room.Config().MaxSpectators
 	l.open[key] = e
@@ -304,6 +354,8 @@ type RoomInfo struct {
 	MaxPlayers int
 	// Spectators watch the room, at most MaxSpectators.
 	Spectators, MaxSpectators int
+	// Private rooms are joined by name only; a public list leaves them out.
+	Private bool
 	// TickRate and SnapshotRate are the room's steps and snapshots per second.
 	TickRate, SnapshotRate int
 	Tick                   uint32
@@ -317,7 +369,7 @@ func (l *Lobby) Rooms() []RoomInfo {
 	for k, e := range l.open {
 		cfg := e.room.Config()
 		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max,
-			Spectators: e.watchers, MaxSpectators: e.maxWatch,
+			Spectators: e.watchers, MaxSpectators: e.maxWatch, Private: e.private,
 			TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate, Tick: e.room.Tick(), Stats: e.room.Stats()})
 	}
 	l.mu.Unlock()

@@ -25,6 +25,8 @@ type Game[S, I any] interface {
 type Config struct {
 	// Name is the room's name, shown to players and in logs.
 	Name string
+	// Private marks a room that is not listed; the welcome tells its players so.
+	Private bool
 	// TickRate is the number of simulation steps per second. Defaults to the game's.
 	TickRate int
 	// SnapshotRate is the number of snapshots per second sent to each client, at most TickRate.
@@ -100,26 +102,9 @@ type Seat interface {
 	Tick() uint32
 }
 
-// For returns a factory of rooms for game g. It panics if g is a [Messenger] whose message set is
-// not well formed, so that the mistake shows when the server starts.
-func For[S, I any](g Game[S, I]) Factory {
-	f := factory[S, I]{g: g, msgr: messenger(g)}
-	if f.msgr != nil {
-		f.msgs = f.msgr.Messages()
-	}
-	return f
-}
-
-type factory[S, I any] struct {
-	g    Game[S, I]
-	msgr Messenger[S]
-	msgs wire.MessageSet
-}
-
-func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
-
-func (f factory[S, I]) New(cfg Config) Room {
-	info := f.g.Info()
+// Resolve returns cfg with every zero field set to its default for the game info describes: what a
+// room made with cfg runs with.
+func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.TickRate <= 0 {
 		cfg.TickRate = info.TickRate
 	}
@@ -148,6 +133,30 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	return cfg
+}
+
+// For returns a factory of rooms for game g. It panics if g is a [Messenger] whose message set is
+// not well formed, so that the mistake shows when the server starts.
+func For[S, I any](g Game[S, I]) Factory {
+	f := factory[S, I]{g: g, msgr: messenger(g)}
+	if f.msgr != nil {
+		f.msgs = f.msgr.Messages()
+	}
+	return f
+}
+
+type factory[S, I any] struct {
+	g    Game[S, I]
+	msgr Messenger[S]
+	msgs wire.MessageSet
+}
+
+func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
+
+func (f factory[S, I]) New(cfg Config) Room {
+	info := f.g.Info()
+	cfg = Resolve(info, cfg)
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
 	r := &room[S, I]{
 		g:       f.g,
@@ -331,7 +340,7 @@ func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 	welcome, err := wire.Encode(bufpool.Get(), &wire.Welcome{
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
-		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator,
+		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator, Private: r.cfg.Private,
 	})
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
 		panic(err)

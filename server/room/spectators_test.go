@@ -105,3 +105,18 @@ func TestSpectatorWhoLeavesBeforeArrivingIsFreed(t *testing.T) {
 		t.Errorf("%d leaves, %d watching, %d frames; want 1, 0, 0", left, len(r.watchers), len(w.ops()))
 	}
 }
+
+func TestPrivateRoomSaysSoInTheWelcome(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{Private: true})
+	var a fakePeer
+	r.Join(1, "a", &a)
+	r.step()
+	var w wire.Welcome
+	a.mu.Lock()
+	_ = a.frames[0].Decode(&w)
+	a.mu.Unlock()
+	if !w.Private || w.Spectator {
+		t.Errorf("welcome %+v, want private and not a spectator", w)
+	}
+}
