@@ -262,9 +262,11 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	if n := logged(); n != len(tests) {
 		t.Errorf("%d 'closed' log lines for %d bad clients, want one each:\n%s", n, len(tests), srv.logs.String())
 	}
-	// The well-behaved player kept receiving snapshots at the room's rate (30/s) throughout.
+	// The well-behaved player kept receiving snapshots at the room's rate (30/s) throughout. The
+	// window is short (under a second), so a few snapshots of slack absorb a busy machine: a room
+	// that falls behind runs catch-up steps whose snapshots replace each other in the outbox.
 	elapsed := time.Since(start).Seconds()
-	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want {
+	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want-snapshotSlack {
 		t.Errorf("watcher got %.0f snapshots in %.1f s, want about %.0f", got, elapsed, want)
 	}
 	select {
@@ -273,6 +275,10 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	default:
 	}
 }
+
+// snapshotSlack is how many snapshots a watcher may miss on a loaded machine (-race, other test
+// binaries) beyond the 20% the rate checks allow: about a sixth of a second at 30/s.
+const snapshotSlack = 5
 
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
@@ -387,7 +393,7 @@ func TestClientThatNeverReadsDoesNotStallOthers(t *testing.T) {
 	start := time.Now()
 	time.Sleep(2 * time.Second)
 	elapsed := time.Since(start).Seconds()
-	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want {
+	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want-snapshotSlack {
 		t.Errorf("watcher got %.0f snapshots in %.1f s beside a client that never reads, want about %.0f", got, elapsed, want)
 	}
 }
