@@ -1,5 +1,6 @@
-// Command tickwire runs the tickwire game server with the demo games: it serves the web page, the
-// WebSocket endpoint and the room list on one port.
+// Command tickwire runs the tickwire game server with every game registered in a game_NAME.go file
+// beside this one (the arena is the default): it serves the web page, the WebSocket endpoint and the
+// room list on one port.
 //
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
@@ -20,8 +21,6 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/server"
-	"github.com/tickwire/tickwire/server/room"
-	"github.com/tickwire/tickwire/shared/games/arena"
 )
 
 func main() {
@@ -115,7 +114,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Warn("no built web page: run 'go tool mage build' (the WebSocket endpoint works without it)", "www", o.www)
 	}
 
-	srv, err := server.New(cfg, room.For(arena.Game{}))
+	srv, err := server.New(cfg, hostedGames()...)
 	if err != nil {
 		return err
 	}
@@ -123,7 +122,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
+	var names []string
+	for _, g := range hostedGames() {
+		names = append(names, g.Info().Name)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "games", strings.Join(names, ","), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

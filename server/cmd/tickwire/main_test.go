@@ -129,3 +129,16 @@ func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 		t.Fatal("the server did not exit within 8 s of SIGTERM")
 	}
 }
+
+func TestHostedGamesPutTheDefaultFirst(t *testing.T) {
+	t.Parallel()
+	games := hostedGames()
+	if len(games) == 0 || games[0].Info().Name != defaultGame {
+		t.Fatalf("hosted games start with %v, want %s", games, defaultGame)
+	}
+	for i := 2; i < len(games); i++ {
+		if games[i-1].Info().Name >= games[i].Info().Name {
+			t.Errorf("games after the default are not sorted by name: %s before %s", games[i-1].Info().Name, games[i].Info().Name)
+		}
+	}
+}
