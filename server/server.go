@@ -66,21 +66,46 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
+// roomsJSON is the body of GET /api/rooms.
+type roomsJSON struct {
+	// Games names the hosted games, the default first (kept for clients of the first version).
+	Games    []string   `json:"games"`
+	GameInfo []gameJSON `json:"gameInfo"`
+	// Rooms lists the open public rooms; private ones are left out.
+	Rooms []roomJSON `json:"rooms"`
+}
+
+type gameJSON struct {
+	Name          string `json:"name"`
+	TickRate      int    `json:"tickRate"`
+	SnapshotRate  int    `json:"snapshotRate"`
+	MaxPlayers    int    `json:"maxPlayers"`
+	MaxSpectators int    `json:"maxSpectators"`
+	Players       int    `json:"players"`
+}
+
 type roomJSON struct {
-	Game       string `json:"game"`
-	Name       string `json:"name"`
-	Players    int    `json:"players"`
-	MaxPlayers int    `json:"maxPlayers"`
+	Game          string `json:"game"`
+	Name          string `json:"name"`
+	Players       int    `json:"players"`
+	MaxPlayers    int    `json:"maxPlayers"`
+	Spectators    int    `json:"spectators"`
+	MaxSpectators int    `json:"maxSpectators"`
 }
 
 func (s *Server) rooms(w http.ResponseWriter, _ *http.Request) {
-	out := []roomJSON{}
+	out := roomsJSON{Games: s.lobby.Games(), GameInfo: []gameJSON{}, Rooms: []roomJSON{}}
+	for _, g := range s.lobby.GameInfos() {
+		out.GameInfo = append(out.GameInfo, gameJSON{g.Name, g.TickRate, g.SnapshotRate, g.MaxPlayers, g.MaxSpectators, g.Players})
+	}
 	for _, r := range s.lobby.Rooms() {
-		out = append(out, roomJSON{r.Game, r.Name, r.Players, r.MaxPlayers})
+		if !r.Private {
+			out.Rooms = append(out.Rooms, roomJSON{r.Game, r.Name, r.Players, r.MaxPlayers, r.Spectators, r.MaxSpectators})
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]any{"games": s.lobby.Games(), "rooms": out})
+	_ = json.NewEncoder(w).Encode(out)
 }
 
 // Lobby returns the server's lobby, to inspect rooms.

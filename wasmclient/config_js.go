@@ -8,7 +8,7 @@ import (
 )
 
 // loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
-// page came over https; ?room= and ?name= come from the query.
+// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private= and ?mute= come from the query.
 func loadConfig() (config, error) {
 	loc := js.Global().Get("location")
 	scheme := "ws://"
@@ -24,9 +24,12 @@ func loadConfig() (config, error) {
 		return strings.TrimSpace(v.String())
 	}
 	return config{
-		URL:  scheme + loc.Get("host").String() + "/ws",
-		Room: strings.ToLower(param("room")),
-		Name: param("name"),
-		Mute: param("mute") != "",
+		URL:      scheme + loc.Get("host").String() + "/ws",
+		Game:     strings.ToLower(param("game")),
+		Room:     strings.ToLower(param("room")),
+		Name:     param("name"),
+		Spectate: yes(param("spectate")),
+		Private:  yes(param("private")),
+		Mute:     param("mute") != "",
 	}, nil
 }

@@ -1,7 +1,9 @@
-// Command wasmclient is the tickwire game client: the arena demo drawn with Ebitengine. Built for
-// the browser (GOOS=js GOARCH=wasm) it takes its settings from the page's address: the WebSocket is
-// /ws on the page's host (wss on https), ?room= picks a room, ?name= skips the title screen and
-// ?mute=1 turns sound off. Built natively it takes them from flags (see -help).
+// Command wasmclient is the tickwire game client, drawn with Ebitengine, for every game registered
+// in a game_NAME.go file beside this one. Built for the browser (GOOS=js GOARCH=wasm) it takes its
+// settings from the page's address: the WebSocket is /ws on the page's host (wss on https), ?game=
+// picks the game (default arena), ?room= a room, ?name= skips the title screen, ?spectate=1 watches
+// instead of playing, ?private=1 makes a room this client opens private, and ?mute=1 turns sound
+// off. Built natively it takes them from flags (see -help).
 package main
 
 import (
@@ -9,9 +11,6 @@ import (
 	"os"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/tickwire/tickwire/shared/games/arena"
-	"github.com/tickwire/tickwire/wasmclient/app"
-	arenaclient "github.com/tickwire/tickwire/wasmclient/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
@@ -26,10 +25,16 @@ func main() {
 type config struct {
 	// URL is the server's WebSocket endpoint. Natively it defaults to ws://localhost:8080/ws.
 	URL string
+	// Game is the game to play, lower-cased; empty plays the default, arena.
+	Game string
 	// Room is the room to join, lower-cased; empty lets the server pick one.
 	Room string
 	// Name is the player's name; empty shows the title screen.
 	Name string
+	// Spectate watches the room instead of playing.
+	Spectate bool
+	// Private makes a named room that this client opens private (not listed).
+	Private bool
 	// Mute turns sound off (and opens no audio device). Defaults to false.
 	Mute bool
 }
@@ -39,13 +44,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	game := arenaclient.New(ui.NewSounds(cfg.Mute))
-	a := app.New(app.Config{URL: cfg.URL, Game: arena.Name, Room: cfg.Room, Name: cfg.Name, Title: "tickwire arena"},
-		game, arena.Game{}, arena.Schema)
+	game, err := pickGame(cfg.Game)
+	if err != nil {
+		return err
+	}
+	a := game.Start(cfg, ui.NewSounds(cfg.Mute))
 	defer a.Close()
 	exposeView(a.DebugJSON)
 
-	ebiten.SetWindowTitle("tickwire arena")
+	ebiten.SetWindowTitle(game.Title)
 	ebiten.SetWindowSize(1280, 720)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	return ebiten.RunGame(a)

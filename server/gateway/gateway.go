@@ -144,7 +144,9 @@ type conn struct {
 	out  *outbox
 	log  *slog.Logger
 	seat room.Seat
-	done chan struct{} // closed when the writer has closed the socket
+	// spectator says the client watches: an input or a game message from it closes the connection.
+	spectator bool
+	done      chan struct{} // closed when the writer has closed the socket
 
 	state ConnState // the serving goroutine's alone
 
@@ -162,15 +164,19 @@ func (c *conn) serve(ctx context.Context) {
 		c.fail(err)
 		return
 	}
-	seat, ref := c.g.lobby.Join(hello.Game, hello.Room, hello.Name, c.out)
+	seat, ref := c.g.lobby.Enter(hello, c.out)
 	if ref != nil {
-		c.log.Info("refused", "cause", ref.Reason, "code", int(ref.Code), "name", hello.Name, "room", hello.Room)
+		c.log.Info("refused", "cause", ref.Reason, "code", int(ref.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
 		c.out.Close(ref.Code, ref.Reason)
 		return
 	}
-	c.seat = seat
+	c.seat, c.spectator = seat, hello.Spectate
 	c.setState(ConnPlaying)
-	c.log = c.log.With("player", seat.Player())
+	if c.spectator {
+		c.log = c.log.With("spectator", hello.Name)
+	} else {
+		c.log = c.log.With("player", seat.Player())
+	}
 	defer seat.Leave()
 	c.fail(c.readLoop(ctx))
 }
@@ -274,6 +280,9 @@ func (c *conn) readLoop(ctx context.Context) error {
 		}
 		switch f.Op {
 		case wire.OpInput:
+			if c.spectator {
+				return closeWith(wire.CloseSpectator, "spectators send no input")
+			}
 			if err := c.seat.Input(f.Body); err != nil {
 				if errors.Is(err, room.ErrStaleInput) {
 					return closeWith(wire.CloseUnexpected, "%v", err)
@@ -295,7 +304,15 @@ func (c *conn) readLoop(ctx context.Context) error {
 		case wire.OpHello:
 			return closeWith(wire.CloseUnexpected, "hello sent twice")
 		default:
-			return closeWith(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
+			if !f.Op.IsGameOp() {
+				return closeWith(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
+			}
+			if c.spectator {
+				return closeWith(wire.CloseSpectator, "spectators send no game messages")
+			}
+			if err := c.seat.Message(f); err != nil {
+				return messageClose(err)
+			}
 		}
 	}
 }

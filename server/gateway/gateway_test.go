@@ -262,9 +262,11 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	if n := logged(); n != len(tests) {
 		t.Errorf("%d 'closed' log lines for %d bad clients, want one each:\n%s", n, len(tests), srv.logs.String())
 	}
-	// The well-behaved player kept receiving snapshots at the room's rate (30/s) throughout.
+	// The well-behaved player kept receiving snapshots at the room's rate (30/s) throughout. The
+	// window is short (under a second), so a few snapshots of slack absorb a busy machine: a room
+	// that falls behind runs catch-up steps whose snapshots replace each other in the outbox.
 	elapsed := time.Since(start).Seconds()
-	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want {
+	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want-snapshotSlack {
 		t.Errorf("watcher got %.0f snapshots in %.1f s, want about %.0f", got, elapsed, want)
 	}
 	select {
@@ -273,6 +275,10 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	default:
 	}
 }
+
+// snapshotSlack is how many snapshots a watcher may miss on a loaded machine (-race, other test
+// binaries) beyond the 20% the rate checks allow: about a sixth of a second at 30/s.
+const snapshotSlack = 5
 
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
@@ -346,7 +352,7 @@ func TestPingIsAnswered(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, Config{})
 	c := srv.dial(t)
-	c.join("", "pinger")
+	w := c.join("", "pinger")
 	c.send(&wire.Ping{ClientTime: 12345})
 	for {
 		f, err := c.next(5 * time.Second)
@@ -355,8 +361,10 @@ func TestPingIsAnswered(t *testing.T) {
 		}
 		if f.Op == wire.OpPong {
 			var p wire.Pong
-			if err := f.Decode(&p); err != nil || p.ClientTime != 12345 || p.Tick == 0 {
-				t.Errorf("pong %+v, %v", p, err)
+			// The welcome goes out as the room applies the join, before that tick's step: a ping
+			// answered at once may still see the welcome's tick, 0 in a new room.
+			if err := f.Decode(&p); err != nil || p.ClientTime != 12345 || p.Tick < w.Tick {
+				t.Errorf("pong %+v, %v; want the ping's time and a tick from %d", p, err, w.Tick)
 			}
 			return
 		}
@@ -387,7 +395,7 @@ func TestClientThatNeverReadsDoesNotStallOthers(t *testing.T) {
 	start := time.Now()
 	time.Sleep(2 * time.Second)
 	elapsed := time.Since(start).Seconds()
-	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want {
+	if got, want := float64(w.snapshots.Load()), 30*elapsed; got < 0.8*want-snapshotSlack {
 		t.Errorf("watcher got %.0f snapshots in %.1f s beside a client that never reads, want about %.0f", got, elapsed, want)
 	}
 }

@@ -27,9 +27,12 @@ type Config struct {
 	MaxRooms int
 	// MaxPlayers overrides every game's seats per room when positive.
 	MaxPlayers int
+	// MaxSpectators is the most spectators per room, apart from the seats. Defaults to 32.
+	MaxSpectators int
 	// TickRate overrides every game's tick rate when positive.
 	TickRate int
-	// SnapshotRate is the snapshots per second sent to each client. Defaults to 20.
+	// SnapshotRate overrides every game's snapshots per second when positive (a game that states none
+	// gets 20).
 	SnapshotRate int
 	// FullSnapshots turns delta snapshots off (see room.Config).
 	FullSnapshots bool
@@ -90,12 +93,15 @@ type Lobby struct {
 type roomKey struct{ game, name string }
 
 type entry struct {
-	room   room.Room
-	auto   bool // opened by auto-fill rather than by name
-	max    int
-	taken  map[sim.PlayerID]bool
-	nextID sim.PlayerID
-	closed bool
+	room     room.Room
+	auto     bool // opened by auto-fill rather than by name
+	private  bool // left out of the room list
+	max      int
+	taken    map[sim.PlayerID]bool
+	nextID   sim.PlayerID
+	watchers int // spectators
+	maxWatch int
+	closed   bool
 }
 
 // New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
@@ -105,9 +111,6 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 	}
 	if cfg.MaxRooms <= 0 {
 		cfg.MaxRooms = 1000
-	}
-	if cfg.SnapshotRate <= 0 {
-		cfg.SnapshotRate = 20
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -137,9 +140,59 @@ func (l *Lobby) Games() []string {
 	return append([]string{l.first}, slices.Delete(names, i, i+1)...)
 }
 
+// Enter places the client a hello describes: as a spectator ([Lobby.Watch]) or as a player
+// ([Lobby.Join]), opening a named room as private when the hello asks.
+func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *Refusal) {
+	if h.Spectate {
+		return l.Watch(h.Game, h.Room, h.Name, p)
+	}
+	if h.Private && h.Room == "" {
+		return nil, refuse(wire.CloseBadRoom, "a private room needs a name")
+	}
+	return l.join(h.Game, h.Room, h.Name, h.Private, p)
+}
+
+// GameInfo describes a hosted game as its rooms run on this server.
+type GameInfo struct {
+	Name                                              string
+	TickRate, SnapshotRate, MaxPlayers, MaxSpectators int
+	// Players is the number of players in all its rooms, private ones included.
+	Players int
+}
+
+// GameInfos describes the hosted games, the default first.
+func (l *Lobby) GameInfos() []GameInfo {
+	players := map[string]int{}
+	l.mu.Lock()
+	for k, e := range l.open {
+		players[k.game] += len(e.taken)
+	}
+	l.mu.Unlock()
+	var out []GameInfo
+	for _, name := range l.Games() {
+		info := l.games[name].Info()
+		cfg := room.Resolve(info, l.roomConfig())
+		out = append(out, GameInfo{Name: name, TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate,
+			MaxPlayers: cfg.MaxPlayers, MaxSpectators: cfg.MaxSpectators, Players: players[name]})
+	}
+	return out
+}
+
+// roomConfig is what the lobby's configuration sets in every room.
+func (l *Lobby) roomConfig() room.Config {
+	return room.Config{TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
+		MaxSpectators: l.cfg.MaxSpectators, Logger: l.cfg.Logger,
+		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything}
+}
+
 // Join gives the player a seat: in the named room of the named game (opening it if needed), or, with
 // no room name, in an auto-filled room with space. The game and room names come from the hello.
 func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Refusal) {
+	return l.join(game, roomName, player, false, p)
+}
+
+// join is Join, opening a new named room as private when asked.
+func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *Refusal) {
 	if game == "" {
 		game = l.first
 	}
@@ -169,7 +222,7 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 		key, e = l.autoRoom(game)
 	}
 	if e == nil {
-		if e, err = l.openRoom(key, f, roomName == ""); err != nil {
+		if e, err = l.openRoom(key, f, roomName == "", private && roomName != ""); err != nil {
 			return nil, refuse(wire.CloseServerFull, "%v", err)
 		}
 	}
@@ -177,6 +230,71 @@ func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Re
 	e.taken[id] = true
 	l.cfg.Observer.Seats(game, 1)
 	return e.room.Join(id, name, p), nil
+}
+
+// Watch gives a spectator a place in the named room of the named game, or, with no room name, in the
+// public room of that game with the most players. A spectator takes no seat: places for spectators are
+// counted apart (Config.MaxSpectators). The name may be empty; if given, it must be a valid player
+// name.
+func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat, *Refusal) {
+	if game == "" {
+		game = l.first
+	}
+	if _, ok := l.games[game]; !ok {
+		return nil, refuse(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
+	}
+	if err := CheckRoomName(roomName); err != nil {
+		return nil, refuse(wire.CloseBadRoom, "room name: %v", err)
+	}
+	name := "spectator"
+	if strings.TrimSpace(spectator) != "" {
+		var err error
+		if name, err = CheckPlayerName(spectator); err != nil {
+			return nil, refuse(wire.CloseBadName, "spectator name: %v", err)
+		}
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := roomKey{game, roomName}
+	e := l.open[key]
+	if roomName == "" {
+		key, e = l.busiest(game)
+	}
+	if e == nil && roomName != "" {
+		return nil, refuse(wire.CloseNoRoom, "room %q of %s is not open: there is nothing to watch", roomName, game)
+	}
+	if e == nil {
+		return nil, refuse(wire.CloseNoRoom, "no room of %s is open to watch", game)
+	}
+	if e.watchers >= e.maxWatch {
+		return nil, refuse(wire.CloseRoomFull, "room %q has no place for another spectator (%d watching)", key.name, e.watchers)
+	}
+	e.watchers++
+	return e.room.Watch(name, p), nil
+}
+
+// busiest returns the public room of game with the most players (the first by name among equals), or
+// nil.
+func (l *Lobby) busiest(game string) (roomKey, *entry) {
+	var best *entry
+	var bestKey roomKey
+	for k, e := range l.open {
+		if k.game != game || e.closed || e.private {
+			continue
+		}
+		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
+			best, bestKey = e, k
+		}
+	}
+	return bestKey, best
+}
+
+// unwatch frees a spectator's place.
+func (l *Lobby) unwatch(e *entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e.watchers--
 }
 
 // autoRoom returns the fullest auto-filled room of game that has a seat, or a new key when none has.
@@ -200,7 +318,7 @@ func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	}
 }
 
-func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error) {
+func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entry, error) {
 	if len(l.open) >= l.cfg.MaxRooms {
 		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
 	}
@@ -209,15 +327,16 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto bool) (*entry, error)
 	if l.cfg.Seed != nil {
 		seed = l.cfg.Seed()
 	}
-	e := &entry{auto: auto, taken: map[sim.PlayerID]bool{}, nextID: 1}
-	e.room = f.New(room.Config{
-		Name: key.name, TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
-		Seed: seed, Logger: l.cfg.Logger, Observer: l.cfg.Observer.RoomOpened(key.game),
-		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything,
-		OnLeave: func(id sim.PlayerID) { l.leave(key, e, id) },
-		OnClose: func(error) { l.closed(key, e) },
-	})
+	e := &entry{auto: auto, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	cfg := l.roomConfig()
+	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
+	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }
+	cfg.OnSpectatorLeave = func() { l.unwatch(e) }
+	cfg.OnClose = func(error) { l.closed(key, e) }
+	cfg.Observer = l.cfg.Observer.RoomOpened(key.game)
+	e.room = f.New(cfg)
 	e.max = e.room.Config().MaxPlayers
+	e.maxWatch = e.room.Config().MaxSpectators
 	l.open[key] = e
 	l.wg.Go(func() { _ = e.room.Run(l.ctx) })
 	return e, nil
@@ -273,8 +392,14 @@ type RoomInfo struct {
 	Name       string
 	Players    int
 	MaxPlayers int
-	Tick       uint32
-	Stats      room.TickStats
+	// Spectators watch the room, at most MaxSpectators.
+	Spectators, MaxSpectators int
+	// Private rooms are joined by name only; a public list leaves them out.
+	Private bool
+	// TickRate and SnapshotRate are the room's steps and snapshots per second.
+	TickRate, SnapshotRate int
+	Tick                   uint32
+	Stats                  room.TickStats
 }
 
 // Rooms lists the open rooms, sorted by game and name.
@@ -282,7 +407,10 @@ func (l *Lobby) Rooms() []RoomInfo {
 	l.mu.Lock()
 	var out []RoomInfo
 	for k, e := range l.open {
-		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max, Tick: e.room.Tick(), Stats: e.room.Stats()})
+		cfg := e.room.Config()
+		out = append(out, RoomInfo{Game: k.game, Name: k.name, Players: len(e.taken), MaxPlayers: e.max,
+			Spectators: e.watchers, MaxSpectators: e.maxWatch, Private: e.private,
+			TickRate: cfg.TickRate, SnapshotRate: cfg.SnapshotRate, Tick: e.room.Tick(), Stats: e.room.Stats()})
 	}
 	l.mu.Unlock()
 	slices.SortFunc(out, func(a, b RoomInfo) int { return strings.Compare(a.Game+"/"+a.Name, b.Game+"/"+b.Name) })

@@ -138,3 +138,36 @@ func TestCheckPlayerName(t *testing.T) {
 		}
 	}
 }
+
+func TestEachGameKeepsItsRatesUnlessOverridden(t *testing.T) {
+	t.Parallel()
+	games := []room.Factory{
+		room.For(testgame.Game{Name: "slow", TickRate: 10}),
+		room.For(testgame.Game{Name: "fast", TickRate: 60, SnapshotRate: 30}),
+	}
+	rates := func(cfg Config) map[string][2]int {
+		ctx, cancel := context.WithCancel(context.Background())
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		l, err := New(ctx, cfg, games...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cancel(); l.Wait() }()
+		for _, g := range []string{"slow", "fast"} {
+			if _, ref := l.Join(g, "", "p", &nopPeer{}); ref != nil {
+				t.Fatal(ref)
+			}
+		}
+		got := map[string][2]int{}
+		for _, r := range l.Rooms() {
+			got[r.Game] = [2]int{r.TickRate, r.SnapshotRate}
+		}
+		return got
+	}
+	if got := rates(Config{}); got["slow"] != [2]int{10, 10} || got["fast"] != [2]int{60, 30} {
+		t.Errorf("without overrides: %v, want slow 10/10 (20 capped at the tick rate) and fast 60/30", got)
+	}
+	if got := rates(Config{TickRate: 20, SnapshotRate: 5}); got["slow"] != [2]int{20, 5} || got["fast"] != [2]int{20, 5} {
+		t.Errorf("with overrides: %v, want 20/5 for both", got)
+	}
+}

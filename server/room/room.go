@@ -25,13 +25,17 @@ type Game[S, I any] interface {
 type Config struct {
 	// Name is the room's name, shown to players and in logs.
 	Name string
+	// Private marks a room that is not listed; the welcome tells its players so.
+	Private bool
 	// TickRate is the number of simulation steps per second. Defaults to the game's.
 	TickRate int
 	// SnapshotRate is the number of snapshots per second sent to each client, at most TickRate.
-	// Defaults to 20.
+	// Defaults to the game's, or 20 when the game states none.
 	SnapshotRate int
 	// MaxPlayers is the number of seats. Defaults to the game's.
 	MaxPlayers int
+	// MaxSpectators is the most spectators watching at once, apart from the seats. Defaults to 32.
+	MaxSpectators int
 	// Seed seeds the game state.
 	Seed uint64
 	// MaxCatchUp is the most steps run at once after a stall. Defaults to 4.
@@ -45,11 +49,17 @@ type Config struct {
 	// SeeEverything turns interest management off: every client sees every entity, even when the
 	// game implements sim.Interest. Defaults to false.
 	SeeEverything bool
+	// MessageQueue is how many game messages (see [Messenger]) a seat holds between two ticks; one
+	// more is refused with [ErrMessageFlood]. Defaults to 8.
+	MessageQueue int
 	// Logger receives the room's logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
 	// can free the seat. It must not block.
 	OnLeave func(sim.PlayerID)
+	// OnSpectatorLeave is called from the room's goroutine after a spectator has left, so a lobby can
+	// free the place. It must not block.
+	OnSpectatorLeave func()
 	// OnClose is called from the room's goroutine when the room stops, with the error that stopped it
 	// (nil when stopped on purpose). It must not block.
 	OnClose func(error)
@@ -72,6 +82,9 @@ type Room interface {
 	// Join queues a player's arrival; the room sends the welcome when it applies it. The caller must
 	// have reserved a seat: Join never blocks while fewer than MaxPlayers seats are taken.
 	Join(id sim.PlayerID, name string, p Peer) Seat
+	// Watch queues a spectator's arrival (see spectators.go). The caller must have reserved a place:
+	// Watch never blocks while fewer than MaxSpectators watch.
+	Watch(name string, p Peer) Seat
 	// Stop asks the room to stop, closing players' connections with code and reason.
 	Stop(code wire.CloseCode, reason string)
 	// Tick returns the number of steps taken so far.
@@ -88,23 +101,23 @@ type Seat interface {
 	Player() sim.PlayerID
 	// Input decodes the body of an input frame and queues it for the next tick.
 	Input(body []byte) error
+	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
+	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood].
+	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
 	// Tick returns the room's current tick.
 	Tick() uint32
 }
 
-// For returns a factory of rooms for game g.
-func For[S, I any](g Game[S, I]) Factory { return factory[S, I]{g} }
-
-type factory[S, I any] struct{ g Game[S, I] }
-
-func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
-
-func (f factory[S, I]) New(cfg Config) Room {
-	info := f.g.Info()
+// Resolve returns cfg with every zero field set to its default for the game info describes: what a
+// room made with cfg runs with.
+func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.TickRate <= 0 {
 		cfg.TickRate = info.TickRate
+	}
+	if cfg.SnapshotRate <= 0 {
+		cfg.SnapshotRate = info.SnapshotRate
 	}
 	if cfg.SnapshotRate <= 0 {
 		cfg.SnapshotRate = 20
@@ -113,15 +126,45 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if cfg.MaxPlayers <= 0 {
 		cfg.MaxPlayers = info.MaxPlayers
 	}
+	if cfg.MaxSpectators <= 0 {
+		cfg.MaxSpectators = 32
+	}
 	if cfg.MaxCatchUp <= 0 {
 		cfg.MaxCatchUp = 4
 	}
 	if cfg.InputQueue <= 0 {
 		cfg.InputQueue = 16
 	}
+	if cfg.MessageQueue <= 0 {
+		cfg.MessageQueue = 8
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	return cfg
+}
+
+// For returns a factory of rooms for game g. It panics if g is a [Messenger] whose message set is
+// not well formed, so that the mistake shows when the server starts.
+func For[S, I any](g Game[S, I]) Factory {
+	f := factory[S, I]{g: g, msgr: messenger(g)}
+	if f.msgr != nil {
+		f.msgs = f.msgr.Messages()
+	}
+	return f
+}
+
+type factory[S, I any] struct {
+	g    Game[S, I]
+	msgr Messenger[S]
+	msgs wire.MessageSet
+}
+
+func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
+
+func (f factory[S, I]) New(cfg Config) Room {
+	info := f.g.Info()
+	cfg = Resolve(info, cfg)
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
 	var interest sim.Interest[S]
 	if in, ok := f.g.(sim.Interest[S]); ok && !cfg.SeeEverything {
@@ -131,17 +174,19 @@ func (f factory[S, I]) New(cfg Config) Room {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	return &room[S, I]{
+	r := &room[S, I]{
 		g:        f.g,
 		interest: interest,
 		cfg:      cfg,
 		info:     info,
 		state:    f.g.NewState(cfg.Seed),
-		control:  make(chan control[S, I], 2*cfg.MaxPlayers+2),
+		control:  make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
 		stop:     make(chan stopRequest, 1),
 		stats:    newTickRecorder(),
 		obs:      obs,
 	}
+	r.msgr, r.msgs = f.msgr, f.msgs
+	return r
 }
 
 type control[S, I any] struct {
@@ -169,6 +214,7 @@ type room[S, I any] struct {
 
 	// Owned by the room's goroutine.
 	seats    []*seat[S, I] // sorted by player
+	watchers []*seat[S, I] // spectators, in order of arrival
 	inputs   []sim.Input[I]
 	history  history // the last snapshots' entity tables, the baselines of deltas
 	visible  []sim.Entity
@@ -177,6 +223,17 @@ type room[S, I any] struct {
 	snap     wire.Snapshot
 	roster   bool // the roster changed since it was last sent
 	snapshot int  // snapshots sent, for spacing them at SnapshotRate
+
+	// The game's own messages, when it has any (see messages.go).
+	msgr   Messenger[S]
+	msgs   wire.MessageSet
+	inbox  []wire.Message // room goroutine only
+	events []wire.Event   // room goroutine only
+	peers  []Peer         // room goroutine only
+
+	// Spectators' snapshots (see spectators.go).
+	watchEnts []sim.Entity
+	watchRaw  []byte
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -252,7 +309,8 @@ func (r *room[S, I]) advance(stepper *Stepper, now time.Time) {
 	}
 }
 
-// step runs one tick: apply joins and leaves, gather inputs, step the game, send what is due.
+// step runs one tick: apply joins and leaves, gather inputs, hand the game its messages, step it,
+// send what is due.
 func (r *room[S, I]) step() {
 	r.applyControl()
 	r.inputs = r.inputs[:0]
@@ -260,15 +318,18 @@ func (r *room[S, I]) step() {
 		r.inputs = append(r.inputs, sim.Input[I]{Player: s.id, Input: s.takeInput()})
 	}
 	tick := r.tick.Add(1)
+	r.receive(tick)
 	r.g.Step(&r.state, tick, r.inputs)
 	if r.roster {
 		r.sendRoster()
 	}
+	r.sendEvents()
 	// Snapshot number k (from 1) is due at tick ceil(k * TickRate / SnapshotRate): evenly spread when the rates
 	// do not divide.
 	if int64(tick)*int64(r.cfg.SnapshotRate) >= int64(r.snapshot+1)*int64(r.cfg.TickRate) {
 		r.snapshot++
 		r.sendSnapshot(tick)
+		r.sendSpectatorSnapshot(tick)
 	}
 }
 
@@ -288,6 +349,10 @@ func (r *room[S, I]) applyControl() {
 }
 
 func (r *room[S, I]) addSeat(s *seat[S, I]) {
+	if s.spectator {
+		r.addWatcher(s)
+		return
+	}
 	if s.left.Load() { // left before the room saw it arrive
 		r.freeSeat(s.id)
 		return
@@ -302,19 +367,28 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 	s.joined = true
 	r.g.Join(&r.state, s.id)
 	r.roster = true
+	s.peer.Send(r.welcome(s))
+	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
+}
+
+// welcome encodes the welcome for s.
+func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 	welcome, err := wire.Encode(bufpool.Get(), &wire.Welcome{
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
-		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers),
+		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator, Private: r.cfg.Private,
 	})
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
 		panic(err)
 	}
-	s.peer.Send(welcome)
-	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
+	return welcome
 }
 
 func (r *room[S, I]) removeSeat(s *seat[S, I]) {
+	if s.spectator {
+		r.removeWatcher(s)
+		return
+	}
 	if !s.joined {
 		return // its join is still queued; addSeat will see it left
 	}
@@ -347,16 +421,7 @@ func (r *room[S, I]) sendRoster() {
 	if err != nil {
 		panic(err)
 	}
-	for i, s := range r.seats {
-		b := frame
-		if i < len(r.seats)-1 {
-			b = append(bufpool.Get(), frame...)
-		}
-		s.peer.Send(b)
-	}
-	if len(r.seats) == 0 {
-		bufpool.Put(frame)
-	}
+	r.deliver(frame, 0)
 }
 
 // sendSnapshot sends each client what it sees of the state at tick: as a delta against the newest
@@ -400,6 +465,9 @@ func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
 	for _, s := range r.seats {
 		s.peer.Close(code, reason)
 	}
+	for _, s := range r.watchers {
+		s.peer.Close(code, reason)
+	}
 }
 
 type queuedInput[I any] struct {
@@ -410,17 +478,19 @@ type queuedInput[I any] struct {
 // seat is one player's place. Its queue is filled by the connection's goroutine and drained by the
 // room's, under mu; everything else is the room's alone.
 type seat[S, I any] struct {
-	room *room[S, I]
-	id   sim.PlayerID
-	name string
-	peer Peer
+	room      *room[S, I]
+	id        sim.PlayerID // 0 for a spectator
+	name      string
+	peer      Peer
+	spectator bool
 
 	decoder *wire.InputDecoder[I] // used by Input only, from the connection's goroutine
 
-	mu      sync.Mutex
-	queue   []queuedInput[I]
-	lastSeq uint32
-	dropped uint64
+	mu       sync.Mutex
+	queue    []queuedInput[I]
+	messages []wire.Message
+	lastSeq  uint32
+	dropped  uint64
 
 	snapAckIn uint32 // newest snapshot tick the client acknowledged, under mu
 
@@ -439,6 +509,9 @@ func (s *seat[S, I]) Tick() uint32         { return s.room.tick.Load() }
 var ErrStaleInput = errors.New("input sequence number went backwards")
 
 func (s *seat[S, I]) Input(body []byte) error {
+	if s.spectator {
+		return ErrSpectator
+	}
 	var h wire.InputHeader
 	var in I
 	if err := s.decoder.Decode(body, &h, &in); err != nil {

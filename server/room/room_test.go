@@ -266,3 +266,28 @@ func TestPanicInGameClosesOnlyThatRoom(t *testing.T) {
 		t.Error("the other room stopped ticking")
 	}
 }
+
+func TestRatesComeFromTheGameUnlessConfigured(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name           string
+		game           testgame.Game
+		cfg            Config
+		tick, snapshot int
+	}{
+		{"game states both", testgame.Game{TickRate: 60, SnapshotRate: 30}, Config{}, 60, 30},
+		{"game states no snapshot rate", testgame.Game{TickRate: 60}, Config{}, 60, 20},
+		{"config wins", testgame.Game{TickRate: 60, SnapshotRate: 30}, Config{TickRate: 20, SnapshotRate: 10}, 20, 10},
+		{"snapshots at most ticks", testgame.Game{TickRate: 10, SnapshotRate: 30}, Config{}, 10, 10},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.cfg.Logger = quietLogger()
+			got := For[testgame.State, int8](tc.game).New(tc.cfg).Config()
+			if got.TickRate != tc.tick || got.SnapshotRate != tc.snapshot {
+				t.Errorf("tick rate %d, snapshot rate %d; want %d, %d", got.TickRate, got.SnapshotRate, tc.tick, tc.snapshot)
+			}
+		})
+	}
+}

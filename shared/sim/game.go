@@ -39,6 +39,9 @@ type Info struct {
 	Name string
 	// TickRate is the number of simulation steps per second the game is designed for.
 	TickRate int
+	// SnapshotRate is the number of snapshots per second the game wants each client to get, at most
+	// TickRate. Zero leaves it to the server (20 unless configured).
+	SnapshotRate int
 	// MaxPlayers is the number of seats in one room.
 	MaxPlayers int
 	// Schema describes the entity kinds and their fields.

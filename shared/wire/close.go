@@ -27,4 +27,6 @@ const (
 	CloseUnexpected       CloseCode = 4009 // a valid message that is not allowed at this point
 	CloseSlowClient       CloseCode = 4010 // the client did not keep up with its messages
 	CloseTextFrame        CloseCode = 4011 // a text frame: tickwire speaks binary frames only
+	CloseSpectator        CloseCode = 4012 // a spectator sent an input or a game message
+	CloseNoRoom           CloseCode = 4013 // a spectator asked to watch a room that is not open
 )

@@ -169,6 +169,31 @@ func (f *Fields) Uint32(name string) uint32 {
 	return uint32(f.Int(name, 0, math.MaxUint32))
 }
 
+// Bool reads a boolean field: msgpack true or false, nothing else.
+func (f *Fields) Bool(name string) bool {
+	if !f.next() {
+		return false
+	}
+	v, err := decodeBool(f.d)
+	if err != nil {
+		f.err = fmt.Errorf("%s: %w", name, err)
+		return false
+	}
+	return v
+}
+
+// decodeBool reads a bool. msgpack's DecodeBool would also take nil as false; the protocol does not.
+func decodeBool(d *msgpack.Decoder) (bool, error) {
+	c, err := d.PeekCode()
+	if err != nil {
+		return false, err
+	}
+	if c != msgpcode.True && c != msgpcode.False {
+		return false, fmt.Errorf("msgpack code 0x%02x is not a boolean", c)
+	}
+	return d.DecodeBool()
+}
+
 // String reads a string field of at most maxBytes bytes.
 func (f *Fields) String(name string, maxBytes int) string {
 	if !f.next() {

@@ -70,22 +70,40 @@ var goldenCases = []goldenCase{
 	{
 		name: "hello",
 		msg:  &wire.Hello{Version: 1, Game: "arena", Room: "lobby", Name: "Ada"},
-		// 92 [op, body]; 01 hello; 94 four fields; 01 version;
-		// a5 "arena"; a5 "lobby"; a3 "Ada"
-		hex: "92 01 94 01 a5 6172656e61 a5 6c6f626279 a3 416461",
+		// 92 [op, body]; 01 hello; 96 six fields; 01 version;
+		// a5 "arena"; a5 "lobby"; a3 "Ada"; c2 spectate false; c2 private false
+		hex: "92 01 96 01 a5 6172656e61 a5 6c6f626279 a3 416461 c2 c2",
 	},
 	{
 		name: "hello empty strings",
 		msg:  &wire.Hello{Version: wire.ProtocolVersion},
-		hex:  "92 01 94 01 a0 a0 a0",
+		hex:  "92 01 96 01 a0 a0 a0 c2 c2",
+	},
+	{
+		name: "hello spectator",
+		msg:  &wire.Hello{Version: 1, Room: "cup", Spectate: true},
+		// a0 default game; a3 "cup"; a0 no name; c3 spectate true; c2 private false
+		hex: "92 01 96 01 a0 a3 637570 a0 c3 c2",
+	},
+	{
+		name: "hello private",
+		msg:  &wire.Hello{Version: 1, Game: "pong", Room: "p-x7", Name: "Ann", Private: true},
+		// a4 "pong"; a4 "p-x7"; a3 "Ann"; c2 spectate false; c3 private true
+		hex: "92 01 96 01 a4 706f6e67 a4 702d7837 a3 416e6e c2 c3",
 	},
 	{
 		name: "welcome",
 		msg: &wire.Welcome{Player: 300, Game: "arena", Room: "r1", TickRate: 30, SnapshotRate: 20,
 			Tick: 70000, MaxPlayers: 16},
-		// 97 seven fields; cd 012c player 300 (uint16); a5 "arena"; a2 "r1"; 1e 30; 14 20;
-		// ce 00011170 tick 70000 (uint32); 10 16
-		hex: "92 02 97 cd 012c a5 6172656e61 a2 7231 1e 14 ce 00011170 10",
+		// 99 nine fields; cd 012c player 300 (uint16); a5 "arena"; a2 "r1"; 1e 30; 14 20;
+		// ce 00011170 tick 70000 (uint32); 10 16; c2 not a spectator; c2 not private
+		hex: "92 02 99 cd 012c a5 6172656e61 a2 7231 1e 14 ce 00011170 10 c2 c2",
+	},
+	{
+		name: "welcome spectator",
+		msg:  &wire.Welcome{Game: "pong", Room: "cup", TickRate: 60, SnapshotRate: 30, Tick: 5, MaxPlayers: 2, Spectator: true, Private: true},
+		// 00 player 0; a4 "pong"; a3 "cup"; 3c 60; 1e 30; 05; 02; c3 spectator; c3 private
+		hex: "92 02 99 00 a4 706f6e67 a3 637570 3c 1e 05 02 c3 c3",
 	},
 	{
 		name: "snapshot no entities",
@@ -279,9 +297,9 @@ func TestCompatibility(t *testing.T) {
 		want  wire.Message
 	}{
 		// Extra trailing fields are skipped, whatever their type.
-		{"hello extra scalar", "92 01 95 01 a1 61 a1 72 a1 6e 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n"}},
-		{"hello extra nested", "92 01 96 01 a0 a0 a1 6e 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n"}},
-		{"welcome extra", "92 02 98 01 a0 a0 1e 14 00 10 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
+		{"hello extra scalar", "92 01 97 01 a1 61 a1 72 a1 6e c2 c3 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
+		{"hello extra nested", "92 01 98 01 a0 a0 a1 6e c3 c2 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
+		{"welcome extra", "92 02 9a 01 a0 a0 1e 14 00 10 c2 c2 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"snapshot extra", "92 04 94 05 06 91 93 01 02 03 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}}},
 		{"roster entry extra", "92 05 91 93 01 a1 61 90", &wire.Roster{Players: []wire.RosterEntry{{1, "a"}}}},
 		{"bye extra", "92 06 93 cd03e8 a0 c0", &wire.Bye{Code: 1000}},
@@ -289,6 +307,9 @@ func TestCompatibility(t *testing.T) {
 		{"pong extra", "92 08 93 05 06 07", &wire.Pong{ClientTime: 5, Tick: 6}},
 		// Missing trailing fields are zero.
 		{"hello version only", "92 01 91 01", &wire.Hello{Version: 1}},
+		{"hello before spectate", "92 01 94 01 a0 a2 7231 a1 6e", &wire.Hello{Version: 1, Room: "r1", Name: "n"}},
+		{"hello before private", "92 01 95 01 a0 a0 a0 c3", &wire.Hello{Version: 1, Spectate: true}},
+		{"welcome before spectator", "92 02 97 01 a0 a0 1e 14 00 10", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"hello empty", "92 01 90", &wire.Hello{}},
 		{"welcome two fields", "92 02 92 07 a1 61", &wire.Welcome{Player: 7, Game: "a"}},
 		{"snapshot tick only", "92 04 91 05", &wire.Snapshot{Tick: 5}},
@@ -373,6 +394,12 @@ func TestMalformedBody(t *testing.T) {
 		{"hello version bool", "92 01 91 c3", wire.OpHello},
 		{"hello name too long", "92 01 94 01 a0 a0 d9 41" + strings.Repeat("61", 65), wire.OpHello},
 		{"hello game too long", "92 01 92 01 d9 21" + strings.Repeat("61", 33), wire.OpHello},
+		{"hello spectate int", "92 01 95 01 a0 a0 a0 01", wire.OpHello},
+		{"hello spectate nil", "92 01 95 01 a0 a0 a0 c0", wire.OpHello},
+		{"hello spectate string", "92 01 95 01 a0 a0 a0 a4 74727565", wire.OpHello},
+		{"welcome spectator int", "92 02 98 00 a0 a0 1e 14 00 10 01", wire.OpWelcome},
+		{"hello private int", "92 01 96 01 a0 a0 a0 c2 01", wire.OpHello},
+		{"welcome private string", "92 02 99 00 a0 a0 1e 14 00 10 c2 a1 78", wire.OpWelcome},
 		{"welcome body map", "92 02 80", wire.OpWelcome},
 		{"welcome tick string", "92 02 96 01 a0 a0 1e 14 a1 31", wire.OpWelcome},
 		{"snapshot body map", "92 04 81 01 02", wire.OpSnapshot},

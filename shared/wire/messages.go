@@ -22,21 +22,29 @@ const (
 
 // Hello is the client's first frame.
 //
-//	[version, game, room, name]
+//	[version, game, room, name, spectate, private]
 type Hello struct {
 	Version uint32
 	Game    string // the game to play; empty means the server's default game
 	Room    string // the room to join or create; empty means any room with a free seat
-	Name    string // the player's display name
+	Name    string // the player's display name; a spectator may leave it empty
+	// Spectate asks to watch the room rather than play: the client gets what players get but sends
+	// no input and takes no seat. Appended in version 1; absent means false.
+	Spectate bool
+	// Private asks that the named room, if this hello opens it, be left out of the room list and out
+	// of auto-fill: only those who know its name can join. Appended in version 1; absent means false.
+	Private bool
 }
 
 func (*Hello) Op() Op { return OpHello }
 
 func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 4, func() error { return PutUint(e, uint64(m.Version)) },
+	return encodeAll(e, 6, func() error { return PutUint(e, uint64(m.Version)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
-		func() error { return e.EncodeString(m.Name) })
+		func() error { return e.EncodeString(m.Name) },
+		func() error { return e.EncodeBool(m.Spectate) },
+		func() error { return e.EncodeBool(m.Private) })
 }
 
 func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
@@ -45,32 +53,41 @@ func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
 	m.Game = f.String("game", MaxGameBytes)
 	m.Room = f.String("room", MaxRoomBytes)
 	m.Name = f.String("name", MaxNameBytes)
+	m.Spectate = f.Bool("spectate")
+	m.Private = f.Bool("private")
 	return f.Done()
 }
 
 // Welcome accepts a hello: who the player is and how the room runs.
 //
-//	[player, game, room, tickRate, snapshotRate, tick, maxPlayers]
+//	[player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private]
 type Welcome struct {
-	Player       sim.PlayerID
+	Player       sim.PlayerID // 0 for a spectator
 	Game         string
 	Room         string
 	TickRate     uint32 // simulation steps per second
 	SnapshotRate uint32 // snapshots per second
 	Tick         uint32 // the room's current tick
 	MaxPlayers   uint32
+	// Spectator says the client watches: it must send no input and no game message. Appended in
+	// version 1; absent means false.
+	Spectator bool
+	// Private says the room is private: not listed, joined only by name. Appended in version 1.
+	Private bool
 }
 
 func (*Welcome) Op() Op { return OpWelcome }
 
 func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 7, func() error { return PutUint(e, uint64(m.Player)) },
+	return encodeAll(e, 9, func() error { return PutUint(e, uint64(m.Player)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return PutUint(e, uint64(m.TickRate)) },
 		func() error { return PutUint(e, uint64(m.SnapshotRate)) },
 		func() error { return PutUint(e, uint64(m.Tick)) },
-		func() error { return PutUint(e, uint64(m.MaxPlayers)) })
+		func() error { return PutUint(e, uint64(m.MaxPlayers)) },
+		func() error { return e.EncodeBool(m.Spectator) },
+		func() error { return e.EncodeBool(m.Private) })
 }
 
 func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
@@ -82,6 +99,8 @@ func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
 	m.SnapshotRate = f.Uint32("snapshotRate")
 	m.Tick = f.Uint32("tick")
 	m.MaxPlayers = f.Uint32("maxPlayers")
+	m.Spectator = f.Bool("spectator")
+	m.Private = f.Bool("private")
 	return f.Done()
 }
 

@@ -22,6 +22,16 @@ type Game[I any] interface {
 	Draw(screen *ebiten.Image, ctx *ui.Context)
 }
 
+// Messenger is implemented by a game's client half that exchanges the game's own messages with the
+// server (declared in Config.Messages).
+type Messenger interface {
+	// Receive gets each game message the server sent, oldest first, before the tick's Update.
+	Receive(m wire.Message)
+	// Outbox appends the messages to send to the server, produced by the tick's Update, and
+	// forgets them. A spectator's client is never asked.
+	Outbox(dst []wire.Message) []wire.Message
+}
+
 // Config says where the client connects and as whom.
 type Config struct {
 	// URL is the server's WebSocket endpoint, for example ws://localhost:8080/ws.
@@ -32,6 +42,12 @@ type Config struct {
 	Room string
 	// Name is the player's name; empty shows the title screen, where the player picks one.
 	Name string
+	// Spectate watches the room instead of playing: no title screen, no input sent.
+	Spectate bool
+	// Private asks that the named room, if this client opens it, be left out of the room list.
+	Private bool
+	// Messages declares the game's own messages (see [Messenger]); nil for a game without any.
+	Messages wire.MessageSet
 	// Title is the game's name on the title screen.
 	Title string
 }
@@ -48,12 +64,12 @@ type App[I any] struct {
 	client atomic.Pointer[netclient.Client[I]]
 }
 
-// New returns the client. With cfg.Name set it connects at once; otherwise it starts at the title
-// screen.
+// New returns the client. With cfg.Name set, or to spectate, it connects at once; otherwise it
+// starts at the title screen.
 func New[I any](cfg Config, game Game[I], codec wire.InputCodec[I], schema sim.Schema) *App[I] {
 	a := &App[I]{cfg: cfg, game: game, codec: codec, schema: schema}
 	a.mgr = ui.NewManager(nil)
-	if cfg.Name != "" {
+	if cfg.Name != "" || cfg.Spectate {
 		a.connect(cfg.Name)
 	} else {
 		a.mgr.Switch(newTitle(a))
@@ -68,7 +84,8 @@ func (a *App[I]) connect(name string) {
 		old.Close()
 	}
 	a.game.Reset()
-	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.cfg.Game, Room: a.cfg.Room, Name: name}, a.codec, a.schema)
+	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.cfg.Game, Room: a.cfg.Room, Name: name,
+		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.cfg.Messages}, a.codec, a.schema)
 	a.client.Store(c)
 	a.mgr.GoTo(&connecting[I]{app: a, client: c})
 }

@@ -51,6 +51,9 @@ func (c *connecting[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	}
 	ui.Text(screen, msg, th.Bold(ui.Large), cx, cy+ctx.Px(30), ui.Center, ui.Center, ui.TextColor)
 	sub := "as " + c.app.cfg.Name
+	if c.app.cfg.Spectate {
+		sub = "as a spectator"
+	}
 	if r := c.app.cfg.Room; r != "" {
 		sub = "room " + r + " · " + sub
 	}

@@ -2,15 +2,18 @@ package app
 
 import (
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
-// playing runs the game: each tick it hands the newest view to the game and the game's input to
-// the network client. Neither call waits on the network.
+// playing runs the game: each tick it hands the newest view and the game messages received to the
+// game, and the game's input and messages to the network client. None of it waits on the network. A
+// spectator's input is never sent.
 type playing[I any] struct {
 	app    *App[I]
 	client *netclient.Client[I]
+	msgs   []wire.Message
 }
 
 func (p *playing[I]) Update(ctx *ui.Context) error {
@@ -19,7 +22,27 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 		ctx.Switch(newClosed(p.app, p, v))
 		return nil
 	}
-	p.client.SetInput(p.app.game.Update(ctx, &v))
+	m, _ := p.app.game.(Messenger)
+	if m != nil {
+		p.msgs = p.client.TakeEvents(p.msgs[:0])
+		for _, msg := range p.msgs {
+			m.Receive(msg)
+		}
+	}
+	in := p.app.game.Update(ctx, &v)
+	if v.Welcome.Spectator {
+		return nil
+	}
+	p.client.SetInput(in)
+	if m != nil {
+		p.msgs = m.Outbox(p.msgs[:0])
+		for _, msg := range p.msgs {
+			// A refused message (queue full, not declared) is the game's to notice: the server's
+			// state, which it sees in snapshots, says what happened.
+			_ = p.client.Send(msg)
+		}
+	}
+	clear(p.msgs)
 	return nil
 }
 

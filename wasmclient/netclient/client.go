@@ -32,6 +32,17 @@ type Config struct {
 	URL string
 	// Game, Room and Name go in the hello; empty Game and Room let the server choose.
 	Game, Room, Name string
+	// Spectate asks to watch the room instead of playing: the client then sends no input.
+	Spectate bool
+	// Private asks that the named room, if this client opens it, be private (not listed).
+	Private bool
+	// Messages declares the game's own messages. The client decodes the server's game messages with
+	// it (see [Client.TakeEvents]) and checks what [Client.Send] sends; without it, game messages
+	// from the server are skipped and Send refuses everything.
+	Messages wire.MessageSet
+	// EventQueue is how many received game messages wait for TakeEvents; past it the oldest are
+	// dropped (and counted in View.DroppedEvents). Defaults to 256.
+	EventQueue int
 	// IdleInput is how long SetInput may go uncalled before the client sends the zero input instead
 	// (the page is hidden, the game loop stopped): the player stops rather than runs on. Defaults to
 	// 250 ms.
@@ -59,7 +70,9 @@ type View struct {
 	Snapshots int          // snapshots received
 	// SnapshotBytes is the size of all snapshot frames received, full and delta.
 	SnapshotBytes int64
-	RTT           time.Duration
+	// Events counts the game messages received, DroppedEvents those dropped unread.
+	Events, DroppedEvents int
+	RTT                   time.Duration
 	// Received is when the newest snapshot arrived, on the client's clock.
 	Received time.Time
 }
@@ -87,7 +100,10 @@ type Client[I any] struct {
 	input     I
 	inputAt   time.Time
 	ws        *websocket.Conn
+	events    []wire.Message // received game messages not yet taken
 	closeOnce sync.Once
+
+	outbox chan wire.Message // game messages to send, drained once welcomed
 }
 
 // Dial starts connecting in the background and returns at once; View reports progress. schema checks
@@ -99,8 +115,12 @@ func Dial[I any](cfg Config, codec wire.InputCodec[I], schema sim.Schema) *Clien
 	if cfg.PingInterval <= 0 {
 		cfg.PingInterval = time.Second
 	}
+	if cfg.EventQueue <= 0 {
+		cfg.EventQueue = 256
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &Client[I]{cfg: cfg, codec: codec, schema: schema, epoch: time.Now(), cancel: cancel}
+	c := &Client[I]{cfg: cfg, codec: codec, schema: schema, epoch: time.Now(), cancel: cancel,
+		outbox: make(chan wire.Message, sendQueue)}
 	go c.run(ctx)
 	return c
 }
@@ -154,7 +174,9 @@ func (c *Client[I]) run(ctx context.Context) {
 	c.mu.Unlock()
 	defer ws.CloseNow()
 
-	if err := c.write(ctx, &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name}); err != nil {
+	hello := &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name,
+		Spectate: c.cfg.Spectate, Private: c.cfg.Private}
+	if err := c.write(ctx, hello); err != nil {
 		c.fail(0, "connection lost while saying hello")
 		return
 	}
@@ -214,7 +236,10 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 			c.mu.Lock()
 			c.view.Status, c.view.Welcome = Connected, w
 			c.mu.Unlock()
-			go c.sendLoop(ctx, w)
+			if !w.Spectator {
+				go c.sendLoop(ctx, w)
+				go c.messageLoop(ctx)
+			}
 			go c.pingLoop(ctx)
 		case wire.OpRoster:
 			var r wire.Roster
@@ -262,6 +287,11 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 		case wire.OpBye:
 			_ = f.Decode(&bye)
 		default:
+			if f.Op.IsGameOp() {
+				if reason := c.receive(f); reason != "" {
+					return 0, reason
+				}
+			}
 			// A newer server may send ops this client does not know; they are skipped, not fatal.
 		}
 	}

@@ -15,9 +15,12 @@ type DebugView struct {
 	Game      string `json:"game,omitempty"`
 	Room      string `json:"room,omitempty"`
 	Player    uint32 `json:"player,omitempty"`
+	Spectator bool   `json:"spectator,omitempty"`
+	Private   bool   `json:"private,omitempty"`
 	Tick      uint32 `json:"tick"`
 	Ack       uint32 `json:"ack"`
 	Snapshots int    `json:"snapshots"`
+	Events    int    `json:"events"` // game messages received
 	RTTMillis int64  `json:"rttMs"`
 	// Frames is the number of frames the game has drawn, filled in by the caller.
 	Frames int `json:"frames"`
@@ -38,7 +41,8 @@ func Debug(v View, schema sim.Schema) DebugView {
 	d := DebugView{
 		Status: v.Status.String(), Code: v.Code, Reason: v.Reason,
 		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
-		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, RTTMillis: v.RTT.Milliseconds(),
+		Spectator: v.Welcome.Spectator, Private: v.Welcome.Private,
+		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, Events: v.Events, RTTMillis: v.RTT.Milliseconds(),
 		Entities: map[string][]DebugEntity{},
 	}
 	for i := range v.Entities {

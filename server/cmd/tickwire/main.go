@@ -1,6 +1,6 @@
-// Command tickwire runs the tickwire game server with the demo games: it serves the web page, the
-// WebSocket endpoint and the room list on one port, and with -admin-addr Prometheus metrics and
-// pprof profiles on another.
+// Command tickwire runs the tickwire game server with every game registered in a game_NAME.go file
+// beside this one (the arena is the default): it serves the web page, the WebSocket endpoint and the
+// room list on one port, and with -admin-addr Prometheus metrics and pprof profiles on another.
 //
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
@@ -23,8 +23,6 @@ import (
 
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/metrics"
-	"github.com/tickwire/tickwire/server/room"
-	"github.com/tickwire/tickwire/shared/games/arena"
 )
 
 func main() {
@@ -53,8 +51,8 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.StringVar(&o.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&o.adminAddr, "admin-addr", "", "address of the admin listener serving /metrics (Prometheus) and /debug/pprof/; empty: off. Keep it private, e.g. 127.0.0.1:9090")
 	fs.StringVar(&o.www, "www", "dist/www", "directory of the built web page (go tool mage build makes it)")
-	fs.IntVar(&o.tickRate, "tick-rate", 30, "simulation steps per second")
-	fs.IntVar(&o.snapshotRate, "snapshot-rate", 20, "snapshots per second sent to each client (at most the tick rate)")
+	fs.IntVar(&o.tickRate, "tick-rate", 0, "simulation steps per second for every game (0: each game's own; the arena's is 30)")
+	fs.IntVar(&o.snapshotRate, "snapshot-rate", 0, "snapshots per second sent to each client, at most the tick rate (0: each game's own, else 20)")
 	fs.IntVar(&o.maxPlayers, "max-players", 0, "seats per room (0: each game's own; the arena has 16)")
 	fs.IntVar(&o.maxRooms, "max-rooms", 1000, "most rooms open at once")
 	fs.Int64Var(&o.readLimit, "read-limit", 4096, "largest frame a client may send, in bytes (larger closes with 1009)")
@@ -139,7 +137,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/")
 	}
 
-	srv, err := server.New(cfg, room.For(arena.Game{}))
+	srv, err := server.New(cfg, hostedGames()...)
 	if err != nil {
 		return err
 	}
@@ -147,7 +145,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
+	var names []string
+	for _, g := range hostedGames() {
+		names = append(names, g.Info().Name)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "games", strings.Join(names, ","), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

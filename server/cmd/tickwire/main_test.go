@@ -30,6 +30,9 @@ func TestFlagsFallBackToEnvironment(t *testing.T) {
 		t.Errorf("addr %q tick %d snapshot %d rooms %d: want env for addr and snapshot rate, the flag for tick rate, the default for rooms",
 			o.addr, o.tickRate, o.snapshotRate, o.maxRooms)
 	}
+	if o, err := parse(nil, io.Discard, func(string) string { return "" }); err != nil || o.tickRate != 0 || o.snapshotRate != 0 {
+		t.Errorf("default rates %d and %d (%v), want 0 and 0: each game's own", o.tickRate, o.snapshotRate, err)
+	}
 	if _, err := parse(nil, io.Discard, func(k string) string {
 		if k == "TICKWIRE_MAX_PLAYERS" {
 			return "lots"
@@ -150,4 +153,17 @@ func get(t *testing.T, url string) string {
 		t.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return string(b)
+}
+
+func TestHostedGamesPutTheDefaultFirst(t *testing.T) {
+	t.Parallel()
+	games := hostedGames()
+	if len(games) == 0 || games[0].Info().Name != defaultGame {
+		t.Fatalf("hosted games start with %v, want %s", games, defaultGame)
+	}
+	for i := 2; i < len(games); i++ {
+		if games[i-1].Info().Name >= games[i].Info().Name {
+			t.Errorf("games after the default are not sorted by name: %s before %s", games[i-1].Info().Name, games[i].Info().Name)
+		}
+	}
 }

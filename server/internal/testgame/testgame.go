@@ -1,5 +1,5 @@
 // Package testgame is the smallest tickwire game, for the toolkit's own tests: each player is a point
-// on a line that moves by its input every tick. Reaching exactly [PanicAt] makes the step panic, so
+// on a line that moves by its input every tick, and may jump or whisper with the game's own messages. Reaching exactly [PanicAt] makes the step panic, so
 // tests can check that a failing game is contained.
 package testgame
 
@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -15,15 +16,28 @@ const PanicAt = 1000
 
 // Game implements sim.Game and wire.InputCodec with int8 inputs.
 type Game struct {
+	// Name is the game's name; "line" when empty.
+	Name string
 	// MaxPlayers is the seats per room; 3 when zero.
 	MaxPlayers int
+	// TickRate is the game's steps per second; 30 when zero.
+	TickRate int
+	// SnapshotRate is the game's snapshots per second; zero leaves it to the server.
+	SnapshotRate int
 }
 
-// State is the players' positions.
-type State struct{ Pos map[sim.PlayerID]int32 }
+// State is the players' positions, and the events for clients not yet handed to the room.
+type State struct {
+	Pos map[sim.PlayerID]int32
+	Out []wire.Event
+}
 
 func (g Game) Info() sim.Info {
-	return sim.Info{Name: "line", TickRate: 30, MaxPlayers: cmp(g.MaxPlayers, 3),
+	name := g.Name
+	if name == "" {
+		name = "line"
+	}
+	return sim.Info{Name: name, TickRate: cmp(g.TickRate, 30), SnapshotRate: g.SnapshotRate, MaxPlayers: cmp(g.MaxPlayers, 3),
 		Schema: sim.Schema{{Name: "dot", Fields: []sim.FieldSchema{{Name: "x", Min: -1 << 20, Max: 1 << 20}}}}}
 }
 

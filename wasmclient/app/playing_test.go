@@ -1,0 +1,95 @@
+package app
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
+	"github.com/tickwire/tickwire/wasmclient/ui"
+)
+
+// tallyClient is a game client for the tally that adds 1 on every Update it is told to, and keeps
+// the totals it hears.
+type tallyClient struct {
+	adds    int
+	totals  []int32
+	updates int
+	out     []wire.Message
+}
+
+func (g *tallyClient) Reset() {}
+func (g *tallyClient) Update(*ui.Context, *netclient.View) int8 {
+	g.updates++
+	if g.adds > 0 {
+		g.adds--
+		g.out = append(g.out, &netclienttest.Add{N: 1})
+	}
+	return 1
+}
+func (g *tallyClient) Draw(*ebiten.Image, *ui.Context) {}
+func (g *tallyClient) Receive(m wire.Message) {
+	if t, ok := m.(*netclienttest.Total); ok {
+		g.totals = append(g.totals, t.N)
+	}
+}
+func (g *tallyClient) Outbox(dst []wire.Message) []wire.Message {
+	dst = append(dst, g.out...)
+	g.out = g.out[:0]
+	return dst
+}
+
+// play runs the playing scene's Update until cond holds.
+func play(t *testing.T, a *App[int8], cond func() bool) {
+	t.Helper()
+	p := &playing[int8]{app: a, client: a.client.Load()}
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out; view %+v", p.client.View())
+		}
+		if p.client.View().Status == netclient.Connected {
+			if err := p.Update(&ui.Context{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestPlayingExchangesGameMessagesAndSpectatorsSendNothing(t *testing.T) {
+	t.Parallel()
+	url := netclienttest.Start(t)
+	cfg := Config{URL: url, Room: "t", Name: "ann", Messages: netclienttest.Tally{}.Messages()}
+	player := &tallyClient{adds: 3}
+	a := New(cfg, player, netclienttest.Tally{}, netclienttest.Schema)
+	defer a.Close()
+	// The player opens the room; a spectator who came first would find nothing to watch.
+	play(t, a, func() bool { return a.client.Load().View().Status == netclient.Connected })
+	cfg.Spectate, cfg.Name = true, ""
+	watcher := &tallyClient{adds: 3} // would add, were it not a spectator
+	w := New(cfg, watcher, netclienttest.Tally{}, netclienttest.Schema)
+	defer w.Close()
+	if _, ok := w.mgr.Current().(*connecting[int8]); !ok {
+		t.Fatalf("a spectator starts at %T, want connecting without a title screen", w.mgr.Current())
+	}
+	// Let the spectator in before the adds, so it hears every total.
+	play(t, w, func() bool { return w.client.Load().View().Status == netclient.Connected })
+	play(t, a, func() bool { return len(player.totals) == 3 })
+	play(t, w, func() bool { return len(watcher.totals) == 3 })
+	if want := []int32{1, 2, 3}; !reflect.DeepEqual(player.totals, want) || !reflect.DeepEqual(watcher.totals, want) {
+		t.Errorf("totals: player %v, spectator %v; want %v for both", player.totals, watcher.totals, want)
+	}
+	if watcher.updates == 0 || len(watcher.out) == 0 {
+		t.Errorf("the spectator's client ran %d updates and queued %d adds: its outbox must not be taken", watcher.updates, len(watcher.out))
+	}
+	play(t, a, func() bool { return a.client.Load().View().Ack > 0 }) // the player's input is sent
+	var d netclient.DebugView
+	if err := json.Unmarshal([]byte(w.DebugJSON()), &d); err != nil || !d.Spectator || d.Ack != 0 {
+		t.Errorf("spectator's debug view %+v (%v), want spectator with no ack", d, err)
+	}
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/wasmclient/ui"
+)
+
+// clientGame is a game this client can play. Each game registers itself from a file of its own
+// (game_NAME.go), so adding a game to the client adds a file and edits none.
+type clientGame struct {
+	// Name is the game's name as the server knows it (sim.Info.Name).
+	Name string
+	// Title is shown in the window's title and on the title screen.
+	Title string
+	// Start returns the client for cfg, ready to run.
+	Start func(cfg config, sounds *ui.Sounds) runner
+}
+
+// runner is a started client: an app.App of some input type.
+type runner interface {
+	ebiten.Game
+	// DebugJSON is the test hook the page exposes as window.tickwireView().
+	DebugJSON() string
+	Close()
+}
+
+// defaultGame is played when the address names none.
+const defaultGame = "arena"
+
+var games = map[string]clientGame{}
+
+// register adds a game; it is called from init functions.
+func register(g clientGame) {
+	if _, dup := games[g.Name]; dup {
+		panic("wasmclient: game " + g.Name + " registered twice")
+	}
+	games[g.Name] = g
+}
+
+// pickGame returns the game named name, or the default game for "".
+func pickGame(name string) (clientGame, error) {
+	if name == "" {
+		name = defaultGame
+	}
+	g, ok := games[name]
+	if !ok {
+		return g, fmt.Errorf("this client has no game %q (it has %v)", name, slices.Sorted(maps.Keys(games)))
+	}
+	return g, nil
+}
+
+// yes reads a yes/no query parameter: present and not "0", "false" or "no" means yes.
+func yes(v string) bool {
+	switch v {
+	case "", "0", "false", "no":
+		return false
+	}
+	return true
+}
