@@ -130,8 +130,17 @@ func (f *Fields) Int(name string, lo, hi int64) int64 {
 	var v int64
 	var err error
 	ok := false
-	if f.r != nil {
-		v, ok, err = f.r.int64()
+	if r := f.r; r != nil {
+		// One-byte integers (-32 to 127), the commonest, without a call.
+		if r.i < len(r.b) && (r.b[r.i] <= 0x7f || r.b[r.i] >= 0xe0) {
+			v, ok = int64(int8(r.b[r.i])), true
+			if r.b[r.i] <= 0x7f {
+				v = int64(r.b[r.i])
+			}
+			r.i++
+		} else {
+			v, ok, err = r.int64()
+		}
 	}
 	if !ok {
 		v, err = decodeInt64(f.d)
