@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,23 @@ type Config struct {
 	// Same-origin pages always may; by default no other may, which stops cross-site WebSocket
 	// hijacking.
 	OriginPatterns []string
+	// PingInterval is how often the server pings each client; PongWait how long it waits for the
+	// answer before closing the connection with 4014. Default 10 s each, so a half-open connection
+	// is gone within 20 s.
+	PingInterval, PongWait time.Duration
+	// MessageRate is how many frames a second a client may send, sustained, and MessageBurst how
+	// many at once; beyond, the connection closes with 1008. A client sends one input per tick and a
+	// ping a second. Defaults 120 and 60.
+	MessageRate, MessageBurst float64
+	// MaxConnsPerIP is how many connections one address may hold; more close with 1008. Defaults to
+	// 32.
+	MaxConnsPerIP int
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed when counting connections per
+	// address. By default none: the connection's own address counts.
+	TrustedProxies []netip.Prefix
+	// SlowTimeout is how long a client may stay behind (snapshots replaced before it took them)
+	// before it is closed with 4010. Defaults to 5 s.
+	SlowTimeout time.Duration
 	// Logger receives one line per connection event. Defaults to slog.Default().
 	Logger *slog.Logger
 	// Observer is told connection states, frames in and out, dropped snapshots and closes. Nil
@@ -48,6 +66,7 @@ type Gateway struct {
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
+	perIP    map[netip.Addr]int
 	draining bool
 	wg       sync.WaitGroup
 }
@@ -66,13 +85,31 @@ func New(cfg Config, l *lobby.Lobby) *Gateway {
 	if cfg.SendQueue <= 0 {
 		cfg.SendQueue = 64
 	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 10 * time.Second
+	}
+	if cfg.PongWait <= 0 {
+		cfg.PongWait = 10 * time.Second
+	}
+	if cfg.MessageRate <= 0 {
+		cfg.MessageRate = 120
+	}
+	if cfg.MessageBurst <= 0 {
+		cfg.MessageBurst = 60
+	}
+	if cfg.MaxConnsPerIP <= 0 {
+		cfg.MaxConnsPerIP = 32
+	}
+	if cfg.SlowTimeout <= 0 {
+		cfg.SlowTimeout = 5 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
-	return &Gateway{cfg: cfg, lobby: l, conns: map[*conn]struct{}{}}
+	return &Gateway{cfg: cfg, lobby: l, conns: map[*conn]struct{}{}, perIP: map[netip.Addr]int{}}
 }
 
 // ServeHTTP upgrades the request to a WebSocket and serves it until it closes.
@@ -82,9 +119,16 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.cfg.Logger.Info("refused", "remote", r.RemoteAddr, "cause", err.Error())
 		return
 	}
-	c := &conn{g: g, ws: ws, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
-	if !g.track(c) {
+	ip := remoteIP(r, g.cfg.TrustedProxies)
+	c := &conn{g: g, ws: ws, ip: ip, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
+	c.out.slowAfter = g.cfg.SlowTimeout
+	switch g.track(c) {
+	case trackDraining:
 		ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	case trackTooMany:
+		c.log.Info("refused", "cause", "too many connections from one address", "code", int(wire.ClosePolicy), "ip", ip)
+		ws.Close(websocket.StatusPolicyViolation, fmt.Sprintf("too many connections from your address (at most %d)", g.cfg.MaxConnsPerIP))
 		return
 	}
 	defer g.untrack(c)
@@ -93,20 +137,35 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.serve(r.Context())
 }
 
-func (g *Gateway) track(c *conn) bool {
+type trackResult int
+
+const (
+	tracked trackResult = iota
+	trackDraining
+	trackTooMany
+)
+
+func (g *Gateway) track(c *conn) trackResult {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.draining {
-		return false
+		return trackDraining
 	}
+	if g.perIP[c.ip] >= g.cfg.MaxConnsPerIP {
+		return trackTooMany
+	}
+	g.perIP[c.ip]++
 	g.conns[c] = struct{}{}
 	g.wg.Add(1)
-	return true
+	return tracked
 }
 
 func (g *Gateway) untrack(c *conn) {
 	g.mu.Lock()
 	delete(g.conns, c)
+	if g.perIP[c.ip]--; g.perIP[c.ip] <= 0 {
+		delete(g.perIP, c.ip)
+	}
 	g.mu.Unlock()
 	g.wg.Done()
 }
@@ -141,6 +200,8 @@ func (g *Gateway) Conns() int {
 type conn struct {
 	g    *Gateway
 	ws   *websocket.Conn
+	ip   netip.Addr
+	rtt  atomic.Int64 // the latest ping's round trip, in nanoseconds
 	out  *outbox
 	log  *slog.Logger
 	seat room.Seat
@@ -178,6 +239,9 @@ func (c *conn) serve(ctx context.Context) {
 		c.log = c.log.With("player", seat.Player())
 	}
 	defer seat.Leave()
+	hctx, stopHeartbeat := context.WithCancel(ctx)
+	defer stopHeartbeat()
+	go c.heartbeat(hctx)
 	c.fail(c.readLoop(ctx))
 }
 
@@ -210,10 +274,11 @@ func (c *conn) fail(err error) {
 		c.log.Info("closed", "cause", "frame over the read limit", "code", int(wire.CloseTooBig), "limit", c.g.cfg.ReadLimit)
 		c.out.Close(wire.CloseTooBig, fmt.Sprintf("frame larger than %d bytes", c.g.cfg.ReadLimit))
 	default:
+		rtt := time.Duration(c.rtt.Load()).Round(time.Microsecond)
 		if code := websocket.CloseStatus(err); code != -1 {
-			c.log.Info("left", "code", int(code))
+			c.log.Info("left", "code", int(code), "rtt", rtt)
 		} else {
-			c.log.Info("left", "cause", err.Error())
+			c.log.Info("left", "cause", err.Error(), "rtt", rtt)
 		}
 		c.out.Close(wire.CloseNormal, "")
 	}
@@ -273,10 +338,14 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 }
 
 func (c *conn) readLoop(ctx context.Context) error {
+	limit := newBucket(c.g.cfg.MessageRate, c.g.cfg.MessageBurst, time.Now())
 	for {
 		f, err := c.read(ctx)
 		if err != nil {
 			return err
+		}
+		if !limit.take(time.Now()) {
+			return closeWith(wire.ClosePolicy, "too many messages: at most %.0f a second", c.g.cfg.MessageRate)
 		}
 		switch f.Op {
 		case wire.OpInput:
@@ -329,12 +398,17 @@ func (c *conn) writer() {
 					bufpool.Put(rest)
 				}
 				c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
-				c.closeSocket(wire.CloseNormal, "")
+				c.dropSocket() // a peer we cannot write to will not finish a close handshake either
 				return
 			}
 			bufpool.Put(f)
 		}
 		if req != nil {
+			if req.code == wire.CloseNoPong { // the peer is not answering: nothing will reach it
+				c.g.cfg.Observer.Closed(req.code)
+				c.dropSocket()
+				return
+			}
 			if req.code != wire.CloseNormal && req.code != wire.CloseTooBig {
 				if bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason}); err == nil {
 					_ = c.write(bye)
@@ -361,6 +435,15 @@ func (c *conn) write(frame []byte) error {
 func (c *conn) closeSocket(code wire.CloseCode, reason string) {
 	c.closeOnce.Do(func() {
 		_ = c.ws.Close(websocket.StatusCode(code), reason)
+		close(c.done)
+	})
+}
+
+// dropSocket closes the connection without the close handshake, which would wait 5 s for a peer
+// that is not there.
+func (c *conn) dropSocket() {
+	c.closeOnce.Do(func() {
+		_ = c.ws.CloseNow()
 		close(c.done)
 	})
 }

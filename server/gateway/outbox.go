@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tickwire/tickwire/server/internal/bufpool"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -20,6 +22,12 @@ type outbox struct {
 	snapshot []byte
 	close    *closeReq
 	dropped  uint64 // snapshots replaced before they were written
+
+	// A client whose snapshots keep being replaced before the writer takes them is behind; after
+	// slowAfter of that (zero: never) it is closed with 4010.
+	slowAfter   time.Duration
+	behindSince time.Time
+	now         func() time.Time // time.Now; tests replace it
 }
 
 type closeReq struct {
@@ -67,9 +75,28 @@ func (o *outbox) SendSnapshot(frame []byte) {
 		bufpool.Put(o.snapshot)
 		o.dropped++
 		o.obs.SnapshotDropped()
+		if o.slowAfter > 0 {
+			now := o.clock()
+			if o.behindSince.IsZero() {
+				o.behindSince = now
+			} else if behind := now.Sub(o.behindSince); behind >= o.slowAfter {
+				bufpool.Put(frame)
+				o.snapshot = nil
+				o.close = &closeReq{wire.CloseSlowClient, fmt.Sprintf("too slow: no snapshot taken for %s", behind.Round(100*time.Millisecond))}
+				o.signal()
+				return
+			}
+		}
 	}
 	o.snapshot = frame
 	o.signal()
+}
+
+func (o *outbox) clock() time.Time {
+	if o.now != nil {
+		return o.now()
+	}
+	return time.Now()
 }
 
 // Close asks the writer to close the connection after what is queued. The first reason wins.
@@ -93,6 +120,7 @@ func (o *outbox) take(frames [][]byte) ([][]byte, *closeReq) {
 	if o.snapshot != nil {
 		frames = append(frames, o.snapshot)
 		o.snapshot = nil
+		o.behindSince = time.Time{} // the writer keeps up again
 	}
 	return frames, o.close
 }

@@ -29,4 +29,5 @@ const (
 	CloseTextFrame        CloseCode = 4011 // a text frame: tickwire speaks binary frames only
 	CloseSpectator        CloseCode = 4012 // a spectator sent an input or a game message
 	CloseNoRoom           CloseCode = 4013 // a spectator asked to watch a room that is not open
+	CloseNoPong           CloseCode = 4014 // the client did not answer the server's ping in time
 )

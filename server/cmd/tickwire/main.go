@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,6 +43,10 @@ type options struct {
 	deltas, interest                   bool
 	readLimit                          int64
 	handshakeTimeout, shutdownTimeout  time.Duration
+	pingInterval, pongWait, slowAfter  time.Duration
+	messageRate                        float64
+	maxConnsPerIP                      int
+	trustedProxies                     string
 }
 
 func parse(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
@@ -60,6 +65,12 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "time allowed for a graceful shutdown")
 	fs.StringVar(&o.origins, "origins", "", "comma-separated extra origin patterns allowed to open WebSockets (default: same origin only)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&o.pingInterval, "ping-interval", 10*time.Second, "how often the server pings each client")
+	fs.DurationVar(&o.pongWait, "pong-wait", 10*time.Second, "how long a ping may go unanswered before the connection closes (4014)")
+	fs.Float64Var(&o.messageRate, "message-rate", 120, "frames a second a client may send, sustained, with bursts of half that (more closes with 1008)")
+	fs.IntVar(&o.maxConnsPerIP, "max-conns-per-ip", 32, "connections one address may hold (more close with 1008)")
+	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (default: none)")
+	fs.DurationVar(&o.slowAfter, "slow-timeout", 5*time.Second, "how long a client may stay behind its snapshots before it is closed (4010)")
 	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
 	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
 	fs.Usage = func() {
@@ -116,6 +127,20 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.Lobby.SeeEverything = !o.interest
 	cfg.Gateway.ReadLimit = o.readLimit
 	cfg.Gateway.HandshakeTimeout = o.handshakeTimeout
+	cfg.Gateway.PingInterval, cfg.Gateway.PongWait = o.pingInterval, o.pongWait
+	cfg.Gateway.MessageRate, cfg.Gateway.MessageBurst = o.messageRate, o.messageRate/2
+	cfg.Gateway.MaxConnsPerIP = o.maxConnsPerIP
+	cfg.Gateway.SlowTimeout = o.slowAfter
+	for _, cidr := range strings.Split(o.trustedProxies, ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return fmt.Errorf("-trusted-proxies: %q is not a CIDR like 10.0.0.0/8: %v", cidr, err)
+		}
+		cfg.Gateway.TrustedProxies = append(cfg.Gateway.TrustedProxies, p)
+	}
 	if o.origins != "" {
 		cfg.Gateway.OriginPatterns = strings.Split(o.origins, ",")
 	}
