@@ -238,11 +238,27 @@ func (c *conn) serve(ctx context.Context) {
 	} else {
 		c.log = c.log.With("player", seat.Player())
 	}
-	defer seat.Leave()
 	hctx, stopHeartbeat := context.WithCancel(ctx)
 	defer stopHeartbeat()
 	go c.heartbeat(hctx)
-	c.fail(c.readLoop(ctx))
+	err = c.readLoop(ctx)
+	c.fail(err)
+	if resumable(err) {
+		seat.Detach() // the room holds the seat for the player's return
+	} else {
+		seat.Leave()
+	}
+}
+
+// resumable reports whether a connection that ended with err may come back for its seat: one lost
+// to the network, a closed laptop or a restart may; one that said goodbye or that the server closed
+// for breaking the protocol may not.
+func resumable(err error) bool {
+	var ce *closeError
+	if errors.As(err, &ce) {
+		return false
+	}
+	return websocket.CloseStatus(err) != websocket.StatusNormalClosure
 }
 
 // closeError is an error that says how to close the connection.

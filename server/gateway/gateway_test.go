@@ -46,10 +46,17 @@ type testServer struct {
 
 func startServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
+	return startServerWith(t, cfg, lobby.Config{})
+}
+
+// startServerWith is startServer with lobby settings (its logger and snapshot rate are set here).
+func startServerWith(t *testing.T, cfg Config, lcfg lobby.Config) *testServer {
+	t.Helper()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	l, err := lobby.New(ctx, lobby.Config{Logger: log, SnapshotRate: 30}, room.For(testgame.Game{MaxPlayers: 4}))
+	lcfg.Logger, lcfg.SnapshotRate = log, 30
+	l, err := lobby.New(ctx, lcfg, room.For(testgame.Game{MaxPlayers: 4}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +144,8 @@ func (c *client) join(room, name string) wire.Welcome {
 func (c *client) closedWith() (websocket.StatusCode, string, *wire.Bye) {
 	c.t.Helper()
 	var bye *wire.Bye
-	for {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
 		f, err := c.next(10 * time.Second)
 		if err != nil {
 			var ce websocket.CloseError
@@ -151,6 +159,8 @@ func (c *client) closedWith() (websocket.StatusCode, string, *wire.Bye) {
 			_ = f.Decode(bye)
 		}
 	}
+	c.t.Fatal("the connection stayed open for 15 s")
+	return 0, "", nil
 }
 
 // watcher is a well-behaved player that counts the snapshots it receives.

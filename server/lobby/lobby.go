@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,6 +39,8 @@ type Config struct {
 	FullSnapshots bool
 	// SeeEverything turns interest management off (see room.Config).
 	SeeEverything bool
+	// ResumeGrace is how long a lost player's seat is held (see room.Config). Defaults to 30 s.
+	ResumeGrace time.Duration
 	// Logger receives the lobby's and rooms' logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// Seed returns the seed of a new room's state. Defaults to a counter.
@@ -143,6 +146,9 @@ func (l *Lobby) Games() []string {
 // Enter places the client a hello describes: as a spectator ([Lobby.Watch]) or as a player
 // ([Lobby.Join]), opening a named room as private when the hello asks.
 func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *Refusal) {
+	if h.Resume != "" && !h.Spectate {
+		return l.resume(h, p)
+	}
 	if h.Spectate {
 		return l.Watch(h.Game, h.Room, h.Name, p)
 	}
@@ -182,7 +188,7 @@ func (l *Lobby) GameInfos() []GameInfo {
 func (l *Lobby) roomConfig() room.Config {
 	return room.Config{TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
 		MaxSpectators: l.cfg.MaxSpectators, Logger: l.cfg.Logger,
-		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything}
+		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything, ResumeGrace: l.cfg.ResumeGrace}
 }
 
 // Join gives the player a seat: in the named room of the named game (opening it if needed), or, with

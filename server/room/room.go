@@ -52,6 +52,9 @@ type Config struct {
 	// MessageQueue is how many game messages (see [Messenger]) a seat holds between two ticks; one
 	// more is refused with [ErrMessageFlood]. Defaults to 8.
 	MessageQueue int
+	// ResumeGrace is how long a seat whose connection was lost is held for its player to come back
+	// with the seat's token. Defaults to 30 s.
+	ResumeGrace time.Duration
 	// Logger receives the room's logs. Defaults to slog.Default().
 	Logger *slog.Logger
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
@@ -85,6 +88,8 @@ type Room interface {
 	// Watch queues a spectator's arrival (see spectators.go). The caller must have reserved a place:
 	// Watch never blocks while fewer than MaxSpectators watch.
 	Watch(name string, p Peer) Seat
+	// Resume gives the held seat that t names to the new connection p (see resume.go).
+	Resume(t Token, p Peer) (Seat, error)
 	// Stop asks the room to stop, closing players' connections with code and reason.
 	Stop(code wire.CloseCode, reason string)
 	// Tick returns the number of steps taken so far.
@@ -106,6 +111,9 @@ type Seat interface {
 	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
+	// Detach tells the room the connection was lost without a goodbye: the seat is held for
+	// Config.ResumeGrace. Calling Leave or Detach after either is harmless.
+	Detach()
 	// Tick returns the room's current tick.
 	Tick() uint32
 }
@@ -137,6 +145,9 @@ func Resolve(info sim.Info, cfg Config) Config {
 	}
 	if cfg.MessageQueue <= 0 {
 		cfg.MessageQueue = 8
+	}
+	if cfg.ResumeGrace <= 0 {
+		cfg.ResumeGrace = 30 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -190,8 +201,10 @@ func (f factory[S, I]) New(cfg Config) Room {
 }
 
 type control[S, I any] struct {
-	join bool
-	seat *seat[S, I]
+	detach bool                 // the seat's connection was lost: hold the seat (resume.go)
+	resume *resumeRequest[S, I] // a new connection asks for a held seat (resume.go)
+	join   bool
+	seat   *seat[S, I]
 }
 
 type stopRequest struct {
@@ -313,6 +326,7 @@ func (r *room[S, I]) advance(stepper *Stepper, now time.Time) {
 // send what is due.
 func (r *room[S, I]) step() {
 	r.applyControl()
+	r.expireDetached()
 	r.inputs = r.inputs[:0]
 	for _, s := range r.seats {
 		r.inputs = append(r.inputs, sim.Input[I]{Player: s.id, Input: s.takeInput()})
@@ -337,9 +351,14 @@ func (r *room[S, I]) applyControl() {
 	for {
 		select {
 		case c := <-r.control:
-			if c.join {
+			switch {
+			case c.resume != nil:
+				r.resume(c.resume)
+			case c.detach:
+				r.detach(c.seat)
+			case c.join:
 				r.addSeat(c.seat)
-			} else {
+			default:
 				r.removeSeat(c.seat)
 			}
 		default:
@@ -372,11 +391,20 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 }
 
 // welcome encodes the welcome for s.
+// sendWelcome sends s its welcome.
+func (r *room[S, I]) sendWelcome(s *seat[S, I]) { s.peer.Send(r.welcome(s)) }
+
+// welcome encodes s's welcome, with a fresh resume token for a player.
 func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
+	token := ""
+	if !s.spectator {
+		token = r.newToken(s)
+	}
 	welcome, err := wire.Encode(bufpool.Get(), &wire.Welcome{
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
 		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator, Private: r.cfg.Private,
+		Resume: token,
 	})
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
 		panic(err)
@@ -500,6 +528,11 @@ type seat[S, I any] struct {
 	input   I      // room goroutine only: the input in force
 	snapAck uint32 // room goroutine only: snapAckIn as of this tick
 	sent    sent   // room goroutine only: what this client was sent, per history slot
+
+	// Resume (resume.go), room goroutine only.
+	secret    [16]byte // of the current token
+	detached  bool     // the connection is gone; the seat is held
+	graceLeft int      // ticks until a detached seat is freed
 }
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }

@@ -30,4 +30,5 @@ const (
 	CloseSpectator        CloseCode = 4012 // a spectator sent an input or a game message
 	CloseNoRoom           CloseCode = 4013 // a spectator asked to watch a room that is not open
 	CloseNoPong           CloseCode = 4014 // the client did not answer the server's ping in time
+	CloseResumeFailed     CloseCode = 4015 // the resume token is unknown, expired, or its seat is in use
 )

@@ -70,40 +70,46 @@ var goldenCases = []goldenCase{
 	{
 		name: "hello",
 		msg:  &wire.Hello{Version: 1, Game: "arena", Room: "lobby", Name: "Ada"},
-		// 92 [op, body]; 01 hello; 96 six fields; 01 version;
-		// a5 "arena"; a5 "lobby"; a3 "Ada"; c2 spectate false; c2 private false
-		hex: "92 01 96 01 a5 6172656e61 a5 6c6f626279 a3 416461 c2 c2",
+		// 92 [op, body]; 01 hello; 97 seven fields; 01 version;
+		// a5 "arena"; a5 "lobby"; a3 "Ada"; c2 spectate false; c2 private false; a0 no resume token
+		hex: "92 01 97 01 a5 6172656e61 a5 6c6f626279 a3 416461 c2 c2 a0",
+	},
+	{
+		name: "hello resuming",
+		msg:  &wire.Hello{Version: 1, Game: "arena", Room: "r1", Name: "Ada", Resume: "arena.r1.7.ab"},
+		// ad the 13-byte token "arena.r1.7.ab"
+		hex: "92 01 97 01 a5 6172656e61 a2 7231 a3 416461 c2 c2 ad 6172656e612e72312e372e6162",
 	},
 	{
 		name: "hello empty strings",
 		msg:  &wire.Hello{Version: wire.ProtocolVersion},
-		hex:  "92 01 96 01 a0 a0 a0 c2 c2",
+		hex:  "92 01 97 01 a0 a0 a0 c2 c2 a0",
 	},
 	{
 		name: "hello spectator",
 		msg:  &wire.Hello{Version: 1, Room: "cup", Spectate: true},
-		// a0 default game; a3 "cup"; a0 no name; c3 spectate true; c2 private false
-		hex: "92 01 96 01 a0 a3 637570 a0 c3 c2",
+		// a0 default game; a3 "cup"; a0 no name; c3 spectate true; c2 private false; a0 no token
+		hex: "92 01 97 01 a0 a3 637570 a0 c3 c2 a0",
 	},
 	{
 		name: "hello private",
 		msg:  &wire.Hello{Version: 1, Game: "pong", Room: "p-x7", Name: "Ann", Private: true},
 		// a4 "pong"; a4 "p-x7"; a3 "Ann"; c2 spectate false; c3 private true
-		hex: "92 01 96 01 a4 706f6e67 a4 702d7837 a3 416e6e c2 c3",
+		hex: "92 01 97 01 a4 706f6e67 a4 702d7837 a3 416e6e c2 c3 a0",
 	},
 	{
 		name: "welcome",
 		msg: &wire.Welcome{Player: 300, Game: "arena", Room: "r1", TickRate: 30, SnapshotRate: 20,
 			Tick: 70000, MaxPlayers: 16},
-		// 99 nine fields; cd 012c player 300 (uint16); a5 "arena"; a2 "r1"; 1e 30; 14 20;
-		// ce 00011170 tick 70000 (uint32); 10 16; c2 not a spectator; c2 not private
-		hex: "92 02 99 cd 012c a5 6172656e61 a2 7231 1e 14 ce 00011170 10 c2 c2",
+		// 9a ten fields; cd 012c player 300 (uint16); a5 "arena"; a2 "r1"; 1e 30; 14 20;
+		// ce 00011170 tick 70000 (uint32); 10 16; c2 not a spectator; c2 not private; a0 no token
+		hex: "92 02 9a cd 012c a5 6172656e61 a2 7231 1e 14 ce 00011170 10 c2 c2 a0",
 	},
 	{
 		name: "welcome spectator",
 		msg:  &wire.Welcome{Game: "pong", Room: "cup", TickRate: 60, SnapshotRate: 30, Tick: 5, MaxPlayers: 2, Spectator: true, Private: true},
-		// 00 player 0; a4 "pong"; a3 "cup"; 3c 60; 1e 30; 05; 02; c3 spectator; c3 private
-		hex: "92 02 99 00 a4 706f6e67 a3 637570 3c 1e 05 02 c3 c3",
+		// 00 player 0; a4 "pong"; a3 "cup"; 3c 60; 1e 30; 05; 02; c3 spectator; c3 private; a0
+		hex: "92 02 9a 00 a4 706f6e67 a3 637570 3c 1e 05 02 c3 c3 a0",
 	},
 	{
 		name: "snapshot no entities",
@@ -297,9 +303,9 @@ func TestCompatibility(t *testing.T) {
 		want  wire.Message
 	}{
 		// Extra trailing fields are skipped, whatever their type.
-		{"hello extra scalar", "92 01 97 01 a1 61 a1 72 a1 6e c2 c3 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
-		{"hello extra nested", "92 01 98 01 a0 a0 a1 6e c3 c2 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
-		{"welcome extra", "92 02 9a 01 a0 a0 1e 14 00 10 c2 c2 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
+		{"hello extra scalar", "92 01 98 01 a1 61 a1 72 a1 6e c2 c3 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
+		{"hello extra nested", "92 01 99 01 a0 a0 a1 6e c3 c2 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
+		{"welcome extra", "92 02 9b 01 a0 a0 1e 14 00 10 c2 c2 a0 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"snapshot extra", "92 04 94 05 06 91 93 01 02 03 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}}},
 		{"roster entry extra", "92 05 91 93 01 a1 61 90", &wire.Roster{Players: []wire.RosterEntry{{1, "a"}}}},
 		{"bye extra", "92 06 93 cd03e8 a0 c0", &wire.Bye{Code: 1000}},

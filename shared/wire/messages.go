@@ -18,6 +18,7 @@ const (
 	MaxRoomBytes   = 64
 	MaxGameBytes   = 32
 	MaxReasonBytes = 123 // what fits in a WebSocket close frame
+	MaxTokenBytes  = 128
 )
 
 // Hello is the client's first frame.
@@ -34,17 +35,21 @@ type Hello struct {
 	// Private asks that the named room, if this hello opens it, be left out of the room list and out
 	// of auto-fill: only those who know its name can join. Appended in version 1; absent means false.
 	Private bool
+	// Resume is the token of an earlier welcome: the client lost its connection and asks for its
+	// seat back (same player, same state). Empty joins afresh. Appended in version 1.
+	Resume string
 }
 
 func (*Hello) Op() Op { return OpHello }
 
 func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 6, func() error { return PutUint(e, uint64(m.Version)) },
+	return encodeAll(e, 7, func() error { return PutUint(e, uint64(m.Version)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return e.EncodeString(m.Name) },
 		func() error { return e.EncodeBool(m.Spectate) },
-		func() error { return e.EncodeBool(m.Private) })
+		func() error { return e.EncodeBool(m.Private) },
+		func() error { return e.EncodeString(m.Resume) })
 }
 
 func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
@@ -55,6 +60,7 @@ func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
 	m.Name = f.String("name", MaxNameBytes)
 	m.Spectate = f.Bool("spectate")
 	m.Private = f.Bool("private")
+	m.Resume = f.String("resume", MaxTokenBytes)
 	return f.Done()
 }
 
@@ -74,12 +80,16 @@ type Welcome struct {
 	Spectator bool
 	// Private says the room is private: not listed, joined only by name. Appended in version 1.
 	Private bool
+	// Resume is the token that gets this seat back after a lost connection (see Hello.Resume); each
+	// welcome carries a new one, and the previous one stops working. Empty for spectators.
+	// Appended in version 1.
+	Resume string
 }
 
 func (*Welcome) Op() Op { return OpWelcome }
 
 func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 9, func() error { return PutUint(e, uint64(m.Player)) },
+	return encodeAll(e, 10, func() error { return PutUint(e, uint64(m.Player)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return PutUint(e, uint64(m.TickRate)) },
@@ -87,7 +97,8 @@ func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
 		func() error { return PutUint(e, uint64(m.Tick)) },
 		func() error { return PutUint(e, uint64(m.MaxPlayers)) },
 		func() error { return e.EncodeBool(m.Spectator) },
-		func() error { return e.EncodeBool(m.Private) })
+		func() error { return e.EncodeBool(m.Private) },
+		func() error { return e.EncodeString(m.Resume) })
 }
 
 func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
@@ -101,6 +112,7 @@ func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
 	m.MaxPlayers = f.Uint32("maxPlayers")
 	m.Spectator = f.Bool("spectator")
 	m.Private = f.Bool("private")
+	m.Resume = f.String("resume", MaxTokenBytes)
 	return f.Done()
 }
 

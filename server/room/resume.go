@@ -1,0 +1,177 @@
+package room
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickwire/tickwire/server/internal/bufpool"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// Seat resume. A connection that is lost without a goodbye detaches its seat instead of leaving: the
+// room keeps the player (standing still) for Config.ResumeGrace, and a new connection that presents
+// the seat's token gets it back: same player, same state. Every welcome carries a new token and
+// retires the last, so a token works for one connection; presenting the token of a seat that is
+// still attached is refused, as a token reused by someone else would look.
+
+// ErrResume is wrapped by every reason a resume is refused.
+var ErrResume = errors.New("cannot resume")
+
+// Token is what a resume token says: where the seat is and the secret that proves it is yours.
+type Token struct {
+	Game, Room string
+	Player     sim.PlayerID
+	Secret     [16]byte
+}
+
+// String renders the token as it travels: game.room.player.secret (names hold no dots).
+func (t Token) String() string {
+	return fmt.Sprintf("%s.%s.%d.%s", t.Game, t.Room, t.Player, hex.EncodeToString(t.Secret[:]))
+}
+
+// ParseToken reads a token from its string form.
+func ParseToken(s string) (Token, error) {
+	var t Token
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return t, fmt.Errorf("%w: malformed token", ErrResume)
+	}
+	id, err := strconv.ParseUint(parts[2], 10, 32)
+	secret, herr := hex.DecodeString(parts[3])
+	if err != nil || herr != nil || len(secret) != len(t.Secret) || id == 0 {
+		return t, fmt.Errorf("%w: malformed token", ErrResume)
+	}
+	t.Game, t.Room, t.Player = parts[0], parts[1], sim.PlayerID(id)
+	copy(t.Secret[:], secret)
+	return t, nil
+}
+
+// newToken gives s a fresh secret and returns its token.
+func (r *room[S, I]) newToken(s *seat[S, I]) string {
+	if _, err := rand.Read(s.secret[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return Token{Game: r.info.Name, Room: r.cfg.Name, Player: s.id, Secret: s.secret}.String()
+}
+
+type resumeRequest[S, I any] struct {
+	token Token
+	peer  Peer
+	reply chan resumeReply[S, I]
+}
+
+type resumeReply[S, I any] struct {
+	seat *seat[S, I]
+	err  error
+}
+
+// Resume gives the seat that token names back to a new connection p: the room sends p the welcome
+// (with a new token), the roster and a full snapshot. It waits for the room's next tick.
+func (r *room[S, I]) Resume(t Token, p Peer) (Seat, error) {
+	req := resumeRequest[S, I]{token: t, peer: p, reply: make(chan resumeReply[S, I], 1)}
+	select {
+	case r.control <- control[S, I]{resume: &req}:
+	default:
+		return nil, fmt.Errorf("%w: the room is busy; try again", ErrResume)
+	}
+	select {
+	case rep := <-req.reply:
+		if rep.err != nil {
+			return nil, rep.err
+		}
+		return rep.seat, nil
+	case <-time.After(5 * time.Second): // the room stopped before it answered
+		return nil, fmt.Errorf("%w: the room closed", ErrResume)
+	}
+}
+
+// Detach holds the seat for its player, who lost the connection without saying goodbye.
+func (s *seat[S, I]) Detach() {
+	if s.spectator {
+		s.Leave()
+		return
+	}
+	if s.left.Swap(true) {
+		return
+	}
+	s.room.control <- control[S, I]{detach: true, seat: s}
+}
+
+// detach runs in the room: the player stands still and nothing is sent until a resume or the end of
+// the grace period.
+func (r *room[S, I]) detach(s *seat[S, I]) {
+	if !s.joined {
+		r.freeSeat(s.id) // lost before the room saw it arrive: nothing to hold
+		return
+	}
+	var zero I
+	s.detached, s.input, s.peer = true, zero, detachedPeer{}
+	s.graceLeft = max(1, int(r.cfg.ResumeGrace*time.Duration(r.cfg.TickRate)/time.Second))
+	s.mu.Lock()
+	s.queue = s.queue[:0]
+	s.mu.Unlock()
+	r.cfg.Logger.Info("player disconnected, seat held", "player", s.id, "name", s.name, "grace", r.cfg.ResumeGrace)
+}
+
+// expireDetached counts down the held seats and frees those whose grace ran out.
+func (r *room[S, I]) expireDetached() {
+	for i := 0; i < len(r.seats); i++ {
+		s := r.seats[i]
+		if !s.detached {
+			continue
+		}
+		if s.graceLeft--; s.graceLeft > 0 {
+			continue
+		}
+		r.cfg.Logger.Info("seat released", "player", s.id, "name", s.name, "cause", "not resumed in time")
+		r.removeSeat(s)
+		i-- // removeSeat shifted the rest down
+	}
+}
+
+// resume runs in the room: check the token and hand the seat to the new connection.
+func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
+	var s *seat[S, I]
+	for _, x := range r.seats {
+		if x.id == req.token.Player {
+			s = x
+		}
+	}
+	var err error
+	switch {
+	case s == nil:
+		err = fmt.Errorf("%w: the seat is gone (the grace period ran out); join again", ErrResume)
+	case subtle.ConstantTimeCompare(s.secret[:], req.token.Secret[:]) != 1:
+		err = fmt.Errorf("%w: the token is not this seat's current one", ErrResume)
+	case !s.detached:
+		err = fmt.Errorf("%w: the seat is in use by another connection", ErrResume)
+	}
+	if err != nil {
+		req.reply <- resumeReply[S, I]{err: err}
+		return
+	}
+	// The new connection starts afresh: input sequence from 1, no snapshot baselines.
+	s.mu.Lock()
+	s.queue, s.lastSeq, s.snapAckIn = s.queue[:0], 0, 0
+	s.mu.Unlock()
+	s.detached, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, 0, req.peer, 0, 0, sent{}
+	s.left.Store(false)
+	r.sendWelcome(s)
+	r.roster = true
+	r.cfg.Logger.Info("player resumed", "player", s.id, "name", s.name)
+	req.reply <- resumeReply[S, I]{seat: s}
+}
+
+// detachedPeer stands in for a detached seat's connection: what the room sends it goes nowhere.
+type detachedPeer struct{}
+
+func (detachedPeer) Send(b []byte)                { bufpool.Put(b) }
+func (detachedPeer) SendSnapshot(b []byte)        { bufpool.Put(b) }
+func (detachedPeer) Close(wire.CloseCode, string) {}
