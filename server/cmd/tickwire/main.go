@@ -44,6 +44,7 @@ type options struct {
 	readLimit                          int64
 	handshakeTimeout, shutdownTimeout  time.Duration
 	pingInterval, pongWait, slowAfter  time.Duration
+	resumeGrace                        time.Duration
 	messageRate                        float64
 	maxConnsPerIP                      int
 	trustedProxies                     string
@@ -70,6 +71,7 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.Float64Var(&o.messageRate, "message-rate", 120, "frames a second a client may send, sustained, with bursts of half that (more closes with 1008)")
 	fs.IntVar(&o.maxConnsPerIP, "max-conns-per-ip", 32, "connections one address may hold (more close with 1008)")
 	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (default: none)")
+	fs.DurationVar(&o.resumeGrace, "resume-grace", 30*time.Second, "how long a lost player's seat is held for it to come back (resume)")
 	fs.DurationVar(&o.slowAfter, "slow-timeout", 5*time.Second, "how long a client may stay behind its snapshots before it is closed (4010)")
 	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
 	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
@@ -130,6 +132,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.Gateway.PingInterval, cfg.Gateway.PongWait = o.pingInterval, o.pongWait
 	cfg.Gateway.MessageRate, cfg.Gateway.MessageBurst = o.messageRate, o.messageRate/2
 	cfg.Gateway.MaxConnsPerIP = o.maxConnsPerIP
+	cfg.Lobby.ResumeGrace = o.resumeGrace
 	cfg.Gateway.SlowTimeout = o.slowAfter
 	for _, cidr := range strings.Split(o.trustedProxies, ",") {
 		if cidr = strings.TrimSpace(cidr); cidr == "" {
