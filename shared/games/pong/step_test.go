@@ -192,7 +192,7 @@ func TestRules(t *testing.T) {
 			},
 		},
 		{
-			name:  "a ball meeting the paddle's centre goes back level and faster",
+			name: "a ball meeting the paddle's centre goes back level and faster",
 			// The ball's left edge goes from 51 to 45 px, through the paddle's face at 47.
 			setup: func(s *State) { s.Ball = Ball{X: px(60), Y: px(300), VX: -px(6)} },
 			ticks: 1,
@@ -203,7 +203,7 @@ func TestRules(t *testing.T) {
 			},
 		},
 		{
-			name:  "a ball meeting the paddle's edge leaves steeply",
+			name: "a ball meeting the paddle's edge leaves steeply",
 			// The right edge goes from 905 to 915 px, through the face at 913; 55 px above the centre.
 			setup: func(s *State) { s.Ball = Ball{X: px(896), Y: px(300 - 55), VX: px(10)} },
 			ticks: 1,
