@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +73,33 @@ func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("/api/rooms:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestRoomListDocMatches checks the JSON example of docs/PROTOCOL.md against the endpoint's types:
+// every key it shows exists, and every key the endpoint writes is shown.
+func TestRoomListDocMatches(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/PROTOCOL.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(doc), "## The room list")
+	_, block, ok2 := strings.Cut(block, "```json\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/PROTOCOL.md has no JSON example under 'The room list'")
+	}
+	dec := json.NewDecoder(strings.NewReader(block))
+	dec.DisallowUnknownFields()
+	var v roomsJSON
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("the doc's example is not what /api/rooms writes: %v", err)
+	}
+	full, _ := json.Marshal(roomsJSON{Games: []string{"g"}, GameInfo: []gameJSON{{}}, Rooms: []roomJSON{{}}})
+	for _, key := range regexp.MustCompile(`"(\w+)":`).FindAllStringSubmatch(string(full), -1) {
+		if !strings.Contains(block, `"`+key[1]+`":`) {
+			t.Errorf("the doc's example lacks the key %q", key[1])
+		}
 	}
 }
