@@ -1,6 +1,8 @@
 package pong
 
 import (
+	"errors"
+
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
@@ -103,7 +105,14 @@ func (m *EmotedMsg) DecodeBody(d *msgpack.Decoder) error {
 	f := wire.ReadFields(d)
 	m.Player = sim.PlayerID(f.Int("player", 1, 1<<16-1))
 	m.Emote = int32(f.Int("emote", 0, NumEmotes-1))
-	return f.Done()
+	if err := f.Done(); err != nil {
+		return err
+	}
+	// A missing field reads as zero, and 0 is never a player: the field is required.
+	if m.Player == 0 {
+		return errors.New("player: missing")
+	}
+	return nil
 }
 
 func (m *OverMsg) EncodeBody(e *msgpack.Encoder) error {

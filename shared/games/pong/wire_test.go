@@ -82,6 +82,8 @@ func TestMessagesRefused(t *testing.T) {
 		{"point side 2", "92 42 93 02 00 00", wire.ToClient, wire.ErrMalformed},
 		{"point score 8", "92 42 93 00 08 00", wire.ToClient, wire.ErrMalformed},
 		{"emoted player 0", "92 43 92 00 00", wire.ToClient, wire.ErrMalformed},
+		// Found by FuzzFrames: a missing player read as zero, which re-encoded as a refused 0.
+		{"emoted without fields", "92 43 90", wire.ToClient, wire.ErrMalformed},
 		{"over winner -1", "92 44 93 ff 07 00", wire.ToClient, wire.ErrMalformed},
 		{"op 69", "92 45 90", wire.ToClient, wire.ErrUnknownOp},
 	}
