@@ -76,10 +76,11 @@ ws.on('message', (data, isBinary) => {
       lastTick = tick;
       send(PING, [12345]);
       // "The client sends one input per server tick": [seq, tick, ack, input], the arena's input
-      // being [moveX, moveY, buttons]; seq counts from 1.
+      // being [moveX, moveY, buttons]; seq counts from 1. This client keeps no snapshots, so it
+      // acknowledges none: ack 0.
       inputTimer = setInterval(() => {
         seq++;
-        send(INPUT, [seq, lastTick, lastTick, [127, 0, 0]]);
+        send(INPUT, [seq, lastTick, 0, [127, 0, 0]]);
       }, 1000 / tickRate);
       setTimeout(() => finish('played'), Number(seconds) * 1000);
       break;
