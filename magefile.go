@@ -15,6 +15,7 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/tickwire/tickwire/web/scaffold"
 	"github.com/tickwire/tickwire/web/webbuild"
 )
 
@@ -143,6 +144,25 @@ func Loadtest(ctx context.Context) error {
 	cmd := exec.Command(loadtest, webbuild.LoadtestArgs(server, os.Getenv(webbuild.LoadtestArgsEnv))...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return webbuild.RunForwardingSignals(ctx, cmd)
+}
+
+// New scaffolds a new game NAME (shared half, client half, registration, tests) that builds and plays at once.
+func New(name string) error {
+	root, err := webbuild.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	paths, err := scaffold.Write(root, scaffold.Game{Name: name})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("new game %s:\n", name)
+	for _, p := range paths {
+		fmt.Printf("  %s\n", p)
+	}
+	fmt.Printf("\nNext: go test ./shared/games/%s/ ./wasmclient/games/%s/, then go tool mage serve and open\n"+
+		"http://localhost:8080/?game=%s (docs/NEW_GAME.md says what to change next).\n", name, name, name)
+	return nil
 }
 
 // Clean removes dist/.

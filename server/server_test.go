@@ -1,82 +1,105 @@
-package server_test
+package server
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/internal/testgame"
 	"github.com/tickwire/tickwire/server/room"
-	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/wire"
-	"go.uber.org/goleak"
 )
 
-// TestShutdownLeavesNoGoroutines plays a few clients on the real server, shuts it down, and checks
-// that every goroutine the server started (rooms, connections, writers, heartbeats) has ended.
-func TestShutdownLeavesNoGoroutines(t *testing.T) {
-	before := goleak.IgnoreCurrent()
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
+type nopPeer struct{}
+
+func (nopPeer) Send([]byte)                  {}
+func (nopPeer) SendSnapshot([]byte)          {}
+func (nopPeer) Close(wire.CloseCode, string) {}
+
+func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		room.For(testgame.Game{MaxPlayers: 4}), room.For(testgame.Game{Name: "fast", TickRate: 60, SnapshotRate: 30, MaxPlayers: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	l := srv.Lobby()
+	enter := func(h wire.Hello) {
+		h.Version = wire.ProtocolVersion
+		if _, ref := l.Enter(h, nopPeer{}); ref != nil {
+			t.Fatal(ref)
+		}
+	}
+	enter(wire.Hello{Room: "open", Name: "a"})
+	enter(wire.Hello{Room: "open", Name: "b"})
+	enter(wire.Hello{Room: "open", Spectate: true})
+	enter(wire.Hello{Game: "fast", Room: "secret", Name: "c", Private: true})
+	enter(wire.Hello{Game: "fast", Name: "d"})
+
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/rooms", nil))
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	var got roomsJSON
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := roomsJSON{
+		Games: []string{"line", "fast"},
+		GameInfo: []gameJSON{
+			{Name: "line", TickRate: 30, SnapshotRate: 20, MaxPlayers: 4, MaxSpectators: 32, Players: 2},
+			{Name: "fast", TickRate: 60, SnapshotRate: 30, MaxPlayers: 2, MaxSpectators: 32, Players: 2},
+		},
+		// The private room "secret" is not listed, though its player counts for the game.
+		Rooms: []roomJSON{
+			{Game: "fast", Name: "fast-1", Players: 1, MaxPlayers: 2, MaxSpectators: 32},
+			{Game: "line", Name: "open", Players: 2, MaxPlayers: 4, Spectators: 1, MaxSpectators: 32},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("/api/rooms:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestRoomListDocMatches checks the JSON example of docs/PROTOCOL.md against the endpoint's types:
+// every key it shows exists, and every key the endpoint writes is shown.
+func TestRoomListDocMatches(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/PROTOCOL.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var clients []*websocket.Conn
-	for i, room := range []string{"a", "a", "b"} {
-		ws, _, err := websocket.Dial(ctx, "ws://"+ln.Addr().String()+"/ws", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws.SetReadLimit(1 << 20)
-		hello, _ := wire.Encode(nil, &wire.Hello{Version: wire.ProtocolVersion, Room: room, Name: string(rune('A' + i))})
-		if err := ws.Write(ctx, websocket.MessageBinary, hello); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := ws.Read(ctx); err != nil { // the welcome
-			t.Fatal(err)
-		}
-		clients = append(clients, ws)
+	_, block, ok := strings.Cut(string(doc), "## The room list")
+	_, block, ok2 := strings.Cut(block, "```json\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/PROTOCOL.md has no JSON example under 'The room list'")
 	}
-	// Each client reads until the server closes it, as a browser does.
-	closed := make(chan error, len(clients))
-	for _, ws := range clients {
-		go func() {
-			for {
-				if _, _, err := ws.Read(ctx); err != nil {
-					closed <- err
-					return
-				}
-			}
-		}()
+	dec := json.NewDecoder(strings.NewReader(block))
+	dec.DisallowUnknownFields()
+	var v roomsJSON
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("the doc's example is not what /api/rooms writes: %v", err)
 	}
-
-	if err := srv.Shutdown(ctx); err != nil {
-		t.Fatalf("shutdown: %v", err)
-	}
-	if err := <-served; err != nil {
-		t.Errorf("Serve returned %v after shutdown", err)
-	}
-	for range clients {
-		var ce websocket.CloseError
-		if err := <-closed; !errors.As(err, &ce) || ce.Code != websocket.StatusGoingAway {
-			t.Errorf("a client ended with %v, want 1001", err)
+	full, _ := json.Marshal(roomsJSON{Games: []string{"g"}, GameInfo: []gameJSON{{}}, Rooms: []roomJSON{{}}})
+	for _, key := range regexp.MustCompile(`"(\w+)":`).FindAllStringSubmatch(string(full), -1) {
+		if !strings.Contains(block, `"`+key[1]+`":`) {
+			t.Errorf("the doc's example lacks the key %q", key[1])
 		}
 	}
-	for _, ws := range clients {
-		ws.CloseNow()
-	}
-	goleak.VerifyNone(t, before)
 }

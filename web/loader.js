@@ -1,4 +1,4 @@
-// tickwire arena loader.
+// tickwire loader.
 //
 // Checks that the browser can run the game (WebAssembly, WebGL 2, Go's
 // wasm_exec.js), downloads tickwire.wasm with a real progress bar, then
@@ -6,8 +6,9 @@
 // overlay is hidden once the game runs and shown again if it stops.
 //
 // window.tickwireLoader = {state, error, loaded, total} reports progress to
-// tests: state is 'loading', 'running' or 'error'; error is the message
-// shown on the page.
+// tests: state is 'loading', 'running' or 'error' ('lobby' when lobby.js shows
+// the lobby instead, because the address names nothing to play); error is the
+// message shown on the page.
 //
 // Written in ES5 (plus Promise/fetch, used only after the feature checks) so
 // that very old browsers still get the "not supported" message instead of a
@@ -245,13 +246,22 @@
   }
 
   function main() {
+    if (window.tickwireLobby && window.tickwireLobby.active) {
+      loader.state = 'lobby'; // lobby.js shows the lobby: nothing to load
+      return;
+    }
+    var game = /[?&]game=([a-z0-9-]+)/.exec((window.location && window.location.search) || '');
+    var heading = $('game-title');
+    if (game && heading) {
+      heading.textContent = game[1];
+    }
     if (!hasWebAssembly()) {
-      fail('Your browser does not support WebAssembly (or it is disabled), which tickwire arena needs. ' +
+      fail('Your browser does not support WebAssembly (or it is disabled), which tickwire needs. ' +
         'Please use a current version of Firefox, Chrome, Edge or Safari.');
       return;
     }
     if (!hasWebGL2()) {
-      fail('Your browser cannot provide WebGL 2, which tickwire arena needs to draw the game. ' +
+      fail('Your browser cannot provide WebGL 2, which tickwire needs to draw the game. ' +
         'Enable hardware acceleration in the browser settings, update your graphics driver, or try another browser.');
       return;
     }

@@ -1,6 +1,7 @@
-// Package web holds the committed browser page (index.html, loader.js,
-// style.css). Its tests check the page structure and run loader.js under
-// Node.js against a fake DOM, fetch and Go runtime.
+// Package web holds the committed browser page (index.html, lobby.js, loader.js,
+// style.css). Its tests check the page structure, run loader.js under Node.js
+// against a fake DOM, fetch and Go runtime, and check lobby.js's rules (names,
+// rooms, addresses) under Node.js.
 package web
 
 import (
@@ -30,27 +31,29 @@ func readFile(t *testing.T, name string) string {
 func TestPageStructure(t *testing.T) {
 	t.Parallel()
 	html := readFile(t, "index.html")
-	js := readFile(t, "loader.js")
 
-	// Every element loader.js looks up must exist in index.html.
-	ids := regexp.MustCompile(`\$\('([^']+)'\)`).FindAllStringSubmatch(js, -1)
-	if len(ids) == 0 {
-		t.Fatal("no element lookups found in loader.js; the test pattern is stale")
-	}
-	for _, m := range ids {
-		t.Run("id "+m[1], func(t *testing.T) {
-			t.Parallel()
-			if !strings.Contains(html, `id="`+m[1]+`"`) {
-				t.Errorf("loader.js uses #%s, which index.html lacks", m[1])
-			}
-		})
+	// Every element loader.js and lobby.js look up must exist in index.html.
+	for _, script := range []string{"loader.js", "lobby.js"} {
+		ids := regexp.MustCompile(`\$\('([^']+)'\)`).FindAllStringSubmatch(readFile(t, script), -1)
+		if len(ids) == 0 {
+			t.Fatalf("no element lookups found in %s; the test pattern is stale", script)
+		}
+		for _, m := range ids {
+			t.Run(script+" id "+m[1], func(t *testing.T) {
+				t.Parallel()
+				if !strings.Contains(html, `id="`+m[1]+`"`) {
+					t.Errorf("%s uses #%s, which index.html lacks", script, m[1])
+				}
+			})
+		}
 	}
 
 	tests := []struct {
 		name    string
 		pattern string
 	}{
-		{"title", `<title>tickwire arena</title>`},
+		{"title", `<title>tickwire</title>`},
+		{"lobby.js before loader.js", `(?s)<script src="lobby.js" defer></script>.*<script src="loader.js"`},
 		{"stylesheet", `<link rel="stylesheet" href="style.css">`},
 		{"wasm_exec.js before loader.js", `(?s)<script src="wasm_exec.js"></script>.*<script src="loader.js"`},
 		{"viewport", `<meta name="viewport"`},

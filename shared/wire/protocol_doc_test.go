@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
@@ -51,6 +52,12 @@ func TestProtocolDocExamples(t *testing.T) {
 		"bye":    encode(&wire.Bye{Code: wire.CloseRoomFull, Reason: "room full"}),
 		"ping":   encode(&wire.Ping{ClientTime: 5000}),
 		"pong":   encode(&wire.Pong{ClientTime: 5000, Tick: 1203}),
+		// Pong's own messages, the example of game ops.
+		"ready":  encode(&pong.ReadyMsg{}),
+		"emote":  encode(&pong.EmoteMsg{Emote: 2}),
+		"point":  encode(&pong.PointMsg{Side: pong.Right, Left: 3, Right: 5}),
+		"emoted": encode(&pong.EmotedMsg{Player: 3, Emote: 2}),
+		"over":   encode(&pong.OverMsg{Winner: pong.Right, Left: 4, Right: 7}),
 	}
 	seen := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {

@@ -50,6 +50,8 @@ type Config struct {
 	Messages wire.MessageSet
 	// Title is the game's name on the title screen.
 	Title string
+	// Tagline is the line under the title: what the game is about, in a few words.
+	Tagline string
 }
 
 // App is the client's ebiten.Game.

@@ -23,6 +23,7 @@ import (
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/web/webbuild"
 )
@@ -98,17 +99,18 @@ func artifactDir(t *testing.T, www string) string {
 	return dir
 }
 
-// startServer runs the real server on a free loopback port.
+// startServer runs the real server, hosting the arena and pong, on a free loopback port.
 func startServer(t *testing.T, www string) (*server.Server, string) {
 	t.Helper()
 	cfg := server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	// The pages must see each other wherever the server places them, so interest management is off;
 	// snapshots still travel as deltas.
 	cfg.Lobby.SeeEverything = true
-	// Software rendering on a busy machine can keep a page's event loop from sending its hello for
-	// seconds; this test is about play, not about the handshake timeout (the gateway tests are).
+	// Software rendering on a busy machine (several pages compiling the wasm at once) can keep a
+	// page's event loop from sending its hello for seconds; this test is about play, not about the
+	// handshake timeout (the gateway tests are).
 	cfg.Gateway.HandshakeTimeout = 30 * time.Second
-	srv, err := server.New(cfg, room.For(arena.Game{}))
+	srv, err := server.New(cfg, room.For(arena.Game{}), room.For(pong.Game{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,13 +239,21 @@ func (p *page) consoleProblems() []string {
 	return append([]string(nil), p.problems...)
 }
 
-// hold presses a key (a DOM key name such as "ArrowRight") for d, then releases it.
-func (p *page) hold(key string, code int64, d time.Duration) {
+// hold presses a key (a DOM key name such as "ArrowRight", which is also its code) for d, then
+// releases it.
+func (p *page) hold(key string, vk int64, d time.Duration) {
+	p.t.Helper()
+	p.holdKey(key, key, vk, d)
+}
+
+// holdKey presses the key with DOM key and code names (" " and "Space", "1" and "Digit1") for d,
+// then releases it.
+func (p *page) holdKey(key, code string, vk int64, d time.Duration) {
 	p.t.Helper()
 	press := func(typ input.DispatchKeyEventType) {
 		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 		defer cancel()
-		ev := input.DispatchKeyEventParams{Type: typ, Key: key, Code: key, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code}
+		ev := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk}
 		if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, input.DispatchKeyEvent, ev)
 			return err

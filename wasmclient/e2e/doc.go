@@ -1,6 +1,8 @@
-// Package e2e holds the browser end-to-end tests: the real server on a loopback port, the real page
-// (loader, wasm, Ebiten) in headless Chromium driven with chromedp. The tests read what each page's
-// client received from the server through the page's read-only hook window.tickwireView().
+// Package e2e holds the browser end-to-end tests: the real server (hosting the arena and pong) on a
+// loopback port, the real page (lobby, loader, wasm, Ebiten) in headless Chromium driven with
+// chromedp. Two players and a spectator in the arena, two players and a spectator in pong, and the
+// lobby's list and buttons. The tests read what each page's client received from the server through
+// the page's read-only hook window.tickwireView(), and the lobby from its DOM.
 //
 // They need a built page: TICKWIRE_DIST names the folder `go tool mage build` writes (mage test sets
 // it); without it the tests build one into a temporary folder. Without Chromium they skip with a

@@ -12,7 +12,8 @@ import (
 )
 
 // TestTwoPlayersInChromium opens two pages in one room: both reach the game, each sees the other, and
-// keys pressed in page A move A's player on the server, which page B observes.
+// keys pressed in page A move A's player on the server, which page B observes. A third page then
+// watches the room as a spectator.
 func TestTwoPlayersInChromium(t *testing.T) {
 	findChromium(t) // skip early, before building anything, when there is no browser
 	www := wwwDir(t)
@@ -67,11 +68,27 @@ func TestTwoPlayersInChromium(t *testing.T) {
 		t.Errorf("A's inputs were never acknowledged (ack %d, %v)", av.Ack, err)
 	}
 
+	// A spectator watches the same room: it sees both players, takes no seat and is not in the
+	// snapshot as a player.
+	c := openPage(t, browser, "the spectator's page", base+"/?room=e2e&spectate=1&mute=1")
+	vc := c.waitView("the spectator to see both players", 60*time.Second, func(v netclient.DebugView) bool {
+		return v.Status == "connected" && v.Frames > 0 && len(v.Entities["player"]) == 2
+	})
+	if !vc.Spectator || vc.Player != 0 || vc.Ack != 0 {
+		t.Errorf("spectator's view: spectator %v, player %d, ack %d", vc.Spectator, vc.Player, vc.Ack)
+	}
+	for _, r := range srv.Lobby().Rooms() {
+		if r.Name == "e2e" && (r.Players != 2 || r.Spectators != 1) {
+			t.Errorf("room e2e has %d players and %d spectators, want 2 and 1", r.Players, r.Spectators)
+		}
+	}
+
 	dir := artifactDir(t, www)
 	a.screenshot(filepath.Join(dir, "page-a.png"))
 	b.screenshot(filepath.Join(dir, "page-b.png"))
+	c.screenshot(filepath.Join(dir, "page-spectator.png"))
 
-	for _, p := range []*page{a, b} {
+	for _, p := range []*page{a, b, c} {
 		if problems := p.consoleProblems(); len(problems) > 0 {
 			t.Errorf("%s logged errors: %v", p.name, problems)
 		}

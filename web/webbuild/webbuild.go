@@ -8,7 +8,7 @@
 //	dist/
 //	  tickwire-server        server binary (tickwire-server.exe on Windows)
 //	  www/
-//	    index.html loader.js style.css   copied from web/
+//	    index.html lobby.js loader.js style.css   copied from web/
 //	    wasm_exec.js                     from $(go env GOROOT)/lib/wasm
 //	    tickwire.wasm                    GOOS=js GOARCH=wasm ./wasmclient
 //	    tickwire.wasm.br tickwire.wasm.gz
@@ -48,7 +48,7 @@ const (
 
 // WebFiles are the committed page sources in <module root>/web that CopyWeb
 // copies.
-var WebFiles = []string{"index.html", "loader.js", "style.css"}
+var WebFiles = []string{"index.html", "lobby.js", "loader.js", "style.css"}
 
 // GoCmd is the go command used for builds, tests and go env. The magefile
 // sets it to mg.GoCmd() so MAGEFILE_GOCMD is honoured.

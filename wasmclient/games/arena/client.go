@@ -38,6 +38,8 @@ type Client struct {
 	prevDash  map[sim.PlayerID]int32
 
 	mine      *player // the own player in players, or nil
+	spectator bool    // watching: no own player, the camera follows the leader
+	followed  *player // the player the spectator's camera follows, or nil
 	myScore   int32
 	scored    bool // myScore holds a score received
 	scoreText string
@@ -69,6 +71,7 @@ type popup struct {
 }
 
 type statusKey struct {
+	spectator    bool
 	status       netclient.Status
 	room         string
 	rtt          int64
@@ -105,7 +108,7 @@ func (c *Client) Reset() {
 	c.players, c.drones, c.orbs, c.prevOrbs = c.players[:0], c.drones[:0], c.orbs[:0], c.prevOrbs[:0]
 	c.particles.List = c.particles.List[:0]
 	c.popups = c.popups[:0]
-	c.mine, c.scored = nil, false
+	c.mine, c.scored, c.followed, c.spectator = nil, false, nil, false
 	c.scoreText = "0"
 	c.smooth.Reset()
 	clear(c.prevDash)
@@ -120,6 +123,7 @@ func (c *Client) Update(ctx *ui.Context, v *netclient.View) arena.Input {
 	c.time += dt
 	c.view = *v
 	c.me = v.Welcome.Player
+	c.spectator = v.Welcome.Spectator
 	fresh := v.Snapshots != c.snapshots
 	c.snapshots = v.Snapshots
 
@@ -166,13 +170,31 @@ func (c *Client) updateCamera(ctx *ui.Context) {
 	w, h := float64(ctx.W), float64(ctx.H)
 	z := Zoom(w, h, ctx.Scale)
 	tx, ty := arenaW/2, arenaH/2
-	if c.mine != nil {
+	c.followed = nil
+	if c.spectator {
+		c.followed = c.leader()
+	}
+	switch {
+	case c.mine != nil:
 		tx, ty = c.mine.X, c.mine.Y
+	case c.followed != nil:
+		tx, ty = c.followed.X, c.followed.Y
 	}
 	// Past a wall the camera shows some of the outside, enough that a player by the wall is not
 	// hidden under the HUD.
 	margin := ctx.Px(120) / z
 	c.cam = Camera{X: ClampAxis(tx, w/z, arenaW, margin), Y: ClampAxis(ty, h/z, arenaH, margin), Zoom: z, W: w, H: h}
+}
+
+// leader returns the player with the highest score (the lowest id among equals), or nil.
+func (c *Client) leader() *player {
+	var best *player
+	for i := range c.players {
+		if p := &c.players[i]; best == nil || p.Score > best.Score {
+			best = p
+		}
+	}
+	return best
 }
 
 // onSnapshot runs the effects a new snapshot triggers: pickups, the own score, dashes.
@@ -251,7 +273,7 @@ func (c *Client) updateHUD() {
 	}
 	c.board = Leaderboard(c.board, c.me, 5)
 
-	k := statusKey{status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
+	k := statusKey{spectator: c.spectator, status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
 		players: len(c.view.Roster), max: int(c.view.Welcome.MaxPlayers)}
 	if k != c.statusKey || c.status == "" {
 		c.statusKey = k
@@ -260,6 +282,9 @@ func (c *Client) updateHUD() {
 			ping = strconv.FormatInt(k.rtt, 10) + " ms"
 		}
 		c.status = fmt.Sprintf("%s · room %s · %s · %d/%d players", k.status, k.room, ping, k.players, k.max)
+		if c.spectator {
+			c.status = "watching · " + c.status
+		}
 		c.statusGood = k.status == netclient.Connected && k.rtt < 150
 	}
 }

@@ -22,11 +22,32 @@ var ranks = func() []string {
 func (c *Client) drawHUD(screen *ebiten.Image, ctx *ui.Context) {
 	c.drawStatus(screen, ctx)
 	c.drawBoard(screen, ctx)
+	if c.spectator {
+		c.drawSpectating(screen, ctx)
+		return
+	}
 	c.drawScore(screen, ctx)
 	c.drawHelp(screen, ctx)
 	if ctx.Touch {
 		c.drawTouch(screen, ctx)
 	}
+}
+
+// drawSpectating marks a spectator's view: a badge at the bottom and who the camera follows.
+func (c *Client) drawSpectating(screen *ebiten.Image, ctx *ui.Context) {
+	th := ctx.Theme
+	label := "SPECTATING"
+	sub := "waiting for players"
+	if c.followed != nil {
+		sub = "following the leader, " + c.followed.Name
+	}
+	m := ctx.Px(16)
+	h := ctx.Px(30)
+	w := ui.Measure(label, th.Bold(ui.Small)) + ctx.Px(28)
+	x, y := float64(ctx.W)/2-w/2, float64(ctx.H)-m-h-ctx.Px(22)
+	ui.RoundRect(screen, x, y, w, h, h/2, ui.Accent)
+	ui.Text(screen, label, th.Bold(ui.Small), x+w/2, y+h/2, ui.Center, ui.Center, ui.AccentText)
+	ui.ShadowText(screen, sub, th.Face(ui.Body), float64(ctx.W)/2, y+h+ctx.Px(14), ctx.Px(1), ui.Center, ui.Center, ui.TextColor)
 }
 
 // narrow reports whether the screen is too narrow for the HUD's top row (a phone held upright).

@@ -1,0 +1,168 @@
+package pong
+
+import (
+	"errors"
+
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// Pong's own ops. Clients send ready and emote; the server sends point, emoted and over.
+const (
+	OpReady  wire.Op = wire.FirstGameOp + iota // client → server: []
+	OpEmote                                    // client → server: [emote]
+	OpPoint                                    // server → client: [side, left, right]
+	OpEmoted                                   // server → client: [player, emote]
+	OpOver                                     // server → client: [winner, left, right]
+)
+
+// ReadyMsg says the player is ready to start, or for a rematch. It counts only while the match waits
+// for it (phases Ready and Over); saying it twice changes nothing.
+//
+//	[]
+type ReadyMsg struct{}
+
+// EmoteMsg shows one of the NumEmotes canned emotes to everyone in the room, at most once per
+// EmoteCooldown ticks; one sent sooner is ignored.
+//
+//	[emote]
+type EmoteMsg struct {
+	Emote int32 // 0 to NumEmotes-1
+}
+
+// PointMsg says side scored; Left and Right are the new scores.
+//
+//	[side, left, right]
+type PointMsg struct {
+	Side        Side
+	Left, Right int32
+}
+
+// EmotedMsg says Player emoted.
+//
+//	[player, emote]
+type EmotedMsg struct {
+	Player sim.PlayerID
+	Emote  int32
+}
+
+// OverMsg says Winner reached WinScore; Left and Right are the final scores.
+//
+//	[winner, left, right]
+type OverMsg struct {
+	Winner      Side
+	Left, Right int32
+}
+
+func (*ReadyMsg) Op() wire.Op  { return OpReady }
+func (*EmoteMsg) Op() wire.Op  { return OpEmote }
+func (*PointMsg) Op() wire.Op  { return OpPoint }
+func (*EmotedMsg) Op() wire.Op { return OpEmoted }
+func (*OverMsg) Op() wire.Op   { return OpOver }
+
+// ints writes a body of integers.
+func ints(e *msgpack.Encoder, vs ...int64) error {
+	if err := e.EncodeArrayLen(len(vs)); err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if err := e.EncodeInt(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (*ReadyMsg) EncodeBody(e *msgpack.Encoder) error { return ints(e) }
+func (*ReadyMsg) DecodeBody(d *msgpack.Decoder) error {
+	f := wire.ReadFields(d)
+	return f.Done()
+}
+
+func (m *EmoteMsg) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.Emote)) }
+func (m *EmoteMsg) DecodeBody(d *msgpack.Decoder) error {
+	f := wire.ReadFields(d)
+	m.Emote = int32(f.Int("emote", 0, NumEmotes-1))
+	return f.Done()
+}
+
+func (m *PointMsg) EncodeBody(e *msgpack.Encoder) error {
+	return ints(e, int64(m.Side), int64(m.Left), int64(m.Right))
+}
+func (m *PointMsg) DecodeBody(d *msgpack.Decoder) error {
+	f := wire.ReadFields(d)
+	m.Side = Side(f.Int("side", int64(Left), int64(Right)))
+	m.Left = int32(f.Int("left", 0, WinScore))
+	m.Right = int32(f.Int("right", 0, WinScore))
+	return f.Done()
+}
+
+func (m *EmotedMsg) EncodeBody(e *msgpack.Encoder) error {
+	return ints(e, int64(m.Player), int64(m.Emote))
+}
+func (m *EmotedMsg) DecodeBody(d *msgpack.Decoder) error {
+	f := wire.ReadFields(d)
+	m.Player = sim.PlayerID(f.Int("player", 1, 1<<16-1))
+	m.Emote = int32(f.Int("emote", 0, NumEmotes-1))
+	if err := f.Done(); err != nil {
+		return err
+	}
+	// A missing field reads as zero, and 0 is never a player: the field is required.
+	if m.Player == 0 {
+		return errors.New("player: missing")
+	}
+	return nil
+}
+
+func (m *OverMsg) EncodeBody(e *msgpack.Encoder) error {
+	return ints(e, int64(m.Winner), int64(m.Left), int64(m.Right))
+}
+func (m *OverMsg) DecodeBody(d *msgpack.Decoder) error {
+	f := wire.ReadFields(d)
+	m.Winner = Side(f.Int("winner", int64(Left), int64(Right)))
+	m.Left = int32(f.Int("left", 0, WinScore))
+	m.Right = int32(f.Int("right", 0, WinScore))
+	return f.Done()
+}
+
+// Messages declares pong's messages.
+func (Game) Messages() wire.MessageSet { return Messages }
+
+// Messages is pong's message set (also what the client decodes with).
+var Messages = wire.MessageSet{
+	{Op: OpReady, Name: "ready", Dir: wire.ToServer, New: func() wire.Message { return &ReadyMsg{} }},
+	{Op: OpEmote, Name: "emote", Dir: wire.ToServer, New: func() wire.Message { return &EmoteMsg{} }},
+	{Op: OpPoint, Name: "point", Dir: wire.ToClient, New: func() wire.Message { return &PointMsg{} }},
+	{Op: OpEmoted, Name: "emoted", Dir: wire.ToClient, New: func() wire.Message { return &EmotedMsg{} }},
+	{Op: OpOver, Name: "over", Dir: wire.ToClient, New: func() wire.Message { return &OverMsg{} }},
+}
+
+// Receive applies a player's message: ready counts while the match waits for it; an emote goes to
+// everyone unless the player emoted too recently.
+func (Game) Receive(s *State, _ uint32, from sim.PlayerID, m wire.Message) {
+	p := s.Paddle(from)
+	if p == nil {
+		return
+	}
+	switch m := m.(type) {
+	case *ReadyMsg:
+		if s.Phase == Ready || s.Phase == Over {
+			p.Ready = true
+			s.startIfReady()
+		}
+	case *EmoteMsg:
+		if p.Emote == 0 {
+			p.Emote = EmoteCooldown
+			s.Out = append(s.Out, wire.Event{Msg: &EmotedMsg{Player: from, Emote: m.Emote}})
+		}
+	}
+}
+
+// Events hands the room the events of the last tick.
+func (Game) Events(s *State, dst []wire.Event) []wire.Event {
+	dst = append(dst, s.Out...)
+	clear(s.Out)
+	s.Out = s.Out[:0]
+	return dst
+}

@@ -1,0 +1,178 @@
+package pong
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/assets"
+	"github.com/tickwire/tickwire/shared/games/pong"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/ui"
+)
+
+// Emotes are the canned emotes, by number.
+var Emotes = [pong.NumEmotes]string{"Nice!", "Oops", "Wow", "GG"}
+
+// Client is pong's client half: an app.Game for pong.Input and an app.Messenger for pong's
+// messages.
+type Client struct {
+	hit, point, win *ui.Sound
+
+	controls Controls
+	out      []wire.Message
+
+	// Set by Update, read by Draw.
+	view      netclient.View
+	model     Model
+	ballX     float64 // drawn ball, field pixels
+	ballY     float64
+	trail     [8][2]float64
+	trails    int
+	paddleY   [2]float64 // drawn paddles
+	snapshots int
+	lastVX    float64
+	flash     float64 // 1 just after a point, fading
+	flashSide pong.Side
+	bubbles   []bubble
+	status    string
+}
+
+// bubble is an emote shown beside a paddle for a while.
+type bubble struct {
+	Player sim.PlayerID
+	Text   string
+	Life   float64
+}
+
+// New returns pong's client, playing its effects through sounds.
+func New(sounds *ui.Sounds) *Client {
+	c := &Client{hit: sounds.Load(assets.DashWAV), point: sounds.Load(assets.PickupWAV), win: sounds.Load(assets.GoldenWAV)}
+	c.Reset()
+	return c
+}
+
+// Reset implements app.Game.
+func (c *Client) Reset() {
+	c.view, c.model = netclient.View{}, Model{}
+	c.snapshots, c.trails, c.flash, c.lastVX = 0, 0, 0, 0
+	c.bubbles = c.bubbles[:0]
+	c.out = c.out[:0]
+	c.ballX, c.ballY = px(pong.Width/2), px(pong.Height/2)
+	c.paddleY = [2]float64{px(pong.Height / 2), px(pong.Height / 2)}
+	c.controls = Controls{}
+}
+
+// Receive implements app.Messenger: points, emotes and the end of a match.
+func (c *Client) Receive(m wire.Message) {
+	switch m := m.(type) {
+	case *pong.PointMsg:
+		c.flash, c.flashSide = 1, m.Side
+		c.point.Play(0.5)
+	case *pong.OverMsg:
+		c.win.Play(0.6)
+	case *pong.EmotedMsg:
+		c.bubbles = append(c.bubbles, bubble{Player: m.Player, Text: Emotes[m.Emote], Life: 2})
+	}
+}
+
+// Outbox implements app.Messenger: the ready and emote messages of this tick.
+func (c *Client) Outbox(dst []wire.Message) []wire.Message {
+	dst = append(dst, c.out...)
+	clear(c.out)
+	c.out = c.out[:0]
+	return dst
+}
+
+// Update implements app.Game.
+func (c *Client) Update(ctx *ui.Context, v *netclient.View) pong.Input {
+	dt := 1 / float64(ebiten.TPS())
+	c.view = *v
+	c.model = FromView(v)
+	fresh := v.Snapshots != c.snapshots
+	c.snapshots = v.Snapshots
+
+	tickRate := int(max(v.Welcome.TickRate, 1))
+	tx, ty := Extrapolate(c.model.Ball, time.Since(v.Received).Seconds(), tickRate)
+	if c.model.Phase != pong.Playing || abs(tx-c.ballX) > 80 || abs(ty-c.ballY) > 80 {
+		c.ballX, c.ballY = tx, ty // a serve or a reset: no easing across the field
+		c.trails = 0
+	} else {
+		c.ballX, c.ballY = ease(c.ballX, tx, dt, 0.02), ease(c.ballY, ty, dt, 0.02)
+	}
+	copy(c.trail[1:], c.trail[:])
+	c.trail[0] = [2]float64{c.ballX, c.ballY}
+	c.trails = min(c.trails+1, len(c.trail))
+	for side := range c.paddleY {
+		if p := c.model.Paddles[side]; p.Present {
+			c.paddleY[side] = ease(c.paddleY[side], p.Y, dt, 0.03)
+		}
+	}
+	if fresh && c.model.Phase == pong.Playing {
+		if vx := c.model.Ball.VX; vx != 0 && c.lastVX != 0 && (vx > 0) != (c.lastVX > 0) {
+			c.hit.Play(0.35)
+		}
+		c.lastVX = c.model.Ball.VX
+	}
+	c.flash = max(0, c.flash-dt/0.8)
+	live := c.bubbles[:0]
+	for _, b := range c.bubbles {
+		if b.Life -= dt; b.Life > 0 {
+			live = append(live, b)
+		}
+	}
+	c.bubbles = live
+	c.updateStatus()
+
+	if c.model.Spectator {
+		return pong.Input{}
+	}
+	side, _ := c.model.MySide()
+	in := c.controls.Update(ctx, c.fit(ctx), c.paddleY[side])
+	if in.Ready && c.model.WantsReady() {
+		c.out = append(c.out, &pong.ReadyMsg{})
+	}
+	if in.Emote >= 0 {
+		c.out = append(c.out, &pong.EmoteMsg{Emote: int32(in.Emote)})
+	}
+	return pong.Input{Move: in.Move}
+}
+
+func (c *Client) updateStatus() {
+	v := &c.view
+	ping := "… ms"
+	if ms := v.RTT.Milliseconds(); ms > 0 {
+		ping = strconv.FormatInt(ms, 10) + " ms"
+	}
+	room := "room " + v.Welcome.Room
+	if v.Welcome.Private {
+		room = "private " + room
+	}
+	c.status = fmt.Sprintf("%s · %s · %s · %d/%d players", v.Status, room, ping, len(v.Roster), v.Welcome.MaxPlayers)
+}
+
+// fit lays the field out on the screen.
+func (c *Client) fit(ctx *ui.Context) Fit {
+	return FitField(float64(ctx.W), float64(ctx.H), ctx.Px(24), ctx.Px(96))
+}
+
+func ease(cur, target, dt, tau float64) float64 {
+	if tau <= 0 {
+		return target
+	}
+	k := dt / tau
+	if k >= 1 {
+		return target
+	}
+	return cur + (target-cur)*k
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

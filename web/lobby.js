@@ -1,0 +1,319 @@
+// tickwire lobby: the page's first screen when its address names nothing to play.
+//
+// It lists the server's games and open public rooms with their players and spectators (from
+// GET /api/rooms, refreshed every two seconds), and lets the player pick a name, join or watch a
+// room, start a quick game, or create a room, public or private, with a link to share. Every
+// choice is a link to this same page with ?game=, ?room=, ?name=, ?spectate= or ?private=, where
+// loader.js starts the game instead.
+//
+// window.tickwireLobby = {active, rooms, games, validName, validRoom, playURL, shareURL,
+// wantsGame, randomRoom} is for tests: active says whether the lobby is showing (loader.js then
+// stays idle); the functions are the pure rules the page applies.
+//
+// Written in ES5 like loader.js; it uses \p{…} in one regular expression, guarded, so an old
+// browser still loads the page.
+(function () {
+  'use strict';
+
+  var PLAY_PARAMS = ['game', 'room', 'name', 'spectate', 'play'];
+  var NAME_KEY = 'tickwire.name';
+  var REFRESH_MS = 2000;
+
+  // wantsGame reports whether a query string (location.search) asks to play rather than for the
+  // lobby.
+  function wantsGame(search) {
+    var q = String(search || '').replace(/^\?/, '').split('&');
+    for (var i = 0; i < q.length; i++) {
+      var key = decodeURIComponent(q[i].split('=')[0] || '');
+      if (PLAY_PARAMS.indexOf(key) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  var letterDigit = null;
+  try {
+    letterDigit = new RegExp("^[\\p{L}\\p{Nd} \\-_.'!?]+$", 'u');
+  } catch (e) {
+    letterDigit = /^[A-Za-z0-9 \-_.'!?]+$/; // no Unicode property escapes: ASCII only
+  }
+
+  // validName returns the trimmed name, or an error message: the server's rule for player names
+  // (1–20 letters, digits, spaces and - _ . ' ! ?).
+  function validName(name) {
+    var n = String(name || '').replace(/^\s+|\s+$/g, '');
+    var runes = runeCount(n);
+    if (runes === 0) {
+      return {error: 'Pick a name.'};
+    }
+    if (runes > 20) {
+      return {error: 'A name has at most 20 characters.'};
+    }
+    if (!letterDigit.test(n)) {
+      return {error: "A name has letters, digits, spaces and - _ . ' ! ? only."};
+    }
+    return {name: n};
+  }
+
+  // runeCount counts code points, as the server does: a surrogate pair is one.
+  function runeCount(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // validRoom returns an error message for a room name that the server would refuse, or ''.
+  function validRoom(room) {
+    if (!room) {
+      return 'Pick a room name.';
+    }
+    if (room.length > 32) {
+      return 'A room name has at most 32 characters.';
+    }
+    if (!/^[a-z0-9-]+$/.test(room)) {
+      return 'A room name has lower-case letters, digits and - only.';
+    }
+    return '';
+  }
+
+  function query(params) {
+    var parts = [];
+    for (var i = 0; i < params.length; i += 2) {
+      if (params[i + 1] !== '' && params[i + 1] !== undefined && params[i + 1] !== null) {
+        parts.push(encodeURIComponent(params[i]) + '=' + encodeURIComponent(params[i + 1]));
+      }
+    }
+    return '?' + parts.join('&');
+  }
+
+  // playURL is the address that plays (or, with spectate, watches) game in room as name. An empty
+  // room lets the server pick one.
+  function playURL(o) {
+    return query(['game', o.game, 'room', o.room, 'name', o.spectate ? '' : o.name,
+      'spectate', o.spectate ? '1' : '', 'private', o.private ? '1' : '']);
+  }
+
+  // shareURL is the link to give friends: the room of the game, on this page's origin.
+  function shareURL(origin, game, room) {
+    return origin + '/' + query(['game', game, 'room', room]);
+  }
+
+  // randomRoom returns a room name hard to guess, for a private room.
+  function randomRoom(rand) {
+    var chars = 'abcdefghijkmnpqrstuvwxyz23456789';
+    var s = 'p-';
+    for (var i = 0; i < 8; i++) {
+      s += chars.charAt(Math.floor(rand() * chars.length));
+    }
+    return s;
+  }
+
+  var lobby = {
+    active: false, rooms: [], games: [], error: '',
+    validName: validName, validRoom: validRoom, playURL: playURL, shareURL: shareURL,
+    wantsGame: wantsGame, randomRoom: randomRoom,
+  };
+  window.tickwireLobby = lobby;
+
+  if (typeof document === 'undefined' || !window.location || wantsGame(window.location.search)) {
+    return; // loader.js plays
+  }
+  lobby.active = true;
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) {
+      e.className = cls;
+    }
+    if (text !== undefined) {
+      e.textContent = text;
+    }
+    return e;
+  }
+
+  function title(name) {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
+  function storedName() {
+    try {
+      return window.localStorage.getItem(NAME_KEY) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function currentName() {
+    var v = validName($('lobby-name').value);
+    $('lobby-name-error').textContent = v.error || '';
+    $('lobby-name').setAttribute('aria-invalid', v.error ? 'true' : 'false');
+    if (!v.error) {
+      try {
+        window.localStorage.setItem(NAME_KEY, v.name);
+      } catch (e) {
+        // private browsing: the name is not remembered
+      }
+    }
+    return v;
+  }
+
+  // go navigates to a game, unless the name is bad (spectators need none).
+  function go(o) {
+    if (!o.spectate) {
+      var v = currentName();
+      if (v.error) {
+        $('lobby-name').focus();
+        return;
+      }
+      o.name = v.name;
+    }
+    window.location.search = playURL(o);
+  }
+
+  function button(label, cls, onclick, disabled) {
+    var b = el('button', cls, label);
+    b.type = 'button';
+    b.disabled = !!disabled;
+    b.onclick = onclick;
+    return b;
+  }
+
+  function renderGames() {
+    var box = $('lobby-games');
+    box.textContent = '';
+    for (var i = 0; i < lobby.games.length; i++) {
+      (function (g) {
+        var card = el('div', 'game-card');
+        card.setAttribute('data-game', g.name);
+        card.appendChild(el('h3', '', title(g.name)));
+        card.appendChild(el('p', 'muted', g.players + ' playing · ' + g.maxPlayers + ' per room · ' + g.tickRate + ' ticks/s'));
+        card.appendChild(button('Quick play', 'primary', function () { go({game: g.name}); }));
+        box.appendChild(card);
+      })(lobby.games[i]);
+    }
+    var select = $('lobby-create-game');
+    if (select.options.length !== lobby.games.length) {
+      select.textContent = '';
+      for (var k = 0; k < lobby.games.length; k++) {
+        var opt = el('option', '', title(lobby.games[k].name));
+        opt.value = lobby.games[k].name;
+        select.appendChild(opt);
+      }
+    }
+  }
+
+  function renderRooms() {
+    var body = $('lobby-rooms');
+    body.textContent = '';
+    $('lobby-no-rooms').hidden = lobby.rooms.length > 0;
+    for (var i = 0; i < lobby.rooms.length; i++) {
+      (function (r) {
+        var tr = el('tr');
+        tr.setAttribute('data-room', r.game + '/' + r.name);
+        tr.appendChild(el('td', '', title(r.game)));
+        tr.appendChild(el('td', 'room-name', r.name));
+        tr.appendChild(el('td', 'num', r.players + '/' + r.maxPlayers));
+        tr.appendChild(el('td', 'num', String(r.spectators)));
+        var actions = el('td', 'actions');
+        var full = r.players >= r.maxPlayers;
+        actions.appendChild(button(full ? 'Full' : 'Join', 'primary small', function () {
+          go({game: r.game, room: r.name});
+        }, full));
+        actions.appendChild(button('Watch', 'small', function () {
+          go({game: r.game, room: r.name, spectate: true});
+        }, r.spectators >= r.maxSpectators));
+        tr.appendChild(actions);
+        body.appendChild(tr);
+      })(lobby.rooms[i]);
+    }
+  }
+
+  function refresh() {
+    fetch('/api/rooms', {cache: 'no-store'}).then(function (res) {
+      if (!res.ok) {
+        throw new Error('HTTP ' + res.status);
+      }
+      return res.json();
+    }).then(function (data) {
+      lobby.games = data.gameInfo || [];
+      lobby.rooms = data.rooms || [];
+      lobby.error = '';
+      $('lobby-error').hidden = true;
+      renderGames();
+      renderRooms();
+      updateShare();
+    }, function (err) {
+      lobby.error = 'Cannot reach the server (' + (err && err.message ? err.message : err) + '). Retrying…';
+      $('lobby-error').textContent = lobby.error;
+      $('lobby-error').hidden = false;
+    });
+  }
+
+  function createOptions() {
+    return {
+      game: $('lobby-create-game').value,
+      room: $('lobby-create-room').value.replace(/^\s+|\s+$/g, '').toLowerCase(),
+      private: $('lobby-create-private').checked,
+    };
+  }
+
+  // updateShare checks the room name and shows the link the new room will have.
+  function updateShare() {
+    var o = createOptions();
+    var err = validRoom(o.room);
+    $('lobby-room-error').textContent = err;
+    $('lobby-create-room').setAttribute('aria-invalid', err ? 'true' : 'false');
+    $('lobby-share').value = err || !o.game ? '' : shareURL(window.location.origin, o.game, o.room);
+    $('lobby-create').disabled = !!err || !o.game;
+    return err;
+  }
+
+  function start() {
+    $('loader').hidden = true;
+    $('lobby').hidden = false;
+    document.title = 'tickwire';
+    var name = $('lobby-name');
+    name.value = storedName() || 'Player ' + (100 + Math.floor(Math.random() * 900));
+    name.oninput = currentName;
+    var rand = Math.random;
+    $('lobby-create-room').value = randomRoom(rand);
+    $('lobby-create-room').oninput = updateShare;
+    $('lobby-create-game').onchange = updateShare;
+    $('lobby-create-private').onchange = function () {
+      if ($('lobby-create-private').checked && !/^p-/.test($('lobby-create-room').value)) {
+        $('lobby-create-room').value = randomRoom(rand);
+      }
+      updateShare();
+    };
+    $('lobby-create').onclick = function () {
+      if (!updateShare()) {
+        go(createOptions());
+      }
+    };
+    $('lobby-copy').onclick = function () {
+      var link = $('lobby-share');
+      link.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(link.value).then(null, function () {});
+      }
+    };
+    refresh();
+    setInterval(refresh, REFRESH_MS);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,129 @@
+// A tickwire client in JavaScript, written from docs/PROTOCOL.md alone (no Go code was read): it
+// joins the arena, holds "right" for a few seconds and checks, in the server's own snapshots, that
+// the server moved its player. It proves that the document is enough to write a client in another
+// language.
+//
+//   node client.mjs ws://127.0.0.1:8080/ws [seconds] [room] [name]
+//
+// It prints one line of JSON with what it saw and exits 0 when the player moved right by at least
+// 100 pixels and the server acknowledged its inputs, 1 otherwise.
+import WebSocket from 'ws';
+import { encode, decode } from '@msgpack/msgpack';
+
+const [url, seconds = '3', room = 'node', name = 'Node'] = process.argv.slice(2);
+if (!url) {
+  console.error('usage: node client.mjs ws://host:port/ws [seconds] [room] [name]');
+  process.exit(2);
+}
+
+// Ops, from the table in "Ops".
+const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8;
+const VERSION = 1;
+// The arena's player kind and its fields (x is the first field after id and kind), from "Fields".
+const KIND_PLAYER = 1;
+const ONE = 256; // positions are in 1/256 pixel
+
+const seen = {
+  player: 0, tickRate: 0, snapshots: 0, firstX: null, lastX: null, ack: 0, roster: [],
+  pongEcho: false, bye: null, close: null, otherOps: 0,
+};
+let seq = 0;
+let lastTick = 0;
+let inputTimer = null;
+let finished = false;
+
+// Every message is one binary WebSocket message holding the frame [op, body] ("Framing").
+function send(op, body) {
+  ws.send(encode([op, body]));
+}
+
+function finish(reason) {
+  if (finished) {
+    return;
+  }
+  finished = true;
+  clearInterval(inputTimer);
+  const moved = seen.firstX === null || seen.lastX === null ? 0 : seen.lastX - seen.firstX;
+  const ok = moved >= 100 * ONE && seen.ack > 0 && seen.pongEcho;
+  console.log(JSON.stringify({ ok, reason, moved, movedPixels: moved / ONE, ...seen }));
+  if (ws.readyState === WebSocket.OPEN) {
+    send(BYE, [1000, 'done']); // "bye: either direction"
+    ws.close(1000, 'done');
+  }
+  setTimeout(() => process.exit(ok ? 0 : 1), 100);
+}
+
+const ws = new WebSocket(url);
+ws.binaryType = 'nodebuffer';
+
+ws.on('open', () => {
+  // hello: [version, game, room, name, spectate, private]
+  send(HELLO, [VERSION, 'arena', room, name, false, false]);
+});
+
+ws.on('message', (data, isBinary) => {
+  if (!isBinary) {
+    finish('the server sent a text frame');
+    return;
+  }
+  const [op, body] = decode(data);
+  switch (op) {
+    case WELCOME: {
+      // welcome: [player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private]
+      const [player, , , tickRate, , tick] = body;
+      seen.player = player;
+      seen.tickRate = tickRate;
+      lastTick = tick;
+      send(PING, [12345]);
+      // "The client sends one input per server tick": [seq, tick, ack, input], the arena's input
+      // being [moveX, moveY, buttons]; seq counts from 1. This client keeps no snapshots, so it
+      // acknowledges none: ack 0.
+      inputTimer = setInterval(() => {
+        seq++;
+        send(INPUT, [seq, lastTick, 0, [127, 0, 0]]);
+      }, 1000 / tickRate);
+      setTimeout(() => finish('played'), Number(seconds) * 1000);
+      break;
+    }
+    case SNAPSHOT: {
+      // snapshot: [tick, ack, [[id, kind, field, ...], ...]]
+      const [tick, ack, entities] = body;
+      lastTick = tick;
+      seen.snapshots++;
+      seen.ack = ack;
+      for (const [id, kind, x] of entities) {
+        if (id === seen.player && kind === KIND_PLAYER) {
+          if (seen.firstX === null) {
+            seen.firstX = x;
+          }
+          seen.lastX = x;
+        }
+      }
+      break;
+    }
+    case ROSTER:
+      seen.roster = body.map(([player, playerName]) => ({ player, name: playerName }));
+      break;
+    case PONG:
+      // pong: [clientTime, tick]
+      seen.pongEcho = body[0] === 12345;
+      break;
+    case BYE:
+      seen.bye = { code: body[0], reason: body[1] };
+      break;
+    default:
+      seen.otherOps++; // "A client skips ops it does not know"
+  }
+});
+
+ws.on('close', (code, reason) => {
+  seen.close = { code, reason: reason.toString() };
+  finish(finished ? 'played' : 'the server closed the connection');
+});
+
+ws.on('error', (err) => {
+  seen.close = { code: 0, reason: err.message };
+  finish('connection error');
+});
+
+setTimeout(() => finish('timed out'), (Number(seconds) + 10) * 1000);

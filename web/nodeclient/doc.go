@@ -1,0 +1,7 @@
+// Package nodeclient holds a tickwire client written in JavaScript for Node.js (client.mjs), from
+// docs/PROTOCOL.md alone, with the npm packages ws and @msgpack/msgpack pinned in package.json and
+// package-lock.json. Its Go test runs the real server on a loopback port and the client against
+// it: the client joins the arena, plays for a few seconds and checks that the server moved its
+// player. The test installs the packages with npm ci into a temporary folder; it skips (with a
+// message) where Node.js is absent, unless TICKWIRE_E2E=1 makes it mandatory.
+package nodeclient
