@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -48,4 +50,25 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 
 func (p *playing[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	p.app.game.Draw(screen, ctx)
+	if v := p.client.View(); v.Status == netclient.Reconnecting {
+		drawReconnecting(screen, ctx, v)
+	}
+}
+
+// drawReconnecting dims the frozen game and says what is happening, so a lost connection never looks
+// like a hung page.
+func drawReconnecting(screen *ebiten.Image, ctx *ui.Context, v netclient.View) {
+	ui.FillRect(screen, 0, 0, float32(ctx.W), float32(ctx.H), ui.Background, 0.55)
+	th := ctx.Theme
+	title := "Reconnecting…"
+	if v.Code == int(wire.CloseGoingAway) {
+		title = "Server restarting…"
+	}
+	cx, cy := float64(ctx.W)/2, float64(ctx.H)/2
+	ui.Text(screen, title, th.Bold(ui.Large), cx, cy-ctx.Px(18), ui.Center, ui.Center, ui.Warn)
+	detail := fmt.Sprintf("attempt %d", v.Attempt)
+	if v.Reason != "" {
+		detail = v.Reason + " · " + detail
+	}
+	ui.Text(screen, detail, th.Face(ui.Body), cx, cy+ctx.Px(18), ui.Center, ui.Center, ui.Muted)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -17,13 +18,14 @@ import (
 type Status int
 
 const (
-	Connecting Status = iota // dialling or waiting for the welcome
-	Connected                // welcomed; snapshots flow
-	Closed                   // ended; View.Reason says why
+	Connecting   Status = iota // dialling or waiting for the welcome
+	Connected                  // welcomed; snapshots flow
+	Closed                     // ended; View.Reason says why
+	Reconnecting               // the connection was lost; trying again (View.Attempt, View.Reason)
 )
 
 func (s Status) String() string {
-	return [...]string{"connecting", "connected", "closed"}[s]
+	return [...]string{"connecting", "connected", "closed", "reconnecting"}[s]
 }
 
 // Config says where to connect and as whom.
@@ -49,6 +51,12 @@ type Config struct {
 	IdleInput time.Duration
 	// PingInterval is how often the round trip is measured. Defaults to 1 s.
 	PingInterval time.Duration
+	// MaxReconnects is how many times in a row the client tries to get back after it lost a
+	// connection it had been welcomed on (a network change, a closed lid, a server restart), with
+	// exponential backoff and jitter from 250 ms to 8 s, before it gives up. It presents the seat's
+	// resume token, so the player keeps its seat within the server's grace period, and joins afresh
+	// when the seat is gone. Negative turns reconnecting off. Defaults to 12 (about a minute).
+	MaxReconnects int
 	// HTTPClient dials the connection in native builds (a load tester counts bytes with its
 	// transport); the browser's WebSocket ignores it. Defaults to http.DefaultClient.
 	HTTPClient *http.Client
@@ -58,6 +66,8 @@ type Config struct {
 // after the View is returned, so it may be read freely.
 type View struct {
 	Status Status
+	// Attempt counts the tries to reconnect since the connection was lost (Status Reconnecting).
+	Attempt int
 	// Code and Reason say why the connection closed, as the server (or the network) said it.
 	Code   int
 	Reason string
@@ -101,6 +111,8 @@ type Client[I any] struct {
 	inputAt   time.Time
 	ws        *websocket.Conn
 	events    []wire.Message // received game messages not yet taken
+	token     string         // the newest welcome's resume token
+	welcomes  int            // welcomes in the current session
 	closeOnce sync.Once
 
 	outbox chan wire.Message // game messages to send, drained once welcomed
@@ -117,6 +129,9 @@ func Dial[I any](cfg Config, codec wire.InputCodec[I], schema sim.Schema) *Clien
 	}
 	if cfg.EventQueue <= 0 {
 		cfg.EventQueue = 256
+	}
+	if cfg.MaxReconnects == 0 {
+		cfg.MaxReconnects = 12
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client[I]{cfg: cfg, codec: codec, schema: schema, epoch: time.Now(), cancel: cancel,
@@ -160,27 +175,91 @@ func (c *Client[I]) fail(code int, reason string) {
 	})
 }
 
+// run connects, and reconnects after a lost connection, until the client gives up or is closed.
 func (c *Client[I]) run(ctx context.Context) {
+	welcomed, attempt := false, 0
+	for {
+		sctx, endSession := context.WithCancel(ctx)
+		code, reason, ok := c.session(sctx)
+		endSession() // stops the session's send, ping and message loops
+		welcomed = welcomed || ok
+		if ok {
+			attempt = 0
+		}
+		switch {
+		case ctx.Err() != nil: // Close
+			c.fail(int(websocket.StatusNormalClosure), "disconnected")
+			return
+		case !welcomed || !retryable(code) || c.cfg.MaxReconnects < 0 || attempt >= c.cfg.MaxReconnects:
+			c.fail(code, reason)
+			return
+		}
+		attempt++
+		c.mu.Lock()
+		c.view.Status, c.view.Attempt, c.view.Code, c.view.Reason = Reconnecting, attempt, code, reason
+		if code == int(wire.CloseResumeFailed) {
+			c.token = "" // the seat is gone: join afresh, at once
+		}
+		c.mu.Unlock()
+		if code == int(wire.CloseResumeFailed) {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			c.fail(int(websocket.StatusNormalClosure), "disconnected")
+			return
+		case <-time.After(backoff(attempt)):
+		}
+	}
+}
+
+// backoff is how long to wait before reconnect attempt n (from 1): doubling from 250 ms to 8 s,
+// each a random point in its upper half, so that clients dropped together do not return together.
+func backoff(n int) time.Duration {
+	d := 250 * time.Millisecond << min(n-1, 5)
+	return d/2 + rand.N(d/2)
+}
+
+// retryable reports whether a connection that ended with code is worth reconnecting: lost to the
+// network (0, 1006), a server going away or restarting (1001), a failed room (1011), a client that
+// fell behind or stopped answering pings (4010, 4014), or a resume the server could not honour
+// (4015: join afresh). Refusals and protocol errors are final.
+func retryable(code int) bool {
+	switch code {
+	case 0, int(websocket.StatusAbnormalClosure), int(wire.CloseGoingAway), int(wire.CloseServerError),
+		int(wire.CloseSlowClient), int(wire.CloseNoPong), int(wire.CloseResumeFailed):
+		return true
+	}
+	return false
+}
+
+// session runs one connection: dial, hello (with the seat's token after a loss), then frames until it
+// ends. It reports why it ended and whether it was welcomed.
+func (c *Client[I]) session(ctx context.Context) (code int, reason string, welcomed bool) {
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	ws, _, err := websocket.Dial(dctx, c.cfg.URL, dialOptions(c.cfg))
 	cancel()
 	if err != nil {
-		c.fail(0, fmt.Sprintf("cannot reach the server at %s", c.cfg.URL))
-		return
+		return 0, fmt.Sprintf("cannot reach the server at %s", c.cfg.URL), false
 	}
 	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()
 	c.ws = ws
+	token := c.token
 	c.mu.Unlock()
 	defer ws.CloseNow()
 
 	hello := &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name,
-		Spectate: c.cfg.Spectate, Private: c.cfg.Private}
+		Spectate: c.cfg.Spectate, Private: c.cfg.Private, Resume: token}
 	if err := c.write(ctx, hello); err != nil {
-		c.fail(0, "connection lost while saying hello")
-		return
+		return 0, "connection lost while saying hello", false
 	}
-	c.fail(c.readLoop(ctx, ws))
+	code, reason = c.readLoop(ctx, ws)
+	c.mu.Lock()
+	welcomed = c.welcomes > 0
+	c.welcomes = 0
+	c.mu.Unlock()
+	return code, reason, welcomed
 }
 
 func (c *Client[I]) write(ctx context.Context, m wire.Message) error {
@@ -234,7 +313,9 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 				return 0, fmt.Sprintf("bad welcome: %v", err)
 			}
 			c.mu.Lock()
-			c.view.Status, c.view.Welcome = Connected, w
+			c.view.Status, c.view.Welcome, c.view.Attempt = Connected, w, 0
+			c.token = w.Resume
+			c.welcomes++
 			c.mu.Unlock()
 			if !w.Spectator {
 				go c.sendLoop(ctx, w)

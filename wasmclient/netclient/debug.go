@@ -10,6 +10,7 @@ import (
 // through window.tickwireView(). Everything in it is what the client received from the server.
 type DebugView struct {
 	Status    string `json:"status"`
+	Attempt   int    `json:"attempt,omitempty"`
 	Code      int    `json:"code,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	Game      string `json:"game,omitempty"`
@@ -39,7 +40,7 @@ type DebugEntity struct {
 // Debug returns v as a [DebugView], naming kinds and fields by schema.
 func Debug(v View, schema sim.Schema) DebugView {
 	d := DebugView{
-		Status: v.Status.String(), Code: v.Code, Reason: v.Reason,
+		Status: v.Status.String(), Attempt: v.Attempt, Code: v.Code, Reason: v.Reason,
 		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
 		Spectator: v.Welcome.Spectator, Private: v.Welcome.Private,
 		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, Events: v.Events, RTTMillis: v.RTT.Milliseconds(),
