@@ -173,3 +173,16 @@ func Clean() error {
 	}
 	return sh.Rm(d)
 }
+
+// Soak plays bots for minutes while cutting their connections at random, and fails if a seat is lost or memory or goroutines grow.
+//
+// TICKWIRE_SOAK_DURATION (default 2m) and TICKWIRE_SOAK_BOTS (default 50) size the run.
+func Soak(ctx context.Context) error {
+	env := map[string]string{"TICKWIRE_SOAK_DURATION": "2m", "TICKWIRE_SOAK_BOTS": "50"}
+	for k := range env {
+		if v := os.Getenv(k); v != "" {
+			env[k] = v
+		}
+	}
+	return sh.RunWithV(env, mg.GoCmd(), "test", "-count=1", "-timeout=0", "-v", "-run", "^TestSoak$", "./wasmclient/soak/")
+}
