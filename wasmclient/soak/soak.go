@@ -114,7 +114,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
+	scfg := server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// Every bot reaches the server from the proxy's one loopback address.
+	scfg.Gateway.MaxConnsPerIP = 2*cfg.Bots + 16
+	srv, err := server.New(scfg, room.For(arena.Game{}))
 	if err != nil {
 		return rep, err
 	}
