@@ -4,11 +4,13 @@ package e2e
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
 
 // TestTwoPlayersInChromium opens two pages in one room: both reach the game, each sees the other, and
@@ -20,8 +22,15 @@ func TestTwoPlayersInChromium(t *testing.T) {
 	srv, base := startServer(t, www)
 	browser := newBrowser(t)
 
+	// Page A reaches the server through a proxy that can cut its connections, as a network change
+	// would: the page must then reconnect by itself and resume its seat.
+	cutter, err := netclienttest.NewCutter(strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cutter.Close)
 	start := time.Now()
-	a := openPage(t, browser, "page A", base+"/?name=Alice&room=e2e")
+	a := openPage(t, browser, "page A", "http://"+cutter.Addr()+"/?name=Alice&room=e2e")
 	b := openPage(t, browser, "page B", base+"/?name=Bob&room=e2e")
 
 	firstFrame := func(v netclient.DebugView) bool { return v.Status == "connected" && v.Frames > 0 && v.Snapshots > 0 }
@@ -82,6 +91,33 @@ func TestTwoPlayersInChromium(t *testing.T) {
 			t.Errorf("room e2e has %d players and %d spectators, want 2 and 1", r.Players, r.Spectators)
 		}
 	}
+
+	// Cut page A's connection (the socket dies without a close frame): it must come back by itself,
+	// in the same seat, and play on. A resumed connection numbers its inputs from 1 again, so A's
+	// acknowledged input falling below what it was, then climbing, shows that A resumed and that its
+	// inputs (sent every tick, whatever the page's frame rate) reach the server again.
+	preCut, err := a.view()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := cutter.Cut(1, nil); n == 0 {
+		t.Fatal("page A had no connection to cut")
+	}
+	back := a.waitView("A to resume after its connection was cut", 30*time.Second, func(v netclient.DebugView) bool {
+		return v.Status == "connected" && v.Ack > 0 && v.Ack < preCut.Ack && findPlayer(v, va.Player) != nil
+	})
+	if back.Player != va.Player {
+		t.Errorf("after the cut A is player %d, want its seat back as player %d", back.Player, va.Player)
+	}
+	a.waitView("A's inputs to flow on the new connection", 10*time.Second, func(v netclient.DebugView) bool {
+		return v.Status == "connected" && v.Ack >= back.Ack+30
+	})
+	b.waitView("B to still see Alice", 10*time.Second, func(v netclient.DebugView) bool {
+		p := findPlayer(v, va.Player)
+		return p != nil && p.Name == "Alice"
+	})
+	t.Logf("page A's connection was cut at ack %d; it resumed as player %d (ack restarted at %d) and played on",
+		preCut.Ack, back.Player, back.Ack)
 
 	dir := artifactDir(t, www)
 	a.screenshot(filepath.Join(dir, "page-a.png"))

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,56 +12,8 @@ import (
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
-
-// cutter is a TCP proxy in front of the server whose connections the test can cut, as a phone
-// changing networks does: no close frame, the socket just dies.
-type cutter struct {
-	ln    net.Listener
-	to    string
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newCutter(t *testing.T, to string) *cutter {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &cutter{ln: ln, to: to}
-	t.Cleanup(func() { ln.Close(); c.cut() })
-	go func() {
-		for {
-			in, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			out, err := net.Dial("tcp", to)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			c.mu.Lock()
-			c.conns = append(c.conns, in, out)
-			c.mu.Unlock()
-			go func() { io.Copy(out, in); out.Close() }()
-			go func() { io.Copy(in, out); in.Close() }()
-		}
-	}()
-	return c
-}
-
-func (c *cutter) url() string { return "ws://" + c.ln.Addr().String() + "/ws" }
-
-func (c *cutter) cut() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, conn := range c.conns {
-		conn.Close()
-	}
-	c.conns = nil
-}
 
 func serve(t *testing.T, ln net.Listener) *server.Server {
 	t.Helper()
@@ -92,9 +43,13 @@ func TestReconnectResumesTheSameSeat(t *testing.T) {
 	}
 	srv := serve(t, ln)
 	t.Cleanup(func() { shutdown(t, srv) })
-	proxy := newCutter(t, ln.Addr().String())
+	proxy, err := netclienttest.NewCutter(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
 
-	c := netclient.Dial[arena.Input](netclient.Config{URL: proxy.url(), Room: "cut", Name: "ann"}, arena.Game{}, arena.Schema)
+	c := netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + proxy.Addr() + "/ws", Room: "cut", Name: "ann"}, arena.Game{}, arena.Schema)
 	t.Cleanup(c.Close)
 	v := waitView(t, c, "the welcome", func(v netclient.View) bool { return v.Status == netclient.Connected && v.Snapshots > 0 })
 	me, token := v.Welcome.Player, v.Welcome.Resume
@@ -102,7 +57,7 @@ func TestReconnectResumesTheSameSeat(t *testing.T) {
 		t.Fatal("the welcome carries no resume token")
 	}
 
-	proxy.cut()
+	proxy.Cut(1, nil)
 	waitView(t, c, "the client to notice", func(v netclient.View) bool { return v.Status != netclient.Connected })
 	v = waitView(t, c, "the client to be back", func(v netclient.View) bool {
 		return v.Status == netclient.Connected && v.Welcome.Resume != token && player(v, me) != nil

@@ -16,7 +16,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tickwire/tickwire/server"
@@ -24,6 +23,7 @@ import (
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
 
 // Config sets a soak run. Zero fields take the defaults given.
@@ -122,7 +122,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	go srv.Serve(ln)
-	proxy, err := newProxy(ln.Addr().String())
+	proxy, err := netclienttest.NewCutter(ln.Addr().String())
 	if err != nil {
 		return rep, err
 	}
@@ -130,7 +130,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
 	bots := make([]*bot, cfg.Bots)
 	for i := range bots {
-		bots[i] = &bot{c: netclient.Dial[arena.Input](netclient.Config{URL: proxy.url(), Name: fmt.Sprintf("bot%d", i),
+		bots[i] = &bot{c: netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + proxy.Addr() + "/ws", Name: fmt.Sprintf("bot%d", i),
 			Room: fmt.Sprintf("soak-%d", i%4), MaxReconnects: 1000}, arena.Game{}, arena.Schema)}
 	}
 	stop := time.Now().Add(cfg.Duration)
@@ -143,7 +143,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			b.play(rng, &rep)
 		}
 		if now := time.Now(); now.After(nextCut) {
-			rep.Cuts += proxy.cutSome(rng, 0.25)
+			rep.Cuts += proxy.Cut(0.25, rng)
 			nextCut = now.Add(cfg.CutEvery)
 		}
 		if now := time.Now(); now.After(nextLog) {
@@ -172,7 +172,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	proxy.close()
+	proxy.Close()
 	// Goroutines take a moment to unwind after their sockets close.
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if g, _ := sample(); g <= rep.Goroutines.Start+10 {
@@ -247,73 +247,4 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
-}
-
-// proxy forwards TCP to the server and cuts connections on demand, with no close frame: the socket
-// just dies, as when a phone changes networks.
-type proxy struct {
-	ln    net.Listener
-	to    string
-	mu    sync.Mutex
-	pairs [][2]net.Conn
-}
-
-func newProxy(to string) (*proxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	p := &proxy{ln: ln, to: to}
-	go p.accept()
-	return p, nil
-}
-
-func (p *proxy) url() string { return "ws://" + p.ln.Addr().String() + "/ws" }
-
-func (p *proxy) accept() {
-	for {
-		in, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		out, err := net.Dial("tcp", p.to)
-		if err != nil {
-			in.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.pairs = append(p.pairs, [2]net.Conn{in, out})
-		p.mu.Unlock()
-		go func() { io.Copy(out, in); out.Close() }()
-		go func() { io.Copy(in, out); in.Close() }()
-	}
-}
-
-// cutSome closes each live connection with probability frac and returns how many it cut.
-func (p *proxy) cutSome(rng *rand.Rand, frac float64) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	kept, cut := p.pairs[:0], 0
-	for _, pr := range p.pairs {
-		if rng.Float64() < frac {
-			pr[0].Close()
-			pr[1].Close()
-			cut++
-		} else {
-			kept = append(kept, pr)
-		}
-	}
-	p.pairs = kept
-	return cut
-}
-
-func (p *proxy) close() {
-	p.ln.Close()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, pr := range p.pairs {
-		pr[0].Close()
-		pr[1].Close()
-	}
-	p.pairs = nil
 }
