@@ -137,10 +137,15 @@ func TestHostileClients(t *testing.T) {
 	}
 	hostile := func(name string, n int, act func(i int)) {
 		t.Run(name, func(t *testing.T) {
+			before := heapInuse()
 			for i := range n {
 				act(i)
 				cases.Add(1)
 			}
+			time.Sleep(100 * time.Millisecond) // let the server finish closing them
+			after := heapInuse()
+			t.Logf("%d clients: heap in use %+.1f KiB (%+.0f bytes each) while they were handled",
+				n, (float64(after)-float64(before))/1024, (float64(after)-float64(before))/float64(n))
 		})
 	}
 	joined := func() *client {
