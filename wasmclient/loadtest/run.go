@@ -255,6 +255,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if cfg.Server != nil && probeErr == nil {
 		sum.Server = serverSummary(serverStart, serverEnd, holdSeconds, sum.HoldCCU, sum.TickRate)
 	}
+	sum.Overloaded = !sum.KeptUp()
 	if probeErr != nil {
 		probeErr = fmt.Errorf("loadtest: reading the server's figures: %w", probeErr)
 	}

@@ -33,8 +33,10 @@ type Summary struct {
 	RTTP99Millis       float64        `json:"rttP99Ms"`
 	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
 	// figure above its core count means the server and the bots waited for CPU.
-	LoadAverage float64        `json:"loadAverage"`
-	Server      *ServerSummary `json:"server,omitempty"`
+	LoadAverage float64 `json:"loadAverage"`
+	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
+	Overloaded bool           `json:"overloaded"`
+	Server     *ServerSummary `json:"server,omitempty"`
 }
 
 // ServerSummary is the server's side of a load run, from its metrics and its process.
@@ -202,6 +204,20 @@ func (s *Summary) Print(w io.Writer) {
 	if s.LoadAverage >= 0 {
 		fmt.Fprintf(w, "  machine    load average %.2f at the end of the hold\n", s.LoadAverage)
 	}
+	if !s.KeptUp() {
+		fmt.Fprintln(w, "  warning    missed ticks, or under 95% of the configured snapshot rate delivered: the server or the")
+		fmt.Fprintln(w, "             machine (bots included) was overloaded, and CCU per core overstates what it holds")
+	}
+}
+
+// KeptUp reports whether the run held its load: no missed ticks and at least 95% of the configured
+// snapshot rate delivered. Figures from a run that did not keep up describe an overloaded server, or
+// bots starved of CPU, not the server's capacity.
+func (s *Summary) KeptUp() bool {
+	if s.Server != nil && s.Server.MissedTicks > 0 {
+		return false
+	}
+	return s.SnapshotsPerSecond >= 0.95*float64(s.SnapshotRate)
 }
 
 func bytesText(b float64) string {
