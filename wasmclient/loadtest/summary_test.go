@@ -114,7 +114,7 @@ func TestServerSummary(t *testing.T) {
 	}
 	s := serverSummary(start, end, 60, 1000, 30)
 	want := ServerSummary{
-		Ticks: 1800, TickP50Millis: 1, TickP99Millis: 1.98, TickMaxMillis: 4.2, TickBudgetMillis: 1000.0 / 30,
+		Seconds: 60, Ticks: 1800, TickP50Millis: 1, TickP99Millis: 1.98, TickMaxMillis: 4.2, TickBudgetMillis: 1000.0 / 30,
 		LateTicks: 3, MissedTicks: 2, SnapshotsDropped: 0, CPUSeconds: 30, CPUCores: 0.5, PeakRSSBytes: 50 << 20,
 		CCUPerCore: 2000,
 	}
@@ -124,7 +124,7 @@ func TestServerSummary(t *testing.T) {
 		!near(s.TickMaxMillis, want.TickMaxMillis) || !near(s.TickBudgetMillis, want.TickBudgetMillis) ||
 		s.LateTicks != want.LateTicks || s.MissedTicks != want.MissedTicks || s.SnapshotsDropped != 0 ||
 		s.CPUSeconds != want.CPUSeconds || s.CPUCores != want.CPUCores || s.PeakRSSBytes != want.PeakRSSBytes ||
-		s.CCUPerCore != want.CCUPerCore || s.SystemCPUSeconds != 12 {
+		s.CCUPerCore != want.CCUPerCore || s.SystemCPUSeconds != 12 || s.Seconds != want.Seconds {
 		t.Errorf("server summary\n got %+v\nwant %+v", *s, want)
 	}
 	var out bytes.Buffer
