@@ -5,8 +5,8 @@ import "time"
 // Observer is told how a room's ticks go, for metrics (server/metrics implements it). Its methods are
 // called from the room's goroutine, once per step, and must not block.
 type Observer interface {
-	// Tick reports one step and how long it took. late is true when the step ran as a catch-up, at
-	// least a whole tick period after it was due (the room's goroutine woke too late for it).
+	// Tick reports one step and how long it took. late is true when the step ran as a catch-up, after
+	// another step in the same wake: the room's goroutine woke more than half a period late.
 	Tick(d time.Duration, late bool)
 	// Missed reports steps skipped because the room fell more than MaxCatchUp steps behind: the game
 	// ran slower than real time.

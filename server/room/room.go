@@ -273,7 +273,11 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	stepper := NewStepper(period, r.cfg.MaxCatchUp)
 	ticker := time.NewTicker(period)
 	defer ticker.Stop()
-	stepper.Start(time.Now())
+	// Count steps from half a period back, so that the ticker's wakes fall mid-period: a wake up to
+	// half a period early or late still runs exactly one step. Counted from now, every wake sits on a
+	// period's edge, and the slightest jitter turns one wake into none and the next into two steps
+	// whose snapshots reach each outbox together (the first one replaced, never sent).
+	stepper.Start(time.Now().Add(-period / 2))
 	r.cfg.Logger.Info("room open", "tickRate", r.cfg.TickRate, "snapshotRate", r.cfg.SnapshotRate, "maxPlayers", r.cfg.MaxPlayers)
 
 	defer func() {

@@ -53,3 +53,35 @@ func TestStepperKeepsRateOverALongRun(t *testing.T) {
 		t.Errorf("%d steps in 60 s at 30 Hz, want 1800", steps)
 	}
 }
+
+// TestStepperPhaseAbsorbsJitter is why Run starts its stepper half a period back: with wakes on a
+// ticker jittering by up to a few milliseconds, a stepper counted from the ticker's start sits on the
+// edge of a period and turns jitter into wakes with no step followed by wakes with two, while one
+// counted from half a period earlier runs exactly one step per wake.
+func TestStepperPhaseAbsorbsJitter(t *testing.T) {
+	t.Parallel()
+	const period = time.Second / 30
+	t0 := time.Unix(0, 0)
+	wake := func(k int) time.Time { // the k-th tick, up to 3 ms early or late
+		jitter := time.Duration((k*7919)%7-3) * time.Millisecond
+		return t0.Add(time.Duration(k)*period + jitter)
+	}
+	count := func(start time.Time) (single, other int) {
+		s := NewStepper(period, 4)
+		s.Start(start)
+		for k := 1; k <= 300; k++ {
+			if s.Advance(wake(k)) == 1 {
+				single++
+			} else {
+				other++
+			}
+		}
+		return single, other
+	}
+	if single, other := count(t0.Add(-period / 2)); other != 0 {
+		t.Errorf("counted from half a period back: %d wakes with one step, %d with none or two; want every wake one step", single, other)
+	}
+	if _, other := count(t0); other == 0 {
+		t.Error("counted from the ticker's start, jitter never skipped a step: the phase no longer matters and Run's comment is stale")
+	}
+}

@@ -84,9 +84,6 @@ type bot struct {
 	rtt       time.Duration
 	tickRate  int
 	snapRate  int
-
-	holdSnapshots int  // snapshots at the start of the hold
-	holdConnected bool // connected at the start of the hold
 }
 
 // shard is a group of bots driven by one goroutine, so that thousands of bots need a handful of
@@ -185,19 +182,17 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	}
 	rampEnd := time.Now()
 
-	// Hold: sample both sides at its start and end.
+	// Hold: read both sides at its start and end. The bots' side is a few atomic counters, read at
+	// once; the server's is timed by when it was read, so a slow scrape on a busy machine does not
+	// stretch the window its figures are divided by.
 	phase.Store("hold")
-	var serverStart, serverEnd ServerSample
+	var serverStart, serverEnd sampleAt
 	var probeErr error
 	if cfg.Server != nil {
-		serverStart, probeErr = cfg.Server.Sample(ctx)
+		serverStart, probeErr = sampleServer(ctx, cfg.Server)
 	}
 	holdStart := time.Now()
-	inStart, outStart := cnt.bytesIn.Load(), cnt.bytesOut.Load()
-	forEachBot(shards, func(b *bot) {
-		b.refresh(cnt, &stopping)
-		b.holdSnapshots, b.holdConnected = b.snapshots, b.connected
-	})
+	snapStart, inStart, outStart := cnt.snapshots.Load(), cnt.bytesIn.Load(), cnt.bytesOut.Load()
 	ccuSamples, ccuSum := 0, 0.0
 	holdEnd := holdStart.Add(cfg.Hold)
 	for ctx.Err() == nil && time.Now().Before(holdEnd) {
@@ -209,29 +204,24 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		ccuSamples++
 		ccuSum += float64(cnt.connected.Load())
 	}
-	stopping.Store(true) // from here on a closed bot is no error: the run is ending
+	snapshots, inBytes, outBytes := cnt.snapshots.Load()-snapStart, cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
 	holdSeconds := time.Since(holdStart).Seconds()
-	var snapshots, steady int
-	var rtts []time.Duration
+	stopping.Store(true) // from here on a closed bot is no error: the run is ending
+	if cfg.Server != nil {
+		var err error
+		serverEnd, err = sampleServer(context.WithoutCancel(ctx), cfg.Server)
+		probeErr = errors.Join(probeErr, err)
+	}
 	sum := Summary{URL: cfg.URL, Bots: cfg.Bots, Rooms: cfg.Rooms, RampSeconds: rampEnd.Sub(start).Seconds(), HoldSeconds: holdSeconds}
+	sum.LoadAverage = LoadAverage()
+	var rtts []time.Duration
 	forEachBot(shards, func(b *bot) {
 		b.refresh(cnt, &stopping)
-		if b.holdConnected && b.connected {
-			steady++
-			snapshots += b.snapshots - b.holdSnapshots
-		}
 		if b.rtt > 0 {
 			rtts = append(rtts, b.rtt)
 		}
 		sum.TickRate, sum.SnapshotRate = max(sum.TickRate, b.tickRate), max(sum.SnapshotRate, b.snapRate)
 	})
-	inBytes, outBytes := cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
-	sum.LoadAverage = LoadAverage()
-	if cfg.Server != nil {
-		var err error
-		serverEnd, err = cfg.Server.Sample(context.WithoutCancel(ctx))
-		probeErr = errors.Join(probeErr, err)
-	}
 	stopProgress()
 
 	sum.Joined = int(cnt.joined.Load())
@@ -247,18 +237,32 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sum.ErrorReasons = cnt.reasons
 	}
 	cnt.errMu.Unlock()
-	sum.SnapshotsPerSecond = PerClientRate(float64(snapshots), float64(steady), holdSeconds)
+	sum.SnapshotsPerSecond = PerClientRate(float64(snapshots), sum.HoldCCU, holdSeconds)
 	sum.BytesInPerSecond = PerClientRate(float64(inBytes), sum.HoldCCU, holdSeconds)
 	sum.BytesOutPerSecond = PerClientRate(float64(outBytes), sum.HoldCCU, holdSeconds)
 	sum.RTTP50Millis = float64(durationQuantile(rtts, 0.50)) / float64(time.Millisecond)
 	sum.RTTP99Millis = float64(durationQuantile(rtts, 0.99)) / float64(time.Millisecond)
 	if cfg.Server != nil && probeErr == nil {
-		sum.Server = serverSummary(serverStart, serverEnd, holdSeconds, sum.HoldCCU, sum.TickRate)
+		sum.Server = serverSummary(serverStart.ServerSample, serverEnd.ServerSample, serverEnd.at.Sub(serverStart.at).Seconds(), sum.HoldCCU, sum.TickRate)
 	}
+	sum.Overloaded = !sum.KeptUp()
 	if probeErr != nil {
 		probeErr = fmt.Errorf("loadtest: reading the server's figures: %w", probeErr)
 	}
 	return sum, errors.Join(probeErr, ctx.Err())
+}
+
+// sampleAt is a server sample and when it was taken.
+type sampleAt struct {
+	ServerSample
+	at time.Time
+}
+
+// sampleServer reads the server, dating the reading to the middle of the request.
+func sampleServer(ctx context.Context, p Probe) (sampleAt, error) {
+	t0 := time.Now()
+	s, err := p.Sample(ctx)
+	return sampleAt{s, t0.Add(time.Since(t0) / 2)}, err
 }
 
 // atomicMax is the largest value it was given.

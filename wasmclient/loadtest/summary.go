@@ -33,13 +33,17 @@ type Summary struct {
 	RTTP99Millis       float64        `json:"rttP99Ms"`
 	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
 	// figure above its core count means the server and the bots waited for CPU.
-	LoadAverage float64        `json:"loadAverage"`
-	Server      *ServerSummary `json:"server,omitempty"`
+	LoadAverage float64 `json:"loadAverage"`
+	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
+	Overloaded bool           `json:"overloaded"`
+	Server     *ServerSummary `json:"server,omitempty"`
 }
 
-// ServerSummary is the server's side of a load run, from its metrics and its process.
+// ServerSummary is the server's side of a load run, from its metrics and its process, read at the
+// start and end of the hold.
 type ServerSummary struct {
-	Ticks            float64 `json:"ticks"` // room steps during the hold, over all rooms
+	Seconds          float64 `json:"seconds"` // between the two readings
+	Ticks            float64 `json:"ticks"`   // room steps during the hold, over all rooms
 	TickP50Millis    float64 `json:"tickP50Ms"`
 	TickP99Millis    float64 `json:"tickP99Ms"`
 	TickMaxMillis    float64 `json:"tickMaxMs"` // since the server started
@@ -143,9 +147,10 @@ func durationQuantile(ds []time.Duration, q float64) time.Duration {
 }
 
 // serverSummary computes the server's figures over the hold from readings at its start and end.
-func serverSummary(start, end ServerSample, holdSeconds, holdCCU float64, tickRate int) *ServerSummary {
+func serverSummary(start, end ServerSample, seconds, holdCCU float64, tickRate int) *ServerSummary {
 	tick := end.Tick.Sub(start.Tick)
 	s := &ServerSummary{
+		Seconds:          seconds,
 		Ticks:            tick.Count(),
 		TickP50Millis:    millis(tick.Quantile(0.50)),
 		TickP99Millis:    millis(tick.Quantile(0.99)),
@@ -160,10 +165,10 @@ func serverSummary(start, end ServerSample, holdSeconds, holdCCU float64, tickRa
 	if tickRate > 0 {
 		s.TickBudgetMillis = 1000 / float64(tickRate)
 	}
-	if holdSeconds > 0 {
-		s.CPUCores = s.CPUSeconds / holdSeconds
+	if seconds > 0 {
+		s.CPUCores = s.CPUSeconds / seconds
 	}
-	s.CCUPerCore = CCUPerCore(holdCCU, s.CPUSeconds, holdSeconds)
+	s.CCUPerCore = CCUPerCore(holdCCU, s.CPUSeconds, seconds)
 	return s
 }
 
@@ -197,11 +202,25 @@ func (s *Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "  server     tick p50 %.3f ms, p99 %.3f ms (%.1f%% of the %.1f ms budget), max %.3f ms; %.0f steps, %.0f late, %.0f missed\n",
 		v.TickP50Millis, v.TickP99Millis, 100*v.TickP99Millis/max(v.TickBudgetMillis, 1e-9), v.TickBudgetMillis, v.TickMaxMillis, v.Ticks, v.LateTicks, v.MissedTicks)
 	fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
-		v.CPUSeconds, v.SystemCPUSeconds, s.HoldSeconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
+		v.CPUSeconds, v.SystemCPUSeconds, v.Seconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
 	fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
 	if s.LoadAverage >= 0 {
 		fmt.Fprintf(w, "  machine    load average %.2f at the end of the hold\n", s.LoadAverage)
 	}
+	if !s.KeptUp() {
+		fmt.Fprintln(w, "  warning    missed ticks, or under 95% of the configured snapshot rate delivered: the server or the")
+		fmt.Fprintln(w, "             machine (bots included) was overloaded, and CCU per core overstates what it holds")
+	}
+}
+
+// KeptUp reports whether the run held its load: no missed ticks and at least 95% of the configured
+// snapshot rate delivered. Figures from a run that did not keep up describe an overloaded server, or
+// bots starved of CPU, not the server's capacity.
+func (s *Summary) KeptUp() bool {
+	if s.Server != nil && s.Server.MissedTicks > 0 {
+		return false
+	}
+	return s.SnapshotsPerSecond >= 0.95*float64(s.SnapshotRate)
 }
 
 func bytesText(b float64) string {

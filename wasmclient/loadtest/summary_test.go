@@ -114,7 +114,7 @@ func TestServerSummary(t *testing.T) {
 	}
 	s := serverSummary(start, end, 60, 1000, 30)
 	want := ServerSummary{
-		Ticks: 1800, TickP50Millis: 1, TickP99Millis: 1.98, TickMaxMillis: 4.2, TickBudgetMillis: 1000.0 / 30,
+		Seconds: 60, Ticks: 1800, TickP50Millis: 1, TickP99Millis: 1.98, TickMaxMillis: 4.2, TickBudgetMillis: 1000.0 / 30,
 		LateTicks: 3, MissedTicks: 2, SnapshotsDropped: 0, CPUSeconds: 30, CPUCores: 0.5, PeakRSSBytes: 50 << 20,
 		CCUPerCore: 2000,
 	}
@@ -124,15 +124,45 @@ func TestServerSummary(t *testing.T) {
 		!near(s.TickMaxMillis, want.TickMaxMillis) || !near(s.TickBudgetMillis, want.TickBudgetMillis) ||
 		s.LateTicks != want.LateTicks || s.MissedTicks != want.MissedTicks || s.SnapshotsDropped != 0 ||
 		s.CPUSeconds != want.CPUSeconds || s.CPUCores != want.CPUCores || s.PeakRSSBytes != want.PeakRSSBytes ||
-		s.CCUPerCore != want.CCUPerCore || s.SystemCPUSeconds != 12 {
+		s.CCUPerCore != want.CCUPerCore || s.SystemCPUSeconds != 12 || s.Seconds != want.Seconds {
 		t.Errorf("server summary\n got %+v\nwant %+v", *s, want)
 	}
 	var out bytes.Buffer
-	(&Summary{Bots: 1000, Rooms: 100, HoldSeconds: 60, Server: s}).Print(&out)
-	for _, w := range []string{"CCU per server core 2000", "0.50 cores", "p99 1.980 ms", "52.43 MB"} {
+	sum := &Summary{Bots: 1000, Rooms: 100, HoldSeconds: 60, SnapshotRate: 20, SnapshotsPerSecond: 19.5, Server: s}
+	sum.Print(&out)
+	for _, w := range []string{"CCU per server core 2000", "0.50 cores", "p99 1.980 ms", "52.43 MB", "warning"} {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("printed summary lacks %q:\n%s", w, out.String())
 		}
+	}
+}
+
+func TestKeptUp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		delivered float64
+		missed    float64
+		server    bool
+		want      bool
+	}{
+		{"full rate, no missed ticks", 19.9, 0, true, true},
+		{"95% of the rate", 19, 0, true, true},
+		{"a missed tick", 20, 1, true, false},
+		{"snapshots short", 18.9, 0, true, false},
+		{"no server figures, full rate", 20, 0, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := Summary{SnapshotRate: 20, SnapshotsPerSecond: tt.delivered}
+			if tt.server {
+				s.Server = &ServerSummary{MissedTicks: tt.missed}
+			}
+			if got := s.KeptUp(); got != tt.want {
+				t.Errorf("KeptUp() = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
