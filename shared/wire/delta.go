@@ -291,7 +291,8 @@ func nextID(f *Fields, prev, gap uint64, k int) (uint64, sim.EntityID) {
 	return id, sim.EntityID(id)
 }
 
-// encodeEntity writes an entity as [id, kind, field...] with id given explicitly (a gap in deltas).
+// encodeEntity writes an entity as [id, kind, field...] with id given explicitly: the entity's own in
+// a snapshot, the gap from the previous one in a delta.
 func encodeEntity(e *msgpack.Encoder, ent *sim.Entity, id uint64) error {
 	if err := PutArrayLen(e, 2+int(ent.N)); err != nil {
 		return err

@@ -164,20 +164,8 @@ func EncodeEntities(e *msgpack.Encoder, ents []sim.Entity) error {
 		return err
 	}
 	for i := range ents {
-		ent := &ents[i]
-		if err := PutArrayLen(e, 2+int(ent.N)); err != nil {
+		if err := encodeEntity(e, &ents[i], uint64(ents[i].ID)); err != nil {
 			return err
-		}
-		if err := PutUint(e, uint64(ent.ID)); err != nil {
-			return err
-		}
-		if err := PutUint(e, uint64(ent.Kind)); err != nil {
-			return err
-		}
-		for _, v := range ent.Fields[:ent.N] {
-			if err := PutInt(e, int64(v)); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
