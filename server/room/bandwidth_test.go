@@ -158,8 +158,9 @@ func BenchmarkSnapshotCost(b *testing.B) {
 				}
 				tick := r.tick.Add(1)
 				r.g.Step(&r.state, tick, r.inputs)
+				slot := r.history.add(tick, func(dst []sim.Entity) []sim.Entity { return r.g.Entities(&r.state, dst) })
 				b.StartTimer()
-				r.sendSnapshot(tick)
+				r.sendSnapshot(tick, slot)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*players), "ns/client/snapshot")
 		})

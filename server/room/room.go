@@ -245,8 +245,7 @@ type room[S, I any] struct {
 	peers  []Peer         // room goroutine only
 
 	// Spectators' snapshots (see spectators.go).
-	watchEnts []sim.Entity
-	watchRaw  []byte
+	watchRaw []byte
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -346,8 +345,12 @@ func (r *room[S, I]) step() {
 	// do not divide.
 	if int64(tick)*int64(r.cfg.SnapshotRate) >= int64(r.snapshot+1)*int64(r.cfg.TickRate) {
 		r.snapshot++
-		r.sendSnapshot(tick)
-		r.sendSpectatorSnapshot(tick)
+		if len(r.seats) > 0 || len(r.watchers) > 0 {
+			// The table is built once and serves players (as deltas) and spectators alike.
+			slot := r.history.add(tick, func(dst []sim.Entity) []sim.Entity { return r.g.Entities(&r.state, dst) })
+			r.sendSnapshot(tick, slot)
+			r.sendSpectatorSnapshot(tick, r.history.table(slot))
+		}
 	}
 }
 
@@ -456,13 +459,10 @@ func (r *room[S, I]) sendRoster() {
 	r.deliver(frame, 0)
 }
 
-// sendSnapshot sends each client what it sees of the state at tick: as a delta against the newest
-// snapshot the client acknowledged while that one is still in the history, else in full.
-func (r *room[S, I]) sendSnapshot(tick uint32) {
-	if len(r.seats) == 0 {
-		return
-	}
-	slot := r.history.add(tick, func(dst []sim.Entity) []sim.Entity { return r.g.Entities(&r.state, dst) })
+// sendSnapshot sends each player what it sees of the state at tick, whose table is in history slot:
+// as a delta against the newest snapshot the player acknowledged while that one is still in the
+// history, else in full.
+func (r *room[S, I]) sendSnapshot(tick uint32, slot int) {
 	all := r.history.table(slot)
 	for _, s := range r.seats {
 		vis := all

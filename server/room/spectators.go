@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/tickwire/tickwire/server/internal/bufpool"
+	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -56,13 +57,12 @@ func (r *room[S, I]) freeWatcher() {
 // sendSpectatorSnapshot sends the tick's state to every spectator, acknowledging no input. It encodes
 // the state itself rather than sharing the players' encoding, so the players' snapshot path can
 // change (to deltas against what each player acknowledged) without touching this one.
-func (r *room[S, I]) sendSpectatorSnapshot(tick uint32) {
+func (r *room[S, I]) sendSpectatorSnapshot(tick uint32, all []sim.Entity) {
 	if len(r.watchers) == 0 {
 		return
 	}
-	r.watchEnts = r.g.Entities(&r.state, r.watchEnts[:0])
 	var err error
-	if r.watchRaw, err = wire.AppendEntities(r.watchRaw[:0], r.watchEnts); err != nil {
+	if r.watchRaw, err = wire.AppendEntities(r.watchRaw[:0], all); err != nil {
 		panic(err)
 	}
 	for _, s := range r.watchers {
