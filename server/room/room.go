@@ -270,6 +270,10 @@ func (r *room[S, I]) Stop(code wire.CloseCode, reason string) {
 func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	period := time.Second / time.Duration(r.cfg.TickRate)
 	stepper := NewStepper(period, r.cfg.MaxCatchUp)
+	// Start ticking on a multiple of the period, as every room of this tick rate does: rooms then
+	// step, and wake their players' writers, together, and the scheduler serves them in one burst
+	// per tick instead of waking an idle thread for each room at its own moment.
+	waitUntil(ctx, PhaseStart(time.Now(), period))
 	ticker := time.NewTicker(period)
 	defer ticker.Stop()
 	// Count steps from half a period back, so that the ticker's wakes fall mid-period: a wake up to
@@ -588,4 +592,14 @@ func (s *seat[S, I]) Leave() {
 		return
 	}
 	s.room.control <- control[S, I]{seat: s}
+}
+
+// waitUntil sleeps until t or until ctx is done.
+func waitUntil(ctx context.Context, t time.Time) {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
 }

@@ -45,3 +45,9 @@ func (s *Stepper) Advance(now time.Time) int {
 
 // Dropped reports how many steps were skipped because they were too far behind.
 func (s *Stepper) Dropped() uint64 { return s.dropped }
+
+// PhaseStart returns the first multiple of period (counted from the zero time) after now: when
+// rooms of one tick rate start their tickers there, they all tick in phase.
+func PhaseStart(now time.Time, period time.Duration) time.Time {
+	return now.Truncate(period).Add(period)
+}

@@ -85,3 +85,22 @@ func TestStepperPhaseAbsorbsJitter(t *testing.T) {
 		t.Error("counted from the ticker's start, jitter never skipped a step: the phase no longer matters and Run's comment is stale")
 	}
 }
+
+func TestPhaseStart(t *testing.T) {
+	t.Parallel()
+	for _, period := range []time.Duration{time.Second / 30, time.Second / 20, time.Second / 60, 50 * time.Millisecond} {
+		base := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+		first := PhaseStart(base, period)
+		for _, off := range []time.Duration{0, time.Millisecond, 7 * time.Millisecond, 3 * time.Second, time.Hour + 123*time.Microsecond} {
+			now := base.Add(off)
+			got := PhaseStart(now, period)
+			if !got.After(now) || got.Sub(now) > period {
+				t.Errorf("period %v, now +%v: start %v is not within one period after now", period, off, got.Sub(now))
+			}
+			// Any two starts are a whole number of periods apart: the rooms tick in phase.
+			if d := got.Sub(first); d%period != 0 {
+				t.Errorf("period %v, now +%v: start %v after the first, not a multiple of the period", period, off, d)
+			}
+		}
+	}
+}
