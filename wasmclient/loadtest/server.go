@@ -20,6 +20,9 @@ type ServerOptions struct {
 	Binary string
 	// TickRate, SnapshotRate, MaxPlayers (seats per room) and MaxRooms become the server's flags.
 	TickRate, SnapshotRate, MaxPlayers, MaxRooms int
+	// MaxConnsPerIP becomes -max-conns-per-ip: every bot reaches a loopback server from one address,
+	// so it must allow them all (the server's default is 32).
+	MaxConnsPerIP int
 	// Args are more flags for the server.
 	Args []string
 	// Log receives the server's log. Nil discards it.
@@ -46,7 +49,8 @@ func (o ServerOptions) args() []string {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"-tick-rate", o.TickRate}, {"-snapshot-rate", o.SnapshotRate}, {"-max-players", o.MaxPlayers}, {"-max-rooms", o.MaxRooms}} {
+	}{{"-tick-rate", o.TickRate}, {"-snapshot-rate", o.SnapshotRate}, {"-max-players", o.MaxPlayers}, {"-max-rooms", o.MaxRooms},
+		{"-max-conns-per-ip", o.MaxConnsPerIP}} {
 		if f.v > 0 {
 			args = append(args, f.name, strconv.Itoa(f.v))
 		}

@@ -180,7 +180,7 @@ func startServer(ctx context.Context, o options, stderr io.Writer) (*loadtest.Se
 	}
 	so := loadtest.ServerOptions{
 		Binary: bin, TickRate: o.tickRate, SnapshotRate: o.snapshotRate, MaxPlayers: o.seats(),
-		MaxRooms: max(1000, o.rooms+10),
+		MaxRooms: max(1000, o.rooms+10), MaxConnsPerIP: o.bots + 16,
 	}
 	if o.serverLog != "" {
 		f, err := os.Create(o.serverLog)
