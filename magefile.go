@@ -126,7 +126,7 @@ func Screenshot(ctx context.Context) error {
 
 // Loadtest builds the server and the load tester, then plays bots against a server it starts on loopback; flags go in TICKWIRE_LOADTEST_ARGS.
 //
-// For example TICKWIRE_LOADTEST_ARGS="-bots 5000 -rooms 500 -ramp 250 -duration 60s". The load
+// For example TICKWIRE_LOADTEST_ARGS="-bots 800 -rooms 80 -ramp 200 -duration 60s". The load
 // tester's flags are listed by `dist/tickwire-loadtest -h`; the run stops by itself after the ramp
 // and -duration (30 s by default).
 func Loadtest(ctx context.Context) error {

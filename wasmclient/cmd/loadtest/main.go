@@ -8,7 +8,7 @@
 // server instead; -admin then names that server's admin listener for its figures.
 //
 //	go tool mage loadtest                                  # 100 bots, 10 rooms, 30 s
-//	TICKWIRE_LOADTEST_ARGS="-bots 5000 -rooms 500 -ramp 250 -duration 60s" go tool mage loadtest
+//	TICKWIRE_LOADTEST_ARGS="-bots 800 -rooms 80 -ramp 200 -duration 60s" go tool mage loadtest
 //	go run ./wasmclient/cmd/loadtest -bots 20 -duration 5s -json
 package main
 
