@@ -1,10 +1,7 @@
 package metrics_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -77,26 +75,12 @@ func startServer(t *testing.T) (wsURL, adminURL string) {
 	t.Helper()
 	m := metrics.New()
 	var cfg server.Config
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.Lobby.Observer = m
 	cfg.Gateway.Observer = m
-	srv, err := server.New(cfg, room.For(arena.Game{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
+	_, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
 	admin := httptest.NewServer(m.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		admin.Close()
-	})
-	return "ws://" + ln.Addr().String() + "/ws", admin.URL
+	t.Cleanup(admin.Close)
+	return "ws://" + addr + "/ws", admin.URL
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -110,23 +110,8 @@ func startServer(t *testing.T, www string) (*server.Server, string) {
 	// page's event loop from sending its hello for seconds; this test is about play, not about the
 	// handshake timeout (the gateway tests are).
 	cfg.Gateway.HandshakeTimeout = 30 * time.Second
-	srv, err := server.New(cfg, room.For(arena.Game{}), room.For(pong.Game{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("server shutdown: %v", err)
-		}
-	})
-	return srv, "http://" + ln.Addr().String()
+	srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}), room.For(pong.Game{}))
+	return srv, "http://" + addr
 }
 
 // newBrowser starts Chromium with a fresh profile; pages are tabs of it.

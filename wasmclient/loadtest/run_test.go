@@ -3,8 +3,6 @@ package loadtest
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 )
 
@@ -21,26 +20,12 @@ func startArena(t *testing.T, maxPlayers int) (string, string) {
 	t.Helper()
 	m := metrics.New()
 	var cfg server.Config
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.Lobby.MaxPlayers = maxPlayers
 	cfg.Lobby.Observer, cfg.Gateway.Observer = m, m
-	srv, err := server.New(cfg, room.For(arena.Game{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
+	_, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
 	admin := httptest.NewServer(m.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		admin.Close()
-	})
-	return "ws://" + ln.Addr().String() + "/ws", admin.URL
+	t.Cleanup(admin.Close)
+	return "ws://" + addr + "/ws", admin.URL
 }
 
 // TestRunCountsRefusedBotsAsErrors runs three bots into one room of two seats.

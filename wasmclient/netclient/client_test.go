@@ -2,8 +2,6 @@ package netclient_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -21,24 +20,8 @@ import (
 // startArena runs the real server with the arena on a loopback port and returns its /ws URL.
 func startArena(t *testing.T, cfg server.Config) string {
 	t.Helper()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(cfg, room.For(arena.Game{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return "ws://" + ln.Addr().String() + "/ws"
+	_, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
+	return "ws://" + addr + "/ws"
 }
 
 func waitView(t *testing.T, c *netclient.Client[arena.Input], what string, cond func(v netclient.View) bool) netclient.View {
