@@ -118,10 +118,14 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 	var fams map[string]*dto.MetricFamily
 	// The refused connection's close is counted when its writer has closed it, just after the client
 	// saw it.
-	waitFor(t, "the refusal to be counted", func() bool {
+	// How many full snapshots a client gets before the server has seen its first acknowledgement
+	// depends on scheduling (under -race on a busy machine, two or three), so wait for the deltas
+	// to be flowing rather than deriving a count from the clients' views.
+	waitFor(t, "the refusal to be counted and deltas to flow", func() bool {
 		fams = scrape(t, admin)
 		v, _ := value(fams, "tickwire_refusals_total", "reason", "bad_name")
-		return v == 1
+		d, _ := value(fams, "tickwire_frames_out_total", "op", "delta")
+		return v == 1 && d >= 12
 	})
 	want := []struct {
 		name   string
@@ -140,7 +144,7 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 		// Each client's first snapshot is full; after its first acknowledgement they are deltas.
 		{"tickwire_frames_out_total", []string{"op", "snapshot"}, atLeast(3), "at least one per client"},
 		{"tickwire_frame_bytes_out_total", []string{"op", "snapshot"}, atLeast(3 * 400), "3 full arena snapshots' worth"},
-		{"tickwire_frames_out_total", []string{"op", "delta"}, atLeast(12), "at least 12 (15 snapshots less each client's first, full one)"},
+		{"tickwire_frames_out_total", []string{"op", "delta"}, atLeast(12), "at least 12"},
 		{"tickwire_frame_bytes_out_total", []string{"op", "delta"}, atLeast(12 * 10), "12 deltas' worth"},
 		{"tickwire_frames_out_total", []string{"op", "welcome"}, eq(3), "3"},
 		{"tickwire_frames_in_total", []string{"op", "input"}, atLeast(3), "at least 3"},
