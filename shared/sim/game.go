@@ -30,6 +30,9 @@ type Game[S any, I any] interface {
 	// describe the whole state: Restore of the result yields a state that steps identically.
 	Entities(s *S, dst []Entity) []Entity
 	// Restore replaces s with the state the entities describe. It reuses s's storage where it can.
+	// A game that implements [Interest] must also accept what Visible returns for a player: the
+	// entities not listed are then absent from the state, which still steps (the client predicts
+	// its own player in it), and Entities lists only what is present.
 	Restore(s *S, ents []Entity) error
 }
 
