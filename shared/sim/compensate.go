@@ -60,3 +60,14 @@ func Lerp(dst, a, b []Entity, f int32, sc Schema) []Entity {
 	}
 	return dst
 }
+
+// LerpAt returns the fraction (in [LerpOne] units) that puts point, a time in 1/LerpOne ticks,
+// between the snapshots of ticks ta < tb, clamped to [0, LerpOne]. Server and client both use it,
+// so they interpolate a rewound view to the same table.
+func LerpAt(ta, tb uint32, point int64) int32 {
+	if tb <= ta {
+		return 0
+	}
+	f := (point - int64(ta)*LerpOne) * LerpOne / (int64(tb-ta) * LerpOne)
+	return int32(min(max(f, 0), LerpOne))
+}

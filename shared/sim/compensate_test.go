@@ -33,3 +33,25 @@ func TestLerp(t *testing.T) {
 		})
 	}
 }
+
+func TestLerpAt(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		ta, tb uint32
+		point  int64
+		want   int32
+	}{
+		{10, 12, 10 * LerpOne, 0},
+		{10, 12, 11 * LerpOne, LerpOne / 2},
+		{10, 12, 12 * LerpOne, LerpOne},
+		{10, 11, 10*LerpOne + 64, 64},
+		{10, 13, 11 * LerpOne, 85},
+		{10, 12, 9 * LerpOne, 0},
+		{10, 12, 13 * LerpOne, LerpOne},
+		{10, 10, 10 * LerpOne, 0},
+	} {
+		if got := LerpAt(tt.ta, tt.tb, tt.point); got != tt.want {
+			t.Errorf("LerpAt(%d, %d, %d) = %d, want %d", tt.ta, tt.tb, tt.point, got, tt.want)
+		}
+	}
+}
