@@ -82,9 +82,13 @@ type Player struct {
 type Drone struct {
 	Body
 	TX, TY int32 // where it is heading
+	// Away marks a drone the state does not have: restored from what one player sees (interest
+	// management), the drones out of view are away, and step as if absent.
+	Away bool
 }
 
-// Orb is a pickup worth Value points.
+// Orb is a pickup worth Value points; Value 0 marks an orb the state does not have (out of view,
+// like an away drone).
 type Orb struct {
 	X, Y, Value int32
 }

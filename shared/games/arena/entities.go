@@ -70,19 +70,30 @@ func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
 		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown))
 	}
 	for i, d := range s.Drones {
+		if d.Away {
+			continue
+		}
 		dst = append(dst, sim.NewEntity(droneBase+sim.EntityID(i), KindDrone, d.X, d.Y, d.VX, d.VY, d.TX, d.TY))
 	}
 	for i, o := range s.Orbs {
+		if o.Value == 0 {
+			continue
+		}
 		dst = append(dst, sim.NewEntity(orbBase+sim.EntityID(i), KindOrb, o.X, o.Y, o.Value))
 	}
 	return append(dst, sim.NewEntity(worldID, KindWorld, int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32))))
 }
 
 // Restore rebuilds s from entities produced by Entities (or received in a snapshot). It checks every
-// entity against the schema and refuses ids outside the arena's ranges.
+// entity against the schema and refuses ids outside the arena's ranges. A part of the state, as
+// Visible gives one player, restores too: the drones and orbs not listed are away (see Drone.Away).
 func (Game) Restore(s *State, ents []sim.Entity) error {
 	s.Players = s.Players[:0]
-	var haveDrones, haveOrbs, haveWorld int
+	for i := range s.Drones {
+		s.Drones[i] = Drone{Away: true}
+	}
+	clear(s.Orbs[:])
+	haveWorld := 0
 	for i := range ents {
 		e := &ents[i]
 		if err := Schema.Check(e); err != nil {
@@ -98,10 +109,8 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown]})
 		case e.Kind == KindDrone && e.ID >= droneBase && e.ID < droneBase+NumDrones:
 			s.Drones[e.ID-droneBase] = Drone{Body: Body{f[DroneX], f[DroneY], f[DroneVX], f[DroneVY]}, TX: f[DroneTX], TY: f[DroneTY]}
-			haveDrones++
 		case e.Kind == KindOrb && e.ID >= orbBase && e.ID < orbBase+NumOrbs:
 			s.Orbs[e.ID-orbBase] = Orb{X: f[OrbX], Y: f[OrbY], Value: f[OrbValue]}
-			haveOrbs++
 		case e.Kind == KindWorld && e.ID == worldID:
 			s.Rng.State = uint64(uint32(f[0])) | uint64(uint32(f[1]))<<32
 			haveWorld++
@@ -109,8 +118,8 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 			return fmt.Errorf("entity %d: id is not a %s id", e.ID, Schema[e.Kind].Name)
 		}
 	}
-	if haveDrones != NumDrones || haveOrbs != NumOrbs || haveWorld != 1 {
-		return fmt.Errorf("incomplete state: %d drones, %d orbs, %d world entities", haveDrones, haveOrbs, haveWorld)
+	if haveWorld != 1 {
+		return fmt.Errorf("incomplete state: %d world entities, want 1", haveWorld)
 	}
 	return nil
 }

@@ -18,20 +18,26 @@ func (Game) Step(s *State, tick uint32, inputs []sim.Input[Input]) {
 		steer(p, in)
 	}
 	for i := range s.Drones {
-		s.steerDrone(&s.Drones[i])
+		if !s.Drones[i].Away {
+			s.steerDrone(&s.Drones[i])
+		}
 	}
 	for i := range s.Players {
 		move(&s.Players[i].Body, PlayerRadius)
 	}
 	for i := range s.Drones {
-		move(&s.Drones[i].Body, DroneRadius)
+		if !s.Drones[i].Away {
+			move(&s.Drones[i].Body, DroneRadius)
+		}
 	}
 	s.collide()
 	for i := range s.Players {
 		settle(&s.Players[i].Body, PlayerRadius)
 	}
 	for i := range s.Drones {
-		settle(&s.Drones[i].Body, DroneRadius)
+		if !s.Drones[i].Away {
+			settle(&s.Drones[i].Body, DroneRadius)
+		}
 	}
 	s.collect()
 }
@@ -122,12 +128,21 @@ func (s *State) collide() {
 		if i < len(s.Players) {
 			return &s.Players[i].Body, PlayerRadius, &s.Players[i]
 		}
-		return &s.Drones[i-len(s.Players)].Body, DroneRadius, nil
+		if d := &s.Drones[i-len(s.Players)]; !d.Away {
+			return &d.Body, DroneRadius, nil
+		}
+		return nil, 0, nil
 	}
 	for i := range n {
 		a, ra, pa := body(i)
+		if a == nil {
+			continue
+		}
 		for j := i + 1; j < n; j++ {
 			b, rb, pb := body(j)
+			if b == nil {
+				continue
+			}
 			dx, dy := b.X-a.X, b.Y-a.Y
 			reach := ra + rb
 			if dx > reach || dx < -reach || dy > reach || dy < -reach {
@@ -175,6 +190,9 @@ func (s *State) collect() {
 		p := &s.Players[i]
 		for k := range s.Orbs {
 			o := &s.Orbs[k]
+			if o.Value == 0 {
+				continue // away
+			}
 			dx, dy := o.X-p.X, o.Y-p.Y
 			if dx > reach || dx < -reach || dy > reach || dy < -reach || sim.Length(dx, dy) >= reach {
 				continue
