@@ -59,6 +59,9 @@ const (
 type Input struct {
 	MoveX, MoveY int8
 	Buttons      uint8
+	// Hit is the body a dash strikes where the player saw it (lag compensation): set by Judge, on
+	// the server and in the player's own prediction alike, never sent. Step knocks it back.
+	Hit sim.EntityID
 }
 
 // Dashing reports whether the dash button is held.
@@ -76,6 +79,7 @@ type Player struct {
 	Score    int32
 	Dash     int32 // ticks of dash left; a dashing player knocks others back
 	Cooldown int32 // ticks until the next dash
+	Struck   int32 // the entity id the current dash struck where the player saw it, or 0: once a dash
 }
 
 // Drone is a server-driven wanderer.

@@ -15,6 +15,7 @@ const (
 	PlayerScore
 	PlayerDash
 	PlayerCooldown
+	PlayerStruck
 )
 
 // Drone fields, in schema order.
@@ -53,6 +54,7 @@ var Schema = sim.Schema{
 		{Name: "score", Min: 0, Max: MaxScore},
 		{Name: "dash", Min: 0, Max: DashTicks},
 		{Name: "cooldown", Min: 0, Max: DashCooldown},
+		{Name: "struck", Min: 0, Max: int32(worldID)},
 	}},
 	KindDrone: {Name: "drone", Fields: []sim.FieldSchema{
 		pos("x", Width), pos("y", Height), vel("vx"), vel("vy"),
@@ -67,7 +69,7 @@ var Schema = sim.Schema{
 // Entities appends the whole state to dst as entities sorted by id.
 func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
 	for _, p := range s.Players {
-		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown))
+		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown, p.Struck))
 	}
 	for i, d := range s.Drones {
 		if d.Away {
@@ -106,7 +108,7 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 				return fmt.Errorf("player %d out of order", e.ID)
 			}
 			s.Players = append(s.Players, Player{ID: sim.PlayerID(e.ID), Body: Body{f[PlayerX], f[PlayerY], f[PlayerVX], f[PlayerVY]},
-				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown]})
+				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown], Struck: f[PlayerStruck]})
 		case e.Kind == KindDrone && e.ID >= droneBase && e.ID < droneBase+NumDrones:
 			s.Drones[e.ID-droneBase] = Drone{Body: Body{f[DroneX], f[DroneY], f[DroneVX], f[DroneVY]}, TX: f[DroneTX], TY: f[DroneTY]}
 		case e.Kind == KindOrb && e.ID >= orbBase && e.ID < orbBase+NumOrbs:

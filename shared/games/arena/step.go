@@ -31,6 +31,7 @@ func (Game) Step(s *State, tick uint32, inputs []sim.Input[Input]) {
 		}
 	}
 	s.collide()
+	s.strike(inputs)
 	for i := range s.Players {
 		settle(&s.Players[i].Body, PlayerRadius)
 	}
@@ -72,6 +73,7 @@ func steer(p *Player, in Input) {
 		p.VY += dy
 		p.Dash = DashTicks
 		p.Cooldown = DashCooldown
+		p.Struck = 0
 	}
 }
 
