@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // Status is where a connection is in its life.
@@ -57,6 +59,14 @@ type Config struct {
 	// resume token, so the player keeps its seat within the server's grace period, and joins afresh
 	// when the seat is gone. Negative turns reconnecting off. Defaults to 12 (about a minute).
 	MaxReconnects int
+	// Manual makes the caller send the inputs, with SendInput, and take every snapshot as it
+	// arrives, with TakeSnapshots: a netcode.Session does both, predicting the player. Otherwise
+	// the client sends the input in force (SetInput) once per server tick by itself.
+	Manual bool
+	// NetSim simulates a bad network on this client's side of the connection (see package
+	// netsim): received frames are delayed (snapshots dropped at its loss rate) and sent ones
+	// delayed. Defaults to off.
+	NetSim netsim.Profile
 	// HTTPClient dials the connection in native builds (a load tester counts bytes with its
 	// transport); the browser's WebSocket ignores it. Defaults to http.DefaultClient.
 	HTTPClient *http.Client
@@ -83,8 +93,22 @@ type View struct {
 	// Events counts the game messages received, DroppedEvents those dropped unread.
 	Events, DroppedEvents int
 	RTT                   time.Duration
+	// Pongs counts the round trips measured; RTT is the newest.
+	Pongs int
 	// Received is when the newest snapshot arrived, on the client's clock.
 	Received time.Time
+	// DroppedSnapshots counts snapshots a Manual client received but did not take in time
+	// (TakeSnapshots keeps the newest 64); DroppedInputs inputs that SendInput could not queue.
+	DroppedSnapshots, DroppedInputs int
+	// BytesIn and BytesOut count every frame's bytes both ways.
+	BytesIn, BytesOut int64
+}
+
+// Received is one snapshot as it arrived, full or rebuilt from a delta, for a Manual client.
+type Received struct {
+	Tick, Ack uint32
+	Entities  []sim.Entity // never modified after it is taken
+	At        time.Time    // when it arrived, on the client's clock
 }
 
 // Name returns the roster name of player id, or "".
@@ -116,6 +140,19 @@ type Client[I any] struct {
 	closeOnce sync.Once
 
 	outbox chan wire.Message // game messages to send, drained once welcomed
+	inputs chan []byte       // a Manual client's encoded inputs, drained once welcomed
+	inEnc  *wire.InputEncoder[I]
+
+	snaps []Received    // a Manual client's snapshots not yet taken, under mu
+	sync  *netcode.Sync // the server's clock, for stamping inputs by itself, under mu
+	graph *netcode.Graph
+	gseen struct { // counters at the graph's last sample, under mu
+		at        time.Time
+		snapshots int
+		in, out   int64
+	}
+	seed uint64  // for the simulated network's lines
+	up   *uplink // the simulated network's sending side, under mu; nil when off
 }
 
 // Dial starts connecting in the background and returns at once; View reports progress. schema checks
@@ -135,7 +172,8 @@ func Dial[I any](cfg Config, codec wire.InputCodec[I], schema sim.Schema) *Clien
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client[I]{cfg: cfg, codec: codec, schema: schema, epoch: time.Now(), cancel: cancel,
-		outbox: make(chan wire.Message, sendQueue)}
+		outbox: make(chan wire.Message, sendQueue), inputs: make(chan []byte, inputQueue),
+		inEnc: wire.NewInputEncoder(codec), graph: newGraph(), seed: rand.Uint64()}
 	go c.run(ctx)
 	return c
 }
@@ -153,6 +191,45 @@ func (c *Client[I]) SetInput(in I) {
 	c.input = in
 	c.inputAt = time.Now()
 	c.mu.Unlock()
+}
+
+// inputQueue is how many of a Manual client's inputs may wait to be written: two seconds' worth.
+const inputQueue = 64
+
+// SendInput queues an input for a Manual client: h carries its sequence, tick and rewind (the
+// client fills in the snapshot acknowledgement). It never blocks: with the queue full (the
+// connection is stuck) the input is dropped and counted in View.DroppedInputs.
+func (c *Client[I]) SendInput(h wire.InputHeader, in I) {
+	c.mu.Lock()
+	h.Ack = c.view.Tick
+	b, err := c.inEnc.Append(nil, h, &in)
+	c.mu.Unlock()
+	if err != nil {
+		c.fail(0, fmt.Sprintf("cannot encode input: %v", err))
+		return
+	}
+	select {
+	case c.inputs <- b:
+	default:
+		c.mu.Lock()
+		c.view.DroppedInputs++
+		c.mu.Unlock()
+	}
+}
+
+// maxQueued bounds the snapshots a Manual client keeps for TakeSnapshots: a page whose game loop
+// stopped (a hidden tab) does not pile them up.
+const maxQueued = 64
+
+// TakeSnapshots appends the snapshots received since the last call (a Manual client's), oldest
+// first, and returns dst.
+func (c *Client[I]) TakeSnapshots(dst []Received) []Received {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	dst = append(dst, c.snaps...)
+	clear(c.snaps)
+	c.snaps = c.snaps[:0]
+	return dst
 }
 
 // Close ends the connection with a normal close.
@@ -244,7 +321,7 @@ func (c *Client[I]) session(ctx context.Context) (code int, reason string, welco
 	}
 	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()
-	c.ws = ws
+	c.ws, c.up = ws, nil
 	token := c.token
 	c.mu.Unlock()
 	defer ws.CloseNow()
@@ -272,8 +349,12 @@ func (c *Client[I]) write(ctx context.Context, m wire.Message) error {
 
 func (c *Client[I]) writeRaw(ctx context.Context, b []byte) error {
 	c.mu.Lock()
-	ws := c.ws
+	ws, up := c.ws, c.up
+	c.view.BytesOut += int64(len(b))
 	c.mu.Unlock()
+	if up != nil {
+		return up.send(ctx, b)
+	}
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return ws.Write(wctx, websocket.MessageBinary, b)
@@ -285,8 +366,9 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 	var snap wire.Snapshot
 	var delta wire.Delta
 	var tables baselines
+	read := c.reader(ctx, ws)
 	for {
-		_, data, err := ws.Read(ctx)
+		data, err := read()
 		if err != nil {
 			var ce websocket.CloseError
 			switch {
@@ -302,6 +384,9 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 				return 0, "connection to the server lost"
 			}
 		}
+		c.mu.Lock()
+		c.view.BytesIn += int64(len(data))
+		c.mu.Unlock()
 		f, err := wire.Decode(data)
 		if err != nil {
 			return 0, fmt.Sprintf("the server sent a bad frame: %v", err)
@@ -316,9 +401,16 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 			c.view.Status, c.view.Welcome, c.view.Attempt = Connected, w, 0
 			c.token = w.Resume
 			c.welcomes++
+			c.sync = netcode.NewSync(int(w.TickRate), int(w.SnapshotRate))
+			clear(c.snaps) // an earlier connection's
+			c.snaps = c.snaps[:0]
 			c.mu.Unlock()
 			if !w.Spectator {
-				go c.sendLoop(ctx, w)
+				if c.cfg.Manual {
+					go c.inputLoop(ctx)
+				} else {
+					go c.sendLoop(ctx, w)
+				}
 				go c.messageLoop(ctx)
 			}
 			go c.pingLoop(ctx)
@@ -364,6 +456,10 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) (int, stri
 			rtt := time.Duration(c.clock()-p.ClientTime) * time.Microsecond
 			c.mu.Lock()
 			c.view.RTT = rtt
+			c.view.Pongs++
+			if c.sync != nil {
+				c.sync.RTT(rtt)
+			}
 			c.mu.Unlock()
 		case wire.OpBye:
 			_ = f.Decode(&bye)
@@ -387,6 +483,18 @@ func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Ent
 	c.view.Snapshots++
 	c.view.SnapshotBytes += int64(size)
 	c.view.Received = now
+	if c.sync != nil {
+		c.sync.Snapshot(tick, now)
+	}
+	if c.cfg.Manual {
+		if len(c.snaps) == maxQueued {
+			copy(c.snaps, c.snaps[1:])
+			c.snaps = c.snaps[:maxQueued-1]
+			c.view.DroppedSnapshots++
+		}
+		c.snaps = append(c.snaps, Received{Tick: tick, Ack: ack, Entities: ents, At: now})
+	}
+	c.sampleGraph(now)
 	c.mu.Unlock()
 }
 
@@ -416,12 +524,15 @@ func (b *baselines) find(tick uint32) ([]sim.Entity, bool) {
 // loopback round trip is well under a millisecond, so milliseconds would measure it as zero.
 func (c *Client[I]) clock() uint32 { return uint32(time.Since(c.epoch) / time.Microsecond) }
 
-// sendLoop sends the input in force once per server tick, numbered from 1.
+// sendLoop sends the input in force once per server tick, numbered from 1, each stamped with the
+// tick it is for: the server's tick as estimated from the snapshots and round trips (netcode.Sync)
+// plus the one-way trip, the jitter and two ticks of margin, so that it arrives before the server
+// steps that tick. Nothing is sent before the first snapshot and round trip.
 func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 	rate := max(int(w.TickRate), 1)
 	t := time.NewTicker(time.Second / time.Duration(rate))
 	defer t.Stop()
-	var seq uint32
+	var seq, last uint32
 	var buf []byte
 	enc := wire.NewInputEncoder(c.codec)
 	for {
@@ -430,23 +541,59 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 			return
 		case <-t.C:
 		}
+		now := time.Now()
 		c.mu.Lock()
 		in := c.input
-		if time.Since(c.inputAt) > c.cfg.IdleInput {
+		if now.Sub(c.inputAt) > c.cfg.IdleInput {
 			var zero I
 			in = zero
 		}
-		h := wire.InputHeader{Tick: c.view.Tick, Ack: c.view.Tick}
-		c.mu.Unlock()
-		seq++
-		h.Seq = seq
-		var err error
-		if buf, err = enc.Append(buf[:0], h, &in); err != nil {
-			c.fail(0, fmt.Sprintf("cannot encode input: %v", err))
-			return
+		ack, sy := c.view.Tick, c.sync
+		target := uint32(0)
+		if sy != nil && sy.Ready() {
+			target = uint32(sy.Server(now) + sy.MinRTT()/2 + sy.Jitter() + 2)
 		}
-		if err := c.writeRaw(ctx, buf); err != nil {
-			return // the read loop reports the reason
+		c.mu.Unlock()
+		if target == 0 {
+			continue
+		}
+		// One input per tick: catch up a few ticks after a late wake, skip ahead after a long one.
+		if last == 0 || int32(target-last) > 4 || int32(target-last) < -60 {
+			last = target - 1
+		}
+		for ; int32(target-last) > 0; last++ {
+			seq++
+			var err error
+			if buf, err = enc.Append(buf[:0], wire.InputHeader{Seq: seq, Tick: last + 1, Ack: ack}, &in); err != nil {
+				c.fail(0, fmt.Sprintf("cannot encode input: %v", err))
+				return
+			}
+			if err := c.writeRaw(ctx, buf); err != nil {
+				return // the read loop reports the reason
+			}
+		}
+	}
+}
+
+// inputLoop writes a Manual client's queued inputs, in order.
+func (c *Client[I]) inputLoop(ctx context.Context) {
+	// Inputs queued for an earlier connection are for ticks long gone.
+	for {
+		select {
+		case <-c.inputs:
+			continue
+		default:
+		}
+		break
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-c.inputs:
+			if err := c.writeRaw(ctx, b); err != nil {
+				return
+			}
 		}
 	}
 }

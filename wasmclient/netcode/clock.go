@@ -1,0 +1,216 @@
+package netcode
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// Sync estimates the server's clock from what arrives: when each snapshot comes (the server sends
+// snapshot N right after stepping tick N) and the round trips that pings measure. Times are on
+// the client's clock and passed in. All estimates are in ticks, as float64.
+//
+// The estimates are robust to spikes: the server's clock is read off the least delayed of the
+// recent snapshots (a late one says only that it was late), the round trip is the smallest of the
+// recent ones, and jitter is a high percentile of how late snapshots were, not their mean.
+type Sync struct {
+	period   time.Duration // one tick
+	interval float64       // ticks between two snapshots
+	epoch    time.Time     // the client time that is 0 below
+
+	offsets  ring // per snapshot: its tick minus its arrival time in ticks
+	ticks    ring // per snapshot: its tick, for the loss rate
+	rtts     ring // round trips, in ticks
+	lateness []float64
+	newest   uint32
+}
+
+// Window sizes: about three seconds of snapshots at 20 Hz, and ten round trips at one ping a
+// second. Long enough to span a burst of jitter, short enough to follow a change of route.
+const (
+	snapshotWindow = 64
+	rttWindow      = 10
+)
+
+// NewSync returns an estimator for a server stepping tickRate times a second and sending
+// snapshotRate snapshots a second.
+func NewSync(tickRate, snapshotRate int) *Sync {
+	tickRate, snapshotRate = max(tickRate, 1), max(snapshotRate, 1)
+	return &Sync{
+		period:   time.Second / time.Duration(tickRate),
+		interval: float64(tickRate) / float64(min(snapshotRate, tickRate)),
+		offsets:  newRing(snapshotWindow),
+		ticks:    newRing(snapshotWindow),
+		rtts:     newRing(rttWindow),
+	}
+}
+
+// Period returns the length of a tick.
+func (s *Sync) Period() time.Duration { return s.period }
+
+// Interval returns the number of ticks between two snapshots.
+func (s *Sync) Interval() float64 { return s.interval }
+
+// Ticks converts a duration to ticks.
+func (s *Sync) Ticks(d time.Duration) float64 { return float64(d) / float64(s.period) }
+
+func (s *Sync) at(t time.Time) float64 {
+	if s.epoch.IsZero() {
+		s.epoch = t
+	}
+	return s.Ticks(t.Sub(s.epoch))
+}
+
+// Snapshot records that the snapshot of tick arrived at time at.
+func (s *Sync) Snapshot(tick uint32, at time.Time) {
+	if s.offsets.n > 0 && int32(tick-s.newest) <= 0 {
+		return // a resent or reordered one says nothing new
+	}
+	s.newest = tick
+	s.offsets.add(float64(tick) - s.at(at))
+	s.ticks.add(float64(tick))
+}
+
+// RTT records a measured round trip.
+func (s *Sync) RTT(d time.Duration) {
+	if d > 0 {
+		s.rtts.add(s.Ticks(d))
+	}
+}
+
+// Ready reports whether there is enough to estimate from: a snapshot and a round trip.
+func (s *Sync) Ready() bool { return s.offsets.n > 0 && s.rtts.n > 0 }
+
+// Newest returns the tick of the newest snapshot recorded.
+func (s *Sync) Newest() uint32 { return s.newest }
+
+// Arrival returns the tick that a snapshot arriving at time t with the least delay seen would
+// carry: the newest tick the client can expect to have at t.
+func (s *Sync) Arrival(t time.Time) float64 {
+	return s.at(t) + s.offsets.max()
+}
+
+// Server returns the server's tick at time t: Arrival plus the one-way trip, taken as half the
+// smallest recent round trip. The fraction is how far the server is into the next tick.
+func (s *Sync) Server(t time.Time) float64 {
+	return s.Arrival(t) + s.MinRTT()/2
+}
+
+// MinRTT returns the smallest recent round trip, in ticks (0 before the first).
+func (s *Sync) MinRTT() float64 { return s.rtts.min() }
+
+// Jitter returns how late, in ticks, snapshots arrive beyond the least delayed one: the 95th
+// percentile over the window.
+func (s *Sync) Jitter() float64 {
+	if s.offsets.n < 2 {
+		return 0
+	}
+	top := s.offsets.max()
+	s.lateness = s.lateness[:0]
+	for _, o := range s.offsets.values() {
+		s.lateness = append(s.lateness, top-o)
+	}
+	slices.Sort(s.lateness)
+	return s.lateness[int(math.Ceil(0.95*float64(len(s.lateness))))-1]
+}
+
+// Loss returns the fraction of snapshots lost over the window: those the server's snapshot rate
+// says were sent between the oldest and the newest recorded, but never arrived.
+func (s *Sync) Loss() float64 {
+	if s.ticks.n < 2 {
+		return 0
+	}
+	span := s.ticks.newest() - s.ticks.oldest()
+	sent := math.Floor(span/s.interval+0.5) + 1
+	return max(0, 1-float64(s.ticks.n)/sent)
+}
+
+// ring is a fixed window of the newest values.
+type ring struct {
+	v    []float64
+	next int
+	n    int
+}
+
+func newRing(size int) ring { return ring{v: make([]float64, size)} }
+
+func (r *ring) add(x float64) {
+	r.v[r.next] = x
+	r.next = (r.next + 1) % len(r.v)
+	r.n = min(r.n+1, len(r.v))
+}
+
+func (r *ring) values() []float64 {
+	if r.n < len(r.v) {
+		return r.v[:r.n]
+	}
+	return r.v
+}
+
+func (r *ring) max() float64 {
+	if r.n == 0 {
+		return 0
+	}
+	return slices.Max(r.values())
+}
+
+func (r *ring) min() float64 {
+	if r.n == 0 {
+		return 0
+	}
+	return slices.Min(r.values())
+}
+
+func (r *ring) newest() float64 { return r.v[(r.next-1+len(r.v))%len(r.v)] }
+
+func (r *ring) oldest() float64 {
+	if r.n < len(r.v) {
+		return r.v[0]
+	}
+	return r.v[r.next]
+}
+
+// Clock is a local clock, in ticks, that follows a moving target without jumps: it runs at most
+// [MaxSlew] faster or slower than real time until it meets the target. The input clock (which
+// tick to send the next input for) and the render clock (the moment everyone else is drawn at)
+// are both Clocks. Only when it is further off than the jump limit (a hidden tab, the first sync)
+// does it jump, and Advance says so.
+type Clock struct {
+	now  float64
+	last time.Time
+	set  bool
+}
+
+// MaxSlew is how much faster or slower than real time a Clock runs while it catches up.
+const MaxSlew = 0.1
+
+// Now returns the clock's reading, in ticks.
+func (c *Clock) Now() float64 { return c.now }
+
+// Set makes the clock read ticks at time t.
+func (c *Clock) Set(t time.Time, ticks float64) { c.now, c.last, c.set = ticks, t, true }
+
+// Advance moves the clock to time t (period is one tick) steering toward target, the reading it
+// should have at t, and reports whether it had to jump because it was more than jump ticks off.
+func (c *Clock) Advance(t time.Time, period time.Duration, target, jump float64) (jumped bool) {
+	if !c.set {
+		c.Set(t, target)
+		return true
+	}
+	dt := float64(t.Sub(c.last)) / float64(period)
+	c.last = t
+	if dt < 0 {
+		dt = 0 // the caller's clock went back: stand still rather than run backwards
+	}
+	next := c.now + dt
+	err := target - next
+	if math.Abs(err) > jump {
+		c.now = target
+		return true
+	}
+	// Proportional steering, saturating at MaxSlew: an error of 0.2 ticks or more gets the whole
+	// slew, a smaller one a share of it, so the clock settles without overshooting.
+	rate := 1 + min(max(err/2, -MaxSlew), MaxSlew)
+	c.now += dt * rate
+	return false
+}

@@ -1,0 +1,357 @@
+package netcode
+
+import (
+	"math"
+	"time"
+
+	"github.com/tickwire/tickwire/shared/sim"
+)
+
+// Config describes a session. Zero fields take the defaults given.
+type Config struct {
+	// TickRate and SnapshotRate are the room's, from the welcome.
+	TickRate, SnapshotRate int
+	// Player is the own player, predicted; 0 for a spectator, who only interpolates.
+	Player sim.PlayerID
+	// Extrapolate is how long remote entities go on moving past the newest snapshot before they
+	// hold still. Defaults to 250 ms.
+	Extrapolate time.Duration
+	// Resync is the longest gap between two frames that the clocks bridge by slewing; after a
+	// longer one (a hidden tab, a stalled page) the session resynchronises at once. Defaults to
+	// 250 ms.
+	Resync time.Duration
+	// Smoothing is the time constant over which a correction of the own entity's drawn position
+	// fades, instead of snapping. Defaults to 60 ms.
+	Smoothing time.Duration
+	// Snap is the correction, in position units, beyond which the own entity jumps instead of
+	// gliding (a teleport, a respawn). Defaults to 0: always glide.
+	Snap float64
+}
+
+// Outgoing is an input to send: the caller sends it to the server as is, in order.
+type Outgoing[I any] struct {
+	Tick, Seq, Rewind uint32
+	Input             I
+}
+
+// Stats are a session's measures, for the net graph and the harness.
+type Stats struct {
+	RTT, Jitter   time.Duration // smallest recent round trip; snapshot lateness, 95th percentile
+	Delay         time.Duration // the interpolation delay behind the newest snapshot expected
+	Lead          time.Duration // how far the input clock runs ahead of the server's
+	Loss          float64       // snapshots lost, over the window
+	Snapshots     int           // received
+	Corrections   int           // snapshots that disagreed with the prediction
+	LastCorrect   float64       // the last correction's size, in position units
+	MaxCorrect    float64       // the largest
+	LateInputs    int           // inputs the server did not get in time (its ack did not reach them)
+	StallFrames   int           // frames drawn past the newest snapshot
+	Stalls        int           // distinct stalls
+	LongestStall  time.Duration // the longest stall
+	Resyncs       int           // jumps of the clocks (the first sync included)
+	Frames        int
+	RenderTick    float64 // the moment remote entities are drawn at, in ticks
+	InputTick     float64 // the input clock, in ticks
+	EstimatedTick float64 // the server's tick as estimated now
+}
+
+// Session is the client's netcode for one connection: feed it what arrives (Receive, RTT), call
+// Advance once per frame with the player's input, send what it returns, and draw Entities. It is
+// not safe for concurrent use: the game's update loop owns it.
+type Session[S, I any] struct {
+	cfg    Config
+	sync   *Sync
+	interp *Interpolator
+	pred   *Predictor[S, I] // nil for a spectator
+	render Clock
+	input  Clock
+
+	seq    uint32
+	sent   uint32 // the newest tick an input was sent (or assumed) for
+	seqs   [predictRing]struct{ tick, seq uint32 }
+	margin float64 // extra input lead, in ticks, after late inputs; fades
+	delay  float64 // interpolation delay in ticks, behind Sync.Arrival
+
+	last      time.Time
+	stallFrom time.Time
+	stalled   bool
+	smooth    [sim.MaxFields]float64 // the own entity's drawn offset, fading
+	heldIn    I
+	out       []Outgoing[I]
+	ents      []sim.Entity
+	seen      []sim.Entity
+	stats     Stats
+}
+
+// NewSession returns the netcode of a connection to a room of game g.
+func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
+	if cfg.Extrapolate <= 0 {
+		cfg.Extrapolate = 250 * time.Millisecond
+	}
+	if cfg.Resync <= 0 {
+		cfg.Resync = 250 * time.Millisecond
+	}
+	if cfg.Smoothing <= 0 {
+		cfg.Smoothing = 60 * time.Millisecond
+	}
+	sy := NewSync(cfg.TickRate, cfg.SnapshotRate)
+	s := &Session[S, I]{cfg: cfg, sync: sy, interp: NewInterpolator(g.Info().Schema, sy.Ticks(cfg.Extrapolate))}
+	s.delay = 2 * sy.Interval()
+	if cfg.Player != 0 {
+		s.pred = NewPredictor(g, cfg.Player)
+	}
+	return s
+}
+
+// Receive takes a snapshot (full or rebuilt from a delta) of tick, carrying ack, the newest input
+// sequence the server applied, that arrived at time at. ents must not be modified afterwards.
+func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Time) error {
+	if n := s.interp.Newest(); s.interp.Len() > 0 && int32(tick-n) <= 0 {
+		return nil
+	}
+	s.stats.Snapshots++
+	s.sync.Snapshot(tick, at)
+	s.interp.Add(tick, ents)
+	if s.pred == nil || !s.pred.Started() {
+		return nil
+	}
+	if e := &s.seqs[tick%predictRing]; e.tick == tick && e.seq > ack && e.seq != 0 {
+		// The server stepped tick without the input sent for it: it came late. Lead more.
+		s.stats.LateInputs++
+		s.margin = min(s.margin+1, 6)
+	}
+	before, had := s.ownDrawn()
+	size, err := s.pred.Reconcile(tick, ents)
+	if err != nil {
+		return err
+	}
+	if size > 0 {
+		_ = s.pred.Provisional(s.heldIn, s.seen)
+		if after, ok := s.ownDrawn(); had && ok && (s.cfg.Snap == 0 || size < s.cfg.Snap) {
+			for k := range s.smooth {
+				s.smooth[k] += before[k] - after[k]
+			}
+		}
+	}
+	return nil
+}
+
+// RTT takes a measured round trip.
+func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
+
+// Advance moves the session to time now with the input the player holds, and returns the inputs
+// to send (at most one per tick, never one for a tick already sent). The slice is reused.
+func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
+	s.out = s.out[:0]
+	s.heldIn = in
+	s.stats.Frames++
+	gap := !s.last.IsZero() && now.Sub(s.last) > s.cfg.Resync
+	dt := now.Sub(s.last)
+	if s.last.IsZero() {
+		dt = 0
+	}
+	s.last = now
+	if !s.sync.Ready() {
+		return s.out, nil
+	}
+	period := s.sync.Period()
+	s.updateDelay()
+	if gap {
+		s.render.set, s.input.set = false, false // resynchronise both clocks at once
+	}
+	if s.render.Advance(now, period, s.sync.Arrival(now)-s.delay, 4*s.sync.Interval()) {
+		s.stats.Resyncs++
+	}
+	s.margin = max(0, s.margin-0.1*dt.Seconds())
+	if s.pred != nil {
+		if err := s.advanceInput(now, period, in); err != nil {
+			return s.out, err
+		}
+	}
+	s.compose(now, dt)
+	s.interp.Prune(s.render.Now())
+	return s.out, nil
+}
+
+// lead is how far ahead of the server's tick inputs are stamped: the one-way trip, the jitter, a
+// tick for the frame that notices the tick and the server's own timing, and what late inputs
+// added.
+func (s *Session[S, I]) lead() float64 {
+	return s.sync.MinRTT()/2 + s.sync.Jitter() + 1 + s.margin
+}
+
+func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) error {
+	target := s.sync.Server(now) + s.lead()
+	jumped := s.input.Advance(now, period, target, 8)
+	if jumped || !s.pred.Started() {
+		// Start predicting from the newest snapshot. The ticks from there to the input clock are
+		// the server's already or about to be; without inputs from this client it steps them with
+		// the zero input (a resync comes after a gap longer than the server repeats inputs for).
+		newest := s.interp.Newest()
+		s.pred.Reset(newest, s.interp.NewestEntities())
+		s.sent = newest
+		var zero I
+		for t := newest + 1; int32(t-uint32(s.input.Now())) <= 0 && t-newest < predictRing/2; t++ {
+			if _, err := s.pred.Step(t, zero, nil); err != nil {
+				return err
+			}
+			s.sent = t
+		}
+		s.seqs = [predictRing]struct{ tick, seq uint32 }{}
+	}
+	s.seen = s.seen[:0]
+	point := int64(math.Floor(s.render.Now() * sim.LerpOne))
+	seenReady := false
+	for t := s.sent + 1; int32(t-uint32(s.input.Now())) <= 0; t++ {
+		if t-s.pred.Base() >= predictRing-1 {
+			break // no snapshot for four seconds: hold rather than predict blind
+		}
+		if !seenReady {
+			s.seen = s.interp.Seen(s.seen[:0], point)
+			seenReady = true
+		}
+		if _, err := s.pred.Step(t, in, s.seen); err != nil {
+			return err
+		}
+		s.seq++
+		s.sent = t
+		s.seqs[t%predictRing] = struct{ tick, seq uint32 }{t, s.seq}
+		rewind := max(int64(t)*sim.LerpOne-point, 0)
+		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in})
+	}
+	if !seenReady {
+		s.seen = s.interp.Seen(s.seen[:0], point)
+	}
+	return s.pred.Provisional(in, s.seen)
+}
+
+// updateDelay sets the interpolation delay from the measured jitter and loss: one snapshot
+// interval to the next snapshot, the jitter, half an interval of margin, and one more interval
+// for each level of loss (a lost snapshot doubles the gap to bridge). Until the window has filled
+// a little it stays at two intervals, Valve's 100 ms at 20 Hz.
+func (s *Session[S, I]) updateDelay() {
+	iv := s.sync.Interval()
+	if s.stats.Snapshots < 16 {
+		s.delay = 2 * iv
+		return
+	}
+	d := 1.5*iv + s.sync.Jitter()
+	switch loss := s.sync.Loss(); {
+	case loss > 0.10:
+		d += 2 * iv
+	case loss > 0.005:
+		d += iv
+	}
+	// Move there gradually: the render clock slews to follow, and a delay that flickers with each
+	// late snapshot would make it hunt.
+	s.delay += (d - s.delay) * 0.05
+}
+
+// ownDrawn returns the own entity's position fields as drawn: between the newest predicted tick
+// and the provisional next one, by the input clock's fraction.
+func (s *Session[S, I]) ownDrawn() ([sim.MaxFields]float64, bool) {
+	var out [sim.MaxFields]float64
+	if s.pred == nil || !s.pred.Started() {
+		return out, false
+	}
+	last := s.pred.Last()
+	a, ok := s.pred.Own(last)
+	if !ok {
+		return out, false
+	}
+	b, ok := s.pred.Own(last + 1)
+	if !ok {
+		b = a
+	}
+	f := min(max(s.input.Now()-float64(last), 0), 1)
+	for k := range a.N {
+		out[k] = float64(a.Fields[k]) + (float64(b.Fields[k])-float64(a.Fields[k]))*f
+	}
+	return out, true
+}
+
+// compose builds Entities: everything interpolated at the render clock, the own entity predicted.
+func (s *Session[S, I]) compose(now time.Time, dt time.Duration) {
+	var stalled bool
+	s.ents, stalled = s.interp.Sample(s.ents[:0], s.render.Now())
+	switch {
+	case stalled && !s.stalled:
+		s.stats.Stalls++
+		s.stallFrom = now
+	case stalled:
+		s.stats.LongestStall = max(s.stats.LongestStall, now.Sub(s.stallFrom))
+	}
+	if stalled {
+		s.stats.StallFrames++
+	}
+	s.stalled = stalled
+	if s.pred == nil {
+		return
+	}
+	decay := math.Exp(-float64(dt) / float64(s.cfg.Smoothing))
+	for k := range s.smooth {
+		if s.smooth[k] *= decay; math.Abs(s.smooth[k]) < 1 {
+			s.smooth[k] = 0
+		}
+	}
+	own, ok := s.pred.Own(s.pred.Last())
+	drawn, ok2 := s.ownDrawn()
+	if !ok || !ok2 {
+		return
+	}
+	sc := s.interp.schema
+	if int(own.Kind) < len(sc) {
+		for k, f := range sc[own.Kind].Fields {
+			if f.Interp && k < int(own.N) {
+				own.Fields[k] = int32(min(max(math.Round(drawn[k]+s.smooth[k]), float64(f.Min)), float64(f.Max)))
+			}
+		}
+	}
+	i, found := index(s.ents, own.ID)
+	if found {
+		s.ents[i] = own
+		return
+	}
+	s.ents = append(s.ents, sim.Entity{})
+	copy(s.ents[i+1:], s.ents[i:])
+	s.ents[i] = own
+}
+
+// index returns where id is, or would be, in ents sorted by id.
+func index(ents []sim.Entity, id sim.EntityID) (int, bool) {
+	lo, hi := 0, len(ents)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if ents[m].ID < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(ents) && ents[lo].ID == id
+}
+
+// Entities returns what to draw as of the last Advance, sorted by id: remote entities
+// interpolated, the own entity predicted. It is valid until the next Advance.
+func (s *Session[S, I]) Entities() []sim.Entity { return s.ents }
+
+// Ready reports whether the session has synchronised and has something to draw.
+func (s *Session[S, I]) Ready() bool { return s.sync.Ready() && s.interp.Len() > 0 }
+
+// Stats returns the session's measures.
+func (s *Session[S, I]) Stats() Stats {
+	st := s.stats
+	p := s.sync.Period()
+	dur := func(ticks float64) time.Duration { return time.Duration(ticks * float64(p)) }
+	st.RTT, st.Jitter, st.Loss = dur(s.sync.MinRTT()), dur(s.sync.Jitter()), s.sync.Loss()
+	st.Delay = dur(s.delay)
+	st.RenderTick, st.InputTick = s.render.Now(), s.input.Now()
+	if !s.last.IsZero() && s.sync.Ready() {
+		st.EstimatedTick = s.sync.Server(s.last)
+		st.Lead = dur(s.input.Now() - st.EstimatedTick)
+	}
+	if s.pred != nil {
+		st.Corrections, st.LastCorrect, st.MaxCorrect = s.pred.Corrections, s.pred.CorrectionSize, s.pred.MaxCorrection
+	}
+	return st
+}
