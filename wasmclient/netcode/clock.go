@@ -14,9 +14,10 @@ import (
 // recent snapshots (a late one says only that it was late), the round trip is the smallest of the
 // recent ones, and jitter is a high percentile of how late snapshots were, not their mean.
 type Sync struct {
-	period   time.Duration // one tick
-	interval float64       // ticks between two snapshots
-	epoch    time.Time     // the client time that is 0 below
+	period             time.Duration // one tick
+	interval           float64       // ticks between two snapshots
+	tickRate, snapRate int
+	epoch              time.Time // the client time that is 0 below
 
 	offsets  ring // per snapshot: its tick minus its arrival time in ticks
 	ticks    ring // per snapshot: its tick, for the loss rate
@@ -39,9 +40,10 @@ func NewSync(tickRate, snapshotRate int) *Sync {
 	return &Sync{
 		period:   time.Second / time.Duration(tickRate),
 		interval: float64(tickRate) / float64(min(snapshotRate, tickRate)),
-		offsets:  newRing(snapshotWindow),
-		ticks:    newRing(snapshotWindow),
-		rtts:     newRing(rttWindow),
+		tickRate: tickRate, snapRate: min(snapshotRate, tickRate),
+		offsets: newRing(snapshotWindow),
+		ticks:   newRing(snapshotWindow),
+		rtts:    newRing(rttWindow),
 	}
 }
 
@@ -114,15 +116,16 @@ func (s *Sync) Jitter() float64 {
 	return s.lateness[int(math.Ceil(0.95*float64(len(s.lateness))))-1]
 }
 
-// Loss returns the fraction of snapshots lost over the window: those the server's snapshot rate
-// says were sent between the oldest and the newest recorded, but never arrived.
+// Loss returns the fraction of snapshots lost over the window: those the server sent between the
+// oldest and the newest recorded that never arrived. The server sends snapshot k at tick
+// ceil(k * tickRate / snapshotRate), so floor(T * snapshotRate / tickRate) of them by tick T.
 func (s *Sync) Loss() float64 {
 	if s.ticks.n < 2 {
 		return 0
 	}
-	span := s.ticks.newest() - s.ticks.oldest()
-	sent := math.Floor(span/s.interval+0.5) + 1
-	return max(0, 1-float64(s.ticks.n)/sent)
+	sentBy := func(tick float64) int64 { return int64(tick) * int64(s.snapRate) / int64(s.tickRate) }
+	sent := sentBy(s.ticks.newest()) - sentBy(s.ticks.oldest()) + 1
+	return max(0, 1-float64(s.ticks.n)/float64(sent))
 }
 
 // ring is a fixed window of the newest values.
