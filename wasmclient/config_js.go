@@ -5,6 +5,8 @@ package main
 import (
 	"strings"
 	"syscall/js"
+
+	"github.com/tickwire/tickwire/shared/netsim"
 )
 
 // loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
@@ -23,7 +25,12 @@ func loadConfig() (config, error) {
 		}
 		return strings.TrimSpace(v.String())
 	}
+	net, err := netsim.Parse(param("net"))
+	if err != nil {
+		return config{}, err
+	}
 	return config{
+		Net:      net,
 		URL:      scheme + loc.Get("host").String() + "/ws",
 		Game:     strings.ToLower(param("game")),
 		Room:     strings.ToLower(param("room")),

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"strings"
+
+	"github.com/tickwire/tickwire/shared/netsim"
 )
 
 // loadConfig reads the command line.
@@ -19,11 +21,14 @@ func loadConfig() (config, error) {
 	fs.BoolVar(&c.Spectate, "spectate", false, "watch the room instead of playing")
 	fs.BoolVar(&c.Private, "private", false, "make a named room this client opens private (not listed)")
 	fs.BoolVar(&c.Mute, "mute", false, "play no sound")
+	net := fs.String("net", "off", "simulate a bad network: bad, or rtt=150ms,jitter=30ms,loss=5%")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return c, err
 	}
 	c.Game = strings.ToLower(strings.TrimSpace(c.Game))
 	c.Room = strings.ToLower(strings.TrimSpace(c.Room))
 	c.Name = strings.TrimSpace(c.Name)
-	return c, nil
+	var err error
+	c.Net, err = netsim.Parse(*net)
+	return c, err
 }

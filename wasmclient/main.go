@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/tickwire/tickwire/shared/netsim"
+
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
@@ -37,6 +39,9 @@ type config struct {
 	Private bool
 	// Mute turns sound off (and opens no audio device). Defaults to false.
 	Mute bool
+	// Net simulates a bad network on the client's side: latency, jitter and loss (see package
+	// netsim; "bad" is 150 ms RTT, 30 ms jitter, 5% loss). Defaults to off.
+	Net netsim.Profile
 }
 
 func run() error {

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -20,6 +21,14 @@ type Game[I any] interface {
 	Update(ctx *ui.Context, v *netclient.View) I
 	// Draw draws the game as of the last Update. It only reads state.
 	Draw(screen *ebiten.Image, ctx *ui.Context)
+}
+
+// Predicting is implemented by a game's client half that runs the netcode itself (a
+// netcode.Session: prediction, reconciliation, interpolation). The app then dials in
+// netclient's Manual mode and hands it the connection before the first Update; the game sends
+// its inputs through the Session and the input Update returns is not sent.
+type Predicting[I any] interface {
+	Attach(c *netclient.Client[I])
 }
 
 // Messenger is implemented by a game's client half that exchanges the game's own messages with the
@@ -48,6 +57,8 @@ type Config struct {
 	Private bool
 	// Messages declares the game's own messages (see [Messenger]); nil for a game without any.
 	Messages wire.MessageSet
+	// NetSim simulates a bad network on the client's side (the page's ?net= parameter).
+	NetSim netsim.Profile
 	// Title is the game's name on the title screen.
 	Title string
 	// Tagline is the line under the title: what the game is about, in a few words.
@@ -86,8 +97,13 @@ func (a *App[I]) connect(name string) {
 		old.Close()
 	}
 	a.game.Reset()
+	pred, manual := a.game.(Predicting[I])
 	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.cfg.Game, Room: a.cfg.Room, Name: name,
-		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.cfg.Messages}, a.codec, a.schema)
+		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.cfg.Messages, Manual: manual,
+		NetSim: a.cfg.NetSim}, a.codec, a.schema)
+	if manual {
+		pred.Attach(c)
+	}
 	a.client.Store(c)
 	a.mgr.GoTo(&connecting[I]{app: a, client: c})
 }

@@ -35,7 +35,9 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	if v.Welcome.Spectator {
 		return nil
 	}
-	p.client.SetInput(in)
+	if _, manual := p.app.game.(Predicting[I]); !manual {
+		p.client.SetInput(in)
+	}
 	if m != nil {
 		p.msgs = m.Outbox(p.msgs[:0])
 		for _, msg := range p.msgs {

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/assets"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
@@ -19,6 +22,15 @@ type Client struct {
 
 	rng      *rand.Rand
 	controls Controls
+
+	// The netcode: the connection (app.Predicting) and its session, one per welcome.
+	conn       *netclient.Client[arena.Input]
+	session    *netcode.Session[arena.State, arena.Input]
+	sessionKey string // the welcome the session belongs to
+	received   []netclient.Received
+	pongs      int
+	corrWindow [60]int // corrections at each of the last frames, for the net graph's rate
+	frame      int
 
 	// Everything below is set by Update and only read by Draw.
 	view      netclient.View
@@ -101,6 +113,11 @@ func New(sounds *ui.Sounds) *Client {
 	return c
 }
 
+// Attach implements app.Predicting: the arena predicts its player with a netcode.Session.
+func (c *Client) Attach(conn *netclient.Client[arena.Input]) {
+	c.conn, c.session, c.sessionKey = conn, nil, ""
+}
+
 // Reset implements app.Game.
 func (c *Client) Reset() {
 	c.view = netclient.View{}
@@ -127,31 +144,96 @@ func (c *Client) Update(ctx *ui.Context, v *netclient.View) arena.Input {
 	fresh := v.Snapshots != c.snapshots
 	c.snapshots = v.Snapshots
 
-	c.updateEntities(dt)
+	in := c.controls.Update(ctx).Input()
+	ents := c.view.Entities
+	if s := c.netFrame(time.Now(), in); s != nil && s.Ready() {
+		ents = s.Entities()
+	}
+	c.updateEntities(ents, dt)
 	c.updateCamera(ctx)
 	if fresh {
 		c.onSnapshot()
 	}
 	c.updateEffects(dt)
 	c.updateHUD()
-	return c.controls.Update(ctx).Input()
+	return in
 }
 
-// updateEntities rebuilds the drawn players, drones and orbs from the view, easing positions.
-func (c *Client) updateEntities(dt float64) {
+// netFrame runs the netcode for this frame: it hands the session what arrived, advances it with
+// the input held and sends the inputs it makes. It returns the session, or nil before the
+// welcome (or without a connection: the view's entities are drawn as they came).
+func (c *Client) netFrame(now time.Time, in arena.Input) *netcode.Session[arena.State, arena.Input] {
+	v := &c.view
+	if c.conn == nil || v.Status != netclient.Connected {
+		return nil
+	}
+	// Every welcome starts a session: a new token, a new room or a resumed seat.
+	if key := fmt.Sprint(v.Welcome.Player, v.Welcome.Room, v.Welcome.Resume, v.Welcome.Spectator); key != c.sessionKey {
+		c.sessionKey = key
+		var me sim.PlayerID
+		if !v.Welcome.Spectator {
+			me = v.Welcome.Player
+		}
+		c.session = netcode.NewSession[arena.State, arena.Input](arena.Game{}, netcode.Config{
+			TickRate: int(v.Welcome.TickRate), SnapshotRate: int(v.Welcome.SnapshotRate), Player: me})
+		c.pongs = -1
+	}
+	s := c.session
+	if v.Pongs != c.pongs {
+		c.pongs = v.Pongs
+		s.RTT(v.RTT)
+	}
+	c.received = c.conn.TakeSnapshots(c.received[:0])
+	for _, r := range c.received {
+		if err := s.Receive(r.Tick, r.Ack, r.Entities, r.At); err != nil {
+			c.conn.Close() // a snapshot the game cannot restore: nothing sensible to draw
+			return nil
+		}
+	}
+	clear(c.received)
+	outs, err := s.Advance(now, in)
+	if err != nil {
+		c.conn.Close()
+		return nil
+	}
+	for _, o := range outs {
+		c.conn.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
+	}
+	st := s.Stats()
+	c.frame++
+	old := c.corrWindow[c.frame%len(c.corrWindow)]
+	c.corrWindow[c.frame%len(c.corrWindow)] = st.Corrections
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	c.conn.SetGraph(netclient.GraphJitter, ms(st.Jitter))
+	c.conn.SetGraph(netclient.GraphDelay, ms(st.Delay))
+	c.conn.SetGraph(netclient.GraphCorrections, float64(st.Corrections-old)*float64(ebiten.TPS())/float64(len(c.corrWindow)))
+	return s
+}
+
+// updateEntities rebuilds the drawn players, drones and orbs from ents: the netcode's (own player
+// predicted, the rest interpolated), or the newest snapshot's before the netcode has synchronised,
+// eased.
+func (c *Client) updateEntities(ents []sim.Entity, dt float64) {
 	c.players, c.drones, c.orbs = c.players[:0], c.drones[:0], c.orbs[:0]
+	smooth := c.session == nil || !c.session.Ready()
 	c.smooth.Begin()
-	for i := range c.view.Entities {
-		e := &c.view.Entities[i]
+	step := func(id sim.EntityID, x, y float64) (float64, float64) {
+		if smooth {
+			return c.smooth.Step(id, x, y, dt)
+		}
+		return x, y
+	}
+	for i := range ents {
+		e := &ents[i]
 		switch e.Kind {
 		case arena.KindPlayer:
 			id := sim.PlayerID(e.ID)
-			x, y := c.smooth.Step(e.ID, px(e.Field(arena.PlayerX)), px(e.Field(arena.PlayerY)), dt)
+			x, y := step(e.ID, px(e.Field(arena.PlayerX)), px(e.Field(arena.PlayerY)))
 			c.players = append(c.players, player{ID: id, X: x, Y: y,
 				Score: e.Field(arena.PlayerScore), Dash: e.Field(arena.PlayerDash), Cooldown: e.Field(arena.PlayerCooldown),
 				Name: c.view.Name(id), Color: playerColor(id), Me: id == c.me})
 		case arena.KindDrone:
-			x, y := c.smooth.Step(e.ID, px(e.Field(arena.DroneX)), px(e.Field(arena.DroneY)), dt)
+			x, y := step(e.ID, px(e.Field(arena.DroneX)), px(e.Field(arena.DroneY)))
 			c.drones = append(c.drones, drone{X: x, Y: y, Angle: c.time*1.7 + float64(e.ID%7)})
 		case arena.KindOrb:
 			c.orbs = append(c.orbs, Orb{X: px(e.Field(arena.OrbX)), Y: px(e.Field(arena.OrbY)), Value: e.Field(arena.OrbValue)})
