@@ -20,9 +20,9 @@ import (
 //   - Server to client: the outbox's Send and SendSnapshot hand frames to hold, which schedules
 //     them on the outbound line; one goroutine (deliver) hands each to the outbox at its time. The
 //     room sends exactly snapshots and deltas through SendSnapshot, so those are the droppable
-//     frames; everything else (welcome, roster, bye, pong, game messages) is reliable. Close is not
-//     delayed: the writer writes what the outbox holds and closes, and frames still on the line are
-//     discarded, as a connection that closes under them would lose them anyway.
+//     frames; everything else (welcome, roster, pong, game messages) is reliable. Closing is not
+//     delayed: the writer writes what the outbox holds, then its bye and the close, and frames
+//     still on the line are discarded, as a connection that closes under them would lose them.
 //   - Client to server: after the hello (which is not delayed, so joining takes half an RTT less
 //     than on a real network), a pump goroutine reads the socket and schedules each frame on the
 //     inbound line; the read loop takes them (next) at their time, in order, and handles them as
@@ -47,7 +47,8 @@ import (
 // reliable frame every tick at 60 Hz over 8 s of delay, far beyond any useful profile.
 const netsimHeld = 1024
 
-// netsimSeeds numbers connections so that each line has its own, repeatable, randomness.
+// netsimSeeds numbers connections so that each line has its own randomness (the same from run to
+// run for connections made in the same order).
 var netsimSeeds atomic.Uint64
 
 // netSim is Config.NetSim on one connection.
