@@ -36,7 +36,8 @@ import (
 // is full. Inbound holds at most what a client within the rate limit can send over the line's
 // longest delay (netsimInLimit): past it the client is sending faster than it may, and is closed
 // with 1008 as the rate limit would. Both goroutines end when the connection does, and serve waits
-// for them.
+// for them. Snapshots the simulation loses never reach the outbox, so the Observer does not count
+// them as dropped: that count is for clients too slow to keep up.
 //
 // One thing differs from a real network: reliable frames held back behind a lost one reach the
 // outbox all at once, where a real server would have written them to the kernel as they came. More
