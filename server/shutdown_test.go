@@ -13,15 +13,29 @@ import (
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"go.uber.org/goleak"
 )
 
 // TestShutdownLeavesNoGoroutines plays a few clients on the real server, shuts it down, and checks
-// that every goroutine the server started (rooms, connections, writers, heartbeats) has ended.
+// that every goroutine the server started (rooms, connections, writers, heartbeats, and the
+// simulated network's delay lines) has ended. The cases run one after the other: goleak counts
+// every goroutine in the process.
 func TestShutdownLeavesNoGoroutines(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		p    netsim.Profile
+	}{{"netsim off", netsim.Profile{}}, {"netsim bad", netsim.Bad}} {
+		t.Run(tt.name, func(t *testing.T) { shutdownLeavesNoGoroutines(t, tt.p) })
+	}
+}
+
+func shutdownLeavesNoGoroutines(t *testing.T, p netsim.Profile) {
 	before := goleak.IgnoreCurrent()
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
+	cfg := server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg.Gateway.NetSim = p
+	srv, err := server.New(cfg, room.For(arena.Game{}))
 	if err != nil {
 		t.Fatal(err)
 	}

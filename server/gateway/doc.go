@@ -4,5 +4,6 @@
 // configured), read the hello within the handshake timeout, check it, join the lobby, then run a
 // reader (frames in, to the seat) and a writer (frames out, from an [outbox] the room fills without
 // ever blocking). Every way a connection ends closes it with a specific code and a reason a person can
-// read, and is logged once.
+// read, and is logged once. With [Config.NetSim] on, frames each way first pass through a simulated
+// bad network (latency, jitter, loss; see netsim.go).
 package gateway

@@ -15,6 +15,7 @@ import (
 	"github.com/tickwire/tickwire/server/internal/bufpool"
 	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -57,6 +58,10 @@ type Config struct {
 	// Observer is told connection states, frames in and out, dropped snapshots and closes. Nil
 	// observes nothing.
 	Observer Observer
+	// NetSim makes every connection suffer a simulated bad network (latency, jitter, loss; see
+	// netsim.go), for trying netcode on loopback. The zero profile, the default, is off and costs
+	// nothing.
+	NetSim netsim.Profile
 }
 
 // Gateway is the http.Handler of the WebSocket endpoint.
@@ -208,6 +213,7 @@ type conn struct {
 	// spectator says the client watches: an input or a game message from it closes the connection.
 	spectator bool
 	done      chan struct{} // closed when the writer has closed the socket
+	sim       *netSim       // Config.NetSim on this connection; nil when off
 
 	state ConnState // the serving goroutine's alone
 
@@ -215,6 +221,9 @@ type conn struct {
 }
 
 func (c *conn) serve(ctx context.Context) {
+	if c.g.cfg.NetSim.Enabled() {
+		defer c.startNetSim()() // waits for its goroutines, after the writer's below
+	}
 	c.ws.SetReadLimit(c.g.cfg.ReadLimit)
 	writerDone := make(chan struct{})
 	go func() { c.writer(); close(writerDone) }()
@@ -356,7 +365,7 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 func (c *conn) readLoop(ctx context.Context) error {
 	limit := newBucket(c.g.cfg.MessageRate, c.g.cfg.MessageBurst, time.Now())
 	for {
-		f, err := c.read(ctx)
+		f, err := c.next(ctx) // c.read, through Config.NetSim's delay when on
 		if err != nil {
 			return err
 		}

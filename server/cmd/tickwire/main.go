@@ -24,6 +24,7 @@ import (
 
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/metrics"
+	"github.com/tickwire/tickwire/shared/netsim"
 )
 
 func main() {
@@ -48,6 +49,26 @@ type options struct {
 	messageRate                        float64
 	maxConnsPerIP                      int
 	trustedProxies                     string
+	netSim                             netsim.Profile
+}
+
+// profileFlag is -netsim's value: a profile in the form netsim.Parse reads.
+type profileFlag struct{ p *netsim.Profile }
+
+func (f profileFlag) String() string {
+	if f.p == nil { // the flag package asks a zero value for its default
+		return "off"
+	}
+	return f.p.String()
+}
+
+func (f profileFlag) Set(s string) error {
+	p, err := netsim.Parse(s)
+	if err != nil {
+		return err
+	}
+	*f.p = p
+	return nil
 }
 
 func parse(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
@@ -75,6 +96,7 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.DurationVar(&o.slowAfter, "slow-timeout", 5*time.Second, "how long a client may stay behind its snapshots before it is closed (4010)")
 	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
 	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
+	fs.Var(profileFlag{&o.netSim}, "netsim", "simulate a bad network on every connection, for trying netcode: off, bad (rtt=150ms,jitter=30ms,loss=5%), or e.g. rtt=100ms,jitter=20ms,loss=2%")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: tickwire [flags]\n\nServes the tickwire demo games. Each flag falls back to the environment variable shown.\n\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -134,6 +156,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.Gateway.MaxConnsPerIP = o.maxConnsPerIP
 	cfg.Lobby.ResumeGrace = o.resumeGrace
 	cfg.Gateway.SlowTimeout = o.slowAfter
+	cfg.Gateway.NetSim = o.netSim
+	if o.netSim.Enabled() {
+		log.Warn("simulating a bad network", "netsim", o.netSim.String())
+	}
 	for _, cidr := range strings.Split(o.trustedProxies, ",") {
 		if cidr = strings.TrimSpace(cidr); cidr == "" {
 			continue

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -43,13 +44,52 @@ func TestFlagsFallBackToEnvironment(t *testing.T) {
 	}
 }
 
+func TestNetSimFlag(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  string // TICKWIRE_NETSIM
+		want netsim.Profile
+		err  string // in the error, if one is wanted
+	}{
+		{"off by default", nil, "", netsim.Profile{}, ""},
+		{"named profile", []string{"-netsim", "bad"}, "", netsim.Bad, ""},
+		{"settings", []string{"-netsim", "rtt=100ms,loss=2%"}, "", netsim.Profile{RTT: 100 * time.Millisecond, Loss: 0.02}, ""},
+		{"from the environment", nil, "rtt=80ms", netsim.Profile{RTT: 80 * time.Millisecond}, ""},
+		{"the flag wins", []string{"-netsim", "off"}, "bad", netsim.Profile{}, ""},
+		{"bad flag", []string{"-netsim", "rtt=fast"}, "", netsim.Profile{}, "rtt=\"fast\""},
+		{"bad variable", nil, "loss=90%", netsim.Profile{}, "TICKWIRE_NETSIM"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o, err := parse(tt.args, io.Discard, func(k string) string {
+				if k == "TICKWIRE_NETSIM" {
+					return tt.env
+				}
+				return ""
+			})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("err %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || o.netSim != tt.want {
+				t.Errorf("netsim %v (%v), want %v", o.netSim, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestHelpListsFlagsAndVariables(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	if _, err := parse([]string{"-h"}, &out, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
-	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR"} {
+	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
