@@ -19,6 +19,7 @@ func loadConfig() (config, error) {
 	fs.BoolVar(&c.Spectate, "spectate", false, "watch the room instead of playing")
 	fs.BoolVar(&c.Private, "private", false, "make a named room this client opens private (not listed)")
 	fs.BoolVar(&c.Mute, "mute", false, "play no sound")
+	fs.BoolVar(&c.NetGraph, "netgraph", false, "show the net graph from the start (F3 toggles it)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return c, err
 	}
