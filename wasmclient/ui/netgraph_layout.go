@@ -20,6 +20,8 @@ const (
 	netPad        = 10  // inside the panel
 	netHeaderH    = 22  // the panel's title line
 	netRowH       = 28  // one series
+	netMinRowH    = 18  // one series, squeezed on a short screen
+	netBottom     = 112 // kept clear at the bottom when rows are squeezed: the arena's score
 	netSparkInset = 4   // the sparkline's space above and below, inside its row
 	netLabelW     = 150 // the label column: name at its start, value at its end
 	netColumnGap  = 10  // between the label column and the sparkline
@@ -47,8 +49,9 @@ type NetGraphLayout struct {
 }
 
 // LayoutNetGraph lays the net graph out on a w×h screen (device pixels, scale device pixels per CSS
-// pixel) for rows series, with at least one row (for "no data"). It appends the rows to dst[:0],
-// so that passing the last layout's Rows makes it allocation-free.
+// pixel) for rows series, with at least one row (for "no data"). On a short screen the rows are
+// squeezed, down to a minimum, to keep the bottom of the screen (the games' score) clear. It
+// appends the rows to dst[:0], so that passing the last layout's Rows makes it allocation-free.
 func LayoutNetGraph(w, h int, scale float64, rows int, dst []NetGraphRow) NetGraphLayout {
 	if scale <= 0 {
 		scale = 1
@@ -69,7 +72,8 @@ func LayoutNetGraph(w, h int, scale float64, rows int, dst []NetGraphRow) NetGra
 
 	l.Rows = dst[:0]
 	y := l.Header.Max.Y
-	rowH, inset := px(netRowH), px(netSparkInset)
+	rowH := min(px(netRowH), max(px(netMinRowH), (h-px(netBottom)-y-pad/2)/rows))
+	inset := int(math.Round(float64(rowH) * netSparkInset / netRowH))
 	for range rows {
 		label := image.Rect(m+pad, y, m+pad+labelW, y+rowH)
 		sx := label.Max.X + px(netColumnGap)

@@ -197,11 +197,29 @@ func TestLayoutNetGraph(t *testing.T) {
 			wantRows:   2,
 		},
 		{
-			name: "a tiny screen keeps a minimum sparkline", w: 100, h: 100, scale: 1, rows: 1,
+			// 400 high: 400 - 112 kept clear - 103 above the rows - 5 below them leaves 180 for 7
+			// rows; the panel ends above 288.
+			name: "a short screen squeezes the rows", w: 800, h: 400, scale: 1, rows: 7,
 			button:     image.Rect(12, 48, 58, 70),
-			panel:      image.Rect(12, 76, 12+10+150+10+40+10, 76+5+22+28+5),
-			firstSpark: image.Rect(182, 107, 222, 127),
-			lastLabel:  image.Rect(22, 103, 172, 131),
+			panel:      image.Rect(12, 76, 332, 103+7*25+5),
+			firstSpark: image.Rect(182, 103+4, 322, 103+25-4),
+			lastLabel:  image.Rect(22, 103+6*25, 172, 103+7*25),
+			wantRows:   7,
+		},
+		{
+			name: "a very short screen squeezes them only so far", w: 800, h: 250, scale: 2, rows: 7,
+			button:     image.Rect(24, 96, 116, 140),
+			panel:      image.Rect(24, 152, 664, 206+7*36+10),
+			firstSpark: image.Rect(364, 206+5, 644, 206+36-5),
+			lastLabel:  image.Rect(44, 206+6*36, 344, 206+7*36),
+			wantRows:   7,
+		},
+		{
+			name: "a tiny screen keeps a minimum sparkline and row", w: 100, h: 100, scale: 1, rows: 1,
+			button:     image.Rect(12, 48, 58, 70),
+			panel:      image.Rect(12, 76, 12+10+150+10+40+10, 76+5+22+18+5),
+			firstSpark: image.Rect(182, 103+3, 222, 103+18-3),
+			lastLabel:  image.Rect(22, 103, 172, 103+18),
 			wantRows:   1,
 		},
 	}
