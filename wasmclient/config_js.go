@@ -10,7 +10,8 @@ import (
 )
 
 // loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
-// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private= and ?mute= come from the query.
+// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private=, ?mute= and ?netgraph= come
+// from the query.
 func loadConfig() (config, error) {
 	loc := js.Global().Get("location")
 	scheme := "ws://"
@@ -38,5 +39,6 @@ func loadConfig() (config, error) {
 		Spectate: yes(param("spectate")),
 		Private:  yes(param("private")),
 		Mute:     param("mute") != "",
+		NetGraph: yes(param("netgraph")),
 	}, nil
 }

@@ -22,6 +22,7 @@ func loadConfig() (config, error) {
 	fs.BoolVar(&c.Private, "private", false, "make a named room this client opens private (not listed)")
 	fs.BoolVar(&c.Mute, "mute", false, "play no sound")
 	net := fs.String("net", "off", "simulate a bad network: bad, or rtt=150ms,jitter=30ms,loss=5%")
+	fs.BoolVar(&c.NetGraph, "netgraph", false, "show the net graph from the start (F3 toggles it)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return c, err
 	}

@@ -25,6 +25,8 @@ type runner interface {
 	ebiten.Game
 	// DebugJSON is the test hook the page exposes as window.tickwireView().
 	DebugJSON() string
+	// SetNetGraph shows or hides the net graph.
+	SetNetGraph(shown bool)
 	Close()
 }
 

@@ -2,8 +2,10 @@
 // in a game_NAME.go file beside this one. Built for the browser (GOOS=js GOARCH=wasm) it takes its
 // settings from the page's address: the WebSocket is /ws on the page's host (wss on https), ?game=
 // picks the game (default arena), ?room= a room, ?name= skips the title screen, ?spectate=1 watches
-// instead of playing, ?private=1 makes a room this client opens private, and ?mute=1 turns sound
-// off. Built natively it takes them from flags (see -help).
+// instead of playing, ?private=1 makes a room this client opens private, ?mute=1 turns sound off,
+// ?netgraph=1 shows the net graph from the start (F3 or the NET button toggles it), and ?net=bad
+// (or ?net=rtt=150ms,jitter=30ms,loss=5%25) simulates a bad network on the client's side. Built
+// natively it takes them from flags (see -help).
 package main
 
 import (
@@ -42,6 +44,8 @@ type config struct {
 	// Net simulates a bad network on the client's side: latency, jitter and loss (see package
 	// netsim; "bad" is 150 ms RTT, 30 ms jitter, 5% loss). Defaults to off.
 	Net netsim.Profile
+	// NetGraph shows the net graph from the start. Defaults to false: F3 or the NET button shows it.
+	NetGraph bool
 }
 
 func run() error {
@@ -55,6 +59,7 @@ func run() error {
 	}
 	a := game.Start(cfg, ui.NewSounds(cfg.Mute))
 	defer a.Close()
+	a.SetNetGraph(cfg.NetGraph)
 	exposeView(a.DebugJSON)
 
 	ebiten.SetWindowTitle(game.Title)

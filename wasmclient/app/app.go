@@ -75,6 +75,7 @@ type App[I any] struct {
 
 	frames atomic.Int64
 	client atomic.Pointer[netclient.Client[I]]
+	net    netGraph // the net graph overlay, shown or not across connections
 }
 
 // New returns the client. With cfg.Name set, or to spectate, it connects at once; otherwise it

@@ -3,6 +3,9 @@
 // reconnect. It is generic over a game's input type; the game's own client half (for the demo,
 // wasmclient/games/arena) implements [Game] and does the drawing and input mapping.
 //
+// Over every game the playing scene draws a NET button at the top left: it, or F3, shows the net
+// graph, the connection's measures as live sparklines ([App.SetNetGraph] sets it from the start).
+//
 // Start with [New], and run the result with ebiten.RunGame. [App.DebugJSON] is the read-only test
 // hook the browser build exposes as window.tickwireView().
 package app

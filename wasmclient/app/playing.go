@@ -11,7 +11,8 @@ import (
 
 // playing runs the game: each tick it hands the newest view and the game messages received to the
 // game, and the game's input and messages to the network client. None of it waits on the network. A
-// spectator's input is never sent.
+// spectator's input is never sent. Over the game it draws the net graph's button and, when toggled
+// on, the net graph.
 type playing[I any] struct {
 	app    *App[I]
 	client *netclient.Client[I]
@@ -24,6 +25,7 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 		ctx.Switch(newClosed(p.app, p, v))
 		return nil
 	}
+	p.app.net.update(ctx, p.app.net.read(), p.client)
 	m, _ := p.app.game.(Messenger)
 	if m != nil {
 		p.msgs = p.client.TakeEvents(p.msgs[:0])
@@ -55,6 +57,7 @@ func (p *playing[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	if v := p.client.View(); v.Status == netclient.Reconnecting {
 		drawReconnecting(screen, ctx, v)
 	}
+	p.app.net.draw(screen, ctx)
 }
 
 // drawReconnecting dims the frozen game and says what is happening, so a lost connection never looks
