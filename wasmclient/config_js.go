@@ -10,7 +10,7 @@ import (
 )
 
 // loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
-// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private=, ?mute= and ?netgraph= come
+// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private=, ?mute=, ?netgraph= and ?net= come
 // from the query.
 func loadConfig() (config, error) {
 	loc := js.Global().Get("location")
