@@ -166,7 +166,7 @@ func TestSyncIgnoresASpike(t *testing.T) {
 
 func TestSyncLoss(t *testing.T) {
 	t.Parallel()
-	rates := []struct{ tickRate, snapRate int }{{30, 20}, {60, 20}, {20, 20}, {60, 25}, {30, 30}, {64, 20}, {30, 60}}
+	rates := []struct{ tickRate, snapRate int }{{30, 20}, {60, 20}, {20, 20}, {60, 25}, {30, 25}, {60, 45}, {30, 30}, {64, 20}, {30, 60}}
 	for _, r := range rates {
 		for first := 1; first <= 7; first++ {
 			t.Run("", func(t *testing.T) {
