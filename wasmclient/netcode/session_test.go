@@ -3,6 +3,8 @@ package netcode
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,7 +66,8 @@ type world struct {
 	late     int // inputs that arrived after their tick
 	applied  int // inputs applied at their tick
 	session  *Session[walkerState, walkerInput]
-	sentTick uint32 // the newest tick the client sent an input for
+	ref      *Interpolator // fed the same snapshots, never pruned
+	sentTick uint32        // the newest tick the client sent an input for
 	sentSeq  uint32
 }
 
@@ -78,6 +81,9 @@ type profile struct {
 	exact bool
 }
 
+// blackout is when every snapshot sent is lost (a stalled route), so that remote entities stall.
+var blackout = [2]time.Duration{4 * time.Second, 4*time.Second + 400*time.Millisecond}
+
 func newWorld(t *testing.T, p profile, seed uint64) *world {
 	w := &world{
 		t: t, tickRate: p.tickRate, snapRate: p.snapRate, period: time.Second / time.Duration(p.tickRate),
@@ -87,6 +93,7 @@ func newWorld(t *testing.T, p profile, seed uint64) *world {
 		pending: map[uint32]Outgoing[walkerInput]{},
 	}
 	w.session = NewSession[walkerState, walkerInput](walker{}, Config{TickRate: p.tickRate, SnapshotRate: p.snapRate, Player: me})
+	w.ref = NewInterpolator(walkerSchema, w.session.sync.Ticks(250*time.Millisecond))
 	return w
 }
 
@@ -131,7 +138,8 @@ func (w *world) serve(now time.Time) {
 		w.srv.step(set)
 		if int64(tick)*int64(w.snapRate) >= int64(w.snapshot+1)*int64(w.tickRate) {
 			w.snapshot++
-			if at, dropped := w.down.send(next, true); !dropped {
+			out := next.Sub(t0) >= blackout[0] && next.Sub(t0) < blackout[1]
+			if at, dropped := w.down.send(next, true); !dropped && !out {
 				w.toClient = append(w.toClient, message{at: at, tick: tick, ack: w.ack, ents: w.srv.entities()})
 			}
 		}
@@ -150,6 +158,7 @@ func (w *world) deliver(now time.Time) {
 		if err := w.session.Receive(m.tick, m.ack, m.ents, m.at); err != nil {
 			w.t.Fatal(err)
 		}
+		w.ref.Add(m.tick, m.ents)
 	}
 }
 
@@ -288,6 +297,13 @@ func runSession(t *testing.T, p profile, seed uint64) {
 		if n != 1 || len(s.Entities()) != 5 {
 			t.Fatalf("%v: Entities has the own walker %d times, %d in all: %v", elapsed, n, len(s.Entities()), s.Entities())
 		}
+		// Everyone else is drawn as the snapshots say at the render time: interpolated, or
+		// extrapolated for a while in a stall.
+		want, _ := w.ref.Sample(nil, st.RenderTick)
+		notMe := func(e sim.Entity) bool { return e.ID == sim.EntityID(me) }
+		if got := slices.DeleteFunc(slices.Clone(s.Entities()), notMe); !reflect.DeepEqual(got, slices.DeleteFunc(want, notMe)) {
+			t.Fatalf("%v: at render tick %.3f (newest %d) drew\n%v\nwant\n%v", elapsed, st.RenderTick, s.interp.Newest(), got, want)
+		}
 		if st.Delay < interval*3/2 || st.Delay > 6*interval {
 			t.Errorf("%v: Delay %v, want within [1.5, 6] snapshot intervals of %v", elapsed, st.Delay, interval)
 		}
@@ -314,6 +330,9 @@ func runSession(t *testing.T, p profile, seed uint64) {
 	}
 	if st.Resyncs != 2 {
 		t.Errorf("Resyncs %d, want 2: the first sync and the gap", st.Resyncs)
+	}
+	if st.LongestStall < blackout[1]-blackout[0]-250*time.Millisecond {
+		t.Errorf("longest stall %v; the blackout of %v should stall", st.LongestStall, blackout[1]-blackout[0])
 	}
 	if w.applied < int(end.Seconds())*p.tickRate/2 {
 		t.Errorf("the server applied only %d inputs at their tick", w.applied)
