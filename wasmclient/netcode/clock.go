@@ -212,8 +212,10 @@ func (c *Clock) Advance(t time.Time, period time.Duration, target, jump float64)
 		return true
 	}
 	// Proportional steering, saturating at MaxSlew: an error of 0.2 ticks or more gets the whole
-	// slew, a smaller one a share of it, so the clock settles without overshooting.
-	rate := 1 + min(max(err/2, -MaxSlew), MaxSlew)
+	// slew, a smaller one a share of it, so the clock settles without overshooting. A frame longer
+	// than two ticks takes the share over its own length, which closes the error at most: over
+	// two, err/2 would carry the clock past its target, and from four on never let it settle.
+	rate := 1 + min(max(err/max(2, dt), -MaxSlew), MaxSlew)
 	c.now += dt * rate
 	return false
 }

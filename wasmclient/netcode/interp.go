@@ -67,10 +67,10 @@ func (p *Interpolator) NewestEntities() []sim.Entity {
 }
 
 // Prune drops the snapshots that no render time at or after render needs: all but the newest one
-// at or before it.
+// at or before it, and never the last two, whose motion Sample extrapolates past the newest.
 func (p *Interpolator) Prune(render float64) {
 	i := 0
-	for i+1 < len(p.snaps) && float64(p.snaps[i+1].tick) <= render {
+	for i+2 < len(p.snaps) && float64(p.snaps[i+1].tick) <= render {
 		i++
 	}
 	if i > 0 {

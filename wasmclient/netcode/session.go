@@ -77,6 +77,7 @@ type Session[S, I any] struct {
 	stalled   bool
 	smooth    [sim.MaxFields]float64 // the own entity's drawn offset, fading
 	heldIn    I
+	sentIn    I // the input last sent: the server repeats it until a newer one arrives
 	out       []Outgoing[I]
 	ents      []sim.Entity
 	seen      []sim.Entity
@@ -185,14 +186,13 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 	jumped := s.input.Advance(now, period, target, 8)
 	if jumped || !s.pred.Started() {
 		// Start predicting from the newest snapshot. The ticks from there to the input clock are
-		// the server's already or about to be; without inputs from this client it steps them with
-		// the zero input (a resync comes after a gap longer than the server repeats inputs for).
+		// the server's already or about to be; without newer inputs from this client it steps them
+		// with the last input it got, repeated (the zero input before the first one).
 		newest := s.interp.Newest()
 		s.pred.Reset(newest, s.interp.NewestEntities())
 		s.sent = newest
-		var zero I
 		for t := newest + 1; int32(t-uint32(s.input.Now())) <= 0 && t-newest < predictRing/2; t++ {
-			if _, err := s.pred.Step(t, zero, nil); err != nil {
+			if _, err := s.pred.Step(t, s.sentIn, nil); err != nil {
 				return err
 			}
 			s.sent = t
@@ -218,6 +218,7 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		s.seqs[t%predictRing] = struct{ tick, seq uint32 }{t, s.seq}
 		rewind := max(int64(t)*sim.LerpOne-point, 0)
 		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in})
+		s.sentIn = in
 	}
 	if !seenReady {
 		s.seen = s.interp.Seen(s.seen[:0], point)
