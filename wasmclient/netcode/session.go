@@ -23,6 +23,11 @@ type Config struct {
 	// Smoothing is the time constant over which a correction of the own entity's drawn position
 	// fades, instead of snapping. Defaults to 60 ms.
 	Smoothing time.Duration
+	// InputRepeat is how many ticks the server repeats a player's last input when the next is
+	// missing, before it steps the zero input: the room's InputRepeat. The session assumes the
+	// same when it predicts ticks it sent no input for (after a hidden tab). Defaults to 6, the
+	// room's default.
+	InputRepeat int
 	// Snap is the correction, in position units, beyond which the own entity jumps instead of
 	// gliding (a teleport, a respawn). Defaults to 0: always glide.
 	Snap float64
@@ -77,7 +82,8 @@ type Session[S, I any] struct {
 	stalled   bool
 	smooth    [sim.MaxFields]float64 // the own entity's drawn offset, fading
 	heldIn    I
-	sentIn    I // the input last sent: the server repeats it until a newer one arrives
+	sentIn    I      // the input last sent: the server repeats it for a while until a newer one arrives
+	sentTick  uint32 // the tick it was sent for
 	out       []Outgoing[I]
 	ents      []sim.Entity
 	seen      []sim.Entity
@@ -91,6 +97,9 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 	}
 	if cfg.Resync <= 0 {
 		cfg.Resync = 250 * time.Millisecond
+	}
+	if cfg.InputRepeat <= 0 {
+		cfg.InputRepeat = 6
 	}
 	if cfg.Smoothing <= 0 {
 		cfg.Smoothing = 60 * time.Millisecond
@@ -187,12 +196,18 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 	if jumped || !s.pred.Started() {
 		// Start predicting from the newest snapshot. The ticks from there to the input clock are
 		// the server's already or about to be; without newer inputs from this client it steps them
-		// with the last input it got, repeated (the zero input before the first one).
+		// with the last input it got, repeated for InputRepeat ticks, then the zero input (also
+		// before the first input).
 		newest := s.interp.Newest()
 		s.pred.Reset(newest, s.interp.NewestEntities())
 		s.sent = newest
 		for t := newest + 1; int32(t-uint32(s.input.Now())) <= 0 && t-newest < predictRing/2; t++ {
-			if _, err := s.pred.Step(t, s.sentIn, nil); err != nil {
+			assumed := s.sentIn
+			if s.sentTick == 0 || int32(t-s.sentTick) > int32(s.cfg.InputRepeat) {
+				var zero I
+				assumed = zero
+			}
+			if _, err := s.pred.Step(t, assumed, nil); err != nil {
 				return err
 			}
 			s.sent = t
@@ -218,7 +233,7 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		s.seqs[t%predictRing] = struct{ tick, seq uint32 }{t, s.seq}
 		rewind := max(int64(t)*sim.LerpOne-point, 0)
 		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in})
-		s.sentIn = in
+		s.sentIn, s.sentTick = in, t
 	}
 	if !seenReady {
 		s.seen = s.interp.Seen(s.seen[:0], point)

@@ -145,17 +145,22 @@ func (walker) Restore(s *walkerState, ents []sim.Entity) error {
 }
 
 // server is the authoritative copy of a walker room: the state and the input in force for each
-// player, which it repeats while none newer arrives, as the room does.
+// player, which it repeats while none newer arrives, for serverRepeat ticks, then drops to the
+// zero input, as the room does.
 type server struct {
-	g     walker
-	state walkerState
-	tick  uint32
-	held  map[sim.PlayerID]walkerInput
-	ins   []sim.Input[walkerInput]
+	g       walker
+	state   walkerState
+	tick    uint32
+	held    map[sim.PlayerID]walkerInput
+	missing map[sim.PlayerID]int
+	ins     []sim.Input[walkerInput]
 }
 
+// serverRepeat is the room's default InputRepeat.
+const serverRepeat = 6
+
 func newServer(seed uint64, players ...sim.PlayerID) *server {
-	s := &server{state: walker{}.NewState(seed), held: map[sim.PlayerID]walkerInput{}}
+	s := &server{state: walker{}.NewState(seed), held: map[sim.PlayerID]walkerInput{}, missing: map[sim.PlayerID]int{}}
 	for _, p := range players {
 		s.g.Join(&s.state, p)
 		s.held[p] = walkerInput{}
@@ -165,8 +170,12 @@ func newServer(seed uint64, players ...sim.PlayerID) *server {
 
 // step runs the next tick with the inputs in force, after replacing those in set.
 func (s *server) step(set map[sim.PlayerID]walkerInput) {
-	for p, in := range set {
-		s.held[p] = in
+	for p := range s.held {
+		if in, ok := set[p]; ok {
+			s.held[p], s.missing[p] = in, 0
+		} else if s.missing[p]++; s.missing[p] > serverRepeat {
+			s.held[p] = walkerInput{}
+		}
 	}
 	s.ins = s.ins[:0]
 	for p, in := range s.held {
