@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/magefile/mage/mg"
@@ -144,6 +145,15 @@ func Loadtest(ctx context.Context) error {
 	cmd := exec.Command(loadtest, webbuild.LoadtestArgs(server, os.Getenv(webbuild.LoadtestArgsEnv))...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return webbuild.RunForwardingSignals(ctx, cmd)
+}
+
+// Netlab measures the netcode headless: prediction corrections, interpolation stalls and remote
+// entities' displayed error on a clean loopback and a bad network (flags in TICKWIRE_NETLAB_ARGS).
+func Netlab(ctx context.Context) error {
+	args := append([]string{"run", "./wasmclient/cmd/netlab"}, strings.Fields(os.Getenv("TICKWIRE_NETLAB_ARGS"))...)
+	cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
 }
 
 // New scaffolds a new game NAME (shared half, client half, registration, tests) that builds and plays at once.
