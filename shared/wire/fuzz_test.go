@@ -45,7 +45,7 @@ func seedFrames(tb testing.TB) [][]byte {
 	for _, g := range goldenCases {
 		seeds = append(seeds, unhex(tb, g.hex))
 	}
-	in, err := wire.EncodeInput(nil, testCodec{}, wire.InputHeader{Seq: 1, Tick: 300, Ack: 299}, &testInput{X: -5, S: "hi"})
+	in, err := wire.EncodeInput(nil, testCodec{}, wire.InputHeader{Seq: 1, Tick: 300, Ack: 299, Rewind: 384}, &testInput{X: -5, S: "hi"})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,7 +16,7 @@ type InputCodec[I any] interface {
 
 // InputHeader is the toolkit's part of an input frame.
 //
-//	[seq, tick, ack, input]
+//	[seq, tick, ack, input, rewind]
 type InputHeader struct {
 	// Seq numbers the client's inputs from 1 upward; snapshots acknowledge the newest one applied.
 	Seq uint32
@@ -24,20 +24,24 @@ type InputHeader struct {
 	Tick uint32
 	// Ack is the tick of the newest snapshot the client has received.
 	Ack uint32
+	// Rewind is how far behind Tick the client drew the other entities when it made the input, in
+	// 1/256 ticks (sim.LerpOne); 0 means no rewind. It follows the game's input in the body, the
+	// fifth element; absent (a four-element body) means 0.
+	Rewind uint32
 }
 
 // EncodeInput appends an input frame carrying h and the game input in to dst.
 func EncodeInput[I any](dst []byte, c InputCodec[I], h InputHeader, in *I) ([]byte, error) {
 	enc := getEncoder(dst)
 	defer putEncoder(enc)
-	b := append(enc.w.b, 0x92, byte(OpInput), 0x94) // [op, [seq, tick, ack, input]]
+	b := append(enc.w.b, 0x92, byte(OpInput), 0x95) // [op, [seq, tick, ack, input, rewind]]
 	b = appendUint(b, uint64(h.Seq))
 	b = appendUint(b, uint64(h.Tick))
 	enc.w.b = appendUint(b, uint64(h.Ack))
 	if err := c.EncodeInput(enc.e, in); err != nil {
 		return dst, fmt.Errorf("encode input: %w", err)
 	}
-	return enc.w.b, nil
+	return appendUint(enc.w.b, uint64(h.Rewind)), nil
 }
 
 // DecodeInput reads the body of an [OpInput] frame into h and in.
@@ -59,6 +63,8 @@ func decodeInput[I any](dec *decoder, c InputCodec[I], h *InputHeader, in *I) er
 			f.Fail(fmt.Errorf("input: %w", err))
 		}
 	}
+	// Absent in a 4-element body (version 1's shape): no rewind.
+	h.Rewind = f.Uint32("rewind")
 	if err := f.Done(); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
@@ -84,7 +90,7 @@ func NewInputEncoder[I any](c InputCodec[I]) *InputEncoder[I] {
 
 // Append appends an input frame carrying h and in to dst, like [EncodeInput].
 func (x *InputEncoder[I]) Append(dst []byte, h InputHeader, in *I) ([]byte, error) {
-	b := append(dst, 0x92, byte(OpInput), 0x94) // [op, [seq, tick, ack, input]]
+	b := append(dst, 0x92, byte(OpInput), 0x95) // [op, [seq, tick, ack, input, rewind]]
 	b = appendUint(b, uint64(h.Seq))
 	b = appendUint(b, uint64(h.Tick))
 	x.enc.w.b = appendUint(b, uint64(h.Ack))
@@ -93,7 +99,7 @@ func (x *InputEncoder[I]) Append(dst []byte, h InputHeader, in *I) ([]byte, erro
 	if err != nil {
 		return dst, fmt.Errorf("encode input: %w", err)
 	}
-	return b, nil
+	return appendUint(b, uint64(h.Rewind)), nil
 }
 
 // InputDecoder decodes one connection's inputs with a decoder of its own, saving the pool round

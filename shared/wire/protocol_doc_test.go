@@ -32,7 +32,7 @@ func TestProtocolDocExamples(t *testing.T) {
 		return b
 	}
 	in := arena.Input{MoveX: 127, MoveY: -127, Buttons: arena.ButtonDash}
-	input, err := wire.EncodeInput(nil, arena.Game{}, wire.InputHeader{Seq: 57, Tick: 1205, Ack: 1201}, &in)
+	input, err := wire.EncodeInput(nil, arena.Game{}, wire.InputHeader{Seq: 57, Tick: 1205, Ack: 1201, Rewind: 384}, &in)
 	if err != nil {
 		t.Fatal(err)
 	}

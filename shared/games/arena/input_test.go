@@ -44,26 +44,27 @@ var goldenInputs = []struct {
 		name: "full stick and dash",
 		h:    wire.InputHeader{Seq: 1, Tick: 300, Ack: 299},
 		in:   arena.Input{MoveX: -127, MoveY: 127, Buttons: arena.ButtonDash},
-		// 92 [op, body]; 03 input; 94 [seq, tick, ack, input]; 01; cd 012c 300; cd 012b 299;
-		// 93 [moveX, moveY, buttons]; d0 81 -127 (int8); 7f 127; 01 dash
-		hex: "92 03 94 01 cd012c cd012b 93 d081 7f 01",
+		// 92 [op, body]; 03 input; 95 [seq, tick, ack, input, rewind]; 01; cd 012c 300; cd 012b 299;
+		// 93 [moveX, moveY, buttons]; d0 81 -127 (int8); 7f 127; 01 dash; 00 no rewind
+		hex: "92 03 95 01 cd012c cd012b 93 d081 7f 01 00",
 	},
 	{
 		name: "zero",
-		hex:  "92 03 94 00 00 00 93 00 00 00",
+		hex:  "92 03 95 00 00 00 93 00 00 00 00",
 	},
 	{
 		name: "fixint boundaries",
-		h:    wire.InputHeader{Seq: 70000, Tick: 65535, Ack: 255},
+		h:    wire.InputHeader{Seq: 70000, Tick: 65535, Ack: 255, Rewind: 384},
 		in:   arena.Input{MoveX: -32, MoveY: -33},
-		// ce 00011170 70000; cd ffff; cc ff; e0 -32 (negative fixint); d0 df -33 (int8)
-		hex: "92 03 94 ce00011170 cdffff ccff 93 e0 d0df 00",
+		// ce 00011170 70000; cd ffff; cc ff; e0 -32 (negative fixint); d0 df -33 (int8);
+		// cd 0180 rewind 384 (1.5 ticks)
+		hex: "92 03 95 ce00011170 cdffff ccff 93 e0 d0df 00 cd0180",
 	},
 	{
 		name: "largest header",
-		h:    wire.InputHeader{Seq: 1<<32 - 1, Tick: 1<<32 - 1, Ack: 128},
+		h:    wire.InputHeader{Seq: 1<<32 - 1, Tick: 1<<32 - 1, Ack: 128, Rewind: 1<<32 - 1},
 		in:   arena.Input{MoveX: 127, MoveY: -1},
-		hex:  "92 03 94 ceffffffff ceffffffff cc80 93 7f ff 00",
+		hex:  "92 03 95 ceffffffff ceffffffff cc80 93 7f ff 00 ceffffffff",
 	},
 }
 
@@ -100,7 +101,9 @@ func TestInputCompatibility(t *testing.T) {
 		in   arena.Input
 	}{
 		{"input extra field", "92 03 94 01 02 03 94 05 06 01 a1 78", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{MoveX: 5, MoveY: 6, Buttons: 1}},
-		{"header extra field", "92 03 95 01 02 03 93 05 06 01 92 01 02", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{MoveX: 5, MoveY: 6, Buttons: 1}},
+		{"header extra field", "92 03 96 01 02 03 93 05 06 01 cd0180 92 01 02", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3, Rewind: 384}, arena.Input{MoveX: 5, MoveY: 6, Buttons: 1}},
+		// Version 1's body, without rewind.
+		{"no rewind", "92 03 94 01 02 03 93 05 06 01", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{MoveX: 5, MoveY: 6, Buttons: 1}},
 		{"input moveX only", "92 03 94 01 02 03 91 7f", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{MoveX: 127}},
 		{"input empty", "92 03 94 01 02 03 90", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{}},
 		{"no input", "92 03 93 01 02 03", wire.InputHeader{Seq: 1, Tick: 2, Ack: 3}, arena.Input{}},
@@ -150,6 +153,9 @@ func TestInputRefused(t *testing.T) {
 		{"seq negative", "92 03 94 ff 02 03 93 00 00 00"},
 		{"tick too big", "92 03 94 01 cf0000000100000000 03 93 00 00 00"},
 		{"body map", "92 03 81 01 02"},
+		{"rewind negative", "92 03 95 01 02 03 93 00 00 00 ff"},
+		{"rewind too big", "92 03 95 01 02 03 93 00 00 00 cf0000000100000000"},
+		{"rewind string", "92 03 95 01 02 03 93 00 00 00 a1 31"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,7 +178,7 @@ func TestDecodeInputResets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := wire.InputHeader{Seq: 9, Tick: 9, Ack: 9}
+	h := wire.InputHeader{Seq: 9, Tick: 9, Ack: 9, Rewind: 9}
 	in := arena.Input{MoveX: 9, MoveY: 9, Buttons: 1}
 	if err := wire.DecodeInput(fr.Body, arena.Game{}, &h, &in); err != nil {
 		t.Fatal(err)
@@ -187,6 +193,7 @@ func FuzzInput(f *testing.F) {
 		f.Add(unhex(f, g.hex)[2:])
 	}
 	for _, s := range []string{"", "90", "c0", "94 01 02 03 93 cc80 00 00", "94 01 02 03 93 00 00 02",
+		"95 01 02 03 93 00 00 00 ff", "95 01 02 03 93 00 00 00 cf0000000100000000", "94 01 02 03 93 00 00 00",
 		"94 01 02 03 dd ffffffff", "dd ffffffff", "94 01 02 03 93 cfffffffffffffffff 00 00"} {
 		f.Add(unhex(f, s))
 	}

@@ -118,8 +118,9 @@ func decodeInput(frame []byte) (wire.InputHeader, pong.Input, error) {
 
 func TestInput(t *testing.T) {
 	t.Parallel()
-	// 03 input; 94 [seq, tick, ack, input]; 07; cd 0258 600; cd 0257 599; 91 [move]; d0 81 -127
-	const golden = "92 03 94 07 cd0258 cd0257 91 d081"
+	// 03 input; 95 [seq, tick, ack, input, rewind]; 07; cd 0258 600; cd 0257 599; 91 [move];
+	// d0 81 -127; 00 no rewind
+	const golden = "92 03 95 07 cd0258 cd0257 91 d081 00"
 	in := pong.Input{Move: -127}
 	got, err := wire.EncodeInput(nil, pong.Game{}, wire.InputHeader{Seq: 7, Tick: 600, Ack: 599}, &in)
 	if err != nil || !bytes.Equal(got, unhex(t, golden)) {
@@ -142,7 +143,7 @@ func FuzzFrames(f *testing.F) {
 	for _, g := range goldenMessages {
 		f.Add(unhex(f, g.hex))
 	}
-	f.Add(unhex(f, "92 03 94 07 cd0258 cd0257 91 d081"))
+	f.Add(unhex(f, "92 03 95 07 cd0258 cd0257 91 d081 00"))
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		fr, err := wire.Decode(frame)
 		if err != nil {
