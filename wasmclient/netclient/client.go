@@ -436,7 +436,11 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 			var zero I
 			in = zero
 		}
-		h := wire.InputHeader{Tick: c.view.Tick, Ack: c.view.Tick}
+		// The tick the input is for, which the server must not have stepped when it arrives: the
+		// newest snapshot's, plus the round trip in ticks (at most half a second's, well inside the
+		// server's input lead, so a stale spike cannot get the input refused as too far ahead), plus 2.
+		lead := min(uint32((c.view.RTT*time.Duration(rate)+time.Second-1)/time.Second), uint32(rate)/2) + 2
+		h := wire.InputHeader{Tick: c.view.Tick + lead, Ack: c.view.Tick}
 		c.mu.Unlock()
 		seq++
 		h.Seq = seq
