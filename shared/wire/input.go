@@ -20,7 +20,9 @@ type InputCodec[I any] interface {
 type InputHeader struct {
 	// Seq numbers the client's inputs from 1 upward; snapshots acknowledge the newest one applied.
 	Seq uint32
-	// Tick is the server tick the client meant the input for.
+	// Tick is the server tick the input is for: the server holds the input until it steps that
+	// tick, and ignores it when that tick was already stepped. (In version 1 it was the tick the
+	// client had seen, and the server applied the newest input at its next tick.)
 	Tick uint32
 	// Ack is the tick of the newest snapshot the client has received.
 	Ack uint32

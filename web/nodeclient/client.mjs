@@ -18,7 +18,7 @@ if (!url) {
 
 // Ops, from the table in "Ops".
 const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8;
-const VERSION = 1;
+const VERSION = 2;
 // The arena's player kind and its fields (x is the first field after id and kind), from "Fields".
 const KIND_PLAYER = 1;
 const ONE = 256; // positions are in 1/256 pixel
