@@ -3,6 +3,7 @@ package room
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/tickwire/tickwire/server/internal/testgame"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -228,18 +229,20 @@ func TestInputDefaults(t *testing.T) {
 		tickRate     int
 		cfg          Config
 		lead, repeat int
+		rewind       time.Duration
 	}{
-		{"a second of ticks at 30", 30, Config{}, 30, 6},
-		{"a second of ticks at 60", 60, Config{}, 60, 6},
-		{"the configured tick rate", 60, Config{TickRate: 20}, 20, 6},
-		{"configured", 30, Config{InputLead: 5, InputRepeat: 2}, 5, 2},
+		{"a second of ticks at 30", 30, Config{}, 30, 6, 500 * time.Millisecond},
+		{"a second of ticks at 60", 60, Config{}, 60, 6, 500 * time.Millisecond},
+		{"the configured tick rate", 60, Config{TickRate: 20}, 20, 6, 500 * time.Millisecond},
+		{"configured", 30, Config{InputLead: 5, InputRepeat: 2, MaxRewind: time.Second}, 5, 2, time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := Resolve(testgame.Game{TickRate: tc.tickRate}.Info(), tc.cfg)
-			if got.InputLead != tc.lead || got.InputRepeat != tc.repeat {
-				t.Errorf("InputLead %d, InputRepeat %d; want %d, %d", got.InputLead, got.InputRepeat, tc.lead, tc.repeat)
+			if got.InputLead != tc.lead || got.InputRepeat != tc.repeat || got.MaxRewind != tc.rewind {
+				t.Errorf("InputLead %d, InputRepeat %d, MaxRewind %v; want %d, %d, %v",
+					got.InputLead, got.InputRepeat, got.MaxRewind, tc.lead, tc.repeat, tc.rewind)
 			}
 		})
 	}

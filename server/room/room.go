@@ -46,6 +46,10 @@ type Config struct {
 	// InputRepeat is how many ticks without an input repeat the player's last input before the player
 	// gets the zero input ("no input"). Defaults to 6.
 	InputRepeat int
+	// MaxRewind is the furthest back lag compensation rewinds an input's view, counted in whole ticks
+	// (see compensate.go); the snapshot history the room keeps (32 snapshots) bounds it too.
+	// Defaults to 500 ms.
+	MaxRewind time.Duration
 	// FullSnapshots turns delta snapshots off: every snapshot carries every entity the client sees.
 	// For measuring and debugging; defaults to false (deltas on).
 	FullSnapshots bool
@@ -151,6 +155,9 @@ func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.InputRepeat <= 0 {
 		cfg.InputRepeat = 6
 	}
+	if cfg.MaxRewind <= 0 {
+		cfg.MaxRewind = 500 * time.Millisecond
+	}
 	if cfg.MessageQueue <= 0 {
 		cfg.MessageQueue = 8
 	}
@@ -205,6 +212,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		obs:      obs,
 	}
 	r.msgr, r.msgs = f.msgr, f.msgs
+	r.comp = newCompensator(f.g, cfg, info.Schema)
 	return r
 }
 
@@ -222,7 +230,8 @@ type stopRequest struct {
 
 type room[S, I any] struct {
 	g        Game[S, I]
-	interest sim.Interest[S] // nil: everyone sees everything
+	interest sim.Interest[S]    // nil: everyone sees everything
+	comp     *compensator[S, I] // nil: the game judges nothing (compensate.go)
 	cfg      Config
 	info     sim.Info
 	state    S
@@ -355,6 +364,9 @@ func (r *room[S, I]) step() {
 	}
 	r.tick.Store(tick)
 	r.receive(tick)
+	if r.comp != nil {
+		r.comp.judge(&r.state, tick, r.seats, r.inputs, &r.history)
+	}
 	r.g.Step(&r.state, tick, r.inputs)
 	if r.roster {
 		r.sendRoster()

@@ -27,8 +27,9 @@ type InputHeader struct {
 	// Ack is the tick of the newest snapshot the client has received.
 	Ack uint32
 	// Rewind is how far behind Tick the client drew the other entities when it made the input, in
-	// 1/256 ticks (sim.LerpOne); 0 means no rewind. It follows the game's input in the body, the
-	// fifth element; absent (a four-element body) means 0.
+	// 1/256 ticks (sim.LerpOne); 0 means no rewind. A game that implements sim.Compensated judges
+	// the input against that view, rewound at most the server's limit. It follows the game's input
+	// in the body, the fifth element; absent (a four-element body) means 0.
 	Rewind uint32
 }
 
