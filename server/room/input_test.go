@@ -247,3 +247,54 @@ func TestInputDefaults(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSeatInput plays scripts of inputs with any sequence numbers, ticks and rewinds, and steps, at
+// a seat: the seat refuses only what the rules refuse, its ring keeps its size, and the player
+// moves at most one input a tick. Each 4 bytes of the script are one input: the change of seq
+// (signed), the tick relative to the room's (signed), the rewind, and the value's low bits and
+// whether to step after it.
+func FuzzSeatInput(f *testing.F) {
+	f.Add([]byte{1, 1, 0, 3, 1, 2, 0, 1, 1, 2, 9, 3})
+	f.Add([]byte{1, 0, 0, 3, 0xff, 3, 0, 3})
+	f.Add([]byte{1, 5, 0, 3, 1, 6, 0, 3, 1, 0x80, 0, 3, 1, 0x7f, 0, 3})
+	f.Fuzz(func(t *testing.T, script []byte) {
+		const lead = 4
+		r := newLineRoom(Config{InputLead: lead, InputRepeat: 2})
+		var p fakePeer
+		s := r.Join(1, "a", &p)
+		st := s.(*seat[testgame.State, int8])
+		r.step()
+		var seq, lastSeq uint32
+		for steps := 0; len(script) >= 4 && steps < 450; script = script[4:] {
+			seq = uint32(int64(seq) + int64(int8(script[0])))
+			tick := uint32(int64(r.Tick()) + int64(int8(script[1])))
+			v := int8(script[3]&3) - 1 // -1, 0, 1 or 2: under testgame.PanicAt in 450 steps
+			err := s.Input(inputBody(t, wire.InputHeader{Seq: seq, Tick: tick, Rewind: uint32(script[2])}, v))
+			switch {
+			case seq <= lastSeq:
+				if !errors.Is(err, ErrStaleInput) {
+					t.Fatalf("seq %d after %d: err %v, want ErrStaleInput", seq, lastSeq, err)
+				}
+			case uint64(tick) > uint64(r.Tick())+lead:
+				if !errors.Is(err, ErrInputAhead) {
+					t.Fatalf("tick %d at %d: err %v, want ErrInputAhead", tick, r.Tick(), err)
+				}
+			case err != nil:
+				t.Fatalf("seq %d tick %d at %d: %v", seq, tick, r.Tick(), err)
+			default:
+				lastSeq = seq
+			}
+			if script[3]&4 != 0 {
+				before := r.state.Pos[1]
+				r.step()
+				steps++
+				if d := r.state.Pos[1] - before; d < -1 || d > 2 {
+					t.Fatalf("the player moved %d in one tick", d)
+				}
+			}
+			if len(st.ring) != lead+1 {
+				t.Fatalf("the ring has %d slots, want %d", len(st.ring), lead+1)
+			}
+		}
+	})
+}
