@@ -378,10 +378,7 @@ func (c *conn) readLoop(ctx context.Context) error {
 				return closeWith(wire.CloseSpectator, "spectators send no input")
 			}
 			if err := c.seat.Input(f.Body); err != nil {
-				if errors.Is(err, room.ErrStaleInput) {
-					return closeWith(wire.CloseUnexpected, "%v", err)
-				}
-				return closeWith(wire.CloseMalformed, "bad input: %v", err)
+				return inputClose(err)
 			}
 		case wire.OpPing:
 			var ping wire.Ping

@@ -113,6 +113,16 @@ func (c *client) sendRaw(typ websocket.MessageType, b []byte) {
 	}
 }
 
+// input sends an input for tick, moving the dot by v.
+func (c *client) input(seq, tick uint32, v int8) {
+	c.t.Helper()
+	frame, err := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq, Tick: tick}, &v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.sendRaw(websocket.MessageBinary, frame)
+}
+
 // next returns the next frame, or the error that ended the connection.
 func (c *client) next(timeout time.Duration) (wire.Frame, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -223,6 +233,9 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 		{"wrong protocol version", func(c *client) {
 			c.send(&wire.Hello{Version: 99, Name: "old"})
 		}, wire.CloseBadVersion, "protocol version 99"},
+		{"protocol version 1", func(c *client) {
+			c.send(&wire.Hello{Version: 1, Name: "old"})
+		}, wire.CloseBadVersion, "protocol version 1, this server speaks 2"},
 		{"no hello", func(c *client) {}, wire.CloseHandshakeTimeout, "no hello within"},
 		{"input before hello", func(c *client) {
 			c.sendRaw(websocket.MessageBinary, []byte{0x92, 0x03, 0x93, 0x01, 0x00, 0x00})
@@ -246,6 +259,14 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 				c.sendRaw(websocket.MessageBinary, b)
 			}
 		}, wire.CloseUnexpected, "went backwards"},
+		{"input far ahead", func(c *client) {
+			w := c.join("r", "mallory")
+			c.input(1, w.Tick+1000, 1)
+		}, wire.CloseInputAhead, "ticks ahead of the server (at most 30)"},
+		{"input for the largest tick", func(c *client) {
+			hello(c)
+			c.input(1, 1<<32-1, 1)
+		}, wire.CloseInputAhead, "input for tick 4294967295 is"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -324,9 +345,10 @@ func TestTwoPlayersSeeEachOtherAndInputsMove(t *testing.T) {
 	if wa.Player == wb.Player || wa.Room != "duo" || wa.TickRate != 30 {
 		t.Fatalf("welcomes %+v and %+v", wa, wb)
 	}
-	var in int8 = 3
-	frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: 1}, &in)
-	a.sendRaw(websocket.MessageBinary, frame)
+	// Inputs for 20 ticks from a few after b's welcome, which came after a's: 3 a tick, 60 in all.
+	for i := range uint32(20) {
+		a.input(i+1, wb.Tick+3+i, 3)
+	}
 	// b must see a's dot move, from snapshots alone.
 	deadline := time.Now().Add(5 * time.Second)
 	sawRoster := false

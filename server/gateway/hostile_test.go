@@ -217,6 +217,27 @@ func TestHostileClients(t *testing.T) {
 		}
 		c.ws.CloseNow()
 	})
+	hostile("inputs for any tick", 5, func(int) {
+		c := srv.dial(t)
+		w := c.join("arena", "mallory")
+		in := int8(1)
+		// Mostly late, duplicate and timely ticks around the room's, now and then one far ahead,
+		// which closes the connection.
+		for seq := uint32(1); seq <= 500; seq++ {
+			tick := w.Tick + uint32(rng.IntN(64)) - 16
+			if rng.IntN(100) == 0 {
+				tick = rng.Uint32()
+			}
+			frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq, Tick: tick, Rewind: rng.Uint32()}, &in)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err := c.ws.Write(ctx, websocket.MessageBinary, frame)
+			cancel()
+			if err != nil {
+				break
+			}
+		}
+		c.ws.CloseNow()
+	})
 	var sleepers []*client
 	hostile("clients that never read", 3, func(int) {
 		sleepers = append(sleepers, joined()) // they stay, unread, until the end

@@ -7,28 +7,36 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/tickwire/tickwire/server/internal/testgame"
 	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
-// moveTo sends one input that moves c's dot by d, and waits until a snapshot shows the dot at want.
+// moveTo moves c's dot by d in one tick (inputs seq and seq+1: d, then standing still, for two
+// ticks a little after the newest snapshot's), and waits until a snapshot shows the dot at want.
 func moveTo(t *testing.T, c *client, player sim.PlayerID, seq uint32, d int8, want int32) {
 	t.Helper()
-	frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq}, &d)
-	c.sendRaw(websocket.MessageBinary, frame)
-	stop, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq + 1}, new(int8))
-	for {
+	sent := false
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
 		f, err := c.next(5 * time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pos, ok := dotOf(t, f, player); ok && pos >= want {
-			c.sendRaw(websocket.MessageBinary, stop) // stand still from here
+		if f.Op == wire.OpSnapshot && !sent {
+			var s wire.Snapshot
+			if err := f.Decode(&s); err != nil {
+				t.Fatal(err)
+			}
+			c.input(seq, s.Tick+3, d)
+			c.input(seq+1, s.Tick+4, 0)
+			sent = true
+		}
+		if pos, ok := dotOf(t, f, player); ok && sent && pos >= want {
 			return
 		}
 	}
+	t.Fatalf("the dot did not reach %d", want)
 }
 
 // dotOf returns player's position from a full snapshot frame.

@@ -35,9 +35,9 @@ func TestSpectatorWatchesAPlayerMove(t *testing.T) {
 	if !ws.Spectator || ws.Player != 0 || ws.Room != "show" {
 		t.Fatalf("spectator's welcome %+v", ws)
 	}
-	var in int8 = 4
-	frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: 1}, &in)
-	p.sendRaw(websocket.MessageBinary, frame)
+	for i := range uint32(20) { // 4 a tick for 20 ticks from a few after the spectator's welcome
+		p.input(i+1, ws.Tick+3+i, 4)
+	}
 	p.send(&testgame.Jump{By: 1})
 	sawJump := false
 	deadline := time.Now().Add(5 * time.Second)

@@ -56,6 +56,7 @@ type tickCounter struct{ n *atomic.Int64 }
 
 func (c tickCounter) Tick(time.Duration, bool) { c.n.Add(1) }
 func (c tickCounter) Missed(int)               {}
+func (c tickCounter) InputsIgnored(int, int)   {}
 
 func TestObserverCountsRoomsAndSeats(t *testing.T) {
 	t.Parallel()

@@ -15,13 +15,15 @@
 //	tickwire_tick_duration_max_seconds{game}      the longest step since the server started
 //	tickwire_ticks_late_total{game}               steps run as a catch-up, a period or more late
 //	tickwire_ticks_missed_total{game}             steps skipped: the room fell behind real time
+//	tickwire_inputs_ignored_total{game,reason}    inputs not applied: late (tick already stepped), duplicate
 //	tickwire_frames_in_total{op}                  valid frames read from clients (op="input": inputs)
 //	tickwire_frame_bytes_in_total{op}
 //	tickwire_frames_out_total{op}                 frames written to clients (op="snapshot": snapshots)
 //	tickwire_frame_bytes_out_total{op}
 //	tickwire_snapshots_dropped_total              snapshots replaced before a slow client took them
 //	tickwire_connections_closed_total{code,reason} every close the server made, by close code
-//	tickwire_refusals_total{reason}               handshakes refused (version, name, room, full, ...)
+//	tickwire_refusals_total{reason}               handshakes refused (version, name, room, full, ...), and
+//	                                              inputs for a tick too far ahead (input_ahead)
 //	tickwire_decode_errors_total{reason}          connections closed for a frame the server could not accept
 //	tickwire_slow_client_kicks_total{cause}       clients dropped for not keeping up: queue_full, write_timeout
 //	tickwire_process_peak_rss_bytes               the process's peak resident set size

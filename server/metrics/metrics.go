@@ -30,6 +30,7 @@ type Metrics struct {
 	tick          *prometheus.HistogramVec
 	tickMax       *prometheus.GaugeVec
 	late, missed  *prometheus.CounterVec
+	ignored       *prometheus.CounterVec
 	gamesMu       sync.Mutex
 	games         map[string]*gameMetrics
 	framesIn      *prometheus.CounterVec
@@ -68,6 +69,7 @@ func New() *Metrics {
 		tickMax:      f.gaugeVec("tickwire_tick_duration_max_seconds", "The longest room step since the server started, by game.", "game"),
 		late:         f.counterVec("tickwire_ticks_late_total", "Steps run as a catch-up, a tick period or more after they were due, by game.", "game"),
 		missed:       f.counterVec("tickwire_ticks_missed_total", "Steps skipped because a room fell more than its catch-up limit behind real time, by game.", "game"),
+		ignored:      f.counterVec("tickwire_inputs_ignored_total", "Inputs not applied, by game and reason: late (for a tick already stepped) or duplicate (for a tick that already had one).", "game", "reason"),
 		games:        map[string]*gameMetrics{},
 		framesIn:     f.counterVec("tickwire_frames_in_total", "Valid frames read from clients, by op.", "op"),
 		bytesIn:      f.counterVec("tickwire_frame_bytes_in_total", "Bytes of valid frames read from clients (WebSocket payloads), by op.", "op"),
@@ -75,7 +77,7 @@ func New() *Metrics {
 		bytesOut:     f.counterVec("tickwire_frame_bytes_out_total", "Bytes of frames written to clients (WebSocket payloads), by op.", "op"),
 		dropped:      f.counter("tickwire_snapshots_dropped_total", "Snapshots replaced by a newer one before a slow client's connection wrote them."),
 		closed:       f.counterVec("tickwire_connections_closed_total", "Connections the server closed, by close code.", "code", "reason"),
-		refusals:     f.counterVec("tickwire_refusals_total", "Handshakes refused, by reason.", "reason"),
+		refusals:     f.counterVec("tickwire_refusals_total", "Handshakes refused, and inputs refused for a tick too far ahead (input_ahead), by reason.", "reason"),
 		decodeErrors: f.counterVec("tickwire_decode_errors_total", "Connections closed for a frame the server could not accept, by reason.", "reason"),
 		kicks:        f.counterVec("tickwire_slow_client_kicks_total", "Clients dropped for not keeping up, by cause.", "cause"),
 	}
@@ -130,6 +132,8 @@ type gameMetrics struct {
 	tickMax        prometheus.Gauge
 	maxNanos       atomic.Int64
 	late, missed   prometheus.Counter
+	lateInputs     prometheus.Counter
+	dupInputs      prometheus.Counter
 }
 
 func (m *Metrics) game(name string) *gameMetrics {
@@ -141,6 +145,7 @@ func (m *Metrics) game(name string) *gameMetrics {
 			players: m.players.WithLabelValues(name), rooms: m.rooms.WithLabelValues(name),
 			tick: m.tick.WithLabelValues(name), tickMax: m.tickMax.WithLabelValues(name),
 			late: m.late.WithLabelValues(name), missed: m.missed.WithLabelValues(name),
+			lateInputs: m.ignored.WithLabelValues(name, "late"), dupInputs: m.ignored.WithLabelValues(name, "duplicate"),
 		}
 		m.games[name] = g
 	}
@@ -180,6 +185,12 @@ func (g *gameMetrics) Tick(d time.Duration, late bool) {
 
 // Missed implements room.Observer.
 func (g *gameMetrics) Missed(n int) { g.missed.Add(float64(n)) }
+
+// InputsIgnored implements room.Observer.
+func (g *gameMetrics) InputsIgnored(late, duplicate int) {
+	g.lateInputs.Add(float64(late))
+	g.dupInputs.Add(float64(duplicate))
+}
 
 // ConnState implements gateway.Observer.
 func (m *Metrics) ConnState(from, to gateway.ConnState) {
@@ -277,7 +288,7 @@ const (
 func closeKind(code wire.CloseCode) kind {
 	switch code {
 	case wire.CloseBadVersion, wire.CloseHandshakeTimeout, wire.CloseBadName, wire.CloseRoomFull,
-		wire.CloseUnknownGame, wire.CloseBadRoom, wire.CloseServerFull:
+		wire.CloseUnknownGame, wire.CloseBadRoom, wire.CloseServerFull, wire.CloseInputAhead:
 		return kindRefusal
 	case wire.CloseMalformed, wire.CloseUnknownOp, wire.CloseUnexpected, wire.CloseTextFrame, wire.CloseTooBig:
 		return kindDecode
@@ -324,6 +335,8 @@ func closeReason(code wire.CloseCode) string {
 		return "slow_client"
 	case wire.CloseTextFrame:
 		return "text_frame"
+	case wire.CloseInputAhead:
+		return "input_ahead"
 	}
 	return "other"
 }

@@ -213,7 +213,9 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 	r.Tick(time.Millisecond, true)
 	r.Tick(2*time.Millisecond, true)
 	r.Missed(5)
-	for _, code := range []wire.CloseCode{wire.CloseSlowClient, wire.CloseSlowClient, wire.CloseMalformed, wire.CloseRoomFull, wire.CloseGoingAway} {
+	r.InputsIgnored(3, 0)
+	r.InputsIgnored(1, 2)
+	for _, code := range []wire.CloseCode{wire.CloseSlowClient, wire.CloseSlowClient, wire.CloseMalformed, wire.CloseRoomFull, wire.CloseGoingAway, wire.CloseInputAhead} {
 		m.Closed(code)
 	}
 	m.WriteFailed(true)
@@ -234,6 +236,10 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 		{"tickwire_slow_client_kicks_total", []string{"cause", "write_timeout"}, 1},
 		{"tickwire_decode_errors_total", []string{"reason", "malformed"}, 1},
 		{"tickwire_refusals_total", []string{"reason", "room_full"}, 1},
+		{"tickwire_refusals_total", []string{"reason", "input_ahead"}, 1},
+		{"tickwire_connections_closed_total", []string{"code", "4016", "reason", "input_ahead"}, 1},
+		{"tickwire_inputs_ignored_total", []string{"game", "g", "reason", "late"}, 4},
+		{"tickwire_inputs_ignored_total", []string{"game", "g", "reason", "duplicate"}, 2},
 		{"tickwire_connections_closed_total", []string{"code", "4010", "reason", "slow_client"}, 2},
 		{"tickwire_connections_closed_total", []string{"code", "1001", "reason", "going_away"}, 1},
 		{"tickwire_snapshots_dropped_total", nil, 1},

@@ -139,7 +139,8 @@ func BenchmarkSnapshotCost(b *testing.B) {
 			// Every client acknowledges each snapshot at once: the steady state of deltas.
 			step := func(t int) {
 				for _, s := range r.seats {
-					s.input = scriptedInput(s.id, t)
+					// In force as if it had just arrived: takeInput repeats it.
+					s.input, s.missing = scriptedInput(s.id, t), 0
 					s.snapAckIn = r.tick.Load()
 				}
 				r.step()

@@ -202,6 +202,7 @@ func TestDeltasReconstructTheServerStateUnderChurnLossAndLateAcks(t *testing.T) 
 						}
 						seq++
 						var in uint8
+						// For tick 0, so ignored as late: its acknowledgement counts all the same.
 						frame, _ := wire.EncodeInput(nil, churnGame{}, wire.InputHeader{Seq: seq, Ack: a.ack}, &in)
 						fr, _ := wire.Decode(frame)
 						if err := seats[i].Input(fr.Body); err != nil {

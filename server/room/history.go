@@ -39,6 +39,32 @@ func (h *history) find(tick uint32, current int) (int, bool) {
 	return 0, false
 }
 
+// bracket returns the slots of the two consecutive snapshots whose ticks ta and tb bracket the
+// point v, a time in 1/LerpOne ticks: ta*LerpOne <= v <= tb*LerpOne. A point at or after the newest
+// snapshot gets the newest alone (a == b), one before the oldest kept the oldest alone. ok is false
+// while the history is empty. (The rule is lag compensation's; see compensate.go.)
+func (h *history) bracket(v int64) (a, b int, ok bool) {
+	newest := (h.next + historySize - 1) % historySize
+	if h.ticks[newest] == 0 { // the room never steps tick 0: the slot was never filled
+		return 0, 0, false
+	}
+	b = newest
+	if v >= int64(h.ticks[b])*sim.LerpOne {
+		return b, b, true
+	}
+	for range historySize - 1 {
+		a = (b + historySize - 1) % historySize
+		if h.ticks[a] == 0 || h.ticks[a] >= h.ticks[b] {
+			break // b is the oldest kept
+		}
+		if int64(h.ticks[a])*sim.LerpOne <= v {
+			return a, b, true
+		}
+		b = a
+	}
+	return b, b, true
+}
+
 // sent remembers, per history slot, which tick a client was sent and, with interest management,
 // which entities it saw; the baseline of a delta is the history's table cut down to those.
 type sent struct {

@@ -11,9 +11,14 @@ type Observer interface {
 	// Missed reports steps skipped because the room fell more than MaxCatchUp steps behind: the game
 	// ran slower than real time.
 	Missed(n int)
+	// InputsIgnored reports inputs received since the last step that were not applied: late ones,
+	// for a tick already stepped, and duplicates, for a tick that already had an input. It is called
+	// only when there were some.
+	InputsIgnored(late, duplicate int)
 }
 
 type nopObserver struct{}
 
 func (nopObserver) Tick(time.Duration, bool) {}
 func (nopObserver) Missed(int)               {}
+func (nopObserver) InputsIgnored(int, int)   {}

@@ -8,8 +8,9 @@ import (
 
 // recordingObserver records what a room reports; the room calls it from one goroutine.
 type recordingObserver struct {
-	late   []bool
-	missed []int
+	late            []bool
+	missed          []int
+	lateInputs, dup int
 }
 
 func (o *recordingObserver) Tick(d time.Duration, late bool) {
@@ -19,6 +20,13 @@ func (o *recordingObserver) Tick(d time.Duration, late bool) {
 	o.late = append(o.late, late)
 }
 func (o *recordingObserver) Missed(n int) { o.missed = append(o.missed, n) }
+func (o *recordingObserver) InputsIgnored(late, duplicate int) {
+	if late+duplicate == 0 {
+		panic("InputsIgnored called with nothing ignored")
+	}
+	o.lateInputs += late
+	o.dup += duplicate
+}
 
 func TestObserverSeesEveryStepLateStepsAndMissedSteps(t *testing.T) {
 	t.Parallel()

@@ -111,11 +111,10 @@ func (r *room[S, I]) detach(s *seat[S, I]) {
 		r.freeSeat(s.id) // lost before the room saw it arrive: nothing to hold
 		return
 	}
-	var zero I
-	s.detached, s.input, s.peer = true, zero, detachedPeer{}
+	s.detached, s.peer = true, detachedPeer{}
 	s.graceLeft = max(1, int(r.cfg.ResumeGrace*time.Duration(r.cfg.TickRate)/time.Second))
 	s.mu.Lock()
-	s.queue = s.queue[:0]
+	s.clearInputs()
 	s.mu.Unlock()
 	r.cfg.Logger.Info("player disconnected, seat held", "player", s.id, "name", s.name, "grace", r.cfg.ResumeGrace)
 }
@@ -159,7 +158,8 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 	}
 	// The new connection starts afresh: input sequence from 1, no snapshot baselines.
 	s.mu.Lock()
-	s.queue, s.lastSeq, s.snapAckIn = s.queue[:0], 0, 0
+	s.clearInputs()
+	s.lastSeq, s.snapAckIn = 0, 0
 	s.mu.Unlock()
 	s.detached, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, 0, req.peer, 0, 0, sent{}
 	s.left.Store(false)

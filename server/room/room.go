@@ -2,7 +2,6 @@ package room
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -40,9 +39,17 @@ type Config struct {
 	Seed uint64
 	// MaxCatchUp is the most steps run at once after a stall. Defaults to 4.
 	MaxCatchUp int
-	// InputQueue is how many inputs a seat holds between two ticks; when full, the oldest is dropped.
-	// Defaults to 16.
-	InputQueue int
+	// InputLead is the most ticks ahead of the room's current tick an input may be for; a seat holds
+	// inputs for that many ticks, and an input further ahead closes the connection (see input.go).
+	// Defaults to TickRate: one second.
+	InputLead int
+	// InputRepeat is how many ticks without an input repeat the player's last input before the player
+	// gets the zero input ("no input"). Defaults to 6.
+	InputRepeat int
+	// MaxRewind is the furthest back lag compensation rewinds an input's view, counted in whole ticks
+	// (see compensate.go); the snapshot history the room keeps (32 snapshots) bounds it too.
+	// Defaults to 500 ms.
+	MaxRewind time.Duration
 	// FullSnapshots turns delta snapshots off: every snapshot carries every entity the client sees.
 	// For measuring and debugging; defaults to false (deltas on).
 	FullSnapshots bool
@@ -104,7 +111,9 @@ type Room interface {
 type Seat interface {
 	// Player returns the seat's player id.
 	Player() sim.PlayerID
-	// Input decodes the body of an input frame and queues it for the next tick.
+	// Input decodes the body of an input frame and holds it for the tick it is for (see input.go).
+	// Its error wraps wire.ErrMalformed, [ErrStaleInput], [ErrInputAhead] or [ErrSpectator]; a late or
+	// duplicate input is ignored without one.
 	Input(body []byte) error
 	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
 	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood].
@@ -140,8 +149,14 @@ func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.MaxCatchUp <= 0 {
 		cfg.MaxCatchUp = 4
 	}
-	if cfg.InputQueue <= 0 {
-		cfg.InputQueue = 16
+	if cfg.InputLead <= 0 {
+		cfg.InputLead = cfg.TickRate
+	}
+	if cfg.InputRepeat <= 0 {
+		cfg.InputRepeat = 6
+	}
+	if cfg.MaxRewind <= 0 {
+		cfg.MaxRewind = 500 * time.Millisecond
 	}
 	if cfg.MessageQueue <= 0 {
 		cfg.MessageQueue = 8
@@ -197,6 +212,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		obs:      obs,
 	}
 	r.msgr, r.msgs = f.msgr, f.msgs
+	r.comp = newCompensator(f.g, cfg, info.Schema)
 	return r
 }
 
@@ -214,7 +230,8 @@ type stopRequest struct {
 
 type room[S, I any] struct {
 	g        Game[S, I]
-	interest sim.Interest[S] // nil: everyone sees everything
+	interest sim.Interest[S]    // nil: everyone sees everything
+	comp     *compensator[S, I] // nil: the game judges nothing (compensate.go)
 	cfg      Config
 	info     sim.Info
 	state    S
@@ -253,7 +270,7 @@ func (r *room[S, I]) Stats() TickStats { return r.stats.stats() }
 func (r *room[S, I]) Config() Config   { return r.cfg }
 
 func (r *room[S, I]) Join(id sim.PlayerID, name string, p Peer) Seat {
-	s := &seat[S, I]{room: r, id: id, name: name, peer: p, queue: make([]queuedInput[I], 0, r.cfg.InputQueue),
+	s := &seat[S, I]{room: r, id: id, name: name, peer: p, ring: newInputRing[I](r.cfg.InputLead),
 		decoder: wire.NewInputDecoder[I](r.g)}
 	r.control <- control[S, I]{join: true, seat: s}
 	return s
@@ -335,11 +352,21 @@ func (r *room[S, I]) step() {
 	r.applyControl()
 	r.expireDetached()
 	r.inputs = r.inputs[:0]
+	tick := r.tick.Load() + 1 // only this goroutine writes it
+	late, duplicate := 0, 0
 	for _, s := range r.seats {
-		r.inputs = append(r.inputs, sim.Input[I]{Player: s.id, Input: s.takeInput()})
+		l, d := s.takeInput(tick)
+		late, duplicate = late+l, duplicate+d
+		r.inputs = append(r.inputs, sim.Input[I]{Player: s.id, Input: s.input})
 	}
-	tick := r.tick.Add(1)
+	if late+duplicate > 0 {
+		r.obs.InputsIgnored(late, duplicate)
+	}
+	r.tick.Store(tick)
 	r.receive(tick)
+	if r.comp != nil {
+		r.comp.judge(&r.state, tick, r.seats, r.inputs, &r.history)
+	}
 	r.g.Step(&r.state, tick, r.inputs)
 	if r.roster {
 		r.sendRoster()
@@ -506,13 +533,8 @@ func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
 	}
 }
 
-type queuedInput[I any] struct {
-	seq   uint32
-	input I
-}
-
-// seat is one player's place. Its queue is filled by the connection's goroutine and drained by the
-// room's, under mu; everything else is the room's alone.
+// seat is one player's place. Its input ring and message queue are filled by the connection's
+// goroutine and drained by the room's, under mu; everything else is the room's alone.
 type seat[S, I any] struct {
 	room      *room[S, I]
 	id        sim.PlayerID // 0 for a spectator
@@ -522,11 +544,13 @@ type seat[S, I any] struct {
 
 	decoder *wire.InputDecoder[I] // used by Input only, from the connection's goroutine
 
-	mu       sync.Mutex
-	queue    []queuedInput[I]
-	messages []wire.Message
-	lastSeq  uint32
-	dropped  uint64
+	mu        sync.Mutex
+	ring      []heldInput[I] // inputs waiting for their tick (input.go)
+	taken     uint32         // the last tick the room took inputs for
+	late      int            // inputs ignored as late since the room last took inputs
+	duplicate int            // inputs ignored as duplicates since then
+	messages  []wire.Message
+	lastSeq   uint32
 
 	snapAckIn uint32 // newest snapshot tick the client acknowledged, under mu
 
@@ -534,6 +558,8 @@ type seat[S, I any] struct {
 	joined  bool   // room goroutine only
 	ack     uint32 // room goroutine only: newest applied input sequence
 	input   I      // room goroutine only: the input in force
+	rewind  uint32 // room goroutine only: the input in force's rewind, in 1/256 ticks
+	missing int    // room goroutine only: ticks since the last fresh input
 	snapAck uint32 // room goroutine only: snapAckIn as of this tick
 	sent    sent   // room goroutine only: what this client was sent, per history slot
 
@@ -545,47 +571,6 @@ type seat[S, I any] struct {
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }
 func (s *seat[S, I]) Tick() uint32         { return s.room.tick.Load() }
-
-// ErrStaleInput reports an input whose sequence number is not newer than one already received.
-var ErrStaleInput = errors.New("input sequence number went backwards")
-
-func (s *seat[S, I]) Input(body []byte) error {
-	if s.spectator {
-		return ErrSpectator
-	}
-	var h wire.InputHeader
-	var in I
-	if err := s.decoder.Decode(body, &h, &in); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if h.Seq <= s.lastSeq {
-		return fmt.Errorf("%w: %d after %d", ErrStaleInput, h.Seq, s.lastSeq)
-	}
-	s.lastSeq = h.Seq
-	s.snapAckIn = max(s.snapAckIn, h.Ack) // acknowledgements only move forward
-	if len(s.queue) == cap(s.queue) {
-		copy(s.queue, s.queue[1:])
-		s.queue = s.queue[:len(s.queue)-1]
-		s.dropped++
-	}
-	s.queue = append(s.queue, queuedInput[I]{h.Seq, in})
-	return nil
-}
-
-// takeInput returns the input in force for this tick: the newest one received, or the previous one
-// when none arrived.
-func (s *seat[S, I]) takeInput() I {
-	s.mu.Lock()
-	if n := len(s.queue); n > 0 {
-		s.input, s.ack = s.queue[n-1].input, s.queue[n-1].seq
-		s.queue = s.queue[:0]
-	}
-	s.snapAck = s.snapAckIn
-	s.mu.Unlock()
-	return s.input
-}
 
 func (s *seat[S, I]) Leave() {
 	if s.left.Swap(true) {

@@ -73,9 +73,18 @@ func newLineRoom(cfg Config) *room[testgame.State, int8] {
 	return For[testgame.State, int8](testgame.Game{}).New(cfg).(*room[testgame.State, int8])
 }
 
+// input sends s an input for the room's next tick.
 func input(t *testing.T, s Seat, seq uint32, v int8) {
 	t.Helper()
-	frame, err := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq}, &v)
+	if err := s.Input(inputBody(t, wire.InputHeader{Seq: seq, Tick: s.Tick() + 1}, v)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// inputBody returns the body of an input frame.
+func inputBody(t *testing.T, h wire.InputHeader, v int8) []byte {
+	t.Helper()
+	frame, err := wire.EncodeInput(nil, testgame.Game{}, h, &v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,9 +92,7 @@ func input(t *testing.T, s Seat, seq uint32, v int8) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Input(f.Body); err != nil {
-		t.Fatal(err)
-	}
+	return f.Body
 }
 
 func TestJoinWelcomesThenSendsRosterAndSnapshots(t *testing.T) {
@@ -146,59 +153,43 @@ func TestSnapshotRateThatDoesNotDivideIsEven(t *testing.T) {
 	}
 }
 
-func TestInputsApplyAndAreAcknowledged(t *testing.T) {
+func TestInputsApplyAtTheirTickAndAreAcknowledged(t *testing.T) {
 	t.Parallel()
 	r := newLineRoom(Config{SnapshotRate: 30})
 	var p fakePeer
 	s := r.Join(1, "a", &p)
 	r.step()
-	input(t, s, 1, 5)
-	input(t, s, 2, 3) // the newer input replaces the older within a tick
-	r.step()
-	r.step() // no new input: the last one stays in force
-	snap := p.lastSnapshot(t)
-	if snap.Ack != 2 {
-		t.Errorf("ack %d, want 2", snap.Ack)
+	for _, in := range []struct {
+		seq, tick uint32
+		v         int8
+	}{{1, 3, 3}, {2, 2, 5}} { // sent out of tick order: each waits for its own tick
+		if err := s.Input(inputBody(t, wire.InputHeader{Seq: in.seq, Tick: in.tick}, in.v)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(snap.Entities) != 1 || snap.Entities[0].Fields[0] != 6 {
-		t.Errorf("entities %+v, want player 1 at 6", snap.Entities)
+	r.step() // tick 2: +5
+	if ack := p.lastSnapshot(t).Ack; ack != 2 {
+		t.Errorf("ack after tick 2: %d, want 2", ack)
+	}
+	r.step() // tick 3: +3
+	r.step() // tick 4: no input, the last one repeats
+	snap := p.lastSnapshot(t)
+	if snap.Ack != 1 {
+		t.Errorf("ack after tick 3: %d, want 1 (the newest applied, not the highest sent)", snap.Ack)
+	}
+	if len(snap.Entities) != 1 || snap.Entities[0].Fields[0] != 11 {
+		t.Errorf("entities %+v, want player 1 at 11", snap.Entities)
 	}
 	if err := s.Input(mustBody(t, 2)); !errors.Is(err, ErrStaleInput) {
 		t.Errorf("replayed sequence: err %v, want ErrStaleInput", err)
 	}
 }
 
+// mustBody returns the body of a zero input with sequence number seq, for the tick after the
+// room's first.
 func mustBody(t *testing.T, seq uint32) []byte {
 	t.Helper()
-	var v int8
-	frame, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: seq}, &v)
-	f, err := wire.Decode(frame)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f.Body
-}
-
-func TestInputQueueIsBounded(t *testing.T) {
-	t.Parallel()
-	r := newLineRoom(Config{InputQueue: 4})
-	var p fakePeer
-	s := r.Join(1, "a", &p)
-	r.step()
-	for seq := uint32(1); seq <= 100; seq++ {
-		input(t, s, seq, 1)
-	}
-	st := s.(*seat[testgame.State, int8])
-	if n := len(st.queue); n != 4 {
-		t.Errorf("queue holds %d inputs, want 4", n)
-	}
-	r.step()
-	if st.ack != 100 {
-		t.Errorf("ack %d, want the newest, 100", st.ack)
-	}
-	if r.state.Pos[1] != 1 {
-		t.Errorf("a flood of inputs moved the player %d in one tick, want 1", r.state.Pos[1])
-	}
+	return inputBody(t, wire.InputHeader{Seq: seq, Tick: 2}, 0)
 }
 
 func TestLeaveFreesTheSeatOnce(t *testing.T) {
@@ -236,7 +227,8 @@ func TestPanicInGameClosesOnlyThatRoom(t *testing.T) {
 	t.Parallel()
 	closed := make(chan error, 2)
 	mk := func() (*room[testgame.State, int8], *fakePeer, Seat) {
-		r := newLineRoom(Config{TickRate: 100, OnClose: func(err error) { closed <- err }})
+		// The one input repeats until the game panics.
+		r := newLineRoom(Config{TickRate: 100, InputRepeat: 1000, OnClose: func(err error) { closed <- err }})
 		p := &fakePeer{}
 		return r, p, r.Join(1, "a", p)
 	}
@@ -246,7 +238,11 @@ func TestPanicInGameClosesOnlyThatRoom(t *testing.T) {
 	defer cancel()
 	go bad.Run(ctx)
 	go good.Run(ctx)
-	input(t, badSeat, 1, 100) // reaches 1000 on the tenth tick
+	// For a tick a few ahead, so the running room cannot step it before it arrives; 100 a tick
+	// reaches 1000 on the tenth tick.
+	if err := badSeat.Input(inputBody(t, wire.InputHeader{Seq: 1, Tick: badSeat.Tick() + 5}, 100)); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case err := <-closed:
 		if err == nil || !strings.Contains(err.Error(), "panicked") {

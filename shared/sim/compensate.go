@@ -6,8 +6,10 @@ package sim
 // player's screen misses on the server.
 //
 // Judge runs before the step of the tick an input is for, on the server for every player's input
-// and in the client for its own predicted inputs, with the same seen table (see [Lerp]), so the
-// client predicts the outcome exactly. It must be pure, like Step.
+// that carries a rewind (a client that draws no one in the past sends none, and is not judged) and
+// in the client for its own predicted inputs, with the same seen table (see [Lerp] and [LerpAt];
+// docs/PROTOCOL.md gives the rule), so the client predicts the outcome exactly. It must be pure,
+// like Step.
 type Compensated[S, I any] interface {
 	// Judge decides what player p's input in hits, given seen: the entities as p drew them when it
 	// made the input (rewound by at most the server's maximum rewind), sorted by id. It records the

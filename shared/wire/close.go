@@ -31,4 +31,5 @@ const (
 	CloseNoRoom           CloseCode = 4013 // a spectator asked to watch a room that is not open
 	CloseNoPong           CloseCode = 4014 // the client did not answer the server's ping in time
 	CloseResumeFailed     CloseCode = 4015 // the resume token is unknown, expired, or its seat is in use
+	CloseInputAhead       CloseCode = 4016 // an input for a tick too far ahead of the server's
 )

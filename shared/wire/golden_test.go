@@ -83,7 +83,7 @@ var goldenCases = []goldenCase{
 	{
 		name: "hello empty strings",
 		msg:  &wire.Hello{Version: wire.ProtocolVersion},
-		hex:  "92 01 97 01 a0 a0 a0 c2 c2 a0",
+		hex:  "92 01 97 02 a0 a0 a0 c2 c2 a0",
 	},
 	{
 		name: "hello spectator",

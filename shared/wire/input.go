@@ -20,13 +20,16 @@ type InputCodec[I any] interface {
 type InputHeader struct {
 	// Seq numbers the client's inputs from 1 upward; snapshots acknowledge the newest one applied.
 	Seq uint32
-	// Tick is the server tick the client meant the input for.
+	// Tick is the server tick the input is for: the server holds the input until it steps that
+	// tick, and ignores it when that tick was already stepped. (In version 1 it was the tick the
+	// client had seen, and the server applied the newest input at its next tick.)
 	Tick uint32
 	// Ack is the tick of the newest snapshot the client has received.
 	Ack uint32
 	// Rewind is how far behind Tick the client drew the other entities when it made the input, in
-	// 1/256 ticks (sim.LerpOne); 0 means no rewind. It follows the game's input in the body, the
-	// fifth element; absent (a four-element body) means 0.
+	// 1/256 ticks (sim.LerpOne); 0 means no rewind. A game that implements sim.Compensated judges
+	// the input against that view, rewound at most the server's limit. It follows the game's input
+	// in the body, the fifth element; absent (a four-element body) means 0.
 	Rewind uint32
 }
 

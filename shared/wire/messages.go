@@ -9,7 +9,9 @@ import (
 
 // ProtocolVersion is the version a client states in its hello. It changes only when a change is
 // incompatible (see docs/PROTOCOL.md); a server refuses any other version with [CloseBadVersion].
-const ProtocolVersion = 1
+// Version 2 changed the meaning of an input's tick: it is the tick the input is for, which the
+// server waits for (see [InputHeader]).
+const ProtocolVersion = 2
 
 // Limits on the strings of the handshake, in bytes. The server applies stricter rules on top
 // (allowed characters, length in runes); these only bound what a decoder accepts.

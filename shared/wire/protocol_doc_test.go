@@ -42,8 +42,8 @@ func TestProtocolDocExamples(t *testing.T) {
 		[]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)})
 	want := map[string][]byte{
 		"delta":   encode(&d),
-		"hello":   encode(&wire.Hello{Version: 1, Game: "arena", Room: "friends", Name: "Ann"}),
-		"watch":   encode(&wire.Hello{Version: 1, Game: "arena", Room: "friends", Spectate: true}),
+		"hello":   encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Name: "Ann"}),
+		"watch":   encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Spectate: true}),
 		"welcome": encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
 		"input":   input,
 		"snapshot": encode(&wire.Snapshot{Tick: 1201, Ack: 57, Entities: []sim.Entity{

@@ -551,7 +551,9 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 		ack, sy := c.view.Tick, c.sync
 		target := uint32(0)
 		if sy != nil && sy.Ready() {
-			target = uint32(sy.Server(now) + sy.MinRTT()/2 + sy.Jitter() + 2)
+			// At most half a second ahead: well inside the server's input lead (a second by
+			// default), so a stale spike cannot get an input refused as too far ahead (4016).
+			target = uint32(sy.Server(now) + min(sy.MinRTT()/2+sy.Jitter()+2, float64(rate)/2))
 		}
 		c.mu.Unlock()
 		if target == 0 {

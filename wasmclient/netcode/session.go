@@ -186,8 +186,11 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 // lead is how far ahead of the server's tick inputs are stamped: the one-way trip, the jitter, a
 // tick for the frame that notices the tick and the server's own timing, and what late inputs
 // added.
+//
+// It is at most half a second: well inside the server's input lead (a second by default), so
+// that a stale spike cannot get inputs refused as too far ahead.
 func (s *Session[S, I]) lead() float64 {
-	return s.sync.MinRTT()/2 + s.sync.Jitter() + 1 + s.margin
+	return min(s.sync.MinRTT()/2+s.sync.Jitter()+1+s.margin, 0.5*float64(time.Second)/float64(s.sync.Period()))
 }
 
 func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) error {

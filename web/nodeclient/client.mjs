@@ -18,7 +18,7 @@ if (!url) {
 
 // Ops, from the table in "Ops".
 const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8;
-const VERSION = 1;
+const VERSION = 2;
 // The arena's player kind and its fields (x is the first field after id and kind), from "Fields".
 const KIND_PLAYER = 1;
 const ONE = 256; // positions are in 1/256 pixel
@@ -28,7 +28,10 @@ const seen = {
   pongEcho: false, bye: null, close: null, otherOps: 0,
 };
 let seq = 0;
-let lastTick = 0;
+let lastTick = 0; // the newest snapshot's tick
+let sentTick = 0; // the tick of the last input sent
+let rtt = 0; // the round trip, in milliseconds, from the ping
+let pingAt = 0;
 let inputTimer = null;
 let finished = false;
 
@@ -74,13 +77,24 @@ ws.on('message', (data, isBinary) => {
       seen.player = player;
       seen.tickRate = tickRate;
       lastTick = tick;
+      pingAt = Date.now();
       send(PING, [12345]);
-      // "The client sends one input per server tick": [seq, tick, ack, input], the arena's input
-      // being [moveX, moveY, buttons]; seq counts from 1. This client keeps no snapshots, so it
-      // acknowledges none: ack 0.
+      // "The client sends one input per server tick": [seq, tick, ack, input, rewind], the arena's
+      // input being [moveX, moveY, buttons]; seq counts from 1. This client keeps no snapshots, so it
+      // acknowledges none: ack 0. It draws nothing, so it rewinds nothing: rewind 0.
       inputTimer = setInterval(() => {
+        // "tick is the server tick the input is meant for": ahead of the newest snapshot by the
+        // round trip in ticks plus 2, so that it arrives before the server steps that tick. Each
+        // input is for the tick after the last one's, unless that falls behind the aim; a timer
+        // that runs faster than the server waits rather than run ahead of it.
+        const aim = lastTick + Math.ceil((rtt * tickRate) / 1000) + 2;
+        const next = Math.max(sentTick + 1, aim);
+        if (next > aim + 2) {
+          return;
+        }
+        sentTick = next;
         seq++;
-        send(INPUT, [seq, lastTick, 0, [127, 0, 0]]);
+        send(INPUT, [seq, next, 0, [127, 0, 0], 0]);
       }, 1000 / tickRate);
       setTimeout(() => finish('played'), Number(seconds) * 1000);
       break;
@@ -107,6 +121,9 @@ ws.on('message', (data, isBinary) => {
     case PONG:
       // pong: [clientTime, tick]
       seen.pongEcho = body[0] === 12345;
+      if (seen.pongEcho) {
+        rtt = Date.now() - pingAt;
+      }
       break;
     case BYE:
       seen.bye = { code: body[0], reason: body[1] };

@@ -1,0 +1,126 @@
+package room
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tickwire/tickwire/shared/wire"
+)
+
+// Inputs. A client stamps each input with the tick it is for, a little ahead of the room's, so that
+// it arrives before the room steps that tick whatever the network's delay and jitter. The seat holds
+// it until then in a ring with one slot per tick, and the room takes exactly that tick's input when
+// it steps it: a player gets at most one input per tick however many it sends, and the ticks of a
+// player's inputs are the ticks the client predicted them for.
+//
+// Bad timing costs the sender alone: an input for a tick already stepped is ignored (late), a second
+// input for a tick already held is ignored (duplicate), and one for a tick more than
+// Config.InputLead ahead closes the connection (ErrInputAhead): it would need a slot the ring does
+// not have. A tick without an input repeats the last one for up to Config.InputRepeat ticks, then
+// gives the zero input, so a lost input costs nothing and a vanished client stands still.
+
+// ErrStaleInput reports an input whose sequence number is not newer than one already received.
+var ErrStaleInput = errors.New("input sequence number went backwards")
+
+// ErrInputAhead is wrapped by the error of an input for a tick more than Config.InputLead ticks
+// ahead of the room's current tick. That error's message is a reason a person can read.
+var ErrInputAhead = errors.New("input too far ahead of the server")
+
+// aheadError describes an input [ErrInputAhead] refuses.
+type aheadError struct {
+	tick, now uint32
+	lead      int
+}
+
+func (e *aheadError) Error() string {
+	return fmt.Sprintf("input for tick %d is %d ticks ahead of the server (at most %d)", e.tick, e.tick-e.now, e.lead)
+}
+
+func (e *aheadError) Is(target error) bool { return target == ErrInputAhead }
+
+// heldInput is one slot of a seat's ring: an input waiting for its tick.
+type heldInput[I any] struct {
+	tick   uint32 // the tick it is for; 0 marks an empty slot (the room never steps tick 0)
+	seq    uint32
+	rewind uint32
+	input  I
+}
+
+// newInputRing returns a ring for inputs up to lead ticks ahead. Slot tick%len holds tick's input:
+// the ticks an input may be for at any moment, the lead ticks after the last one taken, all have
+// slots of their own, so the ring never grows and never holds two inputs for one tick.
+func newInputRing[I any](lead int) []heldInput[I] { return make([]heldInput[I], lead+1) }
+
+// Input decodes the body of an input frame and holds it for the tick it is for. It runs on the
+// connection's goroutine.
+func (s *seat[S, I]) Input(body []byte) error {
+	if s.spectator {
+		return ErrSpectator
+	}
+	var h wire.InputHeader
+	var in I
+	if err := s.decoder.Decode(body, &h, &in); err != nil {
+		return err
+	}
+	lead := s.room.cfg.InputLead
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h.Seq <= s.lastSeq {
+		return fmt.Errorf("%w: %d after %d", ErrStaleInput, h.Seq, s.lastSeq)
+	}
+	// The room's tick is newer than taken while the room has not yet seated the player (its join
+	// is queued).
+	now := max(s.taken, s.room.tick.Load())
+	if uint64(h.Tick) > uint64(now)+uint64(lead) {
+		return &aheadError{tick: h.Tick, now: now, lead: lead}
+	}
+	s.lastSeq = h.Seq
+	s.snapAckIn = max(s.snapAckIn, h.Ack) // acknowledgements only move forward
+	if h.Tick <= now {
+		s.late++
+		return nil
+	}
+	slot := &s.ring[h.Tick%uint32(len(s.ring))]
+	if slot.tick == h.Tick {
+		s.duplicate++ // the first one stands: a flood cannot replace what the client predicted
+		return nil
+	}
+	*slot = heldInput[I]{tick: h.Tick, seq: h.Seq, rewind: h.Rewind, input: in}
+	return nil
+}
+
+// takeInput sets the seat's input for tick, the tick the room is about to step: the input held for
+// it, else the last one again for up to InputRepeat ticks, else the zero input. It returns the late
+// and duplicate inputs counted since the last call. It runs on the room's goroutine.
+func (s *seat[S, I]) takeInput(tick uint32) (late, duplicate int) {
+	s.mu.Lock()
+	s.taken = tick
+	slot := &s.ring[tick%uint32(len(s.ring))]
+	fresh := slot.tick == tick
+	if fresh {
+		s.input, s.ack, s.rewind = slot.input, slot.seq, slot.rewind
+		*slot = heldInput[I]{} // empty, and holding nothing the input referred to
+	}
+	s.snapAck = s.snapAckIn
+	late, duplicate = s.late, s.duplicate
+	s.late, s.duplicate = 0, 0
+	s.mu.Unlock()
+	switch {
+	case fresh:
+		s.missing = 0
+	case s.missing < s.room.cfg.InputRepeat:
+		s.missing++ // the last input again: the next one is probably just late
+	default:
+		var zero I
+		s.input, s.rewind = zero, 0
+	}
+	return late, duplicate
+}
+
+// clearInputs forgets every held input and the input in force, for a seat whose connection is gone
+// or new. The caller holds s.mu; the room's goroutine calls it.
+func (s *seat[S, I]) clearInputs() {
+	clear(s.ring)
+	var zero I
+	s.input, s.rewind, s.missing = zero, 0, s.room.cfg.InputRepeat
+}
