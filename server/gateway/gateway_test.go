@@ -262,7 +262,7 @@ func TestBadInputClosesWithASpecificCode(t *testing.T) {
 		{"input far ahead", func(c *client) {
 			w := c.join("r", "mallory")
 			c.input(1, w.Tick+1000, 1)
-		}, wire.CloseInputAhead, "ticks ahead of the server (at most 30)"},
+		}, wire.CloseInputAhead, "ticks ahead of the server (at most 60)"},
 		{"input for the largest tick", func(c *client) {
 			hello(c)
 			c.input(1, 1<<32-1, 1)

@@ -78,7 +78,7 @@ func TestInputAheadReasonIsReadable(t *testing.T) {
 	s := r.Join(1, "a", &p)
 	r.tick.Store(200)
 	err := s.Input(inputBody(t, wire.InputHeader{Seq: 1, Tick: 900}, 1))
-	const want = "input for tick 900 is 700 ticks ahead of the server (at most 30)"
+	const want = "input for tick 900 is 700 ticks ahead of the server (at most 60)"
 	if !errors.Is(err, ErrInputAhead) || err.Error() != want {
 		t.Fatalf("err %q, want %q wrapping ErrInputAhead", err, want)
 	}
@@ -231,9 +231,9 @@ func TestInputDefaults(t *testing.T) {
 		lead, repeat int
 		rewind       time.Duration
 	}{
-		{"a second of ticks at 30", 30, Config{}, 30, 6, 500 * time.Millisecond},
-		{"a second of ticks at 60", 60, Config{}, 60, 6, 500 * time.Millisecond},
-		{"the configured tick rate", 60, Config{TickRate: 20}, 20, 6, 500 * time.Millisecond},
+		{"two seconds of ticks at 30", 30, Config{}, 60, 6, 500 * time.Millisecond},
+		{"two seconds of ticks at 60", 60, Config{}, 120, 6, 500 * time.Millisecond},
+		{"the configured tick rate", 60, Config{TickRate: 20}, 40, 6, 500 * time.Millisecond},
 		{"configured", 30, Config{InputLead: 5, InputRepeat: 2, MaxRewind: time.Second}, 5, 2, time.Second},
 	}
 	for _, tc := range cases {

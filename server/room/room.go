@@ -41,7 +41,9 @@ type Config struct {
 	MaxCatchUp int
 	// InputLead is the most ticks ahead of the room's current tick an input may be for; a seat holds
 	// inputs for that many ticks, and an input further ahead closes the connection (see input.go).
-	// Defaults to TickRate: one second.
+	// Defaults to twice TickRate: two seconds, four times what the toolkit's clients aim ahead at
+	// most, so that a client whose estimate of the server's clock a server stall has put off is
+	// not closed for it.
 	InputLead int
 	// InputRepeat is how many ticks without an input repeat the player's last input before the player
 	// gets the zero input ("no input"). Defaults to 6.
@@ -150,7 +152,7 @@ func Resolve(info sim.Info, cfg Config) Config {
 		cfg.MaxCatchUp = 4
 	}
 	if cfg.InputLead <= 0 {
-		cfg.InputLead = cfg.TickRate
+		cfg.InputLead = 2 * cfg.TickRate
 	}
 	if cfg.InputRepeat <= 0 {
 		cfg.InputRepeat = 6

@@ -299,12 +299,14 @@ func backoff(n int) time.Duration {
 
 // retryable reports whether a connection that ended with code is worth reconnecting: lost to the
 // network (0, 1006), a server going away or restarting (1001), a failed room (1011), a client that
-// fell behind or stopped answering pings (4010, 4014), or a resume the server could not honour
-// (4015: join afresh). Refusals and protocol errors are final.
+// fell behind or stopped answering pings (4010, 4014), a resume the server could not honour
+// (4015: join afresh), or inputs aimed too far ahead (4016: the clock estimate went wrong, as
+// after a long server stall; a new connection synchronises afresh). Refusals and protocol errors
+// are final.
 func retryable(code int) bool {
 	switch code {
 	case 0, int(websocket.StatusAbnormalClosure), int(wire.CloseGoingAway), int(wire.CloseServerError),
-		int(wire.CloseSlowClient), int(wire.CloseNoPong), int(wire.CloseResumeFailed):
+		int(wire.CloseSlowClient), int(wire.CloseNoPong), int(wire.CloseResumeFailed), int(wire.CloseInputAhead):
 		return true
 	}
 	return false

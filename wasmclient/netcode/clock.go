@@ -26,10 +26,15 @@ type Sync struct {
 	newest   uint32
 }
 
-// Window sizes: about three seconds of snapshots at 20 Hz, and ten round trips at one ping a
-// second. Long enough to span a burst of jitter, short enough to follow a change of route.
+// Window sizes: about three seconds of snapshots at 20 Hz for jitter and loss, and ten round
+// trips at one ping a second: long enough to span a burst of jitter, short enough to follow a
+// change of route. A server that stalls drops ticks (it catches up at most a few) and its clock is
+// behind for good: when the least delayed of the last 1.6 seconds of snapshots is a whole tick later
+// than the window's, the older ones are forgotten, so the estimate follows within two seconds (a network
+// spike delays a burst of a second or so, then the snapshots come on time again: not forgotten).
 const (
 	snapshotWindow = 64
+	clockWindow    = 32
 	rttWindow      = 10
 )
 
@@ -71,6 +76,10 @@ func (s *Sync) Snapshot(tick uint32, at time.Time) {
 	s.newest = tick
 	s.offsets.add(float64(tick) - s.at(at))
 	s.ticks.add(float64(tick))
+	if s.offsets.n > clockWindow && s.offsets.max()-s.offsets.maxNewest(clockWindow) > 1 {
+		s.offsets.keepNewest(clockWindow)
+		s.ticks.keepNewest(clockWindow)
+	}
 }
 
 // RTT records a measured round trip.
@@ -107,6 +116,9 @@ func (s *Sync) Jitter() float64 {
 	if s.offsets.n < 2 {
 		return 0
 	}
+	// Lateness against the least delayed snapshot of the whole window, which a server stall
+	// may have put higher than the recent ones: jitter then reads high for a few seconds, and the
+	// interpolation delay errs long, not short.
 	top := s.offsets.max()
 	s.lateness = s.lateness[:0]
 	for _, o := range s.offsets.values() {
@@ -155,6 +167,33 @@ func (r *ring) max() float64 {
 		return 0
 	}
 	return slices.Max(r.values())
+}
+
+// keepNewest forgets all but the newest n values.
+func (r *ring) keepNewest(n int) {
+	if n >= r.n {
+		return
+	}
+	kept := make([]float64, 0, len(r.v))
+	for i := n; i >= 1; i-- {
+		kept = append(kept, r.v[(r.next-i+len(r.v))%len(r.v)])
+	}
+	clear(r.v)
+	copy(r.v, kept)
+	r.n, r.next = n, n%len(r.v)
+}
+
+// maxNewest returns the largest of the newest n values.
+func (r *ring) maxNewest(n int) float64 {
+	if r.n == 0 {
+		return 0
+	}
+	n = min(n, r.n)
+	best := math.Inf(-1)
+	for i := 1; i <= n; i++ {
+		best = max(best, r.v[(r.next-i+len(r.v))%len(r.v)])
+	}
+	return best
 }
 
 func (r *ring) min() float64 {

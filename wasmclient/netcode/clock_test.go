@@ -360,3 +360,29 @@ func TestClockNeverRunsBackwards(t *testing.T) {
 		prev = c.Now()
 	}
 }
+
+// TestSyncFollowsAServerStall: a server that stalls for 300 ms drops the ticks it cannot catch up
+// on, and from then on its tick is behind what the client saw before. Within two seconds of
+// snapshots the estimate follows it, instead of aiming inputs far ahead for good.
+func TestSyncFollowsAServerStall(t *testing.T) {
+	t.Parallel()
+	const tickRate, snapRate = 30, 30
+	s := NewSync(tickRate, snapRate)
+	period := time.Second / tickRate
+	t0 := time.Unix(1000, 0)
+	lag := time.Duration(0) // how far behind wall time the server's ticks run
+	at := func(tick uint32) time.Time { return t0.Add(time.Duration(tick)*period + lag + 20*time.Millisecond) }
+	tick := uint32(1)
+	for ; tick <= 100; tick++ {
+		s.Snapshot(tick, at(tick))
+	}
+	// The stall: 300 ms without a step, then only four catch-up steps; nine ticks are lost.
+	lag = 9 * period
+	for end := tick + 2*snapRate; tick < end; tick++ {
+		s.Snapshot(tick, at(tick))
+	}
+	now := at(tick)
+	if got, want := s.Arrival(now), float64(tick); math.Abs(got-want) > 0.2 {
+		t.Errorf("two seconds after the stall Arrival = %.2f, want %.2f: still on the old clock", got, want)
+	}
+}

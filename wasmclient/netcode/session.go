@@ -33,6 +33,11 @@ type Config struct {
 	Snap float64
 }
 
+type keptInput[I any] struct {
+	in I
+	ok bool
+}
+
 // Outgoing is an input to send: the caller sends it to the server as is, in order.
 type Outgoing[I any] struct {
 	Tick, Seq, Rewind uint32
@@ -53,7 +58,7 @@ type Stats struct {
 	StallFrames   int           // frames drawn past the newest snapshot
 	Stalls        int           // distinct stalls
 	LongestStall  time.Duration // the longest stall
-	Resyncs       int           // jumps of the clocks (the first sync included)
+	Resyncs       int           // jumps of the render or input clock (the first syncs included)
 	Frames        int
 	RenderTick    float64 // the moment remote entities are drawn at, in ticks
 	InputTick     float64 // the input clock, in ticks
@@ -71,11 +76,14 @@ type Session[S, I any] struct {
 	render Clock
 	input  Clock
 
-	seq    uint32
-	sent   uint32 // the newest tick an input was sent (or assumed) for
-	seqs   [predictRing]struct{ tick, seq uint32 }
-	margin float64 // extra input lead, in ticks, after late inputs; fades
-	delay  float64 // interpolation delay in ticks, behind Sync.Arrival
+	seq         uint32
+	sent        uint32 // the newest tick an input was sent (or assumed) for
+	seqs        [predictRing]struct{ tick, seq uint32 }
+	kept        []keptInput[I]
+	inputJumped bool
+	margin      float64 // extra input lead, in ticks, after late inputs; fades
+	lateSeq     uint32  // the newest input counted late
+	delay       float64 // interpolation delay in ticks, behind Sync.Arrival
 
 	last      time.Time
 	stallFrom time.Time
@@ -125,10 +133,17 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 	if s.pred == nil || !s.pred.Started() {
 		return nil
 	}
-	if e := &s.seqs[tick%predictRing]; e.tick == tick && e.seq > ack && e.seq != 0 {
-		// The server stepped tick without the input sent for it: it came late. Lead more.
-		s.stats.LateInputs++
-		s.margin = min(s.margin+1, 6)
+	// The ack is the newest input the server applied by tick: if the newest input sent for a tick
+	// up to this one is newer, the server stepped that tick without it: it came late. Lead more.
+	for t, n := tick, 0; n < 8; t, n = t-1, n+1 {
+		if e := &s.seqs[t%predictRing]; e.tick == t && e.seq != 0 {
+			if e.seq > ack && e.seq > s.lateSeq {
+				s.stats.LateInputs++
+				s.lateSeq = e.seq
+				s.margin = min(s.margin+1, 6)
+			}
+			break
+		}
 	}
 	before, had := s.ownDrawn()
 	size, err := s.pred.Reconcile(tick, ents)
@@ -169,14 +184,16 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 	if gap {
 		s.render.set, s.input.set = false, false // resynchronise both clocks at once
 	}
-	if s.render.Advance(now, period, s.sync.Arrival(now)-s.delay, 4*s.sync.Interval()) {
-		s.stats.Resyncs++
-	}
+	renderJumped := s.render.Advance(now, period, s.sync.Arrival(now)-s.delay, 4*s.sync.Interval())
+	s.inputJumped = false
 	s.margin = max(0, s.margin-0.1*dt.Seconds())
 	if s.pred != nil {
 		if err := s.advanceInput(now, period, in); err != nil {
 			return s.out, err
 		}
+	}
+	if renderJumped || s.inputJumped {
+		s.stats.Resyncs++ // once a frame, whichever clocks jumped
 	}
 	s.compose(now, dt)
 	s.interp.Prune(s.render.Now())
@@ -201,7 +218,15 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		// the server's already or about to be; without newer inputs from this client it steps them
 		// with the last input it got, repeated for InputRepeat ticks, then the zero input (also
 		// before the first input).
+		// Inputs already sent for those ticks (a jump of the clock while they are in flight) are
+		// the server's to step: keep them.
 		newest := s.interp.Newest()
+		s.kept = s.kept[:0]
+		for t := newest + 1; int32(t-s.sent) <= 0 && s.pred.Started() && len(s.kept) < predictRing/2; t++ {
+			in, ok := s.pred.Input(t)
+			s.kept = append(s.kept, keptInput[I]{in, ok})
+		}
+		s.inputJumped = jumped
 		s.pred.Reset(newest, s.interp.NewestEntities())
 		s.sent = newest
 		for t := newest + 1; int32(t-uint32(s.input.Now())) <= 0 && t-newest < predictRing/2; t++ {
@@ -209,6 +234,9 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 			if s.sentTick == 0 || int32(t-s.sentTick) > int32(s.cfg.InputRepeat) {
 				var zero I
 				assumed = zero
+			}
+			if i := int(t - newest - 1); i < len(s.kept) && s.kept[i].ok {
+				assumed = s.kept[i].in
 			}
 			if _, err := s.pred.Step(t, assumed, nil); err != nil {
 				return err

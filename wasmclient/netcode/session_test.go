@@ -238,6 +238,8 @@ func runSession(t *testing.T, p profile, seed uint64) {
 		resyncs     int
 		hidden      bool
 		maxLen      int
+		stallFrames int
+		stallFrom   time.Time
 	)
 	for f := 0; ; f++ {
 		now := t0.Add(phase + time.Duration(f)*frame)
@@ -304,6 +306,17 @@ func runSession(t *testing.T, p profile, seed uint64) {
 		if got := slices.DeleteFunc(slices.Clone(s.Entities()), notMe); !reflect.DeepEqual(got, slices.DeleteFunc(want, notMe)) {
 			t.Fatalf("%v: at render tick %.3f (newest %d) drew\n%v\nwant\n%v", elapsed, st.RenderTick, s.interp.Newest(), got, want)
 		}
+		// Outside the blackout (and the gap), no stall outlasts the extrapolation bound: the
+		// delay covers the jitter and the loss.
+		switch stalled := st.StallFrames > stallFrames; {
+		case !stalled:
+			stallFrom = time.Time{}
+		case stallFrom.IsZero():
+			stallFrom = now
+		case now.Sub(stallFrom) > 250*time.Millisecond && (elapsed < blackout[0] || elapsed > blackout[1]+time.Second):
+			t.Fatalf("%v: a stall of %v, beyond the extrapolation bound of 250 ms", elapsed, now.Sub(stallFrom))
+		}
+		stallFrames = st.StallFrames
 		if st.Delay < interval*3/2 || st.Delay > 6*interval {
 			t.Errorf("%v: Delay %v, want within [1.5, 6] snapshot intervals of %v", elapsed, st.Delay, interval)
 		}

@@ -52,11 +52,13 @@ type Report struct {
 	Frames  int    `json:"frames"`
 
 	// Corrections of the own player's prediction, by cause: with no other body near in the
-	// server's history (must be 0: the sim is deterministic), in contact with one, and after an
-	// input the server did not get in time.
+	// server's history (must be 0: the sim is deterministic), in contact with one, after an input
+	// the server did not get in time, and after a resynchronisation (a frame more than 250 ms
+	// late, as on a starved machine).
 	Uncontested int `json:"correctionsUncontested"`
 	Contact     int `json:"correctionsContact"`
 	LateInput   int `json:"correctionsLateInput"`
+	Resync      int `json:"correctionsResync"`
 	// MaxCorrection is the largest correction, in pixels.
 	MaxCorrection float64 `json:"maxCorrectionPx"`
 	LateInputs    int     `json:"lateInputs"`
@@ -84,12 +86,12 @@ type Report struct {
 func (r Report) String() string {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 	return fmt.Sprintf(`network %s: %d players, %d ticks, %d frames
-  prediction corrections: %d uncontested, %d in contact, %d after a late input (largest %.1f px); %d late inputs
+  prediction corrections: %d uncontested, %d in contact, %d after a late input, %d after a resync (largest %.1f px); %d late inputs
   interpolation stalls: %d frames in %d stalls, longest %s (extrapolation bound %s)
   remote entities' displayed error: mean %.2f px, max %.1f px
   interpolation delay %s (%s to %s), input lead %s, RTT %s, jitter %s, snapshot loss %.1f%%`,
 		r.Net, r.Players, r.Ticks, r.Frames,
-		r.Uncontested, r.Contact, r.LateInput, r.MaxCorrection, r.LateInputs,
+		r.Uncontested, r.Contact, r.LateInput, r.Resync, r.MaxCorrection, r.LateInputs,
 		r.StallFrames, r.Stalls, ms(r.LongestStall), ms(r.ExtrapolationBound),
 		r.MeanError, r.MaxError,
 		ms(r.Delay), ms(r.MinDelay), ms(r.MaxDelay), ms(r.Lead), ms(r.RTT), ms(r.Jitter), 100*r.SnapshotLoss)
@@ -207,6 +209,7 @@ func report(opts Options, players []*player) Report {
 		r.Uncontested += p.uncontested
 		r.Contact += p.contact
 		r.LateInput += p.late
+		r.Resync += p.resync
 		r.MaxCorrection = max(r.MaxCorrection, st.MaxCorrect/arena.One)
 		r.LateInputs += st.LateInputs
 		r.StallFrames += st.StallFrames
@@ -237,25 +240,42 @@ type recorder struct {
 
 func (g recorder) Step(s *arena.State, tick uint32, inputs []sim.Input[arena.Input]) {
 	g.Game.Step(s, tick, inputs)
-	g.hist.add(tick, g.Game.Entities(s, nil))
+	g.hist.add(tick, g.Game.Entities(s, nil), append([]sim.Input[arena.Input](nil), inputs...))
 }
 
-// history is the server's states by tick, for the last historyLen ticks.
+// history is the server's states by tick, and the inputs it stepped them with, for the last
+// historyLen ticks.
 type history struct {
-	mu    sync.Mutex
-	ticks [historyLen]uint32
-	ents  [historyLen][]sim.Entity
-	last  uint32
+	mu     sync.Mutex
+	ticks  [historyLen]uint32
+	ents   [historyLen][]sim.Entity
+	inputs [historyLen][]sim.Input[arena.Input]
+	last   uint32
 }
 
 const historyLen = 1024
 
 func newHistory() *history { return &history{} }
 
-func (h *history) add(tick uint32, ents []sim.Entity) {
+func (h *history) add(tick uint32, ents []sim.Entity, inputs []sim.Input[arena.Input]) {
 	h.mu.Lock()
-	h.ticks[tick%historyLen], h.ents[tick%historyLen], h.last = tick, ents, tick
+	h.ticks[tick%historyLen], h.ents[tick%historyLen], h.inputs[tick%historyLen], h.last = tick, ents, inputs, tick
 	h.mu.Unlock()
+}
+
+// applied returns the input the server stepped player p with at tick.
+func (h *history) applied(p sim.PlayerID, tick uint32) (arena.Input, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ticks[tick%historyLen] != tick {
+		return arena.Input{}, false
+	}
+	for _, in := range h.inputs[tick%historyLen] {
+		if in.Player == p {
+			return in.Input, true
+		}
+	}
+	return arena.Input{}, false
 }
 
 func (h *history) newest() uint32 {
@@ -351,10 +371,31 @@ type player struct {
 	input                        arena.Input
 	prevBase                     uint32
 	uncontested, contact, late   int
+	resync, resyncs              int
 	errSum, errMax               float64
 	errN                         int
 	snaps                        []netclient.Received
 	lastCorrections, lastLateIns int
+	sent                         [historyLen]struct {
+		tick uint32
+		in   arena.Input
+	}
+}
+
+// missed reports whether the server stepped a tick in (from, to] with another input than the one
+// this player sent for it: the input came late, and the server repeated an older one.
+func (p *player) missed(me sim.PlayerID, from, to uint32) bool {
+	for t := from + 1; int32(to-t) >= 0; t++ {
+		s := &p.sent[t%historyLen]
+		if s.tick != t {
+			continue
+		}
+		got, ok := p.hist.applied(me, t)
+		if ok && (got.MoveX != s.in.MoveX || got.MoveY != s.in.MoveY || got.Buttons != s.in.Buttons) {
+			return true
+		}
+	}
+	return false
 }
 
 type atomicBool struct {
@@ -407,7 +448,9 @@ func (p *player) frame(now time.Time) error {
 		st := p.session.Stats()
 		if st.Corrections != p.lastCorrections {
 			switch {
-			case st.LateInputs != p.lastLateIns:
+			case st.Resyncs != p.resyncs:
+				p.resync++
+			case p.missed(sim.PlayerID(me), p.prevBase, s.Tick):
 				p.late++
 			case p.hist.inContact(me, p.prevBase, s.Tick):
 				p.contact++
@@ -415,7 +458,7 @@ func (p *player) frame(now time.Time) error {
 				p.uncontested++
 			}
 		}
-		p.lastCorrections, p.lastLateIns = st.Corrections, st.LateInputs
+		p.lastCorrections, p.lastLateIns, p.resyncs = st.Corrections, st.LateInputs, st.Resyncs
 		p.prevBase = s.Tick
 	}
 	if p.frames%6 == 0 {
@@ -432,6 +475,7 @@ func (p *player) frame(now time.Time) error {
 		return err
 	}
 	for _, o := range outs {
+		p.sent[o.Tick%historyLen].tick, p.sent[o.Tick%historyLen].in = o.Tick, o.Input
 		p.client.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
 	}
 	if !p.session.Ready() {
