@@ -18,7 +18,7 @@ type Config struct {
 	Extrapolate time.Duration
 	// Resync is the longest gap between two frames that the clocks bridge by slewing; after a
 	// longer one (a hidden tab, a stalled page) the session resynchronises at once. Defaults to
-	// 250 ms.
+	// 500 ms: a page drawing at only a few frames a second (software rendering) still plays.
 	Resync time.Duration
 	// Smoothing is the time constant over which a correction of the own entity's drawn position
 	// fades, instead of snapping. Defaults to 60 ms.
@@ -104,7 +104,7 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 		cfg.Extrapolate = 250 * time.Millisecond
 	}
 	if cfg.Resync <= 0 {
-		cfg.Resync = 250 * time.Millisecond
+		cfg.Resync = 500 * time.Millisecond
 	}
 	if cfg.InputRepeat <= 0 {
 		cfg.InputRepeat = 6
@@ -229,7 +229,8 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		s.inputJumped = jumped
 		s.pred.Reset(newest, s.interp.NewestEntities())
 		s.sent = newest
-		for t := newest + 1; int32(t-uint32(s.input.Now())) <= 0 && t-newest < predictRing/2; t++ {
+		// The tick the clock is on is sent, below: only the ones before it are assumed.
+		for t := newest + 1; int32(t-uint32(s.input.Now())) < 0 && t-newest < predictRing/2; t++ {
 			assumed := s.sentIn
 			if s.sentTick == 0 || int32(t-s.sentTick) > int32(s.cfg.InputRepeat) {
 				var zero I

@@ -354,3 +354,35 @@ func runSession(t *testing.T, p profile, seed uint64) {
 		t.Errorf("%d inputs late on a clean network", w.late)
 	}
 }
+
+// TestSessionSlowFramesStillSendInputs: a page that draws only a frame or two a second (software
+// rendering, a starved machine), each frame past the resync limit, still sends an input every
+// frame, so the player moves.
+func TestSessionSlowFramesStillSendInputs(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, profile{name: "slow", tickRate: 30, snapRate: 20, rtt: 40 * time.Millisecond}, 1)
+	frames, sending := 0, 0
+	for f := 0; f < 40; f++ {
+		// Serve in small steps between the page's frames, as the server and the network run on.
+		for ms := 0; ms < 700; ms += 10 {
+			now := t0.Add(time.Duration(f*700+ms) * time.Millisecond)
+			w.serve(now)
+			w.deliver(now)
+			if ms == 0 {
+				w.ping(now)
+			}
+		}
+		now := t0.Add(time.Duration(f*700+699) * time.Millisecond)
+		before := w.sentSeq
+		w.frame(now, walkerInput{DX: 1})
+		if w.session.Ready() {
+			frames++
+			if w.sentSeq != before {
+				sending++
+			}
+		}
+	}
+	if frames < 30 || sending != frames {
+		t.Errorf("%d of %d synchronised frames sent an input; want all", sending, frames)
+	}
+}

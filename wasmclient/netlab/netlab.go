@@ -53,7 +53,7 @@ type Report struct {
 
 	// Corrections of the own player's prediction, by cause: with no other body near in the
 	// server's history (must be 0: the sim is deterministic), in contact with one, after an input
-	// the server did not get in time, and after a resynchronisation (a frame more than 250 ms
+	// the server did not get in time, and after a resynchronisation (a frame more than 500 ms
 	// late, as on a starved machine).
 	Uncontested int `json:"correctionsUncontested"`
 	Contact     int `json:"correctionsContact"`
