@@ -145,8 +145,13 @@ func (a *App[I]) DebugJSON() string {
 	d := netclient.DebugView{Status: "title", Entities: map[string][]netclient.DebugEntity{}}
 	if c := a.client.Load(); c != nil {
 		d = netclient.Debug(c.View(), a.schema)
+		d.Net = map[string]float64{}
+		for _, s := range c.NetGraph(nil) {
+			d.Net[s.Name] = s.Last()
+		}
 	}
 	d.Frames = int(a.frames.Load())
+	d.NetGraph = a.net.shown.Load()
 	return d.JSON()
 }
 

@@ -73,8 +73,13 @@ func TestTwoPlayersInChromium(t *testing.T) {
 	if bob := findPlayer(after, vb.Player); bob == nil {
 		t.Error("B lost its own player")
 	}
-	if av, err := a.view(); err != nil || av.Ack == 0 {
+	av, err := a.view()
+	if err != nil || av.Ack == 0 {
 		t.Errorf("A's inputs were never acknowledged (ack %d, %v)", av.Ack, err)
+	}
+	// The arena's netcode runs in the page: remote entities are drawn at an interpolation delay.
+	if av.Net["delay"] <= 0 || av.NetGraph {
+		t.Errorf("page A: interpolation delay %v ms, net graph shown %v; want a delay and the graph hidden", av.Net["delay"], av.NetGraph)
 	}
 
 	// A spectator watches the same room: it sees both players, takes no seat and is not in the
@@ -95,7 +100,8 @@ func TestTwoPlayersInChromium(t *testing.T) {
 	// Cut page A's connection (the socket dies without a close frame): it must come back by itself,
 	// in the same seat, and play on. A resumed connection numbers its inputs from 1 again, so A's
 	// acknowledged input falling below what it was, then climbing, shows that A resumed and that its
-	// inputs (sent every tick, whatever the page's frame rate) reach the server again.
+	// inputs (one for every tick, sent by the page's netcode whatever its frame rate) reach the
+	// server again.
 	preCut, err := a.view()
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,10 @@ type DebugView struct {
 	RTTMillis int64  `json:"rttMs"`
 	// Frames is the number of frames the game has drawn, filled in by the caller.
 	Frames int `json:"frames"`
+	// NetGraph says whether the net graph is shown, filled in by the caller; Net holds the newest
+	// value of each of its series (ping, jitter, delay, corrections, ...).
+	NetGraph bool               `json:"netGraph"`
+	Net      map[string]float64 `json:"net,omitempty"`
 	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
 	// when it is a player's avatar, and its fields by schema name.
 	Entities map[string][]DebugEntity `json:"entities"`

@@ -83,7 +83,9 @@ type Session[S, I any] struct {
 	inputJumped bool
 	margin      float64 // extra input lead, in ticks, after late inputs; fades
 	lateSeq     uint32  // the newest input counted late
-	delay       float64 // interpolation delay in ticks, behind Sync.Arrival
+	// frameTicks is the smoothed time between frames, in ticks: part of the input lead.
+	frameTicks float64
+	delay      float64 // interpolation delay in ticks, behind Sync.Arrival
 
 	last      time.Time
 	stallFrom time.Time
@@ -187,6 +189,10 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 	renderJumped := s.render.Advance(now, period, s.sync.Arrival(now)-s.delay, 4*s.sync.Interval())
 	s.inputJumped = false
 	s.margin = max(0, s.margin-0.1*dt.Seconds())
+	if !gap {
+		// The time between frames, smoothed over about a second at 60 frames a second.
+		s.frameTicks += (s.sync.Ticks(dt) - s.frameTicks) * 0.02
+	}
 	if s.pred != nil {
 		if err := s.advanceInput(now, period, in); err != nil {
 			return s.out, err
@@ -200,14 +206,14 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 	return s.out, nil
 }
 
-// lead is how far ahead of the server's tick inputs are stamped: the one-way trip, the jitter, a
-// tick for the frame that notices the tick and the server's own timing, and what late inputs
-// added.
+// lead is how far ahead of the server's tick inputs are stamped: the one-way trip, the jitter, the
+// time between frames (an input for a tick goes out at the first frame after the input clock
+// crosses it), a tick for the server's own timing, and what late inputs added.
 //
 // It is at most half a second: well inside the server's input lead (a second by default), so
 // that a stale spike cannot get inputs refused as too far ahead.
 func (s *Session[S, I]) lead() float64 {
-	return min(s.sync.MinRTT()/2+s.sync.Jitter()+1+s.margin, 0.5*float64(time.Second)/float64(s.sync.Period()))
+	return min(s.sync.MinRTT()/2+s.sync.Jitter()+s.frameTicks+1+s.margin, 0.5*float64(time.Second)/float64(s.sync.Period()))
 }
 
 func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) error {
