@@ -281,3 +281,19 @@ func describe(e *netclient.DebugEntity) string {
 	}
 	return fmt.Sprintf("%s at (%d, %d) px", e.Name, e.Fields["x"]/arena.One, e.Fields["y"]/arena.One)
 }
+
+// moveTowardMiddle holds the arrow key that moves player id (seen at before) toward the middle of
+// the arena (the server may have placed it by a wall) for 1.5 s, and waits until watcher's
+// snapshots show it moved that way by 100 px. It returns the watcher's view then.
+func (p *page) moveTowardMiddle(watcher *page, what string, before *netclient.DebugEntity, id uint32) netclient.DebugView {
+	p.t.Helper()
+	key, code, sign := "ArrowRight", int64(39), int32(1)
+	if before.Fields["x"] > arena.Width/2 {
+		key, code, sign = "ArrowLeft", 37, -1
+	}
+	p.hold(key, code, 1500*time.Millisecond)
+	return watcher.waitView(what, 10*time.Second, func(v netclient.DebugView) bool {
+		e := findPlayer(v, id)
+		return e != nil && (e.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
@@ -60,15 +59,7 @@ func TestTwoPlayersInChromium(t *testing.T) {
 	// A holds the arrow toward the middle of the arena (the server may have placed Alice by a wall);
 	// B must see A's x change that way, in snapshots B received.
 	before := findPlayer(vb, va.Player)
-	key, code, sign := "ArrowRight", int64(39), int32(1)
-	if before.Fields["x"] > arena.Width/2 {
-		key, code, sign = "ArrowLeft", 37, -1
-	}
-	a.hold(key, code, 1500*time.Millisecond)
-	after := b.waitView("B to see Alice move toward the middle", 10*time.Second, func(v netclient.DebugView) bool {
-		p := findPlayer(v, va.Player)
-		return p != nil && (p.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
-	})
+	after := a.moveTowardMiddle(b, "B to see Alice move toward the middle", before, va.Player)
 	t.Logf("B saw Alice move from %s to %s", describe(before), describe(findPlayer(after, va.Player)))
 	if bob := findPlayer(after, vb.Player); bob == nil {
 		t.Error("B lost its own player")

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
@@ -29,15 +28,7 @@ func TestBadNetworkInChromium(t *testing.T) {
 			v.Net["ping"], v.Net["delay"], v.NetGraph)
 	}
 	before := findPlayer(v, v.Player)
-	key, code, sign := "ArrowRight", int64(39), int32(1)
-	if before.Fields["x"] > arena.Width/2 {
-		key, code, sign = "ArrowLeft", 37, -1
-	}
-	p.hold(key, code, 1500*time.Millisecond)
-	after := p.waitView("the server to move the player", 10*time.Second, func(v netclient.DebugView) bool {
-		me := findPlayer(v, v.Player)
-		return me != nil && (me.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
-	})
+	after := p.moveTowardMiddle(p, "the server to move the player", before, v.Player)
 	t.Logf("through a bad network the player moved from %s to %s; net %v", describe(before), describe(findPlayer(after, after.Player)), after.Net)
 	p.screenshot(filepath.Join(artifactDir(t, www), "netgraph.png"))
 	p.hold("F3", 114, 100*time.Millisecond)

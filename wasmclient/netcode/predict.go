@@ -194,17 +194,8 @@ func (p *Predictor[S, I]) Provisional(in I, seen []sim.Entity) error {
 
 // find returns the entity with id in ents, sorted by id.
 func find(ents []sim.Entity, id sim.EntityID) (sim.Entity, bool) {
-	lo, hi := 0, len(ents)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if ents[m].ID < id {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(ents) && ents[lo].ID == id {
-		return ents[lo], true
+	if i, ok := index(ents, id); ok {
+		return ents[i], true
 	}
 	return sim.Entity{}, false
 }
