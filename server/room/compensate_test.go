@@ -60,7 +60,7 @@ func TestJudgeSeesTheRewoundView(t *testing.T) {
 		{name: "between two snapshots", rewind: 4 * 256, x: 44, x21: 47},
 		// Clamped to MaxRewind, 500 ms = 15 ticks: V = 5, two thirds from 3 (6) to 6 (15): 6 + 9*170/256.
 		// At tick 21, V = 6: snapshot 6 exactly.
-		{name: "clamped to MaxRewind", rewind: 1 << 31, x: 11, x21: 15},
+		{name: "clamped to MaxRewind", rewind: 1 << 31, maxRewind: 500 * time.Millisecond, x: 11, x21: 15},
 		// MaxRewind 2 s = 60 ticks: V is before the oldest snapshot kept (3), which is used alone.
 		{name: "before the oldest", rewind: 1 << 31, maxRewind: 2 * time.Second, x: 6, x21: 6},
 	}

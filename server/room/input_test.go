@@ -231,9 +231,9 @@ func TestInputDefaults(t *testing.T) {
 		lead, repeat int
 		rewind       time.Duration
 	}{
-		{"two seconds of ticks at 30", 30, Config{}, 60, 6, 500 * time.Millisecond},
-		{"two seconds of ticks at 60", 60, Config{}, 120, 6, 500 * time.Millisecond},
-		{"the configured tick rate", 60, Config{TickRate: 20}, 40, 6, 500 * time.Millisecond},
+		{"two seconds of ticks at 30", 30, Config{}, 60, 6, time.Second},
+		{"two seconds of ticks at 60", 60, Config{}, 120, 6, time.Second},
+		{"the configured tick rate", 60, Config{TickRate: 20}, 40, 6, time.Second},
 		{"configured", 30, Config{InputLead: 5, InputRepeat: 2, MaxRewind: time.Second}, 5, 2, time.Second},
 	}
 	for _, tc := range cases {

@@ -50,7 +50,9 @@ type Config struct {
 	InputRepeat int
 	// MaxRewind is the furthest back lag compensation rewinds an input's view, counted in whole ticks
 	// (see compensate.go); the snapshot history the room keeps (32 snapshots) bounds it too.
-	// Defaults to 500 ms.
+	// Defaults to 1 s (Valve's sv_maxunlag): on a 150 ms connection the toolkit's clients draw
+	// others up to about half a second behind the tick an input is for, and a rewind cut short
+	// judges a hit against another view than the player's.
 	MaxRewind time.Duration
 	// FullSnapshots turns delta snapshots off: every snapshot carries every entity the client sees.
 	// For measuring and debugging; defaults to false (deltas on).
@@ -158,7 +160,7 @@ func Resolve(info sim.Info, cfg Config) Config {
 		cfg.InputRepeat = 6
 	}
 	if cfg.MaxRewind <= 0 {
-		cfg.MaxRewind = 500 * time.Millisecond
+		cfg.MaxRewind = time.Second
 	}
 	if cfg.MessageQueue <= 0 {
 		cfg.MessageQueue = 8

@@ -37,4 +37,3 @@ func TestBadNetworkInChromium(t *testing.T) {
 		t.Errorf("the page logged errors: %v", problems)
 	}
 }
-

@@ -28,6 +28,10 @@ type Config struct {
 	// same when it predicts ticks it sent no input for (after a hidden tab). Defaults to 6, the
 	// room's default.
 	InputRepeat int
+	// MaxRewind is the server's limit on lag compensation's rewind (room.Config.MaxRewind): the
+	// session judges its own hits against the view the server will rebuild, cut at the same point.
+	// Defaults to 1 s, the room's default.
+	MaxRewind time.Duration
 	// Snap is the correction, in position units, beyond which the own entity jumps instead of
 	// gliding (a teleport, a respawn). Defaults to 0: always glide.
 	Snap float64
@@ -107,6 +111,9 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 	}
 	if cfg.Resync <= 0 {
 		cfg.Resync = 500 * time.Millisecond
+	}
+	if cfg.MaxRewind <= 0 {
+		cfg.MaxRewind = time.Second
 	}
 	if cfg.InputRepeat <= 0 {
 		cfg.InputRepeat = 6
@@ -254,14 +261,17 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 	}
 	s.seen = s.seen[:0]
 	point := int64(math.Floor(s.render.Now() * sim.LerpOne))
-	seenReady := false
+	// The server rewinds at most maxRewind whole ticks: past that it judges against the view at
+	// its limit, and so does the prediction.
+	maxRewind := int64(s.cfg.MaxRewind * time.Duration(s.cfg.TickRate) / time.Second)
+	seenAt, seenReady := int64(0), false
 	for t := s.sent + 1; int32(t-uint32(s.input.Now())) <= 0; t++ {
 		if t-s.pred.Base() >= predictRing-1 {
 			break // no snapshot for four seconds: hold rather than predict blind
 		}
-		if !seenReady {
-			s.seen = s.interp.Seen(s.seen[:0], point)
-			seenReady = true
+		if v := max(point, (int64(t)-maxRewind)*sim.LerpOne); !seenReady || v != seenAt {
+			s.seen = s.interp.Seen(s.seen[:0], v)
+			seenAt, seenReady = v, true
 		}
 		if _, err := s.pred.Step(t, in, s.seen); err != nil {
 			return err
@@ -273,8 +283,8 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in})
 		s.sentIn, s.sentTick = in, t
 	}
-	if !seenReady {
-		s.seen = s.interp.Seen(s.seen[:0], point)
+	if v := max(point, (int64(s.pred.Last()+1)-maxRewind)*sim.LerpOne); !seenReady || v != seenAt {
+		s.seen = s.interp.Seen(s.seen[:0], v)
 	}
 	return s.pred.Provisional(in, s.seen)
 }

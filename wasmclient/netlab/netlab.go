@@ -53,8 +53,9 @@ type Report struct {
 
 	// Corrections of the own player's prediction, by cause: with no other body near in the
 	// server's history (must be 0: the sim is deterministic), in contact with one, after an input
-	// the server did not get in time, and after a resynchronisation (a frame more than 500 ms
-	// late, as on a starved machine).
+	// the server did not get in time, and over ticks the player sent no input for (after a
+	// resynchronisation: a frame more than 500 ms late, as on a starved machine), whose inputs the
+	// session had to assume.
 	Uncontested int `json:"correctionsUncontested"`
 	Contact     int `json:"correctionsContact"`
 	LateInput   int `json:"correctionsLateInput"`
@@ -79,7 +80,9 @@ type Report struct {
 	// input lead, RTT and jitter as measured.
 	Delay, MinDelay, MaxDelay time.Duration
 	Lead, RTT, Jitter         time.Duration
-	SnapshotLoss              float64 `json:"snapshotLoss"`
+	// SnapshotLoss is the fraction of the snapshots the server sent that never reached the
+	// players, over the whole run.
+	SnapshotLoss float64 `json:"snapshotLoss"`
 }
 
 // String formats the report for a terminal.
@@ -224,7 +227,12 @@ func report(opts Options, players []*player) Report {
 		r.Lead += st.Lead / time.Duration(len(players))
 		r.RTT += st.RTT / time.Duration(len(players))
 		r.Jitter += st.Jitter / time.Duration(len(players))
-		r.SnapshotLoss += st.Loss / float64(len(players))
+		if p.firstTick != 0 && p.rate.snap > 0 {
+			// Over the whole run: the server sends snapshot k at tick ceil(k·tickRate/snapshotRate).
+			sentBy := func(t uint32) int64 { return int64(t) * int64(p.rate.snap) / int64(p.rate.tick) }
+			sent := sentBy(p.lastTick) - sentBy(p.firstTick) + 1
+			r.SnapshotLoss += (1 - float64(p.received)/float64(sent)) / float64(len(players))
+		}
 	}
 	if errN > 0 {
 		r.MeanError = errSum / float64(errN)
@@ -376,10 +384,24 @@ type player struct {
 	errN                         int
 	snaps                        []netclient.Received
 	lastCorrections, lastLateIns int
+	firstTick, lastTick          uint32
+	received                     int
+	rate                         struct{ tick, snap int }
 	sent                         [historyLen]struct {
 		tick uint32
 		in   arena.Input
 	}
+}
+
+// unsent reports whether the player sent no input for a tick in (from, to]: the session assumed
+// what the server did then (after a resync).
+func (p *player) unsent(from, to uint32) bool {
+	for t := from + 1; int32(to-t) >= 0; t++ {
+		if p.sent[t%historyLen].tick != t {
+			return true
+		}
+	}
+	return false
 }
 
 // missed reports whether the server stepped a tick in (from, to] with another input than the one
@@ -445,10 +467,16 @@ func (p *player) frame(now time.Time) error {
 		if err := p.session.Receive(s.Tick, s.Ack, s.Entities, s.At); err != nil {
 			return err
 		}
+		if p.firstTick == 0 {
+			p.firstTick = s.Tick
+			p.rate.tick, p.rate.snap = int(v.Welcome.TickRate), int(v.Welcome.SnapshotRate)
+		}
+		p.lastTick = s.Tick
+		p.received++
 		st := p.session.Stats()
 		if st.Corrections != p.lastCorrections {
 			switch {
-			case st.Resyncs != p.resyncs:
+			case st.Resyncs != p.resyncs || p.unsent(p.prevBase, s.Tick):
 				p.resync++
 			case p.missed(sim.PlayerID(me), p.prevBase, s.Tick):
 				p.late++
