@@ -24,17 +24,20 @@ type Sync struct {
 	rtts     ring // round trips, in ticks
 	lateness []float64
 	newest   uint32
+	behind   int // snapshots in a row two ticks or more later than the least delayed
+	lastAt   float64
+	prevTick uint32
 }
 
 // Window sizes: about three seconds of snapshots at 20 Hz for jitter and loss, and ten round
 // trips at one ping a second: long enough to span a burst of jitter, short enough to follow a
 // change of route. A server that stalls drops ticks (it catches up at most a few) and its clock is
-// behind for good: when the least delayed of the last 1.6 seconds of snapshots is a whole tick later
-// than the window's, the older ones are forgotten, so the estimate follows within two seconds (a network
-// spike delays a burst of a second or so, then the snapshots come on time again: not forgotten).
+// behind for good: after clockWindow snapshots in a row two ticks or more later than the least
+// delayed, the older ones are forgotten, so the estimate follows within half a second, before the
+// inputs it stamps run out of the server's input lead.
 const (
 	snapshotWindow = 64
-	clockWindow    = 32
+	clockWindow    = 8
 	rttWindow      = 10
 )
 
@@ -76,9 +79,20 @@ func (s *Sync) Snapshot(tick uint32, at time.Time) {
 	s.newest = tick
 	s.offsets.add(float64(tick) - s.at(at))
 	s.ticks.add(float64(tick))
-	if s.offsets.n > clockWindow && s.offsets.max()-s.offsets.maxNewest(clockWindow) > 1 {
+	// A run of snapshots all at least two ticks later than the least delayed one, arriving at the
+	// server's pace: the server's clock fell behind (a stall it did not catch up). Snapshots held
+	// back by the network arrive bunched, faster than that pace, and do not count.
+	paced := s.at(at)-s.lastAt >= float64(tick-s.prevTick)/2
+	s.lastAt, s.prevTick = s.at(at), tick
+	if paced && s.offsets.max()-s.offsets.newest() > 2 {
+		s.behind++
+	} else {
+		s.behind = 0
+	}
+	if s.behind >= clockWindow {
 		s.offsets.keepNewest(clockWindow)
 		s.ticks.keepNewest(clockWindow)
+		s.behind = 0
 	}
 }
 
