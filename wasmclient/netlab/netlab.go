@@ -330,21 +330,29 @@ func find(ents []sim.Entity, id sim.EntityID) (sim.Entity, bool) {
 }
 
 // contactReach is how near another body must come, in the server's history, for a correction to
-// count as contact: touching, plus what a lag-compensated dash reaches (a player may be struck
-// where another player saw it, up to the rewind behind).
+// count as contact: touching, with a margin for the bodies' motion within a tick.
 const (
-	contactPlayers = 2*arena.PlayerRadius + 120*arena.One
+	contactPlayers = 2*arena.PlayerRadius + 40*arena.One
 	contactDrone   = arena.PlayerRadius + arena.DroneRadius + 16*arena.One
 )
 
 // inContact reports whether player me came within contact reach of another body at any tick in
-// (from, to].
+// (from, to], or a dash struck it or was struck by it where a player saw it (lag compensation:
+// the inputs the server stepped say so).
 func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
 	for t := from + 1; int32(to-t) >= 0; t++ {
 		ents, ok := h.at(t)
 		if !ok {
 			return true // unknown: do not call it uncontested
 		}
+		h.mu.Lock()
+		for _, in := range h.inputs[t%historyLen] {
+			if in.Input.Hit != 0 && (in.Input.Hit == me || sim.EntityID(in.Player) == me) {
+				h.mu.Unlock()
+				return true
+			}
+		}
+		h.mu.Unlock()
 		self, ok := find(ents, me)
 		if !ok {
 			return true
