@@ -42,10 +42,12 @@ type keptInput[I any] struct {
 	ok bool
 }
 
-// Outgoing is an input to send: the caller sends it to the server as is, in order.
+// Outgoing is an input to send: the caller sends Tick, Seq, Rewind and Input to the server as
+// they are, in order. Judged is the input as the prediction stepped it, after the game's Judge
+// (lag compensation); the server judges for itself.
 type Outgoing[I any] struct {
 	Tick, Seq, Rewind uint32
-	Input             I
+	Input, Judged     I
 }
 
 // Stats are a session's measures, for the net graph and the harness.
@@ -273,14 +275,15 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 			s.seen = s.interp.Seen(s.seen[:0], v)
 			seenAt, seenReady = v, true
 		}
-		if _, err := s.pred.Step(t, in, s.seen); err != nil {
+		judged, err := s.pred.Step(t, in, s.seen)
+		if err != nil {
 			return err
 		}
 		s.seq++
 		s.sent = t
 		s.seqs[t%predictRing] = struct{ tick, seq uint32 }{t, s.seq}
 		rewind := max(int64(t)*sim.LerpOne-point, 0)
-		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in})
+		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in, Judged: judged})
 		s.sentIn, s.sentTick = in, t
 	}
 	if v := max(point, (int64(s.pred.Last()+1)-maxRewind)*sim.LerpOne); !seenReady || v != seenAt {

@@ -412,6 +412,17 @@ func (p *player) unsent(from, to uint32) bool {
 	return false
 }
 
+// struck reports whether the player's own prediction judged a dash to strike someone at a tick in
+// (from, to]: contact, where the player saw it.
+func (p *player) struck(from, to uint32) bool {
+	for t := from + 1; int32(to-t) >= 0; t++ {
+		if s := &p.sent[t%historyLen]; s.tick == t && s.in.Hit != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // missed reports whether the server stepped a tick in (from, to] with another input than the one
 // this player sent for it: the input came late, and the server repeated an older one.
 func (p *player) missed(me sim.PlayerID, from, to uint32) bool {
@@ -488,7 +499,7 @@ func (p *player) frame(now time.Time) error {
 				p.resync++
 			case p.missed(sim.PlayerID(me), p.prevBase, s.Tick):
 				p.late++
-			case p.hist.inContact(me, p.prevBase, s.Tick):
+			case p.hist.inContact(me, p.prevBase, s.Tick) || p.struck(p.prevBase, s.Tick):
 				p.contact++
 			default:
 				p.uncontested++
@@ -511,7 +522,7 @@ func (p *player) frame(now time.Time) error {
 		return err
 	}
 	for _, o := range outs {
-		p.sent[o.Tick%historyLen].tick, p.sent[o.Tick%historyLen].in = o.Tick, o.Input
+		p.sent[o.Tick%historyLen].tick, p.sent[o.Tick%historyLen].in = o.Tick, o.Judged
 		p.client.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
 	}
 	if !p.session.Ready() {
