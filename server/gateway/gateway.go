@@ -211,6 +211,11 @@ type conn struct {
 
 	state ConnState // the serving goroutine's alone
 
+	// The write timeout: one timer per connection, the writer's alone, re-armed for each frame and
+	// stopped after each batch (see write).
+	writeTimer    *time.Timer
+	writeTimedOut atomic.Bool // the timer fired: the socket was dropped under a write
+
 	closeOnce sync.Once
 }
 
@@ -410,6 +415,7 @@ func (c *conn) writer() {
 		frames, req = c.out.take(frames[:0])
 		for i, f := range frames {
 			if err := c.write(f); err != nil {
+				c.stopWriteTimer()
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
 				}
@@ -419,6 +425,7 @@ func (c *conn) writer() {
 			}
 			bufpool.Put(f)
 		}
+		c.stopWriteTimer()
 		if req != nil {
 			if req.code == wire.CloseNoPong { // the peer is not answering: nothing will reach it
 				c.g.cfg.Observer.Closed(req.code)
@@ -428,6 +435,7 @@ func (c *conn) writer() {
 			if req.code != wire.CloseNormal && req.code != wire.CloseTooBig {
 				if bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason}); err == nil {
 					_ = c.write(bye)
+					c.stopWriteTimer()
 					bufpool.Put(bye)
 				}
 			}
@@ -438,14 +446,38 @@ func (c *conn) writer() {
 	}
 }
 
+// write writes one frame within WriteTimeout. Rather than a context with its own timer per frame
+// (which coder/websocket would also watch with a context.AfterFunc per frame), the connection has one
+// timer, re-armed here and stopped by the writer after each batch: when it fires it drops the socket,
+// which ends the blocked write, as an expired write context would. The write's own context has no
+// deadline and no cancellation, so the library sets nothing up per frame.
 func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.g.cfg.WriteTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageBinary, frame); err != nil {
+	if c.writeTimer == nil {
+		c.writeTimer = time.AfterFunc(c.g.cfg.WriteTimeout, c.writeExpired)
+	} else {
+		c.writeTimer.Reset(c.g.cfg.WriteTimeout)
+	}
+	if err := c.ws.Write(context.Background(), websocket.MessageBinary, frame); err != nil {
+		if c.writeTimedOut.Load() {
+			return fmt.Errorf("write took over %s: %w", c.g.cfg.WriteTimeout, context.DeadlineExceeded)
+		}
 		return err
 	}
 	c.g.cfg.Observer.FrameOut(frameOp(frame), len(frame))
 	return nil
+}
+
+func (c *conn) stopWriteTimer() {
+	if c.writeTimer != nil {
+		c.writeTimer.Stop()
+	}
+}
+
+// writeExpired runs when a write took longer than WriteTimeout: the client is stuck, and a peer
+// that does not read will not finish a close handshake either.
+func (c *conn) writeExpired() {
+	c.writeTimedOut.Store(true)
+	_ = c.ws.CloseNow()
 }
 
 func (c *conn) closeSocket(code wire.CloseCode, reason string) {
