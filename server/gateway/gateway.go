@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -211,6 +212,8 @@ type conn struct {
 
 	state ConnState // the serving goroutine's alone
 
+	rbuf []byte // the reading goroutine's: the last message read
+
 	// The write timeout: one timer per connection, the writer's alone, re-armed for each frame and
 	// stopped after each batch (see write).
 	writeTimer    *time.Timer
@@ -225,7 +228,15 @@ func (c *conn) serve(ctx context.Context) {
 	go func() { c.writer(); close(writerDone) }()
 	defer func() { <-writerDone }()
 
-	hello, err := c.handshake(ctx)
+	// Reads take a context without cancellation, for which coder/websocket sets up no
+	// context.AfterFunc per frame read; the request's context still ends the connection, through one
+	// AfterFunc for its whole life. Everything else that must end a read (the handshake timeout, a
+	// missing pong, a shutdown, a close) closes the socket, which ends it.
+	stop := context.AfterFunc(ctx, c.dropSocket)
+	defer stop()
+	rctx := context.WithoutCancel(ctx)
+
+	hello, err := c.handshake(rctx)
 	if err != nil {
 		c.fail(err)
 		return
@@ -246,7 +257,7 @@ func (c *conn) serve(ctx context.Context) {
 	hctx, stopHeartbeat := context.WithCancel(ctx)
 	defer stopHeartbeat()
 	go c.heartbeat(hctx)
-	err = c.readLoop(ctx)
+	err = c.readLoop(rctx)
 	c.fail(err)
 	if resumable(err) {
 		seat.Detach() // the room holds the seat for the player's return
@@ -341,9 +352,10 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 	return hello, nil
 }
 
-// read returns the next frame, refusing text frames and frames that are not valid.
+// read returns the next frame, refusing text frames and frames that are not valid. The frame
+// aliases the connection's read buffer: it is good until the next read.
 func (c *conn) read(ctx context.Context) (wire.Frame, error) {
-	typ, data, err := c.ws.Read(ctx)
+	typ, data, err := c.readMessage(ctx)
 	if err != nil {
 		return wire.Frame{}, err
 	}
@@ -356,6 +368,33 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 	}
 	c.g.cfg.Observer.FrameIn(f.Op, len(data))
 	return f, nil
+}
+
+// readMessage reads the next message into the connection's buffer, which grows to the largest
+// message read (at most ReadLimit, which the library enforces) and is reused: unlike
+// websocket.Conn.Read, no fresh slice per message.
+func (c *conn) readMessage(ctx context.Context) (websocket.MessageType, []byte, error) {
+	typ, r, err := c.ws.Reader(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	buf := c.rbuf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			c.rbuf = buf
+			return 0, nil, err
+		}
+	}
+	c.rbuf = buf
+	return typ, buf, nil
 }
 
 func (c *conn) readLoop(ctx context.Context) error {

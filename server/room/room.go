@@ -104,10 +104,12 @@ type Room interface {
 type Seat interface {
 	// Player returns the seat's player id.
 	Player() sim.PlayerID
-	// Input decodes the body of an input frame and queues it for the next tick.
+	// Input decodes the body of an input frame and queues it for the next tick. body is the
+	// gateway's read buffer: it must not be kept after Input returns.
 	Input(body []byte) error
 	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
-	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood].
+	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood]. Like
+	// Input's body, f must not be kept after Message returns.
 	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
