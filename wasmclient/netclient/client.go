@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -274,11 +275,15 @@ func (c *Client[I]) run(ctx context.Context) {
 		attempt++
 		c.mu.Lock()
 		c.view.Status, c.view.Attempt, c.view.Code, c.view.Reason = Reconnecting, attempt, code, reason
-		if code == int(wire.CloseResumeFailed) {
-			c.token = "" // the seat is gone: join afresh, at once
+		// The seat is gone: join afresh, at once. Unless the server has not yet noticed that the
+		// old connection dropped (the seat is "in use" by it): then the token is tried again after
+		// the backoff, and works once the server sees the old connection gone.
+		fresh := code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "in use")
+		if fresh {
+			c.token = ""
 		}
 		c.mu.Unlock()
-		if code == int(wire.CloseResumeFailed) {
+		if fresh {
 			continue
 		}
 		select {
