@@ -561,6 +561,8 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 			// At most half a second ahead: well inside the server's input lead (a second by
 			// default), so a stale spike cannot get an input refused as too far ahead (4016).
 			target = uint32(sy.Server(now) + min(sy.MinRTT()/2+sy.Jitter()+2, float64(rate)/2))
+			// And never more than a second past the newest snapshot (a frozen server).
+			target = min(target, ack+uint32(rate))
 		}
 		c.mu.Unlock()
 		if target == 0 {

@@ -226,7 +226,10 @@ func (s *Session[S, I]) lead() float64 {
 }
 
 func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) error {
-	target := s.sync.Server(now) + s.lead()
+	// Never more than a second past the newest snapshot: while the server is frozen (a stall, a
+	// paused VM) the estimate runs on with the wall clock, and inputs aimed further ahead than the
+	// server's input lead (two seconds by default) would be refused with 4016.
+	target := min(s.sync.Server(now)+s.lead(), float64(s.interp.Newest())+float64(s.cfg.TickRate))
 	jumped := s.input.Advance(now, period, target, 8)
 	if jumped || !s.pred.Started() {
 		// Start predicting from the newest snapshot. The ticks from there to the input clock are
