@@ -292,7 +292,7 @@ func (p *page) moveTowardMiddle(watcher *page, what string, before *netclient.De
 		key, code, sign = "ArrowLeft", 37, -1
 	}
 	p.hold(key, code, 1500*time.Millisecond)
-	return watcher.waitView(what, 10*time.Second, func(v netclient.DebugView) bool {
+	return watcher.waitView(what, 30*time.Second, func(v netclient.DebugView) bool {
 		e := findPlayer(v, id)
 		return e != nil && (e.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
 	})

@@ -50,7 +50,7 @@ type Config struct {
 	EventQueue int
 	// IdleInput is how long SetInput may go uncalled before the client sends the zero input instead
 	// (the page is hidden, the game loop stopped): the player stops rather than runs on. Defaults to
-	// 250 ms.
+	// 250 ms, or three times the usual time between calls when that is longer (a slow page).
 	IdleInput time.Duration
 	// PingInterval is how often the round trip is measured. Defaults to 1 s.
 	PingInterval time.Duration
@@ -134,6 +134,7 @@ type Client[I any] struct {
 	view      View
 	input     I
 	inputAt   time.Time
+	inputGap  time.Duration // the smoothed time between SetInput calls
 	ws        *websocket.Conn
 	events    []wire.Message // received game messages not yet taken
 	token     string         // the newest welcome's resume token
@@ -188,9 +189,15 @@ func (c *Client[I]) View() View {
 
 // SetInput sets the input to send from now on; the client sends the input in force once per tick.
 func (c *Client[I]) SetInput(in I) {
+	now := time.Now()
 	c.mu.Lock()
+	if gap := now.Sub(c.inputAt); gap < 2*time.Second {
+		// The page's frame interval, smoothed: a page drawing slowly (software rendering) calls
+		// SetInput seldom, and its input must not count as idle between two calls.
+		c.inputGap += (gap - c.inputGap) / 8
+	}
 	c.input = in
-	c.inputAt = time.Now()
+	c.inputAt = now
 	c.mu.Unlock()
 }
 
@@ -551,7 +558,7 @@ func (c *Client[I]) sendLoop(ctx context.Context, w wire.Welcome) {
 		now := time.Now()
 		c.mu.Lock()
 		in := c.input
-		if now.Sub(c.inputAt) > c.cfg.IdleInput {
+		if now.Sub(c.inputAt) > max(c.cfg.IdleInput, 3*c.inputGap) {
 			var zero I
 			in = zero
 		}
