@@ -18,7 +18,8 @@ type Config struct {
 	Extrapolate time.Duration
 	// Resync is the longest gap between two frames that the clocks bridge by slewing; after a
 	// longer one (a hidden tab, a stalled page) the session resynchronises at once. Defaults to
-	// 500 ms: a page drawing at only a few frames a second (software rendering) still plays.
+	// 1.5 s: a page drawing a frame or two a second (software rendering) still plays, sending an
+	// input for every tick it crossed.
 	Resync time.Duration
 	// Smoothing is the time constant over which a correction of the own entity's drawn position
 	// fades, instead of snapping. Defaults to 60 ms.
@@ -112,7 +113,7 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 		cfg.Extrapolate = 250 * time.Millisecond
 	}
 	if cfg.Resync <= 0 {
-		cfg.Resync = 500 * time.Millisecond
+		cfg.Resync = 1500 * time.Millisecond
 	}
 	if cfg.MaxRewind <= 0 {
 		cfg.MaxRewind = time.Second
@@ -270,6 +271,11 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 	// its limit, and so does the prediction.
 	maxRewind := int64(s.cfg.MaxRewind * time.Duration(s.cfg.TickRate) / time.Second)
 	seenAt, seenReady := int64(0), false
+	if int32(s.pred.Last()-s.sent) > 0 {
+		// A snapshot newer than every tick sent restarted the prediction from it (frames too slow
+		// for the input clock): those ticks are the server's history now.
+		s.sent = s.pred.Last()
+	}
 	for t := s.sent + 1; int32(t-uint32(s.input.Now())) <= 0; t++ {
 		if t-s.pred.Base() >= predictRing-1 {
 			break // no snapshot for four seconds: hold rather than predict blind

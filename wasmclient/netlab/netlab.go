@@ -54,7 +54,7 @@ type Report struct {
 	// Corrections of the own player's prediction, by cause: with no other body near in the
 	// server's history (must be 0: the sim is deterministic), in contact with one, after an input
 	// the server did not get in time, and over ticks the player sent no input for (after a
-	// resynchronisation: a frame more than 500 ms late, as on a starved machine), whose inputs the
+	// resynchronisation: a frame more than 1.5 s late, as on a starved machine), whose inputs the
 	// session had to assume.
 	Uncontested int `json:"correctionsUncontested"`
 	Contact     int `json:"correctionsContact"`
