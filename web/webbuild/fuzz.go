@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -110,20 +109,21 @@ func isFuzzName(s string) bool {
 	return true
 }
 
-// RunFuzz runs one fuzz target for d:
+// RunFuzz runs one fuzz target for a budget, as -fuzztime takes it (a duration such as "5s", or
+// a number of inputs such as "50000x"):
 //
-//	go test -run=^$ -fuzz=^TARGET$ -fuzztime=D PKG
+//	go test -run=^$ -fuzz=^TARGET$ -fuzztime=BUDGET PKG
 //
 // with GOMEMLIMIT=FuzzMemLimit, streaming the output to Stdout/Stderr.
-func RunFuzz(ctx context.Context, pkg, target string, d time.Duration) error {
+func RunFuzz(ctx context.Context, pkg, target, budget string) error {
 	root, err := ModuleRoot()
 	if err != nil {
 		return err
 	}
-	return run(fuzzCmd(ctx, root, pkg, target, d, os.Environ()))
+	return run(fuzzCmd(ctx, root, pkg, target, budget, os.Environ()))
 }
 
-func fuzzCmd(ctx context.Context, root, pkg, target string, d time.Duration, environ []string) *exec.Cmd {
+func fuzzCmd(ctx context.Context, root, pkg, target, budget string, environ []string) *exec.Cmd {
 	return goCommand(ctx, root, setEnv(environ, "GOMEMLIMIT", FuzzMemLimit),
-		"test", "-run=^$", "-fuzz=^"+target+"$", "-fuzztime="+d.String(), pkg)
+		"test", "-run=^$", "-fuzz=^"+target+"$", "-fuzztime="+budget, pkg)
 }

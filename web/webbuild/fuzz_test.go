@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
-	"time"
 )
 
 // newFuzzModule writes a throwaway module with fuzz targets:
@@ -75,7 +74,7 @@ func TestFuzzIntegration(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			var out bytes.Buffer
-			cmd := fuzzCmd(ctx, root, "fz/a", tt.target, 500*time.Millisecond, os.Environ())
+			cmd := fuzzCmd(ctx, root, "fz/a", tt.target, "500ms", os.Environ())
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := run(cmd)
 			if (err != nil) != tt.wantErr {

@@ -94,7 +94,7 @@ func TestBuildCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fuzz := fuzzCmd(ctx, root, "github.com/tickwire/tickwire/shared/wire", "FuzzDecode", 5*time.Second, environ)
+	fuzz := fuzzCmd(ctx, root, "github.com/tickwire/tickwire/shared/wire", "FuzzDecode", "50000x", environ)
 
 	tests := []struct {
 		name     string
@@ -118,7 +118,7 @@ func TestBuildCommands(t *testing.T) {
 		{
 			name: "fuzz",
 			cmd:  fuzz,
-			wantArgs: []string{"test", "-run=^$", "-fuzz=^FuzzDecode$", "-fuzztime=5s",
+			wantArgs: []string{"test", "-run=^$", "-fuzz=^FuzzDecode$", "-fuzztime=50000x",
 				"github.com/tickwire/tickwire/shared/wire"},
 			wantEnv: map[string]string{"GOMEMLIMIT": "512MiB", "GOOS": "linux", "HOME": "/home/x"},
 		},
