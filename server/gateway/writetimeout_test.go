@@ -71,7 +71,7 @@ func TestStuckWriteDropsTheConnectionAfterWriteTimeout(t *testing.T) {
 func TestWriteTimeoutDoesNotOutliveTheWrite(t *testing.T) {
 	t.Parallel()
 	obs := newRecordingObserver()
-	c, cli := pipeConn(t, Config{WriteTimeout: 250 * time.Millisecond, Observer: obs})
+	c, cli := pipeConn(t, Config{WriteTimeout: 50 * time.Millisecond, Observer: obs})
 	read := make(chan struct{})
 	go func() {
 		br := bufio.NewReader(cli)
@@ -89,7 +89,7 @@ func TestWriteTimeoutDoesNotOutliveTheWrite(t *testing.T) {
 	}()
 	writerDone := make(chan struct{})
 	go func() { c.writer(); close(writerDone) }()
-	for i := range 2 {
+	for i := range 3 {
 		frame, _ := wire.Encode(nil, &wire.Pong{ClientTime: uint32(i)})
 		c.out.Send(frame)
 		select {
@@ -98,14 +98,14 @@ func TestWriteTimeoutDoesNotOutliveTheWrite(t *testing.T) {
 			t.Fatalf("frame %d did not arrive", i)
 		}
 		// Idle for longer than the write timeout: a timer left running would drop the socket now.
-		time.Sleep(400 * time.Millisecond)
+		time.Sleep(150 * time.Millisecond)
 	}
 	if c.writeTimedOut.Load() {
 		t.Error("the write timer fired while the writer was idle")
 	}
 	obs.locked(func() {
-		if obs.failed != 0 || obs.out[wire.OpPong] != 2 {
-			t.Errorf("observer saw %d failed writes and %d pongs out, want 0 and 2", obs.failed, obs.out[wire.OpPong])
+		if obs.failed != 0 || obs.out[wire.OpPong] != 3 {
+			t.Errorf("observer saw %d failed writes and %d pongs out, want 0 and 3", obs.failed, obs.out[wire.OpPong])
 		}
 	})
 	c.out.Close(wire.CloseNoPong, "") // drop the socket without a close handshake
