@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -217,6 +218,13 @@ type conn struct {
 
 	state ConnState // the serving goroutine's alone
 
+	rbuf []byte // the reading goroutine's: the last message read
+
+	// The write timeout: one timer per connection, the writer's alone, re-armed for each frame and
+	// stopped after each batch (see write).
+	writeTimer    *time.Timer
+	writeTimedOut atomic.Bool // the timer fired: the socket was dropped under a write
+
 	closeOnce sync.Once
 }
 
@@ -229,7 +237,15 @@ func (c *conn) serve(ctx context.Context) {
 	go func() { c.writer(); close(writerDone) }()
 	defer func() { <-writerDone }()
 
-	hello, err := c.handshake(ctx)
+	// Reads take a context without cancellation, for which coder/websocket sets up no
+	// context.AfterFunc per frame read; the request's context still ends the connection, through one
+	// AfterFunc for its whole life. Everything else that must end a read (the handshake timeout, a
+	// missing pong, a shutdown, a close) closes the socket, which ends it.
+	stop := context.AfterFunc(ctx, c.dropSocket)
+	defer stop()
+	rctx := context.WithoutCancel(ctx)
+
+	hello, err := c.handshake(rctx)
 	if err != nil {
 		c.fail(err)
 		return
@@ -250,7 +266,7 @@ func (c *conn) serve(ctx context.Context) {
 	hctx, stopHeartbeat := context.WithCancel(ctx)
 	defer stopHeartbeat()
 	go c.heartbeat(hctx)
-	err = c.readLoop(ctx)
+	err = c.readLoop(rctx)
 	c.fail(err)
 	if resumable(err) {
 		seat.Detach() // the room holds the seat for the player's return
@@ -345,9 +361,10 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 	return hello, nil
 }
 
-// read returns the next frame, refusing text frames and frames that are not valid.
+// read returns the next frame, refusing text frames and frames that are not valid. The frame
+// aliases the connection's read buffer: it is good until the next read.
 func (c *conn) read(ctx context.Context) (wire.Frame, error) {
-	typ, data, err := c.ws.Read(ctx)
+	typ, data, err := c.readMessage(ctx)
 	if err != nil {
 		return wire.Frame{}, err
 	}
@@ -360,6 +377,33 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 	}
 	c.g.cfg.Observer.FrameIn(f.Op, len(data))
 	return f, nil
+}
+
+// readMessage reads the next message into the connection's buffer, which grows to the largest
+// message read (at most ReadLimit, which the library enforces) and is reused: unlike
+// websocket.Conn.Read, no fresh slice per message.
+func (c *conn) readMessage(ctx context.Context) (websocket.MessageType, []byte, error) {
+	typ, r, err := c.ws.Reader(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	buf := c.rbuf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			c.rbuf = buf
+			return 0, nil, err
+		}
+	}
+	c.rbuf = buf
+	return typ, buf, nil
 }
 
 func (c *conn) readLoop(ctx context.Context) error {
@@ -416,6 +460,7 @@ func (c *conn) writer() {
 		frames, req = c.out.take(frames[:0])
 		for i, f := range frames {
 			if err := c.write(f); err != nil {
+				c.stopWriteTimer()
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
 				}
@@ -425,6 +470,7 @@ func (c *conn) writer() {
 			}
 			bufpool.Put(f)
 		}
+		c.stopWriteTimer()
 		if req != nil {
 			if req.code == wire.CloseNoPong { // the peer is not answering: nothing will reach it
 				c.g.cfg.Observer.Closed(req.code)
@@ -434,6 +480,7 @@ func (c *conn) writer() {
 			if req.code != wire.CloseNormal && req.code != wire.CloseTooBig {
 				if bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason}); err == nil {
 					_ = c.write(bye)
+					c.stopWriteTimer()
 					bufpool.Put(bye)
 				}
 			}
@@ -444,14 +491,38 @@ func (c *conn) writer() {
 	}
 }
 
+// write writes one frame within WriteTimeout. Rather than a context with its own timer per frame
+// (which coder/websocket would also watch with a context.AfterFunc per frame), the connection has one
+// timer, re-armed here and stopped by the writer after each batch: when it fires it drops the socket,
+// which ends the blocked write, as an expired write context would. The write's own context has no
+// deadline and no cancellation, so the library sets nothing up per frame.
 func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.g.cfg.WriteTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageBinary, frame); err != nil {
+	if c.writeTimer == nil {
+		c.writeTimer = time.AfterFunc(c.g.cfg.WriteTimeout, c.writeExpired)
+	} else {
+		c.writeTimer.Reset(c.g.cfg.WriteTimeout)
+	}
+	if err := c.ws.Write(context.Background(), websocket.MessageBinary, frame); err != nil {
+		if c.writeTimedOut.Load() {
+			return fmt.Errorf("write took over %s: %w", c.g.cfg.WriteTimeout, context.DeadlineExceeded)
+		}
 		return err
 	}
 	c.g.cfg.Observer.FrameOut(frameOp(frame), len(frame))
 	return nil
+}
+
+func (c *conn) stopWriteTimer() {
+	if c.writeTimer != nil {
+		c.writeTimer.Stop()
+	}
+}
+
+// writeExpired runs when a write took longer than WriteTimeout: the client is stuck, and a peer
+// that does not read will not finish a close handshake either.
+func (c *conn) writeExpired() {
+	c.writeTimedOut.Store(true)
+	_ = c.ws.CloseNow()
 }
 
 func (c *conn) closeSocket(code wire.CloseCode, reason string) {

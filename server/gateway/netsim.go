@@ -254,8 +254,8 @@ func (s *netSim) next(ctx context.Context) (wire.Frame, error) {
 	}
 }
 
-// pump reads the socket and schedules each frame on the inbound line, until reading fails. The
-// frames it queues own their bytes: c.read returns a new buffer each time.
+// pump reads the socket and schedules each frame on the inbound line, until reading fails. c.read
+// reuses one buffer for every frame, so each frame queued gets a copy of its bytes.
 func (s *netSim) pump(ctx context.Context) {
 	defer s.wg.Done()
 	defer close(s.pumped)
@@ -268,6 +268,7 @@ func (s *netSim) pump(ctx context.Context) {
 		if err != nil {
 			s.inErr = err
 		} else {
+			f.Body = append([]byte(nil), f.Body...)
 			at, _ := s.in.Schedule(time.Now(), false)
 			s.arrived.push(arrival{at, f})
 		}

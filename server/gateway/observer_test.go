@@ -22,6 +22,7 @@ type recordingObserver struct {
 	dropped  int
 	closed   []wire.CloseCode
 	failed   int
+	timedOut int // of the failed writes
 }
 
 func newRecordingObserver() *recordingObserver {
@@ -62,10 +63,13 @@ func (o *recordingObserver) Closed(code wire.CloseCode) {
 	o.closed = append(o.closed, code)
 }
 
-func (o *recordingObserver) WriteFailed(bool) {
+func (o *recordingObserver) WriteFailed(timedOut bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.failed++
+	if timedOut {
+		o.timedOut++
+	}
 }
 
 func (o *recordingObserver) locked(fn func()) {

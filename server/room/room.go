@@ -117,10 +117,12 @@ type Seat interface {
 	Player() sim.PlayerID
 	// Input decodes the body of an input frame and holds it for the tick it is for (see input.go).
 	// Its error wraps wire.ErrMalformed, [ErrStaleInput], [ErrInputAhead] or [ErrSpectator]; a late or
-	// duplicate input is ignored without one.
+	// duplicate input is ignored without one. body is the gateway's read buffer: it must not be kept
+	// after Input returns.
 	Input(body []byte) error
 	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
-	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood].
+	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood]. Like
+	// Input's body, f must not be kept after Message returns.
 	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
 	Leave()
