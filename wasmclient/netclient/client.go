@@ -192,9 +192,9 @@ func (c *Client[I]) SetInput(in I) {
 	now := time.Now()
 	c.mu.Lock()
 	if gap := now.Sub(c.inputAt); gap < 2*time.Second {
-		// The page's frame interval, smoothed: a page drawing slowly (software rendering) calls
+		// The page's frame interval, held at its peak: a page drawing slowly (software rendering) calls
 		// SetInput seldom, and its input must not count as idle between two calls.
-		c.inputGap += (gap - c.inputGap) / 8
+		c.inputGap = max(gap, c.inputGap-c.inputGap/8) // a slow frame counts at once, and fades
 	}
 	c.input = in
 	c.inputAt = now
