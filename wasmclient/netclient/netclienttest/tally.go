@@ -3,15 +3,11 @@
 package netclienttest
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
 	"testing"
-	"time"
 
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
@@ -95,19 +91,6 @@ func (Tally) Events(s *State, dst []wire.Event) []wire.Event {
 // /ws URL.
 func Start(t testing.TB) string {
 	t.Helper()
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For[State, int8](Tally{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	return "ws://" + ln.Addr().String() + "/ws"
+	_, addr := servertest.Start(t, server.Config{}, room.For[State, int8](Tally{}))
+	return "ws://" + addr + "/ws"
 }
