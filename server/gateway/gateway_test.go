@@ -200,7 +200,9 @@ func (s *testServer) watch(t *testing.T, room string) *watcher {
 
 func TestBadInputClosesWithASpecificCode(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, Config{ReadLimit: 256, HandshakeTimeout: 300 * time.Millisecond})
+	// A 2 s handshake timeout, not shorter: on a starved machine a test client's hello can take
+	// most of a second to arrive, and the cases that join must not meet the timeout.
+	srv := startServer(t, Config{ReadLimit: 256, HandshakeTimeout: 2 * time.Second})
 	w := srv.watch(t, "r")
 	start := time.Now()
 	hello := func(c *client) { c.join("r", "mallory") }

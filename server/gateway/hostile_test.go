@@ -118,8 +118,12 @@ func maskedFrame(op byte, payload []byte, declared int) []byte {
 // player received its snapshots.
 func TestHostileClients(t *testing.T) {
 	// Every client comes from 127.0.0.1, and a dropped one's seat is held: room for all of them.
-	srv := startServerWith(t, Config{ReadLimit: 1024, HandshakeTimeout: 500 * time.Millisecond,
-		PingInterval: 200 * time.Millisecond, PongWait: 300 * time.Millisecond, MessageRate: 200, MessageBurst: 100,
+	// The handshake and pong timeouts are short, so that the stalled clients are reaped within the
+	// test, but not sharp: on a starved machine (CI's 2 cores running the -race suite), a test
+	// client can take a second between dialling and reading its welcome, answering no ping
+	// meanwhile, and a 300 ms pong wait reset it before it joined.
+	srv := startServerWith(t, Config{ReadLimit: 1024, HandshakeTimeout: 2 * time.Second,
+		PingInterval: 500 * time.Millisecond, PongWait: 1500 * time.Millisecond, MessageRate: 200, MessageBurst: 100,
 		MaxConnsPerIP: 1000}, lobby.Config{MaxPlayers: 64, ResumeGrace: 100 * time.Millisecond})
 	steady := srv.countTicks(t, "arena")
 	// A control player in a room no hostile client touches, measured over the same time: what the
@@ -266,7 +270,15 @@ func TestHostileClients(t *testing.T) {
 	})
 
 	// The stalled and sleeping clients are reaped by the heartbeat (or the handshake timeout).
-	waitUntil(t, func() bool { return srv.logs.count(`cause="no pong"`) >= 2+len(sleepers) })
+	reaped := func() bool { return srv.logs.count(`cause="no pong"`) >= 2+len(sleepers) }
+	deadline := time.Now().Add(15 * time.Second)
+	for !reaped() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !reaped() {
+		t.Errorf("%d stalled and sleeping clients, %d reaped for not answering pings within 15 s",
+			2+len(sleepers), srv.logs.count(`cause="no pong"`))
+	}
 	for _, c := range stalled {
 		c.Close()
 	}
