@@ -111,27 +111,7 @@ func TestResumeGivesTheSeatBackWithItsState(t *testing.T) {
 		t.Errorf("roster while ann's seat is held: %v, want ann still there", names)
 	}
 
-	// The server notices the dropped connection a moment after the client does; until then the
-	// seat is still attached, and a resume is refused as "in use". Try again, as netclient does.
-	var a2 *client
-	var f wire.Frame
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		a2 = srv.dial(t)
-		helloResume(a2, w.Resume)
-		var err error
-		if f, err = a2.next(5 * time.Second); err != nil {
-			t.Fatal(err)
-		}
-		var bye wire.Bye
-		if f.Op != wire.OpBye || f.Decode(&bye) != nil || !strings.Contains(bye.Reason, "in use") || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	var w2 wire.Welcome
-	if err := f.Decode(&w2); err != nil {
-		t.Fatalf("resume answered with %s: %v", f.Op, err)
-	}
+	a2, w2 := resumeSeat(t, srv, w.Resume)
 	if w2.Player != w.Player || w2.Room != "keep" || w2.Resume == "" || w2.Resume == w.Resume {
 		t.Fatalf("resumed welcome %+v: want player %d in room keep with a new token", w2, w.Player)
 	}
@@ -148,7 +128,9 @@ func TestResumeGivesTheSeatBackWithItsState(t *testing.T) {
 		}
 	}
 
-	// The old token was retired by the new welcome: presenting it again is refused.
+	// The old token was retired by the new welcome once the new connection was heard from (here
+	// an input): presenting it again is refused.
+	moveTo(t, a2, w.Player, 1, 1, 6)
 	thief := srv.dial(t)
 	helloResume(thief, w.Resume)
 	if code, reason, _ := thief.closedWith(); code != websocket.StatusCode(wire.CloseResumeFailed) || !strings.Contains(reason, "not this seat's current") {
@@ -159,6 +141,71 @@ func TestResumeGivesTheSeatBackWithItsState(t *testing.T) {
 	helloResume(thief2, w2.Resume)
 	if code, reason, _ := thief2.closedWith(); code != websocket.StatusCode(wire.CloseResumeFailed) || !strings.Contains(reason, "in use by another connection") {
 		t.Errorf("live seat's token: closed with %d %q, want 4015 'in use by another connection'", code, reason)
+	}
+}
+
+// resumeSeat resumes the seat token names on a new connection and returns it with its welcome.
+// The server notices a dropped connection a moment after the client does; until then the seat is
+// still attached, and a resume is refused as "in use; try again". Try again, as netclient does.
+func resumeSeat(t *testing.T, srv *testServer, token string) (*client, wire.Welcome) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c := srv.dial(t)
+		helloResume(c, token)
+		f, err := c.next(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bye wire.Bye
+		if f.Op == wire.OpBye && f.Decode(&bye) == nil && strings.Contains(bye.Reason, "try again") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		var w wire.Welcome
+		if err := f.Decode(&w); err != nil {
+			t.Fatalf("resume answered with %s %+v: %v", f.Op, bye, err)
+		}
+		return c, w
+	}
+}
+
+// TestResumeSurvivesALostWelcome: a resume's welcome (with the new token) is lost with its
+// connection. The client still holds the token before it, and gets its seat back with it.
+func TestResumeSurvivesALostWelcome(t *testing.T) {
+	t.Parallel()
+	srv := startServerWith(t, Config{}, lobby.Config{ResumeGrace: 10 * time.Second})
+	a := srv.dial(t)
+	w := a.join("lost", "ann")
+	moveTo(t, a, w.Player, 1, 5, 5)
+	a.ws.CloseNow()
+
+	a2, w2 := resumeSeat(t, srv, w.Resume)
+	a2.ws.CloseNow() // before the client read the welcome or sent anything
+	a3, w3 := resumeSeat(t, srv, w.Resume)
+	if w3.Player != w.Player {
+		t.Fatalf("resumed with the token before the lost welcome as player %d, want %d", w3.Player, w.Player)
+	}
+	// Heard from on this connection: the tokens before this welcome's are retired, the lost
+	// welcome's too.
+	moveTo(t, a3, w.Player, 1, 1, 6)
+	a3.ws.CloseNow()
+	for _, old := range []string{w.Resume, w2.Resume} {
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			c := srv.dial(t)
+			helloResume(c, old)
+			code, reason, _ := c.closedWith()
+			if strings.Contains(reason, "try again") && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
+			if code != websocket.StatusCode(wire.CloseResumeFailed) || !strings.Contains(reason, "not this seat's current") {
+				t.Errorf("retired token: closed with %d %q, want 4015 'not this seat's current one'", code, reason)
+			}
+			break
+		}
+	}
+	if _, w4 := resumeSeat(t, srv, w3.Resume); w4.Player != w.Player {
+		t.Errorf("resumed with the current token as player %d, want %d", w4.Player, w.Player)
 	}
 }
 

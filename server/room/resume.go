@@ -20,6 +20,11 @@ import (
 // the seat's token gets it back: same player, same state. Every welcome carries a new token and
 // retires the last, so a token works for one connection; presenting the token of a seat that is
 // still attached is refused, as a token reused by someone else would look.
+//
+// A welcome can be lost with its connection, and then the client holds only the token before it.
+// So the room keeps the newest token the client is known to hold (its connection sent an input or
+// acknowledged a snapshot after that welcome, or the client presented it) and honours it too, as
+// long as no connection has been heard from since: a lost welcome does not lose the seat.
 
 // ErrResume is wrapped by every reason a resume is refused.
 var ErrResume = errors.New("cannot resume")
@@ -58,6 +63,9 @@ func (r *room[S, I]) newToken(s *seat[S, I]) string {
 	if _, err := rand.Read(s.secret[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported systems
 	}
+	if !s.hasKept { // the first token: the join's welcome
+		s.kept, s.hasKept = s.secret, true
+	}
 	return Token{Game: r.info.Name, Room: r.cfg.Name, Player: s.id, Secret: s.secret}.String()
 }
 
@@ -88,7 +96,7 @@ func (r *room[S, I]) Resume(t Token, p Peer) (Seat, error) {
 		}
 		return rep.seat, nil
 	case <-time.After(5 * time.Second): // the room stopped before it answered
-		return nil, fmt.Errorf("%w: the room closed", ErrResume)
+		return nil, fmt.Errorf("%w: the room did not answer; try again", ErrResume)
 	}
 }
 
@@ -147,10 +155,10 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 	switch {
 	case s == nil:
 		err = fmt.Errorf("%w: the seat is gone (the grace period ran out); join again", ErrResume)
-	case subtle.ConstantTimeCompare(s.secret[:], req.token.Secret[:]) != 1:
+	case !s.holds(req.token.Secret):
 		err = fmt.Errorf("%w: the token is not this seat's current one", ErrResume)
 	case !s.detached:
-		err = fmt.Errorf("%w: the seat is in use by another connection", ErrResume)
+		err = fmt.Errorf("%w: the seat is in use by another connection; try again", ErrResume)
 	}
 	if err != nil {
 		req.reply <- resumeReply[S, I]{err: err}
@@ -175,3 +183,17 @@ type detachedPeer struct{}
 func (detachedPeer) Send(b []byte)                { bufpool.Put(b) }
 func (detachedPeer) SendSnapshot(b []byte)        { bufpool.Put(b) }
 func (detachedPeer) Close(wire.CloseCode, string) {}
+
+// holds reports whether secret is the seat's current token's, or the one its client is known to
+// hold while the welcome carrying the current one may have been lost (nothing heard from the
+// connection it went to). Room goroutine only.
+func (s *seat[S, I]) holds(secret [16]byte) bool {
+	s.mu.Lock()
+	heard := s.lastSeq > 0 || s.snapAckIn > 0
+	s.mu.Unlock()
+	current := subtle.ConstantTimeCompare(s.secret[:], secret[:]) == 1
+	if heard || current {
+		s.kept = s.secret // the client got the current token
+	}
+	return current || subtle.ConstantTimeCompare(s.kept[:], secret[:]) == 1
+}

@@ -282,10 +282,11 @@ func (c *Client[I]) run(ctx context.Context) {
 		attempt++
 		c.mu.Lock()
 		c.view.Status, c.view.Attempt, c.view.Code, c.view.Reason = Reconnecting, attempt, code, reason
-		// The seat is gone: join afresh, at once. Unless the server has not yet noticed that the
-		// old connection dropped (the seat is "in use" by it): then the token is tried again after
-		// the backoff, and works once the server sees the old connection gone.
-		fresh := code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "in use")
+		// The seat is gone: join afresh, at once. Unless the refusal is passing ("try again": the
+		// server has not yet noticed that the old connection dropped and the seat is "in use" by
+		// it, or the room was too busy to answer): then the token is tried again after the
+		// backoff. ("in use" alone is what servers before "try again" said.)
+		fresh := code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "try again") && !strings.Contains(reason, "in use")
 		if fresh {
 			c.token = ""
 		}
