@@ -42,11 +42,14 @@ type Config struct {
 
 // Report is what a run measured.
 type Report struct {
-	Bots          int
-	Duration      time.Duration
-	Cuts          int // connections cut
-	Resumed       int // times a bot came back to its seat
-	SeatsLost     int // times a bot came back as another player
+	Bots      int
+	Duration  time.Duration
+	Cuts      int // connections cut
+	Resumed   int // times a bot came back to its seat
+	SeatsLost int // times a bot came back as another player
+	// LostAfter is, for each lost seat, why the connection before it ended (the close code and
+	// reason the bot last saw while it was away).
+	LostAfter     []string
 	Goroutines    Growth
 	HeapInuse     Growth // bytes, after a GC
 	PeakRSS       int64  // bytes: this process, server and bots together
@@ -62,7 +65,7 @@ type Growth struct{ Start, End, Peak int64 }
 func (r Report) Check() error {
 	var problems []string
 	if r.SeatsLost > 0 {
-		problems = append(problems, fmt.Sprintf("%d seats lost", r.SeatsLost))
+		problems = append(problems, fmt.Sprintf("%d seats lost (after: %s)", r.SeatsLost, strings.Join(r.LostAfter, "; ")))
 	}
 	if r.Cuts > 0 && r.Resumed == 0 {
 		problems = append(problems, "no bot ever resumed its seat")
@@ -142,7 +145,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		for _, b := range bots {
 			b.play(rng, &rep)
 		}
-		if now := time.Now(); now.After(nextCut) {
+		// Cuts begin once every bot has its seat: a join whose welcome is cut leaves the client
+		// without a token, so it joins afresh and its first seat waits out the grace period
+		// (the player lost nothing, but the seat count would not add up).
+		if now := time.Now(); now.After(nextCut) && allSeated(bots) {
 			rep.Cuts += proxy.Cut(0.25, rng)
 			nextCut = now.Add(cfg.CutEvery)
 		}
@@ -190,6 +196,7 @@ type bot struct {
 	me     sim.PlayerID
 	in     arena.Input
 	wasOff bool
+	why    string // the last close seen while away
 }
 
 func (b *bot) play(rng *rand.Rand, rep *Report) {
@@ -197,6 +204,9 @@ func (b *bot) play(rng *rand.Rand, rep *Report) {
 	switch {
 	case v.Status != netclient.Connected:
 		b.wasOff = b.me != 0
+		if v.Code != 0 || v.Reason != "" {
+			b.why = fmt.Sprintf("%d %s", v.Code, v.Reason)
+		}
 	case b.me == 0:
 		b.me = v.Welcome.Player
 	case b.wasOff:
@@ -204,6 +214,7 @@ func (b *bot) play(rng *rand.Rand, rep *Report) {
 			rep.Resumed++
 		} else {
 			rep.SeatsLost++
+			rep.LostAfter = append(rep.LostAfter, b.why)
 			b.me = v.Welcome.Player
 		}
 		b.wasOff = false
@@ -215,6 +226,15 @@ func (b *bot) play(rng *rand.Rand, rep *Report) {
 		}
 	}
 	b.c.SetInput(b.in)
+}
+
+func allSeated(bots []*bot) bool {
+	for _, b := range bots {
+		if b.me == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func allConnected(bots []*bot) bool {
