@@ -37,6 +37,7 @@ type Predictor[S, I any] struct {
 	Corrections    int     // snapshots that disagreed with the prediction
 	CorrectionSize float64 // the last correction's size: how far the own entity moved, in field units
 	MaxCorrection  float64 // the largest correction's size
+	CorrectedFrom  uint32  // the last correction: the snapshot tick the corrected prediction started from
 }
 
 // predictRing is the most ticks predicted ahead of the newest snapshot: four seconds at 30 Hz.
@@ -140,6 +141,7 @@ func (p *Predictor[S, I]) Reconcile(tick uint32, auth []sim.Entity) (float64, er
 				size = distance(p.schema, got, want)
 			}
 			p.Corrections++
+			p.CorrectedFrom = p.base
 			p.CorrectionSize = size
 			p.MaxCorrection = max(p.MaxCorrection, size)
 		}

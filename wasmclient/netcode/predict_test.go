@@ -154,6 +154,11 @@ func TestPredictorCorrects(t *testing.T) {
 			if p.Corrections != 1 || math.Abs(p.CorrectionSize-wantSize) > 1e-9 || math.Abs(p.MaxCorrection-wantSize) > 1e-9 {
 				t.Errorf("Corrections %d, size %v, max %v; want 1, %v, %v", p.Corrections, p.CorrectionSize, p.MaxCorrection, wantSize, wantSize)
 			}
+			// Snapshots come every second tick: the corrected prediction started from the one
+			// before.
+			if want := first - 2; first >= 2 && p.CorrectedFrom != want {
+				t.Errorf("CorrectedFrom %d, want %d (the snapshot before %d)", p.CorrectedFrom, want, first)
+			}
 		})
 	}
 }

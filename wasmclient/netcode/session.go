@@ -61,6 +61,7 @@ type Stats struct {
 	Corrections   int           // snapshots that disagreed with the prediction
 	LastCorrect   float64       // the last correction's size, in position units
 	MaxCorrect    float64       // the largest
+	CorrectedFrom uint32        // the snapshot tick the last corrected prediction started from
 	LateInputs    int           // inputs the server did not get in time (its ack did not reach them)
 	StallFrames   int           // frames drawn past the newest snapshot
 	Stalls        int           // distinct stalls
@@ -428,6 +429,7 @@ func (s *Session[S, I]) Stats() Stats {
 	}
 	if s.pred != nil {
 		st.Corrections, st.LastCorrect, st.MaxCorrect = s.pred.Corrections, s.pred.CorrectionSize, s.pred.MaxCorrection
+		st.CorrectedFrom = s.pred.CorrectedFrom
 	}
 	return st
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,8 @@ type Report struct {
 	Contact     int `json:"correctionsContact"`
 	LateInput   int `json:"correctionsLateInput"`
 	Resync      int `json:"correctionsResync"`
+	// FirstUncontested describes the first uncontested correction, if there was one.
+	FirstUncontested string `json:"firstUncontested,omitempty"`
 	// MaxCorrection is the largest correction, in pixels.
 	MaxCorrection float64 `json:"maxCorrectionPx"`
 	LateInputs    int     `json:"lateInputs"`
@@ -213,6 +216,9 @@ func report(opts Options, players []*player) Report {
 		r.Contact += p.contact
 		r.LateInput += p.late
 		r.Resync += p.resync
+		if r.FirstUncontested == "" {
+			r.FirstUncontested = p.detail
+		}
 		r.MaxCorrection = max(r.MaxCorrection, st.MaxCorrect/arena.One)
 		r.LateInputs += st.LateInputs
 		r.StallFrames += st.StallFrames
@@ -385,7 +391,6 @@ type player struct {
 
 	pongs, frames                int
 	input                        arena.Input
-	prevBase                     uint32
 	uncontested, contact, late   int
 	resync, resyncs              int
 	errSum, errMax               float64
@@ -393,6 +398,7 @@ type player struct {
 	snaps                        []netclient.Received
 	lastCorrections, lastLateIns int
 	firstTick, lastTick          uint32
+	detail                       string // the first uncontested correction, described
 	received                     int
 	rate                         struct{ tick, snap int }
 	sent                         [historyLen]struct {
@@ -410,6 +416,35 @@ func (p *player) unsent(from, to uint32) bool {
 		}
 	}
 	return false
+}
+
+// describe tells what the server and this player did over the ticks (from, to] of a correction:
+// what the player sent and the server applied, and how near the nearest other body came.
+func (p *player) describe(me sim.EntityID, from, to uint32, size float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "player %d corrected by %.1f px at tick %d, predicted from tick %d:", me, size, to, from)
+	for t := from + 1; int32(to-t) >= 0 && t-from <= 16; t++ {
+		sent := "-"
+		if s := p.sent[t%historyLen]; s.tick == t {
+			sent = fmt.Sprintf("%+v", s.in)
+		}
+		applied := "-"
+		if in, ok := p.hist.applied(sim.PlayerID(me), t); ok {
+			applied = fmt.Sprintf("%+v", in)
+		}
+		near := math.Inf(1)
+		if ents, ok := p.hist.at(t); ok {
+			if self, ok := find(ents, me); ok {
+				for _, e := range ents {
+					if e.ID != me && (e.Kind == arena.KindPlayer || e.Kind == arena.KindDrone) {
+						near = min(near, float64(sim.Length(e.Fields[0]-self.Fields[0], e.Fields[1]-self.Fields[1]))/arena.One)
+					}
+				}
+			}
+		}
+		fmt.Fprintf(&b, "\n    tick %d: sent %s, applied %s, nearest body %.0f px", t, sent, applied, near)
+	}
+	return b.String()
 }
 
 // struck reports whether the player's own prediction judged a dash to strike someone at a tick in
@@ -494,19 +529,24 @@ func (p *player) frame(now time.Time) error {
 		p.received++
 		st := p.session.Stats()
 		if st.Corrections != p.lastCorrections {
+			// The corrected prediction ran from the snapshot it started from (usually the one
+			// before this) to this one: the cause is in those ticks.
+			from := st.CorrectedFrom
 			switch {
-			case st.Resyncs != p.resyncs || p.unsent(p.prevBase, s.Tick):
+			case st.Resyncs != p.resyncs || p.unsent(from, s.Tick):
 				p.resync++
-			case p.missed(sim.PlayerID(me), p.prevBase, s.Tick):
+			case p.missed(sim.PlayerID(me), from, s.Tick):
 				p.late++
-			case p.hist.inContact(me, p.prevBase, s.Tick) || p.struck(p.prevBase, s.Tick):
+			case p.hist.inContact(me, from, s.Tick) || p.struck(from, s.Tick):
 				p.contact++
 			default:
 				p.uncontested++
+				if p.detail == "" {
+					p.detail = p.describe(me, from, s.Tick, st.LastCorrect/arena.One)
+				}
 			}
 		}
 		p.lastCorrections, p.lastLateIns, p.resyncs = st.Corrections, st.LateInputs, st.Resyncs
-		p.prevBase = s.Tick
 	}
 	if p.frames%6 == 0 {
 		ents := p.session.Entities()

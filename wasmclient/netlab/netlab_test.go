@@ -21,7 +21,7 @@ func TestBadNetwork(t *testing.T) {
 	}
 	t.Log(r)
 	if r.Uncontested != 0 {
-		t.Errorf("%d corrections of uncontested players; the prediction must be exact", r.Uncontested)
+		t.Errorf("%d corrections of uncontested players; the prediction must be exact. The first: %s", r.Uncontested, r.FirstUncontested)
 	}
 	if r.Frames == 0 || r.MaxError == 0 || r.RTT < netsim.Bad.RTT/2 {
 		t.Errorf("nothing measured: %d frames, max error %v, RTT %v", r.Frames, r.MaxError, r.RTT)
@@ -37,6 +37,6 @@ func TestCleanLoopback(t *testing.T) {
 	}
 	t.Log(r)
 	if r.Uncontested != 0 {
-		t.Errorf("%d corrections of uncontested players on a clean loopback; want none", r.Uncontested)
+		t.Errorf("%d corrections of uncontested players on a clean loopback; want none. The first: %s", r.Uncontested, r.FirstUncontested)
 	}
 }
