@@ -28,6 +28,28 @@ import (
 // (golang/go#75804, fixed in Go 1.27).
 const FuzzBudget = "50000x"
 
+// livePackages hold the tests that play in real time over real sockets: the browser tests, the
+// bots, the simulated networks, the Node.js client. `mage test` runs them after the others, one
+// package at a time, so that the machine's load does not decide them.
+var livePackages = []string{
+	"server/gateway",
+	"server/metrics",
+	"wasmclient/cmd/loadtest",
+	"wasmclient/netlab",
+	"wasmclient/soak",
+	"web/nodeclient",
+	"wasmclient/e2e",
+}
+
+func isLive(pkg string) bool {
+	for _, p := range livePackages {
+		if pkg == "github.com/tickwire/tickwire/"+p {
+			return true
+		}
+	}
+	return false
+}
+
 // fuzzPackages are searched for fuzz targets by `mage test`.
 var fuzzPackages = []string{"./shared/...", "./server/..."}
 
@@ -87,7 +109,31 @@ func Test(ctx context.Context) error {
 	if err := sh.RunWithV(map[string]string{"GOOS": "js", "GOARCH": "wasm"}, goCmd, "build", "./wasmclient/..."); err != nil {
 		return err
 	}
-	if err := sh.RunWithV(map[string]string{"TICKWIRE_DIST": d}, goCmd, "test", "-race", "-count=1", "./..."); err != nil {
+	// The tests that play in real time (browsers, bots, simulated networks) run after the rest,
+	// one package at a time: on a 2-core machine running the -race suite beside them, a page took
+	// 13 s to draw and a loopback ping 600 ms, which measures the machine, not the code.
+	all, err := sh.Output(goCmd, "list", "./...")
+	if err != nil {
+		return err
+	}
+	var quick []string
+	for _, pkg := range strings.Fields(all) {
+		if !isLive(pkg) {
+			quick = append(quick, pkg)
+		}
+	}
+	if n := len(strings.Fields(all)) - len(quick); n != len(livePackages) {
+		return fmt.Errorf("livePackages names %d packages, go list found %d of them", len(livePackages), n)
+	}
+	env := map[string]string{"TICKWIRE_DIST": d}
+	if err := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1"}, quick...)...); err != nil {
+		return err
+	}
+	live := []string{"test", "-race", "-count=1", "-p", "1"}
+	for _, pkg := range livePackages {
+		live = append(live, "./"+pkg)
+	}
+	if err := sh.RunWithV(env, goCmd, live...); err != nil {
 		return err
 	}
 	targets, err := webbuild.FuzzTargets(ctx, fuzzPackages...)
