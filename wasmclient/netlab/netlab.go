@@ -52,7 +52,7 @@ type Report struct {
 	Ticks   int    `json:"ticks"`
 	Frames  int    `json:"frames"`
 
-	// Corrections of the own player's prediction, by cause: with no other body near in the
+	// Corrections of the own player's prediction, by cause: with no other body or orb near in the
 	// server's history (must be 0: the sim is deterministic), in contact with one, after an input
 	// the server did not get in time, and over ticks the player sent no input for (after a
 	// resynchronisation: a frame more than 1.5 s late, as on a starved machine), whose inputs the
@@ -61,6 +61,11 @@ type Report struct {
 	Contact     int `json:"correctionsContact"`
 	LateInput   int `json:"correctionsLateInput"`
 	Resync      int `json:"correctionsResync"`
+	// Unfaithful counts received snapshots that differ from the server's state at their tick in
+	// an entity they carry (must be 0: a delta rebuilt on the wrong baseline would show here);
+	// FirstUnfaithful describes the first.
+	Unfaithful      int    `json:"unfaithfulSnapshots"`
+	FirstUnfaithful string `json:"firstUnfaithful,omitempty"`
 	// FirstUncontested describes the first uncontested correction, if there was one.
 	FirstUncontested string `json:"firstUncontested,omitempty"`
 	// MaxCorrection is the largest correction, in pixels.
@@ -92,11 +97,12 @@ type Report struct {
 func (r Report) String() string {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 	return fmt.Sprintf(`network %s: %d players, %d ticks, %d frames
+  snapshots differing from the server's state: %d
   prediction corrections: %d uncontested, %d in contact, %d after a late input, %d after a resync (largest %.1f px); %d late inputs
   interpolation stalls: %d frames in %d stalls, longest %s (extrapolation bound %s)
   remote entities' displayed error: mean %.2f px, max %.1f px
   interpolation delay %s (%s to %s), input lead %s, RTT %s, jitter %s, snapshot loss %.1f%%`,
-		r.Net, r.Players, r.Ticks, r.Frames,
+		r.Net, r.Players, r.Ticks, r.Frames, r.Unfaithful,
 		r.Uncontested, r.Contact, r.LateInput, r.Resync, r.MaxCorrection, r.LateInputs,
 		r.StallFrames, r.Stalls, ms(r.LongestStall), ms(r.ExtrapolationBound),
 		r.MeanError, r.MaxError,
@@ -219,6 +225,10 @@ func report(opts Options, players []*player) Report {
 		if r.FirstUncontested == "" {
 			r.FirstUncontested = p.detail
 		}
+		r.Unfaithful += p.unfaithful
+		if r.FirstUnfaithful == "" {
+			r.FirstUnfaithful = p.unfaithfulDetail
+		}
 		r.MaxCorrection = max(r.MaxCorrection, st.MaxCorrect/arena.One)
 		r.LateInputs += st.LateInputs
 		r.StallFrames += st.StallFrames
@@ -337,16 +347,21 @@ func find(ents []sim.Entity, id sim.EntityID) (sim.Entity, bool) {
 
 // contactReach is how near another body must come, in the server's history, for a correction to
 // count as contact: touching, with a margin for the bodies' motion within a tick.
+//
+// Orbs count too: collecting one respawns it at a random point, from the world's random state,
+// which the prediction cannot follow (the drones out of view and the other players' pickups draw
+// from it on the server), so an orb can appear under a player, or be gone, unforeseen.
 const (
 	contactPlayers = 2*arena.PlayerRadius + 40*arena.One
 	contactDrone   = arena.PlayerRadius + arena.DroneRadius + 16*arena.One
+	contactOrb     = arena.PlayerRadius + arena.OrbRadius + 16*arena.One
 )
 
-// inContact reports whether player me came within contact reach of another body at any tick in
-// (from, to], or a dash struck it or was struck by it where a player saw it (lag compensation:
-// the inputs the server stepped say so).
+// inContact reports whether player me came within contact reach of another body or an orb at any
+// tick in [from, to], or a dash struck it or was struck by it where a player saw it (lag
+// compensation: the inputs the server stepped say so).
 func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
-	for t := from + 1; int32(to-t) >= 0; t++ {
+	for t := from; int32(to-t) >= 0; t++ {
 		ents, ok := h.at(t)
 		if !ok {
 			return true // unknown: do not call it uncontested
@@ -370,6 +385,8 @@ func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
 				reach = contactPlayers
 			case e.Kind == arena.KindDrone:
 				reach = contactDrone
+			case e.Kind == arena.KindOrb:
+				reach = contactOrb
 			default:
 				continue
 			}
@@ -399,6 +416,8 @@ type player struct {
 	lastCorrections, lastLateIns int
 	firstTick, lastTick          uint32
 	detail                       string // the first uncontested correction, described
+	unfaithful                   int
+	unfaithfulDetail             string
 	received                     int
 	rate                         struct{ tick, snap int }
 	sent                         [historyLen]struct {
@@ -418,6 +437,25 @@ func (p *player) unsent(from, to uint32) bool {
 	return false
 }
 
+// checkFidelity compares a received snapshot (full, or rebuilt from a delta) with the server's
+// state at its tick: every entity it carries must be exactly as the server had it.
+func (p *player) checkFidelity(s netclient.Received) {
+	ents, ok := p.hist.at(s.Tick)
+	if !ok {
+		return
+	}
+	for _, e := range s.Entities {
+		want, ok := find(ents, e.ID)
+		if !ok || want.Kind != e.Kind || want.N != e.N || want.Fields != e.Fields {
+			p.unfaithful++
+			if p.unfaithfulDetail == "" {
+				p.unfaithfulDetail = fmt.Sprintf("tick %d entity %d: received %v, the server had %v (found %v)", s.Tick, e.ID, e.Fields, want.Fields, ok)
+			}
+			return
+		}
+	}
+}
+
 // describe tells what the server and this player did over the ticks (from, to] of a correction:
 // what the player sent and the server applied, and how near the nearest other body came.
 func (p *player) describe(me sim.EntityID, from, to uint32, size float64) string {
@@ -432,17 +470,18 @@ func (p *player) describe(me sim.EntityID, from, to uint32, size float64) string
 		if in, ok := p.hist.applied(sim.PlayerID(me), t); ok {
 			applied = fmt.Sprintf("%+v", in)
 		}
-		near := math.Inf(1)
+		near, score := math.Inf(1), int32(-1)
 		if ents, ok := p.hist.at(t); ok {
 			if self, ok := find(ents, me); ok {
+				score = self.Fields[arena.PlayerScore]
 				for _, e := range ents {
-					if e.ID != me && (e.Kind == arena.KindPlayer || e.Kind == arena.KindDrone) {
+					if e.ID != me && e.Kind != arena.KindWorld {
 						near = min(near, float64(sim.Length(e.Fields[0]-self.Fields[0], e.Fields[1]-self.Fields[1]))/arena.One)
 					}
 				}
 			}
 		}
-		fmt.Fprintf(&b, "\n    tick %d: sent %s, applied %s, nearest body %.0f px", t, sent, applied, near)
+		fmt.Fprintf(&b, "\n    tick %d: sent %s, applied %s, score %d, nearest body or orb %.0f px", t, sent, applied, score, near)
 	}
 	return b.String()
 }
@@ -527,6 +566,7 @@ func (p *player) frame(now time.Time) error {
 		}
 		p.lastTick = s.Tick
 		p.received++
+		p.checkFidelity(s)
 		st := p.session.Stats()
 		if st.Corrections != p.lastCorrections {
 			// The corrected prediction ran from the snapshot it started from (usually the one

@@ -23,6 +23,9 @@ func TestBadNetwork(t *testing.T) {
 	if r.Uncontested != 0 {
 		t.Errorf("%d corrections of uncontested players; the prediction must be exact. The first: %s", r.Uncontested, r.FirstUncontested)
 	}
+	if r.Unfaithful != 0 {
+		t.Errorf("%d snapshots differ from the server's state; the first: %s", r.Unfaithful, r.FirstUnfaithful)
+	}
 	if r.Frames == 0 || r.MaxError == 0 || r.RTT < netsim.Bad.RTT/2 {
 		t.Errorf("nothing measured: %d frames, max error %v, RTT %v", r.Frames, r.MaxError, r.RTT)
 	}
@@ -38,5 +41,8 @@ func TestCleanLoopback(t *testing.T) {
 	t.Log(r)
 	if r.Uncontested != 0 {
 		t.Errorf("%d corrections of uncontested players on a clean loopback; want none. The first: %s", r.Uncontested, r.FirstUncontested)
+	}
+	if r.Unfaithful != 0 {
+		t.Errorf("%d snapshots differ from the server's state; the first: %s", r.Unfaithful, r.FirstUnfaithful)
 	}
 }
