@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -126,14 +127,13 @@ func Test(ctx context.Context) error {
 		return fmt.Errorf("livePackages names %d packages, go list found %d of them", len(livePackages), n)
 	}
 	env := map[string]string{"TICKWIRE_DIST": d}
-	if err := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1"}, quick...)...); err != nil {
-		return err
-	}
+	quickErr := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1"}, quick...)...)
 	live := []string{"test", "-race", "-count=1", "-p", "1"}
 	for _, pkg := range livePackages {
 		live = append(live, "./"+pkg)
 	}
-	if err := sh.RunWithV(env, goCmd, live...); err != nil {
+	// Both phases run whatever the first found, so that one run shows every failure.
+	if err := errors.Join(quickErr, sh.RunWithV(env, goCmd, live...)); err != nil {
 		return err
 	}
 	targets, err := webbuild.FuzzTargets(ctx, fuzzPackages...)
