@@ -239,24 +239,31 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 		// with the last input it got, repeated for InputRepeat ticks, then the zero input (also
 		// before the first input).
 		// Inputs already sent for those ticks (a jump of the clock while they are in flight) are
-		// the server's to step: keep them.
+		// the server's to step (it keeps the first input for a tick): keep them, all of them, even
+		// past where the clock jumped back to, and never send those ticks again.
 		newest := s.interp.Newest()
 		s.kept = s.kept[:0]
-		for t := newest + 1; int32(t-s.sent) <= 0 && s.pred.Started() && len(s.kept) < predictRing/2; t++ {
+		for t := newest + 1; int32(t-s.sent) <= 0 && s.pred.Started() && len(s.kept) < predictRing-2; t++ {
 			in, ok := s.pred.Input(t)
 			s.kept = append(s.kept, keptInput[I]{in, ok})
 		}
 		s.inputJumped = jumped
 		s.pred.Reset(newest, s.interp.NewestEntities())
 		s.sent = newest
-		// The tick the clock is on is sent, below: only the ones before it are assumed.
-		for t := newest + 1; int32(t-uint32(s.input.Now())) < 0 && t-newest < predictRing/2; t++ {
+		// The tick the clock is on is sent, below: only the ones before it are assumed. Kept ones
+		// past it (the clock jumped back) are stepped too, and the clock sends on after them.
+		for t := newest + 1; ; t++ {
+			i := int(t - newest - 1)
+			inFlight := i < len(s.kept)
+			if !inFlight && (int32(t-uint32(s.input.Now())) >= 0 || t-newest >= predictRing/2) {
+				break
+			}
 			assumed := s.sentIn
 			if s.sentTick == 0 || int32(t-s.sentTick) > int32(s.cfg.InputRepeat) {
 				var zero I
 				assumed = zero
 			}
-			if i := int(t - newest - 1); i < len(s.kept) && s.kept[i].ok {
+			if inFlight && s.kept[i].ok {
 				assumed = s.kept[i].in
 			}
 			if _, err := s.pred.Step(t, assumed, nil); err != nil {
