@@ -361,10 +361,19 @@ const (
 // tick in [from, to], or a dash struck it or was struck by it where a player saw it (lag
 // compensation: the inputs the server stepped say so).
 func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
+	score := int32(-1)
 	for t := from; int32(to-t) >= 0; t++ {
 		ents, ok := h.at(t)
 		if !ok {
 			return true // unknown: do not call it uncontested
+		}
+		// A collected orb respawns at once, and can respawn under a player who collects it in the
+		// same tick: the server's history never shows it near. The score does.
+		if self, ok := find(ents, me); ok {
+			if score >= 0 && self.Fields[arena.PlayerScore] != score {
+				return true
+			}
+			score = self.Fields[arena.PlayerScore]
 		}
 		h.mu.Lock()
 		for _, in := range h.inputs[t%historyLen] {
