@@ -84,12 +84,19 @@ func (p *Predictor[S, I]) Step(tick uint32, in I, seen []sim.Entity) (I, error) 
 		}
 		p.judge.Judge(&p.state, p.me, &in, seen)
 	}
-	if err := p.advance(p.last, tick, in); err != nil {
-		return in, err
+	return in, p.Replay(tick, in)
+}
+
+// Replay predicts tick (the tick after Last) with an input judged already, as Step returned it:
+// an input in flight, stepped again after a resynchronisation, whose hit was judged against what
+// the player saw when it was made.
+func (p *Predictor[S, I]) Replay(tick uint32, judged I) error {
+	if err := p.advance(p.last, tick, judged); err != nil {
+		return err
 	}
 	p.last = tick
 	p.provis = p.provis[:0]
-	return in, nil
+	return nil
 }
 
 // restore sets the scratch state to the prediction after tick.

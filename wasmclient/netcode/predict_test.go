@@ -377,3 +377,38 @@ func TestPredictorJudges(t *testing.T) {
 		t.Errorf("%d corrections; the server stepped with the inputs as judged", p.Corrections)
 	}
 }
+
+// TestPredictorReplayKeepsTheJudgement: an input in flight, stepped again after a resync with
+// Replay, keeps the hit judged when it was made (nothing the player sees now is passed in), and
+// predicts what Step predicted with it.
+func TestPredictorReplayKeepsTheJudgement(t *testing.T) {
+	t.Parallel()
+	var calls []judgeCall
+	g := aimer{judged: &calls}
+	st := g.NewState(5)
+	g.Join(&st, me)
+	base := g.Entities(&st, nil)
+	seen := []sim.Entity{walkerAt(sim.EntityID(me), 0, 0, 0, 0), walkerAt(droneBase, 40, 0, 0, 0)}
+	p := NewPredictor[walkerState, aimInput](g, me)
+	p.Reset(0, base)
+	judged, err := p.Step(1, aimInput{Move: inputAt(1), Fire: true}, seen)
+	if err != nil || judged.Target == 0 {
+		t.Fatalf("Step judged %+v (%v), want a target", judged, err)
+	}
+	want, _ := p.Own(1)
+
+	p.Reset(0, base) // a resync: the prediction starts again from the same snapshot
+	calls = calls[:0]
+	if err := p.Replay(1, judged); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 0 {
+		t.Errorf("Replay judged again: %v", calls)
+	}
+	if got, _ := p.Own(1); got != want {
+		t.Errorf("Replay predicted %v, Step %v", got, want)
+	}
+	if in, ok := p.Input(1); !ok || in != judged {
+		t.Errorf("Input(1) = %+v, %v; want the judged %+v", in, ok, judged)
+	}
+}

@@ -263,10 +263,13 @@ func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) 
 				var zero I
 				assumed = zero
 			}
+			var err error
 			if inFlight && s.kept[i].ok {
-				assumed = s.kept[i].in
+				err = s.pred.Replay(t, s.kept[i].in) // as judged when it was sent
+			} else {
+				_, err = s.pred.Step(t, assumed, nil)
 			}
-			if _, err := s.pred.Step(t, assumed, nil); err != nil {
+			if err != nil {
 				return err
 			}
 			s.sent = t
