@@ -114,13 +114,24 @@ func startServer(t *testing.T, www string) (*server.Server, string) {
 	return srv, "http://" + addr
 }
 
-// newBrowser starts Chromium with a fresh profile; pages are tabs of it.
+// newBrowser starts Chromium with a fresh profile and a small window; pages are tabs of it.
+//
+// Small, because software rendering costs by the pixel: a page of pong drew 1–3 frames a second
+// at 1280×720 on this project's 2-core machine (1 with two pages), 3–10 at 640×360 and 10–19 at
+// 320×180. At one frame a second a page's event loop falls seconds behind its socket, and what
+// the tests wait for arrives late or not at all.
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowserSized(t, 400, 225)
+}
+
+// newBrowserSized starts Chromium with a fresh profile and a window of w×h.
+func newBrowserSized(t *testing.T, w, h int) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(findChromium(t)),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 720),
+		chromedp.WindowSize(w, h),
 		chromedp.Flag("use-angle", "swiftshader"),
 	}
 	for _, f := range chromiumFlags {
@@ -235,20 +246,34 @@ func (p *page) hold(key string, vk int64, d time.Duration) {
 // then releases it.
 func (p *page) holdKey(key, code string, vk int64, d time.Duration) {
 	p.t.Helper()
-	press := func(typ input.DispatchKeyEventType) {
-		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
-		defer cancel()
-		ev := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk}
-		if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, input.DispatchKeyEvent, ev)
-			return err
-		})); err != nil {
-			p.t.Fatalf("%s: key %s: %v", p.name, key, err)
-		}
-	}
-	press(input.DispatchKeyEventTypeRawKeyDown)
+	p.press(key, code, vk, input.DispatchKeyEventTypeRawKeyDown)
 	time.Sleep(d)
-	press(input.DispatchKeyEventTypeKeyUp)
+	p.press(key, code, vk, input.DispatchKeyEventTypeKeyUp)
+}
+
+// holdUntil presses a key (a DOM key name that is also its code) and keeps it down until watcher's
+// view meets cond, or timeout; then releases it and returns the view, failing the test on a
+// timeout. Holding until the effect shows, rather than for a fixed time, keeps a page that draws a
+// frame or two a second (software rendering on a busy machine) from missing the key.
+func (p *page) holdUntil(key string, vk int64, watcher *page, what string, timeout time.Duration, cond func(v netclient.DebugView) bool) netclient.DebugView {
+	p.t.Helper()
+	p.press(key, key, vk, input.DispatchKeyEventTypeRawKeyDown)
+	defer p.press(key, key, vk, input.DispatchKeyEventTypeKeyUp)
+	return watcher.waitView(what, timeout, cond)
+}
+
+// press sends one key event to the page.
+func (p *page) press(key, code string, vk int64, typ input.DispatchKeyEventType) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	ev := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, input.DispatchKeyEvent, ev)
+		return err
+	})); err != nil {
+		p.t.Fatalf("%s: key %s: %v", p.name, key, err)
+	}
 }
 
 func (p *page) screenshot(path string) {
@@ -291,8 +316,7 @@ func (p *page) moveTowardMiddle(watcher *page, what string, before *netclient.De
 	if before.Fields["x"] > arena.Width/2 {
 		key, code, sign = "ArrowLeft", 37, -1
 	}
-	p.hold(key, code, 1500*time.Millisecond)
-	return watcher.waitView(what, 30*time.Second, func(v netclient.DebugView) bool {
+	return p.holdUntil(key, code, watcher, what, 30*time.Second, func(v netclient.DebugView) bool {
 		e := findPlayer(v, id)
 		return e != nil && (e.Fields["x"]-before.Fields["x"])*sign > 100*arena.One
 	})

@@ -39,8 +39,7 @@ func TestBadNetworkInChromium(t *testing.T) {
 	t.Logf("through a bad network: ack %d → %d, the player from %s to %s; net %v", v.Ack, after.Ack,
 		describe(before), describe(findPlayer(after, after.Player)), after.Net)
 	p.screenshot(filepath.Join(artifactDir(t, www), "netgraph.png"))
-	p.hold("F3", 114, 100*time.Millisecond)
-	p.waitView("F3 to hide the net graph", 10*time.Second, func(v netclient.DebugView) bool { return !v.NetGraph })
+	p.holdUntil("F3", 114, p, "F3 to hide the net graph", 10*time.Second, func(v netclient.DebugView) bool { return !v.NetGraph })
 	if problems := p.consoleProblems(); len(problems) > 0 {
 		t.Errorf("the page logged errors: %v", problems)
 	}

@@ -49,7 +49,7 @@ func TestReadmeScreenshot(t *testing.T) {
 		}()
 	}
 
-	browser := newBrowser(t)
+	browser := newBrowserSized(t, 1280, 720) // the README's picture: full size, however slow
 	p := openPage(t, browser, "Ann's page", base+"/?name=Ann&room=demo")
 	p.waitView("the page to see all four players", 90*time.Second, func(v netclient.DebugView) bool {
 		return v.Status == "connected" && v.Frames > 0 && len(v.Entities["player"]) == 4
