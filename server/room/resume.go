@@ -63,8 +63,8 @@ func (r *room[S, I]) newToken(s *seat[S, I]) string {
 	if _, err := rand.Read(s.secret[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported systems
 	}
-	if !s.hasKept { // the first token: the join's welcome
-		s.kept, s.hasKept = s.secret, true
+	if s.kept == ([16]byte{}) { // the first token: the join's welcome
+		s.kept = s.secret
 	}
 	return Token{Game: r.info.Name, Room: r.cfg.Name, Player: s.id, Secret: s.secret}.String()
 }

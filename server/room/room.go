@@ -572,9 +572,8 @@ type seat[S, I any] struct {
 	// Resume (resume.go), room goroutine only.
 	secret    [16]byte // of the current token
 	kept      [16]byte // of the newest token the client is known to hold (see holds)
-	hasKept   bool
-	detached  bool // the connection is gone; the seat is held
-	graceLeft int  // ticks until a detached seat is freed
+	detached  bool     // the connection is gone; the seat is held
+	graceLeft int      // ticks until a detached seat is freed
 }
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }
