@@ -282,11 +282,7 @@ func (c *Client[I]) run(ctx context.Context) {
 		attempt++
 		c.mu.Lock()
 		c.view.Status, c.view.Attempt, c.view.Code, c.view.Reason = Reconnecting, attempt, code, reason
-		// The seat is gone: join afresh, at once. Unless the refusal is passing ("try again": the
-		// server has not yet noticed that the old connection dropped and the seat is "in use" by
-		// it, or the room was too busy to answer): then the token is tried again after the
-		// backoff. ("in use" alone is what servers before "try again" said.)
-		fresh := code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "try again") && !strings.Contains(reason, "in use")
+		fresh := seatGone(code, reason)
 		if fresh {
 			c.token = ""
 		}
@@ -308,6 +304,15 @@ func (c *Client[I]) run(ctx context.Context) {
 func backoff(n int) time.Duration {
 	d := 250 * time.Millisecond << min(n-1, 5)
 	return d/2 + rand.N(d/2)
+}
+
+// seatGone reports whether a connection that ended with code and reason lost the seat for good, so
+// that the client joins afresh at once: a resume refused (4015), unless the refusal is passing
+// ("try again": the server has not yet noticed that the old connection dropped and the seat is
+// "in use" by it, or the room was too busy to answer). Then the token is tried again after the
+// backoff. ("in use" alone is what servers before "try again" said.)
+func seatGone(code int, reason string) bool {
+	return code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "try again") && !strings.Contains(reason, "in use")
 }
 
 // retryable reports whether a connection that ended with code is worth reconnecting: lost to the
