@@ -367,14 +367,16 @@ func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
 		if !ok {
 			return true // unknown: do not call it uncontested
 		}
+		self, ok := find(ents, me)
+		if !ok {
+			return true
+		}
 		// A collected orb respawns at once, and can respawn under a player who collects it in the
 		// same tick: the server's history never shows it near. The score does.
-		if self, ok := find(ents, me); ok {
-			if score >= 0 && self.Fields[arena.PlayerScore] != score {
-				return true
-			}
-			score = self.Fields[arena.PlayerScore]
+		if score >= 0 && self.Fields[arena.PlayerScore] != score {
+			return true
 		}
+		score = self.Fields[arena.PlayerScore]
 		h.mu.Lock()
 		for _, in := range h.inputs[t%historyLen] {
 			if in.Input.Hit != 0 && (in.Input.Hit == me || sim.EntityID(in.Player) == me) {
@@ -383,10 +385,6 @@ func (h *history) inContact(me sim.EntityID, from, to uint32) bool {
 			}
 		}
 		h.mu.Unlock()
-		self, ok := find(ents, me)
-		if !ok {
-			return true
-		}
 		for _, e := range ents {
 			var reach int32
 			switch {
@@ -415,21 +413,21 @@ type player struct {
 	brain   loadtest.Brain
 	ready   atomicBool
 
-	pongs, frames                int
-	input                        arena.Input
-	uncontested, contact, late   int
-	resync, resyncs              int
-	errSum, errMax               float64
-	errN                         int
-	snaps                        []netclient.Received
-	lastCorrections, lastLateIns int
-	firstTick, lastTick          uint32
-	detail                       string // the first uncontested correction, described
-	unfaithful                   int
-	unfaithfulDetail             string
-	received                     int
-	rate                         struct{ tick, snap int }
-	sent                         [historyLen]struct {
+	pongs, frames              int
+	input                      arena.Input
+	uncontested, contact, late int
+	resync, resyncs            int
+	errSum, errMax             float64
+	errN                       int
+	snaps                      []netclient.Received
+	lastCorrections            int
+	firstTick, lastTick        uint32
+	detail                     string // the first uncontested correction, described
+	unfaithful                 int
+	unfaithfulDetail           string
+	received                   int
+	rate                       struct{ tick, snap int }
+	sent                       [historyLen]struct {
 		tick uint32
 		in   arena.Input
 	}
@@ -595,7 +593,7 @@ func (p *player) frame(now time.Time) error {
 				}
 			}
 		}
-		p.lastCorrections, p.lastLateIns, p.resyncs = st.Corrections, st.LateInputs, st.Resyncs
+		p.lastCorrections, p.resyncs = st.Corrections, st.Resyncs
 	}
 	if p.frames%6 == 0 {
 		ents := p.session.Entities()
