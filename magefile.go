@@ -117,13 +117,14 @@ func Test(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pkgs := strings.Fields(all)
 	var quick []string
-	for _, pkg := range strings.Fields(all) {
+	for _, pkg := range pkgs {
 		if !isLive(pkg) {
 			quick = append(quick, pkg)
 		}
 	}
-	if n := len(strings.Fields(all)) - len(quick); n != len(livePackages) {
+	if n := len(pkgs) - len(quick); n != len(livePackages) {
 		return fmt.Errorf("livePackages names %d packages, go list found %d of them", len(livePackages), n)
 	}
 	env := map[string]string{"TICKWIRE_DIST": d}
