@@ -228,6 +228,52 @@ func LoadAverage() float64 {
 	return v
 }
 
+// MachineCPU is the machine's CPU time over all its cores since boot, from the first line of
+// /proc/stat, in clock ticks: all of it, and what the hypervisor gave to others while this machine
+// wanted to run (steal).
+type MachineCPU struct{ Total, Steal uint64 }
+
+// ReadMachineCPU reads /proc/stat; ok is false where it cannot.
+func ReadMachineCPU() (c MachineCPU, ok bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return c, false
+	}
+	c, err = parseMachineCPU(string(b))
+	return c, err == nil
+}
+
+// parseMachineCPU reads the "cpu" line of /proc/stat: user, nice, system, idle, iowait, irq,
+// softirq, steal, then guest times, which user and nice already include.
+func parseMachineCPU(stat string) (MachineCPU, error) {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return MachineCPU{}, fmt.Errorf("/proc/stat: first line %q", line)
+	}
+	var c MachineCPU
+	for i, field := range f[1:9] {
+		v, err := strconv.ParseUint(field, 10, 64)
+		if err != nil {
+			return MachineCPU{}, fmt.Errorf("/proc/stat: %w", err)
+		}
+		c.Total += v
+		if i == 7 {
+			c.Steal = v
+		}
+	}
+	return c, nil
+}
+
+// StealPercent returns the share of the machine's CPU time between two readings that its host took
+// away (steal), in percent, or -1 when nothing was counted.
+func StealPercent(start, end MachineCPU) float64 {
+	if end.Total <= start.Total || end.Steal < start.Steal {
+		return -1
+	}
+	return 100 * float64(end.Steal-start.Steal) / float64(end.Total-start.Total)
+}
+
 // parseStatusHWM reads the VmHWM line of /proc/<pid>/status ("VmHWM:    12345 kB").
 func parseStatusHWM(status string) (int64, error) {
 	for line := range strings.Lines(status) {

@@ -192,6 +192,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		serverStart, probeErr = sampleServer(ctx, cfg.Server)
 	}
 	holdStart := time.Now()
+	machineStart, machineOK := ReadMachineCPU()
 	snapStart, inStart, outStart := cnt.snapshots.Load(), cnt.bytesIn.Load(), cnt.bytesOut.Load()
 	ccuSamples, ccuSum := 0, 0.0
 	holdEnd := holdStart.Add(cfg.Hold)
@@ -206,6 +207,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	}
 	snapshots, inBytes, outBytes := cnt.snapshots.Load()-snapStart, cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
 	holdSeconds := time.Since(holdStart).Seconds()
+	machineEnd, machineEndOK := ReadMachineCPU()
 	stopping.Store(true) // from here on a closed bot is no error: the run is ending
 	if cfg.Server != nil {
 		var err error
@@ -213,7 +215,10 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		probeErr = errors.Join(probeErr, err)
 	}
 	sum := Summary{URL: cfg.URL, Bots: cfg.Bots, Rooms: cfg.Rooms, RampSeconds: rampEnd.Sub(start).Seconds(), HoldSeconds: holdSeconds}
-	sum.LoadAverage = LoadAverage()
+	sum.LoadAverage, sum.StealPercent = LoadAverage(), -1
+	if machineOK && machineEndOK {
+		sum.StealPercent = StealPercent(machineStart, machineEnd)
+	}
 	var rtts []time.Duration
 	forEachBot(shards, func(b *bot) {
 		b.refresh(cnt, &stopping)

@@ -34,6 +34,11 @@ type Summary struct {
 	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
 	// figure above its core count means the server and the bots waited for CPU.
 	LoadAverage float64 `json:"loadAverage"`
+	// StealPercent is the share of the machine's CPU time that its hypervisor gave to other machines
+	// during the hold (-1 unknown). On a shared virtual machine it can be large, and then every rate
+	// and CPU figure of the run is unreliable: the server and the bots were stopped at moments they
+	// did not choose, and its CPU seconds include some of that time.
+	StealPercent float64 `json:"stealPercent"`
 	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
 	Overloaded bool           `json:"overloaded"`
 	Server     *ServerSummary `json:"server,omitempty"`
@@ -194,24 +199,36 @@ func (s *Summary) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  per client snapshots %.2f/s delivered (%d/s configured), %s/s in, %s/s out, RTT p50 %.2f ms p99 %.2f ms\n",
 		s.SnapshotsPerSecond, s.SnapshotRate, bytesText(s.BytesInPerSecond), bytesText(s.BytesOutPerSecond), s.RTTP50Millis, s.RTTP99Millis)
-	v := s.Server
-	if v == nil {
+	if v := s.Server; v == nil {
 		fmt.Fprintln(w, "  server     no figures (give -admin for a remote server's metrics)")
-		return
+	} else {
+		fmt.Fprintf(w, "  server     tick p50 %.3f ms, p99 %.3f ms (%.1f%% of the %.1f ms budget), max %.3f ms; %.0f steps, %.0f late, %.0f missed\n",
+			v.TickP50Millis, v.TickP99Millis, 100*v.TickP99Millis/max(v.TickBudgetMillis, 1e-9), v.TickBudgetMillis, v.TickMaxMillis, v.Ticks, v.LateTicks, v.MissedTicks)
+		fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
+			v.CPUSeconds, v.SystemCPUSeconds, v.Seconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
+		fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
 	}
-	fmt.Fprintf(w, "  server     tick p50 %.3f ms, p99 %.3f ms (%.1f%% of the %.1f ms budget), max %.3f ms; %.0f steps, %.0f late, %.0f missed\n",
-		v.TickP50Millis, v.TickP99Millis, 100*v.TickP99Millis/max(v.TickBudgetMillis, 1e-9), v.TickBudgetMillis, v.TickMaxMillis, v.Ticks, v.LateTicks, v.MissedTicks)
-	fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
-		v.CPUSeconds, v.SystemCPUSeconds, v.Seconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
-	fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
+	var machine []string
 	if s.LoadAverage >= 0 {
-		fmt.Fprintf(w, "  machine    load average %.2f at the end of the hold\n", s.LoadAverage)
+		machine = append(machine, fmt.Sprintf("load average %.2f at the end of the hold", s.LoadAverage))
+	}
+	if s.StealPercent >= 0 {
+		machine = append(machine, fmt.Sprintf("%.0f%% of the CPU time taken by the host (steal)", s.StealPercent))
+	}
+	if len(machine) > 0 {
+		fmt.Fprintf(w, "  machine    %s\n", strings.Join(machine, "; "))
+	}
+	if s.StealPercent >= StealWarnPercent {
+		fmt.Fprintf(w, "  warning    the host took %.0f%% of this machine's CPU during the hold: its figures are unreliable\n", s.StealPercent)
 	}
 	if !s.KeptUp() {
 		fmt.Fprintln(w, "  warning    missed ticks, or under 95% of the configured snapshot rate delivered: the server or the")
 		fmt.Fprintln(w, "             machine (bots included) was overloaded, and CCU per core overstates what it holds")
 	}
 }
+
+// StealWarnPercent is the steal above which the summary warns that its figures are unreliable.
+const StealWarnPercent = 10
 
 // KeptUp reports whether the run held its load: no missed ticks and at least 95% of the configured
 // snapshot rate delivered. Figures from a run that did not keep up describe an overloaded server, or

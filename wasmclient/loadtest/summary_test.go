@@ -185,3 +185,45 @@ func TestParseProc(t *testing.T) {
 		t.Error("a status without VmHWM was accepted")
 	}
 }
+
+func TestMachineCPU(t *testing.T) {
+	t.Parallel()
+	// user nice system idle iowait irq softirq steal guest guest_nice
+	start, err := parseMachineCPU("cpu  100 0 50 800 10 0 20 20 0 0\ncpu0 50 0 25 400 5 0 10 10 0 0\n")
+	if err != nil || start != (MachineCPU{Total: 1000, Steal: 20}) {
+		t.Fatalf("parseMachineCPU = %+v, %v; want 1000 ticks, 20 stolen", start, err)
+	}
+	end, _ := parseMachineCPU("cpu  400 0 150 1100 10 0 20 320 7 0\n")
+	if got := StealPercent(start, end); got != 30 {
+		t.Errorf("StealPercent = %v, want 30 (300 of 1000 ticks)", got)
+	}
+	if got := StealPercent(start, start); got != -1 {
+		t.Errorf("StealPercent of no time = %v, want -1", got)
+	}
+	for _, bad := range []string{"", "intr 1 2 3", "cpu 1 2 3", "cpu 1 2 x 4 5 6 7 8 9"} {
+		if _, err := parseMachineCPU(bad); err == nil {
+			t.Errorf("parseMachineCPU(%q) was accepted", bad)
+		}
+	}
+	for _, tt := range []struct {
+		steal float64
+		want  []string
+		not   string
+	}{
+		{30, []string{"30% of the CPU time taken by the host", "the host took 30% of this machine's CPU during the hold"}, ""},
+		{2, []string{"2% of the CPU time taken by the host"}, "the host took"},
+		{-1, nil, "steal"},
+	} {
+		var out bytes.Buffer
+		sum := &Summary{Bots: 10, SnapshotRate: 20, SnapshotsPerSecond: 20, LoadAverage: -1, StealPercent: tt.steal}
+		sum.Print(&out)
+		for _, w := range tt.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("steal %v: printed summary lacks %q:\n%s", tt.steal, w, out.String())
+			}
+		}
+		if tt.not != "" && strings.Contains(out.String(), tt.not) {
+			t.Errorf("steal %v: printed summary says %q:\n%s", tt.steal, tt.not, out.String())
+		}
+	}
+}
