@@ -5,6 +5,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -39,23 +40,23 @@ import (
 func BenchmarkSocketFloor(b *testing.B) {
 	const conns = 200
 	for _, size := range []int{16, 190, 1300} { // an input; a delta snapshot; a full arena snapshot
-		b.Run("write/raw/"+sizeName(size), func(b *testing.B) {
-			near, _ := tcpPairs(b, conns, drainTCP)
+		b.Run(fmt.Sprintf("write/raw/%dB", size), func(b *testing.B) {
+			near := tcpPairs(b, conns, drainTCP)
 			msg := make([]byte, size)
-			measureWriter(b, func(i int) error { return rawWrite(near[i%conns], msg) })
+			measureWriter(b, conns, func(i int) error { return rawWrite(near[i%conns], msg) })
 		})
-		b.Run("write/websocket/"+sizeName(size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("write/websocket/%dB", size), func(b *testing.B) {
 			server, client := wsPairs(b, conns)
 			for _, c := range client {
 				go drainWS(c)
 			}
 			msg := make([]byte, size)
 			ctx := context.Background()
-			measureWriter(b, func(i int) error { return server[i%conns].Write(ctx, websocket.MessageBinary, msg) })
+			measureWriter(b, conns, func(i int) error { return server[i%conns].Write(ctx, websocket.MessageBinary, msg) })
 		})
 	}
 	b.Run("read/raw/16B", func(b *testing.B) {
-		near, _ := tcpPairs(b, conns, func(c net.Conn) { // reads 16 bytes at a time, as they come
+		near := tcpPairs(b, conns, func(c net.Conn) { // reads 16 bytes at a time, as they come
 			buf := make([]byte, 512)
 			for {
 				if _, err := c.Read(buf); err != nil {
@@ -64,7 +65,7 @@ func BenchmarkSocketFloor(b *testing.B) {
 			}
 		})
 		msg := make([]byte, 16)
-		measureReaders(b, func(i int) error { return rawWrite(near[i%conns], msg) })
+		measureReaders(b, conns, func(i int) error { return rawWrite(near[i%conns], msg) })
 	})
 	b.Run("read/websocket/16B", func(b *testing.B) {
 		server, client := wsPairs(b, conns)
@@ -90,17 +91,13 @@ func BenchmarkSocketFloor(b *testing.B) {
 		}
 		msg := make([]byte, 16)
 		ctx := context.Background()
-		measureReaders(b, func(i int) error { return client[i%conns].Write(ctx, websocket.MessageBinary, msg) })
+		measureReaders(b, conns, func(i int) error { return client[i%conns].Write(ctx, websocket.MessageBinary, msg) })
 	})
 }
 
-func sizeName(n int) string {
-	return map[int]string{16: "16B", 190: "190B", 1300: "1300B"}[n]
-}
-
 // measureWriter runs send b.N times on one locked thread and reports that thread's CPU per call.
-func measureWriter(b *testing.B, send func(i int) error) {
-	thread, _ := sendAll(b, send)
+func measureWriter(b *testing.B, conns int, send func(i int) error) {
+	thread, _ := sendAll(b, conns, send)
 	n := float64(b.N)
 	b.ReportMetric(float64(thread.user+thread.sys)/n, "cpu-ns/msg")
 	b.ReportMetric(float64(thread.sys)/n, "sys-ns/msg")
@@ -108,21 +105,27 @@ func measureWriter(b *testing.B, send func(i int) error) {
 
 // measureReaders runs send b.N times on one locked thread and reports the rest of the process's
 // CPU per call: what reading the messages cost.
-func measureReaders(b *testing.B, send func(i int) error) {
-	thread, process := sendAll(b, send)
+func measureReaders(b *testing.B, conns int, send func(i int) error) {
+	thread, start := sendAll(b, conns, send)
 	time.Sleep(50 * time.Millisecond) // the last messages read
 	_, end := cpu(b)
-	process.user, process.sys = end.user-process.user+thread.user, end.sys-process.sys+thread.sys
+	user, sys := end.user-start.user-thread.user, end.sys-start.sys-thread.sys
 	n := float64(b.N)
-	b.ReportMetric(float64(process.user+process.sys-thread.user-thread.sys)/n, "cpu-ns/msg")
-	b.ReportMetric(float64(process.sys-thread.sys)/n, "sys-ns/msg")
+	b.ReportMetric(float64(user+sys)/n, "cpu-ns/msg")
+	b.ReportMetric(float64(sys)/n, "sys-ns/msg")
 }
 
-// sendAll calls send b.N times on a locked thread; it returns the CPU that thread used, and the
-// process's CPU times at the start.
-func sendAll(b *testing.B, send func(i int) error) (thread, processStart cpuTimes) {
+// sendAll calls send once per connection to warm them up, then b.N times on a locked thread; it
+// returns the CPU that thread used, and the process's CPU times at the start.
+func sendAll(b *testing.B, conns int, send func(i int) error) (thread, processStart cpuTimes) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	for i := range conns {
+		if err := send(i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the warm-up read
 	before, processStart := cpu(b)
 	b.ResetTimer()
 	for i := range b.N {
@@ -179,14 +182,14 @@ func drainWS(c *websocket.Conn) {
 }
 
 // tcpPairs opens n loopback TCP connections, runs far on each far (accepted) end in its own
-// goroutine, and returns the near ends and the far ends.
-func tcpPairs(b *testing.B, n int, far func(net.Conn)) ([]syscall.RawConn, []net.Conn) {
+// goroutine, and returns the near ends.
+func tcpPairs(b *testing.B, n int, far func(net.Conn)) []syscall.RawConn {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ln.Close() })
-	near, fars := make([]syscall.RawConn, n), make([]net.Conn, n)
+	near := make([]syscall.RawConn, n)
 	for i := range near {
 		c, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -196,13 +199,14 @@ func tcpPairs(b *testing.B, n int, far func(net.Conn)) ([]syscall.RawConn, []net
 		if near[i], err = c.(*net.TCPConn).SyscallConn(); err != nil {
 			b.Fatal(err)
 		}
-		if fars[i], err = ln.Accept(); err != nil {
+		f, err := ln.Accept()
+		if err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { fars[i].Close() })
-		go far(fars[i])
+		b.Cleanup(func() { f.Close() })
+		go far(f)
 	}
-	return near, fars
+	return near
 }
 
 // wsPairs opens n loopback WebSocket connections and returns their server ends (as the gateway

@@ -35,9 +35,9 @@ type Summary struct {
 	// figure above its core count means the server and the bots waited for CPU.
 	LoadAverage float64 `json:"loadAverage"`
 	// StealPercent is the share of the machine's CPU time that its hypervisor gave to other machines
-	// during the hold (-1 unknown). On a shared virtual machine it can be large, and then every rate
-	// and CPU figure of the run is unreliable: the server and the bots were stopped at moments they
-	// did not choose, and its CPU seconds include some of that time.
+	// during the hold (-1 unknown). On a shared virtual machine it can be large, and then the run's
+	// rates and CPU figures are unreliable: the server and the bots were paused at moments they did
+	// not choose.
 	StealPercent float64 `json:"stealPercent"`
 	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
 	Overloaded bool           `json:"overloaded"`
