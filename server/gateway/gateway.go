@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -464,8 +465,15 @@ func (c *conn) writer() {
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
 				}
-				c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
 				c.dropSocket() // a peer we cannot write to will not finish a close handshake either
+				if errors.Is(err, net.ErrClosed) && !errors.Is(err, context.DeadlineExceeded) {
+					// The connection closed under the write: most often the client's close frame has
+					// just arrived, and the library answered it before the reader could return it. The
+					// reader's verdict (1000 for a client that left) is the close to count.
+					c.g.cfg.Observer.Closed(c.awaitClose(req).code)
+					return
+				}
+				c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
 				return
 			}
 			bufpool.Put(f)
@@ -489,6 +497,20 @@ func (c *conn) writer() {
 			return
 		}
 	}
+}
+
+// awaitClose returns req, or else the close request that the connection's reader makes once its read
+// ends (every way out of serve makes one), freeing whatever is queued meanwhile.
+func (c *conn) awaitClose(req *closeReq) *closeReq {
+	var frames [][]byte
+	for req == nil {
+		<-c.out.wake
+		frames, req = c.out.take(frames[:0])
+		for _, f := range frames {
+			bufpool.Put(f)
+		}
+	}
+	return req
 }
 
 // write writes one frame within WriteTimeout. Rather than a context with its own timer per frame

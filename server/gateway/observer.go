@@ -38,7 +38,9 @@ type Observer interface {
 	// accept, a slow client, a shutdown, or 1000 once the client left.
 	Closed(code wire.CloseCode)
 	// WriteFailed reports a connection dropped because a write failed; timedOut when it took longer
-	// than WriteTimeout (a stuck client), otherwise the connection was already gone.
+	// than WriteTimeout (a stuck client), otherwise the network failed it (a reset). A connection
+	// closed while a write was under way (the client's close frame answered by the library before the
+	// reader returned it) is not a failed write: Closed reports it, with the reader's code.
 	WriteFailed(timedOut bool)
 }
 
