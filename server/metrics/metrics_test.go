@@ -116,16 +116,17 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 	waitFor(t, "the refusal", func() bool { return bad.View().Status == netclient.Closed })
 
 	var fams map[string]*dto.MetricFamily
-	// The refused connection's close is counted when its writer has closed it, just after the client
-	// saw it.
+	// The refused connection's close is counted when its writer closes it, just after the client saw
+	// it; it leaves the handshake state once the close handshake is over, a moment later.
 	// How many full snapshots a client gets before the server has seen its first acknowledgement
 	// depends on scheduling (under -race on a busy machine, two or three), so wait for the deltas
 	// to be flowing rather than deriving a count from the clients' views.
-	waitFor(t, "the refusal to be counted and deltas to flow", func() bool {
+	waitFor(t, "the refusal to be counted, the refused connection gone and deltas to flow", func() bool {
 		fams = scrape(t, admin)
 		v, _ := value(fams, "tickwire_refusals_total", "reason", "bad_name")
+		h, _ := value(fams, "tickwire_connections", "state", "handshake")
 		d, _ := value(fams, "tickwire_frames_out_total", "op", "delta")
-		return v == 1 && d >= 12
+		return v == 1 && h == 0 && d >= 12
 	})
 	want := []struct {
 		name   string
