@@ -465,7 +465,7 @@ func (c *conn) writer() {
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
 				}
-				c.dropSocket() // a peer we cannot write to will not finish a close handshake either
+				c.dropSocket() // no close handshake: the peer cannot be written to, or it is closed already
 				if errors.Is(err, net.ErrClosed) && !errors.Is(err, context.DeadlineExceeded) {
 					// The connection closed under the write: most often the client's close frame has
 					// just arrived, and the library answered it before the reader could return it. The
