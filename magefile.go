@@ -35,11 +35,11 @@ const FuzzBudget = "50000x"
 var livePackages = []string{
 	"server/gateway",
 	"server/metrics",
-	"wasmclient/cmd/loadtest",
-	"wasmclient/netlab",
-	"wasmclient/soak",
+	"internal/tools/cmd/loadtest",
+	"internal/tools/netlab",
+	"internal/tools/soak",
 	"web/nodeclient",
-	"wasmclient/e2e",
+	"internal/e2e",
 }
 
 func isLive(pkg string) bool {
@@ -110,6 +110,9 @@ func Test(ctx context.Context) error {
 	if err := sh.RunWithV(map[string]string{"GOOS": "js", "GOARCH": "wasm"}, goCmd, "build", "./wasmclient/..."); err != nil {
 		return err
 	}
+	if err := clientFreeOfServer(goCmd); err != nil {
+		return err
+	}
 	// The tests that play in real time (browsers, bots, simulated networks) run after the rest,
 	// one package at a time: on a 2-core machine running the -race suite beside them, a page took
 	// 13 s to draw and a loopback ping 600 ms, which measures the machine, not the code.
@@ -150,7 +153,7 @@ func Test(ctx context.Context) error {
 	return nil
 }
 
-// E2E builds, then runs the browser end-to-end tests in ./wasmclient/e2e verbosely.
+// E2E builds, then runs the browser end-to-end tests in ./internal/e2e verbosely.
 func E2E(ctx context.Context) error {
 	mg.CtxDeps(ctx, Build)
 	d, err := dist()
@@ -160,7 +163,7 @@ func E2E(ctx context.Context) error {
 	// TICKWIRE_E2E is passed through from the environment (=1 makes a
 	// missing Chromium a failure instead of a skip).
 	return sh.RunWithV(map[string]string{"TICKWIRE_DIST": d},
-		mg.GoCmd(), "test", "-count=1", "-v", "./wasmclient/e2e/")
+		mg.GoCmd(), "test", "-count=1", "-v", "./internal/e2e/")
 }
 
 // Screenshot builds, then renders docs/screenshot.png for the README with headless Chromium.
@@ -172,7 +175,7 @@ func Screenshot(ctx context.Context) error {
 	}
 	shot := filepath.Join(filepath.Dir(d), "docs", "screenshot.png")
 	return sh.RunWithV(map[string]string{"TICKWIRE_DIST": d, "TICKWIRE_SCREENSHOT": shot},
-		mg.GoCmd(), "test", "-count=1", "-run", "TestReadmeScreenshot", "-v", "./wasmclient/e2e/")
+		mg.GoCmd(), "test", "-count=1", "-run", "TestReadmeScreenshot", "-v", "./internal/e2e/")
 }
 
 // Loadtest builds the server and the load tester, then plays bots against a server it starts on loopback; flags go in TICKWIRE_LOADTEST_ARGS.
@@ -200,7 +203,7 @@ func Loadtest(ctx context.Context) error {
 // Netlab measures the netcode headless: prediction corrections, interpolation stalls and remote
 // entities' displayed error on a clean loopback and a bad network (flags in TICKWIRE_NETLAB_ARGS).
 func Netlab(ctx context.Context) error {
-	args := append([]string{"run", "./wasmclient/cmd/netlab"}, strings.Fields(os.Getenv("TICKWIRE_NETLAB_ARGS"))...)
+	args := append([]string{"run", "./internal/tools/cmd/netlab"}, strings.Fields(os.Getenv("TICKWIRE_NETLAB_ARGS"))...)
 	cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
@@ -244,5 +247,22 @@ func Soak(ctx context.Context) error {
 			env[k] = v
 		}
 	}
-	return sh.RunWithV(env, mg.GoCmd(), "test", "-count=1", "-timeout=0", "-v", "-run", "^TestSoak$", "./wasmclient/soak/")
+	return sh.RunWithV(env, mg.GoCmd(), "test", "-count=1", "-timeout=0", "-v", "-run", "^TestSoak$", "./internal/tools/soak/")
+}
+
+// clientFreeOfServer fails if any package below wasmclient/, built natively or for the browser,
+// depends on a server package: the client and the tools that play it against a server are apart.
+func clientFreeOfServer(goCmd string) error {
+	for _, env := range []map[string]string{nil, {"GOOS": "js", "GOARCH": "wasm"}} {
+		deps, err := sh.OutputWith(env, goCmd, "list", "-deps", "./wasmclient/...")
+		if err != nil {
+			return err
+		}
+		for _, d := range strings.Fields(deps) {
+			if strings.HasPrefix(d, "github.com/tickwire/tickwire/server") {
+				return fmt.Errorf("wasmclient depends on %s (GOOS=%s): no client package may depend on the server", d, env["GOOS"])
+			}
+		}
+	}
+	return nil
 }

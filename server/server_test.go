@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/server/internal/testgame"
+	"github.com/tickwire/tickwire/internal/testgame"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
 )

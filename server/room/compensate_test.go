@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/server/internal/testgame"
+	"github.com/tickwire/tickwire/internal/testgame"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )

@@ -7,37 +7,38 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/internal/testgame"
+	"github.com/tickwire/tickwire/internal/testserver"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
-	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
-// tallyClient is a game client for the tally that adds 1 on every Update it is told to, and keeps
-// the totals it hears.
-type tallyClient struct {
+// jumper is a game client for the test game that jumps by 1 on every Update it is told to (its
+// input, 0, never moves it otherwise), and keeps the positions it hears of.
+type jumper struct {
 	adds    int
 	totals  []int32
 	updates int
 	out     []wire.Message
 }
 
-func (g *tallyClient) Reset() {}
-func (g *tallyClient) Update(*ui.Context, *netclient.View) int8 {
+func (g *jumper) Reset() {}
+func (g *jumper) Update(*ui.Context, *netclient.View) int8 {
 	g.updates++
 	if g.adds > 0 {
 		g.adds--
-		g.out = append(g.out, &netclienttest.Add{N: 1})
+		g.out = append(g.out, &testgame.Jump{By: 1})
 	}
-	return 1
+	return 0
 }
-func (g *tallyClient) Draw(*ebiten.Image, *ui.Context) {}
-func (g *tallyClient) Receive(m wire.Message) {
-	if t, ok := m.(*netclienttest.Total); ok {
-		g.totals = append(g.totals, t.N)
+func (g *jumper) Draw(*ebiten.Image, *ui.Context) {}
+func (g *jumper) Receive(m wire.Message) {
+	if t, ok := m.(*testgame.Jumped); ok {
+		g.totals = append(g.totals, t.Pos)
 	}
 }
-func (g *tallyClient) Outbox(dst []wire.Message) []wire.Message {
+func (g *jumper) Outbox(dst []wire.Message) []wire.Message {
 	dst = append(dst, g.out...)
 	g.out = g.out[:0]
 	return dst
@@ -63,16 +64,16 @@ func play(t *testing.T, a *App[int8], cond func() bool) {
 
 func TestPlayingExchangesGameMessagesAndSpectatorsSendNothing(t *testing.T) {
 	t.Parallel()
-	url := netclienttest.Start(t)
-	cfg := Config{URL: url, Room: "t", Name: "ann", Messages: netclienttest.Tally{}.Messages()}
-	player := &tallyClient{adds: 3}
-	a := New(cfg, player, netclienttest.Tally{}, netclienttest.Schema)
+	url := testserver.Start(t)
+	cfg := Config{URL: url, Room: "t", Name: "ann", Messages: testgame.Game{}.Messages()}
+	player := &jumper{adds: 3}
+	a := New(cfg, player, testgame.Game{}, testgame.Schema)
 	defer a.Close()
 	// The player opens the room; a spectator who came first would find nothing to watch.
 	play(t, a, func() bool { return a.client.Load().View().Status == netclient.Connected })
 	cfg.Spectate, cfg.Name = true, ""
-	watcher := &tallyClient{adds: 3} // would add, were it not a spectator
-	w := New(cfg, watcher, netclienttest.Tally{}, netclienttest.Schema)
+	watcher := &jumper{adds: 3} // would add, were it not a spectator
+	w := New(cfg, watcher, testgame.Game{}, testgame.Schema)
 	defer w.Close()
 	if _, ok := w.mgr.Current().(*connecting[int8]); !ok {
 		t.Fatalf("a spectator starts at %T, want connecting without a title screen", w.mgr.Current())

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/internal/cutter"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
-	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
 
 func serve(t *testing.T, ln net.Listener) *server.Server {
@@ -43,7 +43,7 @@ func TestReconnectResumesTheSameSeat(t *testing.T) {
 	}
 	srv := serve(t, ln)
 	t.Cleanup(func() { shutdown(t, srv) })
-	proxy, err := netclienttest.NewCutter(ln.Addr().String())
+	proxy, err := cutter.New(ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}

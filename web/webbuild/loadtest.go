@@ -9,7 +9,7 @@ import (
 )
 
 // LoadtestPkg is the load tester's command, relative to the module root.
-const LoadtestPkg = "./wasmclient/cmd/loadtest"
+const LoadtestPkg = "./internal/tools/cmd/loadtest"
 
 // LoadtestArgsEnv names the environment variable whose value, split at white space, holds the load
 // tester's flags for `mage loadtest` (mage targets take no flags).

@@ -18,12 +18,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickwire/tickwire/internal/cutter"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
-	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
 
 // Config sets a soak run. Zero fields take the defaults given.
@@ -125,7 +125,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	go srv.Serve(ln)
-	proxy, err := netclienttest.NewCutter(ln.Addr().String())
+	proxy, err := cutter.New(ln.Addr().String())
 	if err != nil {
 		return rep, err
 	}

@@ -9,7 +9,7 @@
 //
 //	go tool mage loadtest                                  # 100 bots, 10 rooms, 30 s
 //	TICKWIRE_LOADTEST_ARGS="-bots 800 -rooms 80 -ramp 200 -duration 60s" go tool mage loadtest
-//	go run ./wasmclient/cmd/loadtest -bots 20 -duration 5s -json
+//	go run ./internal/tools/cmd/loadtest -bots 20 -duration 5s -json
 package main
 
 import (
@@ -29,7 +29,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tickwire/tickwire/wasmclient/loadtest"
+	"github.com/tickwire/tickwire/internal/tools/loadtest"
 )
 
 func main() {

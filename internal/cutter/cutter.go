@@ -1,4 +1,5 @@
-package netclienttest
+// Package cutter is a TCP proxy for tests whose connections can be cut.
+package cutter
 
 import (
 	"io"
@@ -17,8 +18,8 @@ type Cutter struct {
 	pairs [][2]net.Conn
 }
 
-// NewCutter listens on a loopback port and forwards every connection to the address to.
-func NewCutter(to string) (*Cutter, error) {
+// New listens on a loopback port and forwards every connection to the address to.
+func New(to string) (*Cutter, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -18,13 +18,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tickwire/tickwire/internal/tools/loadtest"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
-	"github.com/tickwire/tickwire/wasmclient/loadtest"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 )

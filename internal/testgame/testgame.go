@@ -14,6 +14,9 @@ import (
 // PanicAt is the position at which Step panics.
 const PanicAt = 1000
 
+// Schema is the test game's one kind of entity: a player's dot at x.
+var Schema = sim.Schema{{Name: "dot", Fields: []sim.FieldSchema{{Name: "x", Min: -1 << 20, Max: 1 << 20}}}}
+
 // Game implements sim.Game and wire.InputCodec with int8 inputs.
 type Game struct {
 	// Name is the game's name; "line" when empty.
@@ -38,7 +41,7 @@ func (g Game) Info() sim.Info {
 		name = "line"
 	}
 	return sim.Info{Name: name, TickRate: cmp(g.TickRate, 30), SnapshotRate: g.SnapshotRate, MaxPlayers: cmp(g.MaxPlayers, 3),
-		Schema: sim.Schema{{Name: "dot", Fields: []sim.FieldSchema{{Name: "x", Min: -1 << 20, Max: 1 << 20}}}}}
+		Schema: Schema}
 }
 
 func cmp(v, def int) int {

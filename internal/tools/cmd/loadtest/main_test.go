@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickwire/tickwire/wasmclient/loadtest"
+	"github.com/tickwire/tickwire/internal/tools/loadtest"
 )
 
 func TestParse(t *testing.T) {

@@ -4,7 +4,7 @@
 // displayed-position error of remote entities (see package netlab). By default it measures a
 // clean loopback and the bad profile (150 ms RTT, 30 ms jitter, 5% loss).
 //
-//	go run ./wasmclient/cmd/netlab -net bad -players 8 -ticks 900
+//	go run ./internal/tools/cmd/netlab -net bad -players 8 -ticks 900
 package main
 
 import (
@@ -16,8 +16,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/tickwire/tickwire/internal/tools/netlab"
 	"github.com/tickwire/tickwire/shared/netsim"
-	"github.com/tickwire/tickwire/wasmclient/netlab"
 )
 
 func main() {

@@ -11,7 +11,7 @@
 //
 // [StartServer] runs a server binary as a separate process on loopback with its admin listener on,
 // so that its CPU time and memory are read from its own /proc entry, apart from the bots'. The
-// command wasmclient/cmd/loadtest, which `go tool mage loadtest` builds and runs, puts it together.
+// command internal/tools/cmd/loadtest, which `go tool mage loadtest` builds and runs, puts it together.
 //
 // The package knows the arena: bots play it, the demo game.
 package loadtest

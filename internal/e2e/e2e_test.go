@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/internal/cutter"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
-	"github.com/tickwire/tickwire/wasmclient/netclient/netclienttest"
 )
 
 // TestTwoPlayersInChromium opens two pages in one room: both reach the game, each sees the other, and
@@ -23,7 +23,7 @@ func TestTwoPlayersInChromium(t *testing.T) {
 
 	// Page A reaches the server through a proxy that can cut its connections, as a network change
 	// would: the page must then reconnect by itself and resume its seat.
-	cutter, err := netclienttest.NewCutter(strings.TrimPrefix(base, "http://"))
+	cutter, err := cutter.New(strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
