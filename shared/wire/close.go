@@ -1,5 +1,10 @@
 package wire
 
+import (
+	"errors"
+	"fmt"
+)
+
 // CloseCode is a WebSocket close status. The standard ones tickwire uses are listed beside the
 // application codes it defines in the 4000–4999 range; every close carries a reason a person can read.
 type CloseCode uint16
@@ -30,6 +35,30 @@ const (
 	CloseSpectator        CloseCode = 4012 // a spectator sent an input or a game message
 	CloseNoRoom           CloseCode = 4013 // a spectator asked to watch a room that is not open
 	CloseNoPong           CloseCode = 4014 // the client did not answer the server's ping in time
-	CloseResumeFailed     CloseCode = 4015 // the resume token is unknown, expired, or its seat is in use
+	CloseResumeFailed     CloseCode = 4015 // the seat is gone for good (unknown or expired token, a goodbye): join afresh
 	CloseInputAhead       CloseCode = 4016 // an input for a tick too far ahead of the server's
+	CloseResumeLater      CloseCode = 4017 // the seat is there but cannot be resumed this instant (still held by a connection the server has not yet seen drop, or the room was busy): keep the token, try again after a backoff
 )
+
+// CloseError is a decision to close a connection: the code, and the reason a person can read.
+// Wherever a refusal or a protocol error is decided (the lobby, a room, the gateway), it is returned
+// as a *CloseError, and the gateway only writes it: a bye with the code and reason, then the close
+// frame with the same. Clients act on the code alone, never on the reason's wording.
+type CloseError struct {
+	Code   CloseCode
+	Reason string
+}
+
+// Closef returns a *CloseError with code and the reason formatted from format and args.
+func Closef(code CloseCode, format string, args ...any) *CloseError {
+	return &CloseError{Code: code, Reason: fmt.Sprintf(format, args...)}
+}
+
+func (e *CloseError) Error() string { return fmt.Sprintf("%d: %s", e.Code, e.Reason) }
+
+// AsCloseError returns the *CloseError in err's chain, if there is one.
+func AsCloseError(err error) (*CloseError, bool) {
+	var ce *CloseError
+	ok := errors.As(err, &ce)
+	return ce, ok
+}
