@@ -1,0 +1,50 @@
+// Package cluster makes several tickwire server processes one game service, on NATS: a registry of
+// live nodes, a directory of open rooms, seat reservations between nodes, and signed tokens any node
+// can verify. It is the one implementation: a single process runs it on an embedded NATS server.
+//
+// Start with [Start], which joins the cluster and returns a [Node]. With no Config.URLs it starts a
+// NATS server with JetStream inside the process (listening nowhere unless Config.Embedded.Listen
+// says so); with URLs (the -nats flag) it joins that NATS server or cluster. The connection retries
+// and reconnects forever with backoff; [Node.Status] reports its state and traffic.
+//
+// # What the lobby and gateway call
+//
+//   - Registry: [Node.SetLoad] (players, rooms, CPU; published every RefreshInterval) and
+//     [Node.SetDraining] (published at once). [Node.Nodes], [Node.Node] and [Node.LeastLoaded] (where
+//     a new room goes) read the local view: no I/O.
+//   - Directory: [Node.Claim] before opening a named or auto room (an atomic create: of any number of
+//     nodes claiming one name at once, one wins and the others get a [*ClaimedError] naming the
+//     owner; auto rooms need cluster-unique names, so retry the next name on ErrClaimed);
+//     [Node.UpdateRoom] on every change (no I/O; written at most once per RoomUpdateInterval);
+//     [Node.Release] when the room closes. [Node.Rooms] (GET /api/rooms), [Node.Busiest] (quick play)
+//     and [Node.Owner] read the local view.
+//   - Seats on another node: [Node.Reserve] asks the owner, over NATS request/reply on the subject
+//     <prefix>.node.<id>.reserve, to hold a seat; the owner's lobby implements [Reserver] and alone
+//     counts its seats, so a room never overfills. The answer is a [Reservation] (a signed token and
+//     the owner's public URL, to send the client to) or the owner's refusal as a *wire.CloseError.
+//   - Tokens: [Node.Signer] signs resume tokens and verifies reservations and resume tokens (HS256
+//     with Config.TokenKey; "none" and every other algorithm is refused); a [Ledger] makes a
+//     token's one-time id usable once.
+//   - Stopping: [Node.Leave] on a clean shutdown (the node and its rooms leave every view at once);
+//     [Node.Close] without deregistering, as a crash would.
+//
+// # Liveness and the directory
+//
+// Two JetStream key-value buckets hold the state; every node watches both (Watch, not polling) and
+// keeps its view current in memory. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
+// rewrites its entry every RefreshInterval (1 s), and the entry of a node that stops (kill -9, a cut
+// network) is removed by the NATS server NodeTTL after its last write; the limit marker the server
+// leaves (LimitMarkerTTL, NATS ≥ 2.11) tells every watcher. Nobody has to delete it.
+//
+// <prefix>_rooms has no TTL, so a room that does not change costs no message at all (with a TTL,
+// every room would be rewritten every second to stay alive). Instead the view shows only rooms whose
+// node is live, so a dead node's rooms leave every view in the same instant as the node itself; the
+// live node with the lowest id then purges them once they have been orphaned for OrphanGrace (each
+// purge names the revision it saw, so a newer claim of the name survives). A node that claims a name
+// held by a node that is no longer registered purges it and claims it without waiting.
+//
+// After a reconnect a node rewrites its entry, re-checks every room it owns (recreating an entry
+// the server lost, giving up one that another node claimed meanwhile: Config.OnRoomLost), and
+// reloads its view from scratch, so the directory recovers from a NATS restart without restarting
+// any node.
+package cluster

@@ -1,0 +1,345 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// watch keeps one bucket's part of the view current. It loads every entry into a fresh map, swaps
+// it in when the initial values are all in (the watcher's nil entry), then applies each change as it
+// comes. After a reconnect (rewatch) or a broken watch it starts over, so entries that expired or
+// were lost while the node was away do not linger. ready receives once, after the first load.
+func (n *Node) watch(kv jetstream.KeyValue, slot int, apply func(fresh bool, e jetstream.KeyValueEntry), ready chan<- struct{}) {
+	defer n.wg.Done()
+	first := true
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			select {
+			case <-n.ctx.Done():
+				return
+			case <-time.After(backoff(attempt-1, n.cfg.ReconnectWait, n.cfg.MaxReconnectWait)):
+			}
+		}
+		w, err := kv.WatchAll(n.ctx)
+		if err != nil {
+			if n.ctx.Err() == nil {
+				n.log.Warn("cluster: watch", "bucket", kv.Bucket(), "err", err)
+			}
+			continue
+		}
+		attempt = 0
+		loaded := false
+		apply(true, nil) // start a fresh map
+	entries:
+		for {
+			select {
+			case <-n.ctx.Done():
+				w.Stop()
+				return
+			case <-n.rewatch[slot]:
+				break entries
+			case e, ok := <-w.Updates():
+				if !ok {
+					break entries
+				}
+				if e == nil {
+					if !loaded {
+						loaded = true
+						apply(false, nil) // swap the fresh map in
+						if first {
+							first = false
+							ready <- struct{}{}
+						}
+					}
+					continue
+				}
+				apply(!loaded, e)
+			}
+		}
+		w.Stop()
+	}
+}
+
+// applyNode applies a registry entry. With fresh it goes to the map being loaded (a nil entry starts
+// that map); a nil entry without fresh swaps the loaded map in.
+func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case e == nil && fresh:
+		n.loadingNodes = map[string]NodeInfo{}
+		return
+	case e == nil:
+		n.v.nodes, n.loadingNodes = n.loadingNodes, nil
+		return
+	}
+	m := n.v.nodes
+	if fresh {
+		m = n.loadingNodes
+	}
+	var ni NodeInfo
+	if e.Operation() != jetstream.KeyValuePut {
+		delete(m, e.Key())
+		return
+	}
+	if err := json.Unmarshal(e.Value(), &ni); err != nil || ni.ID != e.Key() {
+		n.log.Warn("cluster: ignoring a bad node entry", "key", e.Key(), "err", err)
+		delete(m, e.Key())
+		return
+	}
+	m[e.Key()] = ni
+}
+
+// applyRoom applies a directory entry, as applyNode does. A change to a room this node owns that it
+// did not write (a purge by another node, another owner) makes the loop check that room.
+func (n *Node) applyRoom(fresh bool, e jetstream.KeyValueEntry) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case e == nil && fresh:
+		n.loadingRooms, n.loadingRevs = map[string]RoomInfo{}, map[string]uint64{}
+		return
+	case e == nil:
+		n.v.rooms, n.roomRevs = n.loadingRooms, n.loadingRevs
+		n.loadingRooms, n.loadingRevs = nil, nil
+		// Rooms this node owns are in the view whatever the bucket said: a missing or foreign entry
+		// is for the loop to check and rewrite.
+		for k, o := range n.owned {
+			if r, ok := n.v.rooms[k]; !ok || r.Node != n.cfg.ID {
+				o.check = true
+				n.wake()
+			}
+			n.v.rooms[k] = o.info
+		}
+		return
+	}
+	rooms, revs := n.v.rooms, n.roomRevs
+	if fresh {
+		rooms, revs = n.loadingRooms, n.loadingRevs
+	}
+	key := e.Key()
+	var r RoomInfo
+	ok := e.Operation() == jetstream.KeyValuePut
+	if ok {
+		if err := json.Unmarshal(e.Value(), &r); err != nil || roomKey(r.Game, r.Name) != key || r.Node == "" {
+			n.log.Warn("cluster: ignoring a bad room entry", "key", key, "err", err)
+			ok = false
+		}
+	}
+	if o, mine := n.owned[key]; mine && !fresh && e.Revision() > o.rev && (!ok || r.Node != n.cfg.ID) {
+		o.check = true
+		n.wake()
+		return // keep showing this node's room until the loop has settled it
+	}
+	if !ok {
+		delete(rooms, key)
+		delete(revs, key)
+		return
+	}
+	rooms[key], revs[key] = r, e.Revision()
+}
+
+// loop publishes this node's entry every RefreshInterval (and at once when it starts draining),
+// writes changed rooms at most once per RoomUpdateInterval each, settles rooms whose entry may not be
+// theirs any more, and purges the rooms of dead nodes if this node is the janitor.
+func (n *Node) loop() {
+	defer n.wg.Done()
+	refresh := time.NewTicker(n.cfg.RefreshInterval)
+	defer refresh.Stop()
+	rooms := time.NewTicker(n.cfg.RoomUpdateInterval)
+	defer rooms.Stop()
+	lastDraining := false
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-refresh.C:
+			n.putNodeLogged()
+			n.sweep(time.Now())
+		case <-n.resync:
+			n.putNodeLogged()
+			n.mu.Lock()
+			for _, o := range n.owned {
+				o.check = true
+			}
+			n.mu.Unlock()
+			n.writeRooms(time.Now())
+		case <-n.kick:
+			n.mu.Lock()
+			d := n.draining
+			n.mu.Unlock()
+			if d != lastDraining {
+				lastDraining = d
+				n.putNodeLogged()
+			}
+			n.writeRooms(time.Now())
+		case now := <-rooms.C:
+			n.writeRooms(now)
+		}
+	}
+}
+
+func (n *Node) putNodeLogged() {
+	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
+	defer cancel()
+	if err := n.putNode(ctx); err != nil && n.ctx.Err() == nil {
+		n.log.Warn("cluster: refresh node entry", "err", err)
+	}
+}
+
+// putNode writes this node's registry entry; each write starts its TTL again.
+func (n *Node) putNode(ctx context.Context) error {
+	n.mu.Lock()
+	ni := NodeInfo{ID: n.cfg.ID, URL: n.cfg.PublicURL, Load: n.load, Draining: n.draining,
+		Protocol: n.cfg.Protocol, Games: n.cfg.Games}
+	n.mu.Unlock()
+	data, _ := json.Marshal(ni)
+	_, err := n.nodes.Put(ctx, n.cfg.ID, data)
+	return err
+}
+
+// writeRooms writes each owned room that changed and was not written within RoomUpdateInterval, and
+// settles each room marked for a check.
+func (n *Node) writeRooms(now time.Time) {
+	type job struct {
+		key   string
+		info  RoomInfo
+		rev   uint64
+		check bool
+	}
+	var jobs []job
+	n.mu.Lock()
+	for k, o := range n.owned {
+		if o.check || o.dirty && now.Sub(o.lastWrite) >= n.cfg.RoomUpdateInterval {
+			jobs = append(jobs, job{k, o.info, o.rev, o.check})
+			o.dirty, o.check, o.lastWrite = false, false, now
+		}
+	}
+	n.mu.Unlock()
+	for _, j := range jobs {
+		if n.ctx.Err() != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
+		var rev uint64
+		var err error
+		if j.check {
+			rev, err = n.settle(ctx, j.key, j.info)
+		} else {
+			data, _ := json.Marshal(j.info)
+			rev, err = n.rooms.Update(ctx, j.key, data, j.rev)
+		}
+		cancel()
+		n.mu.Lock()
+		o, still := n.owned[j.key]
+		switch {
+		case !still:
+			// released meanwhile
+		case errors.Is(err, errLost):
+			delete(n.owned, j.key)
+			n.mu.Unlock()
+			n.log.Warn("cluster: room taken over by another node while this one was away", "room", j.key)
+			if n.cfg.OnRoomLost != nil {
+				n.cfg.OnRoomLost(j.info.Game, j.info.Name, lostTo(err))
+			}
+			continue
+		case errors.Is(err, jetstream.ErrKeyRevisionMismatch) || errors.Is(err, jetstream.ErrKeyNotFound):
+			o.check = true // someone else wrote it: read it on the next round
+		case err != nil:
+			if j.check {
+				o.check = true
+			} else {
+				o.dirty = true
+			}
+			if n.ctx.Err() == nil {
+				n.log.Warn("cluster: write room entry", "room", j.key, "err", err)
+			}
+		default:
+			o.rev = rev
+		}
+		n.mu.Unlock()
+	}
+}
+
+var errLost = errors.New("cluster: room lost")
+
+type lostError struct{ winner string }
+
+func (e *lostError) Error() string        { return "cluster: room lost to node " + e.winner }
+func (e *lostError) Is(target error) bool { return target == errLost }
+
+func lostTo(err error) string {
+	var l *lostError
+	if errors.As(err, &l) {
+		return l.winner
+	}
+	return ""
+}
+
+// settle makes key's entry say info again when it is gone or still this node's, and returns its new
+// revision; when another live claim holds it, it returns a *lostError.
+func (n *Node) settle(ctx context.Context, key string, info RoomInfo) (uint64, error) {
+	data, _ := json.Marshal(info)
+	for range 3 {
+		e, err := n.rooms.Get(ctx, key)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			rev, err := n.rooms.Create(ctx, key, data)
+			if errors.Is(err, jetstream.ErrKeyExists) {
+				continue
+			}
+			return rev, err
+		}
+		if err != nil {
+			return 0, err
+		}
+		var held RoomInfo
+		if json.Unmarshal(e.Value(), &held) == nil && held.Node != n.cfg.ID {
+			return 0, &lostError{winner: held.Node}
+		}
+		rev, err := n.rooms.Update(ctx, key, data, e.Revision())
+		if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+			continue
+		}
+		return rev, err
+	}
+	return 0, errors.New("cluster: room entry keeps changing")
+}
+
+// sweep purges the rooms of nodes missing from the view for OrphanGrace, when this node is the
+// janitor: the live node with the lowest id. Views can disagree for a moment, so two nodes may purge
+// the same room; each purge names the revision it saw, so the second is refused and a newer claim of
+// the name is never removed.
+func (n *Node) sweep(now time.Time) {
+	n.mu.Lock()
+	orphans := n.v.orphans(now, n.cfg.OrphanGrace)
+	janitor := true
+	for id := range n.v.nodes {
+		if id < n.cfg.ID {
+			janitor = false
+		}
+	}
+	revs := make([]uint64, len(orphans))
+	for i, r := range orphans {
+		revs[i] = n.roomRevs[roomKey(r.Game, r.Name)]
+		if r.Node == n.cfg.ID {
+			// This node's own entry expired while it was away: its rooms are its to rewrite.
+			janitor = false
+		}
+	}
+	n.mu.Unlock()
+	if !janitor {
+		return
+	}
+	for i, r := range orphans {
+		ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
+		err := n.rooms.Purge(ctx, roomKey(r.Game, r.Name), jetstream.LastRevision(revs[i]), jetstream.PurgeTTL(roomMarkerTTL))
+		cancel()
+		if err != nil && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) && n.ctx.Err() == nil {
+			n.log.Warn("cluster: purge a dead node's room", "room", roomKey(r.Game, r.Name), "node", r.Node, "err", err)
+		}
+	}
+}

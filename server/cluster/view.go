@@ -1,0 +1,164 @@
+package cluster
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// NodeInfo is one node's registry entry, rewritten every RefreshInterval.
+type NodeInfo struct {
+	ID  string `json:"id"`
+	URL string `json:"url"` // the public WebSocket URL
+	Load
+	Draining bool           `json:"draining,omitempty"`
+	Protocol int            `json:"protocol"`
+	Games    map[string]int `json:"games,omitempty"` // game name -> state version
+}
+
+// Load is what a node reports about its work; the lobby sets it with [Node.SetLoad].
+type Load struct {
+	Players int     `json:"players"`
+	Rooms   int     `json:"rooms"`
+	CPU     float64 `json:"cpu"` // the process's CPU use in cores (1.5 = one and a half cores busy)
+}
+
+// RoomInfo is one room's directory entry, written by its owner.
+type RoomInfo struct {
+	Game string `json:"game"`
+	Name string `json:"name"`
+	Node string `json:"node"` // the owner
+	// Players hold Seats at most; Spectators watch, at most MaxSpectators.
+	Players       int `json:"players"`
+	Seats         int `json:"seats"`
+	Spectators    int `json:"spectators"`
+	MaxSpectators int `json:"max_spectators"`
+	// Private rooms are joined by name only: Rooms and Busiest leave them out.
+	Private bool `json:"private,omitempty"`
+	// Auto rooms were opened by quick play, named rooms by a player who chose the name; only auto
+	// rooms are filled by quick play (Busiest).
+	Auto bool `json:"auto,omitempty"`
+}
+
+// view is what a node knows of the cluster: the latest entry of every node and every room, kept
+// by the watchers. Its methods are pure: no I/O, no clock.
+type view struct {
+	nodes map[string]NodeInfo
+	rooms map[string]RoomInfo // by roomKey
+	// missing records, for each node that owns a room in the view but has no entry, when it was
+	// first seen missing, so that its rooms are purged once the absence is older than OrphanGrace.
+	missing map[string]time.Time
+}
+
+func newView() *view {
+	return &view{nodes: map[string]NodeInfo{}, rooms: map[string]RoomInfo{}, missing: map[string]time.Time{}}
+}
+
+// roomKey is a room's key in the bucket: game and name are already restricted to characters that
+// NATS keys allow, and '.' separates them.
+func roomKey(game, name string) string { return game + "." + name }
+
+func (v *view) live(r RoomInfo) bool {
+	_, ok := v.nodes[r.Node]
+	return ok
+}
+
+// nodeList returns every node, sorted by id.
+func (v *view) nodeList() []NodeInfo {
+	out := make([]NodeInfo, 0, len(v.nodes))
+	for _, n := range v.nodes {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b NodeInfo) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// leastLoaded returns the live node that is not draining with the fewest players, then the fewest
+// rooms, then the lowest CPU, then the lowest id (so that every node picks the same one from the same
+// view). Players come first because they are what costs a node CPU and bandwidth.
+func (v *view) leastLoaded() (NodeInfo, bool) {
+	var best NodeInfo
+	found := false
+	for _, n := range v.nodes {
+		if n.Draining {
+			continue
+		}
+		if !found || lessLoaded(n, best) {
+			best, found = n, true
+		}
+	}
+	return best, found
+}
+
+func lessLoaded(a, b NodeInfo) bool {
+	return cmp.Or(cmp.Compare(a.Players, b.Players), cmp.Compare(a.Rooms, b.Rooms),
+		cmp.Compare(a.CPU, b.CPU), strings.Compare(a.ID, b.ID)) < 0
+}
+
+// publicRooms returns every public room whose node is live, sorted by game and name.
+func (v *view) publicRooms() []RoomInfo {
+	var out []RoomInfo
+	for _, r := range v.rooms {
+		if !r.Private && v.live(r) {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b RoomInfo) int {
+		return cmp.Or(strings.Compare(a.Game, b.Game), strings.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+// busiest returns the public auto room of game with the most players that still has a free seat,
+// on a live node that is not draining; ties go to the lowest name.
+func (v *view) busiest(game string) (RoomInfo, bool) {
+	var best RoomInfo
+	found := false
+	for _, r := range v.rooms {
+		n, ok := v.nodes[r.Node]
+		if r.Game != game || r.Private || !r.Auto || r.Players >= r.Seats || !ok || n.Draining {
+			continue
+		}
+		if !found || r.Players > best.Players || r.Players == best.Players && r.Name < best.Name {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// owner returns the room named name of game, if its node is live.
+func (v *view) owner(game, name string) (RoomInfo, bool) {
+	r, ok := v.rooms[roomKey(game, name)]
+	if !ok || !v.live(r) {
+		return RoomInfo{}, false
+	}
+	return r, true
+}
+
+// orphans updates the record of missing nodes at now and returns the rooms whose node has been
+// missing for at least grace.
+func (v *view) orphans(now time.Time, grace time.Duration) []RoomInfo {
+	owners := map[string]bool{}
+	for _, r := range v.rooms {
+		if !v.live(r) {
+			owners[r.Node] = true
+			if _, ok := v.missing[r.Node]; !ok {
+				v.missing[r.Node] = now
+			}
+		}
+	}
+	for id := range v.missing {
+		if !owners[id] {
+			delete(v.missing, id)
+		}
+	}
+	var out []RoomInfo
+	for _, r := range v.rooms {
+		if since, ok := v.missing[r.Node]; ok && now.Sub(since) >= grace {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b RoomInfo) int { return strings.Compare(roomKey(a.Game, a.Name), roomKey(b.Game, b.Name)) })
+	return out
+}
