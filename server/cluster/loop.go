@@ -153,14 +153,19 @@ func (n *Node) loop() {
 	rooms := time.NewTicker(n.cfg.RoomUpdateInterval)
 	defer rooms.Stop()
 	lastDraining := false
+	needBuckets := false
 	for {
 		select {
 		case <-n.ctx.Done():
 			return
 		case <-refresh.C:
+			if needBuckets {
+				needBuckets = n.ensureBucketsLogged()
+			}
 			n.putNodeLogged()
 			n.sweep(time.Now())
 		case <-n.resync:
+			needBuckets = n.ensureBucketsLogged()
 			n.putNodeLogged()
 			n.mu.Lock()
 			for _, o := range n.owned {
@@ -181,6 +186,15 @@ func (n *Node) loop() {
 			n.writeRooms(now)
 		}
 	}
+}
+
+// ensureBucketsLogged makes sure the buckets exist and reports whether it must be tried again.
+func (n *Node) ensureBucketsLogged() bool {
+	err := n.ensureBuckets()
+	if err != nil && n.ctx.Err() == nil {
+		n.log.Warn("cluster: recreate buckets", "err", err)
+	}
+	return err != nil
 }
 
 func (n *Node) putNodeLogged() {

@@ -45,6 +45,7 @@ type Node struct {
 	log    *slog.Logger
 	emb    *embedded
 	nc     *nats.Conn
+	js     jetstream.JetStream
 	nodes  jetstream.KeyValue
 	rooms  jetstream.KeyValue
 	signer *Signer
@@ -117,14 +118,13 @@ func (n *Node) start(ctx context.Context) error {
 	if n.nc, err = connect(n.cfg, n.emb, n.reconnected); err != nil {
 		return err
 	}
-	js, err := jetstream.New(n.nc)
-	if err != nil {
+	if n.js, err = jetstream.New(n.nc); err != nil {
 		return fmt.Errorf("cluster: JetStream: %w", err)
 	}
 	// Retry: with RetryOnFailedConnect the first connect may still be under way, and JetStream needs
 	// a moment after a server starts.
 	for {
-		if err = n.buckets(ctx, js); err == nil {
+		if err = n.buckets(ctx); err == nil {
 			break
 		}
 		select {
@@ -154,28 +154,49 @@ func (n *Node) start(ctx context.Context) error {
 	return nil
 }
 
-func (n *Node) buckets(ctx context.Context, js jetstream.JetStream) error {
-	c, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
-	defer cancel()
-	var err error
+// bucketConfigs are the two buckets' configurations.
+func (n *Node) bucketConfigs() (nodes, rooms jetstream.KeyValueConfig) {
 	// Liveness is the bucket's TTL: every refresh is a Put, which starts the key's age again, and a
 	// node that stops refreshing is removed by the server NodeTTL later. The limit marker the server
 	// then writes is what tells every watcher. (A per-key TTL, jetstream.KeyTTL, is set by Create
 	// only and cannot be renewed by Put or Update, so it cannot carry a heartbeat.)
-	n.nodes, err = js.CreateOrUpdateKeyValue(c, jetstream.KeyValueConfig{
+	nodes = jetstream.KeyValueConfig{
 		Bucket: n.cfg.Prefix + "_nodes", Description: "tickwire nodes: one entry per live node",
 		TTL: n.cfg.NodeTTL, LimitMarkerTTL: n.cfg.NodeTTL, Storage: jetstream.FileStorage,
-	})
-	if err != nil {
-		return err
 	}
 	// Rooms have no TTL: a room that does not change costs nothing. A dead node's rooms leave every
 	// view with the node (the view shows only rooms of live nodes) and are purged by a live node.
-	n.rooms, err = js.CreateOrUpdateKeyValue(c, jetstream.KeyValueConfig{
+	rooms = jetstream.KeyValueConfig{
 		Bucket: n.cfg.Prefix + "_rooms", Description: "tickwire rooms: one entry per open room, written by its owner",
 		LimitMarkerTTL: roomMarkerTTL, Storage: jetstream.FileStorage,
-	})
+	}
+	return nodes, rooms
+}
+
+// buckets creates the buckets, or updates them to this node's configuration, and binds to them.
+func (n *Node) buckets(ctx context.Context) error {
+	c, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
+	defer cancel()
+	nc, rc := n.bucketConfigs()
+	var err error
+	if n.nodes, err = n.js.CreateOrUpdateKeyValue(c, nc); err != nil {
+		return err
+	}
+	n.rooms, err = n.js.CreateOrUpdateKeyValue(c, rc)
 	return err
+}
+
+// ensureBuckets creates the buckets again if a NATS server that lost its state came back. The
+// handles bound at Start name the buckets and keep working once they exist again.
+func (n *Node) ensureBuckets() error {
+	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
+	defer cancel()
+	for _, cfg := range func() []jetstream.KeyValueConfig { a, b := n.bucketConfigs(); return []jetstream.KeyValueConfig{a, b} }() {
+		if _, err := n.js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (n *Node) subject(node, call string) string {
