@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -365,6 +366,14 @@ func TestReserveFailures(t *testing.T) {
 	}
 	if _, err := a.Reserve(ctx, "b", SeatRequest{Game: "pong", Room: "bad room", Name: "x"}); err == nil {
 		t.Fatal("a bad room name was sent")
+	}
+	if _, err := a.Reserve(ctx, "b", SeatRequest{Game: "pong", Room: "r", Name: strings.Repeat("x", 65)}); err == nil {
+		t.Fatal("a 65-byte player name was sent")
+	}
+	// The owner checks too, whoever sends the request.
+	msg, err := a.nc.Request(a.subject("b", "reserve"), []byte(`{"game":"pong","room":"r.x","name":"x"}`), time.Second)
+	if err != nil || !strings.Contains(string(msg.Data), `"code":4007`) {
+		t.Fatalf("a bad request answered %v %v, want a refusal with CloseBadRoom", msg, err)
 	}
 	// A full node refuses at once rather than queueing.
 	c := startNode(t, "c", url, slow, func(c *Config) { c.MaxInFlight = 1 })

@@ -59,6 +59,10 @@ type Config struct {
 	// ReconnectWait is the first wait before reconnecting to NATS; each failed attempt doubles it, up
 	// to MaxReconnectWait, with jitter. The node reconnects forever. Default to 100ms and 2s.
 	ReconnectWait, MaxReconnectWait time.Duration
+	// PingInterval is how often the client pings its NATS server; two unanswered pings mark the
+	// connection dead and start a reconnect (to another server of a NATS cluster, if it has URLs for
+	// one). It bounds how long a silently cut connection goes unnoticed. Defaults to 5s.
+	PingInterval time.Duration
 
 	// Prefix begins every bucket and subject this package uses, so that two services can share a
 	// NATS server: buckets <Prefix>_nodes and <Prefix>_rooms, subjects <Prefix>.node.<id>.<call>.
@@ -124,6 +128,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.ReservationTTL, 15*time.Second)
 	def(&c.ReconnectWait, 100*time.Millisecond)
 	def(&c.MaxReconnectWait, 2*time.Second)
+	def(&c.PingInterval, 5*time.Second)
 	def(&c.Embedded.ReadyTimeout, 10*time.Second)
 	if c.NodeTTL < 2*c.RefreshInterval {
 		return c, fmt.Errorf("cluster: NodeTTL %v is less than 2 × RefreshInterval %v: one late refresh would expire a live node", c.NodeTTL, c.RefreshInterval)
@@ -131,7 +136,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.NodeTTL < time.Second {
 		return c, fmt.Errorf("cluster: NodeTTL %v is below 1s, the least TTL NATS keeps an expiry marker for", c.NodeTTL)
 	}
-	for _, d := range []time.Duration{c.RoomUpdateInterval, c.OrphanGrace, c.RequestTimeout, c.ReservationTTL, c.ReconnectWait, c.MaxReconnectWait} {
+	for _, d := range []time.Duration{c.RoomUpdateInterval, c.OrphanGrace, c.RequestTimeout, c.ReservationTTL, c.ReconnectWait, c.MaxReconnectWait, c.PingInterval} {
 		if d < 0 {
 			return c, fmt.Errorf("cluster: negative duration %v in Config", d)
 		}

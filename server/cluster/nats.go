@@ -105,6 +105,8 @@ func connect(c Config, e *embedded, onReconnect func()) (*nats.Conn, error) {
 		nats.Name("tickwire-" + c.ID),
 		nats.MaxReconnects(-1),
 		nats.RetryOnFailedConnect(true),
+		nats.PingInterval(c.PingInterval),
+		nats.MaxPingsOutstanding(2),
 		nats.CustomReconnectDelay(func(n int) time.Duration { return backoff(n, c.ReconnectWait, c.MaxReconnectWait) }),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {

@@ -68,6 +68,18 @@ type reserveReply struct {
 	Reason string         `json:"reason,omitempty"`
 }
 
+// checkSeatRequest refuses names that cannot be keys or subjects, and player names longer than the
+// wire allows (the name travels in the token). The lobby checks the name's characters.
+func checkSeatRequest(req SeatRequest) error {
+	if err := checkRoom(req.Game, req.Room); err != nil {
+		return err
+	}
+	if len(req.Name) > wire.MaxNameBytes {
+		return fmt.Errorf("cluster: player name has %d bytes, at most %d allowed", len(req.Name), wire.MaxNameBytes)
+	}
+	return nil
+}
+
 // Reserve asks node to hold a seat for req (node may be this one: the call goes through NATS either
 // way, one path for both). It returns the reservation, a *wire.CloseError if the owner refused,
 // ErrNodeUnreachable, or ErrTimeout after Config.RequestTimeout (or ctx's earlier deadline).
@@ -75,7 +87,7 @@ func (n *Node) Reserve(ctx context.Context, node string, req SeatRequest) (Reser
 	if !idRe.MatchString(node) {
 		return Reservation{}, fmt.Errorf("cluster: reserve: bad node id %q", node)
 	}
-	if err := checkRoom(req.Game, req.Room); err != nil {
+	if err := checkSeatRequest(req); err != nil {
 		return Reservation{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
@@ -132,7 +144,7 @@ func (n *Node) reserve(data []byte, now time.Time) reserveReply {
 	if err := json.Unmarshal(data, &req); err != nil {
 		return reserveReply{Code: wire.CloseMalformed, Reason: "bad reservation request: " + err.Error()}
 	}
-	if err := checkRoom(req.Game, req.Room); err != nil {
+	if err := checkSeatRequest(req); err != nil {
 		return reserveReply{Code: wire.CloseBadRoom, Reason: err.Error()}
 	}
 	h := Hold{SeatRequest: req, ID: NewID(), Expires: now.Add(n.cfg.ReservationTTL).Truncate(time.Second)}

@@ -153,7 +153,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	}
 	if !idRe.MatchString(c.ID) || len(c.TokenKey) != 32 || c.NodeTTL != 3*time.Second || c.RefreshInterval != time.Second ||
 		c.RoomUpdateInterval != 500*time.Millisecond || c.OrphanGrace != c.NodeTTL || c.RequestTimeout != 2*time.Second ||
-		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.Prefix != "tickwire" || c.Log == nil {
+		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Log == nil {
 		t.Fatalf("defaults: %+v", c)
 	}
 	for _, tc := range []struct {
