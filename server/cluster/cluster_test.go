@@ -493,3 +493,20 @@ func TestIdleTraffic(t *testing.T) {
 		t.Fatalf("idle traffic %.1f in, %.1f out per second; want about 4 in and 1 out", in, out)
 	}
 }
+
+func TestRestartedNodeDropsItsPreviousRooms(t *testing.T) {
+	t.Parallel()
+	url := natsServer(t)
+	a := startNode(t, "a", url, newSeats(1))
+	b := startNode(t, "b", url, newSeats(1))
+	if err := b.Claim(context.Background(), RoomInfo{Game: "pong", Name: "old", Seats: 2}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 3*time.Second, "a sees b's room", func() bool { _, ok := a.Owner("pong", "old"); return ok })
+	b.Close() // crash, and come back at once with the same id, before the entry expires
+	startNode(t, "b", url, newSeats(1))
+	eventually(t, time.Second, "a drops the room b's previous run left", func() bool { _, ok := a.Owner("pong", "old"); return !ok })
+	if _, ok := a.Node("b"); !ok {
+		t.Fatal("a lost the restarted b")
+	}
+}

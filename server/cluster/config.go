@@ -14,7 +14,9 @@ import (
 // Every timeout and TTL of the cluster is here, so each is one documented, configurable figure.
 type Config struct {
 	// ID names the node in the cluster: 1 to 32 of a-z, A-Z, 0-9, '-' and '_'. It is part of NATS
-	// subjects and keys. Defaults to "n-" and 8 random hex digits, different at each start.
+	// subjects and keys, and must be unique among running nodes (a node restarted with its old id
+	// drops the rooms its previous run left). Defaults to "n-" and 8 random hex digits, different at
+	// each start.
 	ID string
 	// PublicURL is the WebSocket URL at which browsers reach this node (e.g. wss://eu1.example.com/ws;
 	// on loopback its own address). Required: a reservation sends players there.
@@ -35,7 +37,8 @@ type Config struct {
 	Protocol int
 	Games    map[string]int
 
-	// NodeTTL is how long a node's registry entry lives without a refresh: a node that dies
+	// NodeTTL is how long a node's registry entry lives without a refresh (the same on every node: it
+	// is the nodes bucket's configuration): a node that dies
 	// disappears from every view NodeTTL after its last refresh (plus up to about a second for the
 	// server's expiry timer and the watch). Defaults to 3s; must be at least 2 × RefreshInterval.
 	NodeTTL time.Duration

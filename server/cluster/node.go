@@ -151,6 +151,27 @@ func (n *Node) start(ctx context.Context) error {
 			return fmt.Errorf("cluster: load the directory: %w", ctx.Err())
 		}
 	}
+	return n.dropPreviousRooms(ctx)
+}
+
+// dropPreviousRooms purges the rooms the directory still lists under this node's id: they belong to
+// an earlier run of a node with the same id (restarted within NodeTTL, so its entry never expired
+// and no janitor saw them orphaned), since this run has claimed none yet.
+func (n *Node) dropPreviousRooms(ctx context.Context) error {
+	n.mu.Lock()
+	stale := map[string]uint64{}
+	for k, r := range n.v.rooms {
+		if _, mine := n.owned[k]; r.Node == n.cfg.ID && !mine {
+			stale[k] = n.roomRevs[k]
+		}
+	}
+	n.mu.Unlock()
+	for k, rev := range stale {
+		err := n.rooms.Purge(ctx, k, jetstream.LastRevision(rev), jetstream.PurgeTTL(roomMarkerTTL))
+		if err != nil && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) {
+			return fmt.Errorf("cluster: purge a previous run's room %s: %w", k, err)
+		}
+	}
 	return nil
 }
 
