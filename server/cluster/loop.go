@@ -198,6 +198,9 @@ func (n *Node) ensureBucketsLogged() bool {
 }
 
 func (n *Node) putNodeLogged() {
+	if !n.nc.IsConnected() {
+		return // the reconnect writes it at once
+	}
 	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
 	defer cancel()
 	if err := n.putNode(ctx); err != nil && n.ctx.Err() == nil {
@@ -217,8 +220,13 @@ func (n *Node) putNode(ctx context.Context) error {
 }
 
 // writeRooms writes each owned room that changed and was not written within RoomUpdateInterval, and
-// settles each room marked for a check.
+// settles each room marked for a check. While NATS is unreachable it writes nothing, and the first
+// write that fails for want of NATS ends the round: every write would wait RequestTimeout in vain,
+// and the loop would stop refreshing the node's own entry meanwhile.
 func (n *Node) writeRooms(now time.Time) {
+	if !n.nc.IsConnected() {
+		return
+	}
 	type job struct {
 		key   string
 		info  RoomInfo
@@ -234,10 +242,7 @@ func (n *Node) writeRooms(now time.Time) {
 		}
 	}
 	n.mu.Unlock()
-	for _, j := range jobs {
-		if n.ctx.Err() != nil {
-			return
-		}
+	for i, j := range jobs {
 		ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
 		var rev uint64
 		var err error
@@ -264,14 +269,18 @@ func (n *Node) writeRooms(now time.Time) {
 		case errors.Is(err, jetstream.ErrKeyRevisionMismatch) || errors.Is(err, jetstream.ErrKeyNotFound):
 			o.check = true // someone else wrote it: read it on the next round
 		case err != nil:
-			if j.check {
-				o.check = true
-			} else {
-				o.dirty = true
+			// NATS, not the entry, failed: put this job and the rest back for the next round.
+			for _, r := range jobs[i:] {
+				if o, ok := n.owned[r.key]; ok {
+					o.check = o.check || r.check
+					o.dirty = o.dirty || !r.check
+				}
 			}
+			n.mu.Unlock()
 			if n.ctx.Err() == nil {
 				n.log.Warn("cluster: write room entry", "room", j.key, "err", err)
 			}
+			return
 		default:
 			o.rev = rev
 		}
