@@ -35,6 +35,7 @@ const FuzzBudget = "50000x"
 var livePackages = []string{
 	"server/gateway",
 	"server/metrics",
+	"server/cluster",
 	"internal/tools/cmd/loadtest",
 	"internal/tools/netlab",
 	"internal/tools/soak",
