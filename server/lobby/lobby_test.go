@@ -27,6 +27,16 @@ func (p *nopPeer) Close(code wire.CloseCode, _ string) {
 	p.mu.Unlock()
 }
 
+// join enters l with a player's hello, as the gateway does.
+func join(l *Lobby, game, roomName, name string, p room.Peer) (room.Seat, *wire.CloseError) {
+	return l.Enter(wire.Hello{Version: wire.ProtocolVersion, Game: game, Room: roomName, Name: name}, p)
+}
+
+// watch enters l with a spectator's hello.
+func watch(l *Lobby, game, roomName, name string, p room.Peer) (room.Seat, *wire.CloseError) {
+	return l.Enter(wire.Hello{Version: wire.ProtocolVersion, Game: game, Room: roomName, Name: name, Spectate: true}, p)
+}
+
 func newLobby(t *testing.T, cfg Config) *Lobby {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -43,7 +53,7 @@ func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{})
 	for range 5 {
-		if _, ref := l.Join("", "", "p", &nopPeer{}); ref != nil {
+		if _, ref := join(l, "", "", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}
@@ -64,7 +74,7 @@ func TestRefusals(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{MaxRooms: 2})
 	for range 2 {
-		if _, ref := l.Join("line", "party", "p", &nopPeer{}); ref != nil {
+		if _, ref := join(l, "line", "party", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}
@@ -82,17 +92,17 @@ func TestRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, ref := l.Join(tt.game, tt.room, tt.player, &nopPeer{})
+			_, ref := join(l, tt.game, tt.room, tt.player, &nopPeer{})
 			if ref == nil || ref.Code != tt.want || ref.Reason == "" {
 				t.Errorf("refusal %v, want code %d with a reason", ref, tt.want)
 			}
 		})
 	}
 	// Two rooms are open ("party" and one auto room is allowed); a third is refused.
-	if _, ref := l.Join("", "other", "p", &nopPeer{}); ref != nil {
+	if _, ref := join(l, "", "other", "p", &nopPeer{}); ref != nil {
 		t.Fatalf("second room: %v", ref)
 	}
-	if _, ref := l.Join("", "third", "p", &nopPeer{}); ref == nil || ref.Code != wire.CloseServerFull {
+	if _, ref := join(l, "", "third", "p", &nopPeer{}); ref == nil || ref.Code != wire.CloseServerFull {
 		t.Errorf("third room: %v, want CloseServerFull", ref)
 	}
 }
@@ -100,8 +110,8 @@ func TestRefusals(t *testing.T) {
 func TestLastLeaveClosesTheRoomAndFreesSeats(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{})
-	a, _ := l.Join("", "x", "a", &nopPeer{})
-	b, _ := l.Join("", "x", "b", &nopPeer{})
+	a, _ := join(l, "", "x", "a", &nopPeer{})
+	b, _ := join(l, "", "x", "b", &nopPeer{})
 	if a.Player() == b.Player() {
 		t.Fatalf("two players got id %d", a.Player())
 	}
@@ -109,7 +119,7 @@ func TestLastLeaveClosesTheRoomAndFreesSeats(t *testing.T) {
 	waitFor(t, func() bool { return len(l.Rooms()) == 1 && l.Rooms()[0].Players == 1 })
 	b.Leave()
 	waitFor(t, func() bool { return len(l.Rooms()) == 0 })
-	if _, ref := l.Join("", "x", "c", &nopPeer{}); ref != nil {
+	if _, ref := join(l, "", "x", "c", &nopPeer{}); ref != nil {
 		t.Errorf("rejoining a closed room's name: %v", ref)
 	}
 }
@@ -154,7 +164,7 @@ func TestEachGameKeepsItsRatesUnlessOverridden(t *testing.T) {
 		}
 		defer func() { cancel(); l.Wait() }()
 		for _, g := range []string{"slow", "fast"} {
-			if _, ref := l.Join(g, "", "p", &nopPeer{}); ref != nil {
+			if _, ref := join(l, g, "", "p", &nopPeer{}); ref != nil {
 				t.Fatal(ref)
 			}
 		}
