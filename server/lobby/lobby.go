@@ -85,7 +85,6 @@ type roomKey struct{ game, name string }
 
 type entry struct {
 	room     room.Room
-	auto     bool // opened by auto-fill rather than by name
 	private  bool // left out of the room list
 	max      int
 	taken    map[sim.PlayerID]bool
@@ -134,7 +133,8 @@ func (l *Lobby) Games() []string {
 // Enter places the client a hello describes, or says why not: a player with a resume token gets
 // the seat it names back (the hello's game, room and name are not looked at); a spectator gets a
 // place to watch from; any other player a seat, in the named room (opened, private when the hello
-// asks, if it is not open) or, with no room name, in an auto-filled room with space.
+// asks, if it is not open) or, with no room name, in the fullest public room of the game with a free
+// seat (a new one when none has).
 func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *wire.CloseError) {
 	if h.Resume != "" && !h.Spectate {
 		return l.resume(h, p)
@@ -182,7 +182,7 @@ func (l *Lobby) roomConfig() room.Config {
 }
 
 // join gives the player a seat: in the named room of the game (opening it, as private when asked, if
-// needed), or, with no room name, in an auto-filled room with space.
+// needed), or, with no room name, in the fullest public room with a free seat.
 func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *wire.CloseError) {
 	if game == "" {
 		game = l.first
@@ -213,7 +213,7 @@ func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (
 		key, e = l.autoRoom(game)
 	}
 	if e == nil {
-		if e, err = l.openRoom(key, f, roomName == "", private && roomName != ""); err != nil {
+		if e, err = l.openRoom(key, f, private && roomName != ""); err != nil {
 			return nil, wire.Closef(wire.CloseServerFull, "%v", err)
 		}
 	}
@@ -288,12 +288,18 @@ func (l *Lobby) unwatch(e *entry) {
 	e.watchers--
 }
 
-// autoRoom returns the fullest auto-filled room of game that has a seat, or a new key when none has.
+// autoRoom returns the public room of game with the most players that still has a free seat,
+// whether auto-fill or a player named it (the first by name among equals), or a new key when none
+// has: a player who asks for any room expects to join the people already playing before a room is
+// opened for them alone.
 func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	var best *entry
 	var bestKey roomKey
 	for k, e := range l.open {
-		if k.game == game && e.auto && len(e.taken) < e.max && (best == nil || len(e.taken) > len(best.taken)) {
+		if k.game != game || e.closed || e.private || len(e.taken) >= e.max {
+			continue
+		}
+		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
 			best, bestKey = e, k
 		}
 	}
@@ -309,7 +315,7 @@ func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	}
 }
 
-func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entry, error) {
+func (l *Lobby) openRoom(key roomKey, f room.Factory, private bool) (*entry, error) {
 	if len(l.open) >= l.cfg.MaxRooms {
 		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
 	}
@@ -318,7 +324,7 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entr
 	if l.cfg.Seed != nil {
 		seed = l.cfg.Seed()
 	}
-	e := &entry{auto: auto, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	e := &entry{private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
 	cfg := l.roomConfig()
 	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
 	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }

@@ -70,6 +70,63 @@ func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
 	}
 }
 
+// TestAutoFillUsesNamedPublicRoomsWithSpace: a player who asks for any room joins the fullest
+// public room with a free seat, one a player named included, before a room is opened; private and
+// full rooms are passed over.
+func TestAutoFillUsesNamedPublicRoomsWithSpace(t *testing.T) {
+	t.Parallel()
+	l, err := New(t.Context(), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(testgame.Game{MaxPlayers: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Wait)
+	enter := func(h wire.Hello) {
+		t.Helper()
+		h.Version = wire.ProtocolVersion
+		if _, ref := l.Enter(h, &nopPeer{}); ref != nil {
+			t.Fatal(ref)
+		}
+	}
+	enter(wire.Hello{Room: "secret", Name: "p", Private: true})
+	enter(wire.Hello{Room: "secret", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "friends", Name: "p"})
+	enter(wire.Hello{Room: "zoo", Name: "p"})
+	enter(wire.Hello{Room: "zoo", Name: "p"})
+	players := func(name string) int {
+		for _, r := range l.Rooms() {
+			if r.Name == name {
+				return r.Players
+			}
+		}
+		return 0
+	}
+	// Any room: zoo (2 of 3) before friends (1 of 3); then friends, twice; then a new room.
+	enter(wire.Hello{Name: "p"})
+	if n := players("zoo"); n != 3 {
+		t.Fatalf("zoo has %d players after the first auto-fill, want 3: the fullest room with space first", n)
+	}
+	for range 3 {
+		enter(wire.Hello{Name: "p"})
+	}
+	got := map[string]int{}
+	for _, r := range l.Rooms() {
+		got[r.Name] = r.Players
+	}
+	want := map[string]int{"secret": 2, "full": 3, "friends": 3, "zoo": 3, "line-1": 1}
+	if len(got) != len(want) {
+		t.Fatalf("rooms %v, want %v", got, want)
+	}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("rooms %v, want %v", got, want)
+			break
+		}
+	}
+}
+
 func TestRefusals(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{MaxRooms: 2})
