@@ -105,8 +105,11 @@ func waitRoster(t *testing.T, c *client, want string) {
 	t.Fatalf("no roster of %s within 10 s", want)
 }
 
+// helloResume sends a resume hello. Its game, room and name are ones the server would refuse in a
+// join: a resume hello need not repeat them, and whatever they say is not looked at (PROTOCOL.md,
+// "Resuming a seat").
 func helloResume(c *client, token string) {
-	c.send(&wire.Hello{Version: wire.ProtocolVersion, Resume: token})
+	c.send(&wire.Hello{Version: wire.ProtocolVersion, Game: "no-such-game", Room: "Not A Room!", Name: "", Resume: token})
 }
 
 func TestResumeGivesTheSeatBackWithItsState(t *testing.T) {

@@ -192,17 +192,42 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
+// TestCheckPlayerName pins the name rules as docs/PROTOCOL.md states them: surrounding white space
+// (Unicode's) is trimmed first; then 1 to 20 characters (code points, not bytes), each a Unicode
+// letter or digit, a space (U+0020 only) or one of - _ . ' ! ?
 func TestCheckPlayerName(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"Ann", "  Zoë ", "player_1", "Dr. Who?", "日本"} {
-		if _, err := CheckPlayerName(ok); err != nil {
-			t.Errorf("CheckPlayerName(%q): %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"", "a\tb", "<script>", "\u200bx", "\xff"} {
-		if _, err := CheckPlayerName(bad); err == nil {
-			t.Errorf("CheckPlayerName(%q) accepted", bad)
-		}
+	for _, tt := range []struct {
+		name, in, want string // want "" when refused
+	}{
+		{"plain", "Ann", "Ann"},
+		{"trimmed first", "  Zoë \t", "Zoë"},
+		{"trimmed of Unicode space", "\u00a0Ann\u2003", "Ann"},
+		{"punctuation", "Dr. Who? it's_me-!", "Dr. Who? it's_me-!"},
+		{"letters of any script", "日本語 Ελένη", "日本語 Ελένη"},
+		{"digits of any script", "٣ and 3", "٣ and 3"},
+		{"20 characters of 2 bytes", strings.Repeat("é", 20), strings.Repeat("é", 20)},
+		{"20 characters after trimming", "  " + strings.Repeat("a", 20) + "  ", strings.Repeat("a", 20)},
+		{"21 characters", strings.Repeat("é", 21), ""},
+		{"empty", "", ""},
+		{"only space", "   ", ""},
+		{"inner tab", "a\tb", ""},
+		{"inner no-break space", "a\u00a0b", ""},
+		{"symbols", "<script>", ""},
+		{"emoji", "Ann 🙂", ""},
+		{"zero-width space", "\u200bx", ""},
+		{"invalid UTF-8", "\xff", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := CheckPlayerName(tt.in)
+			if tt.want == "" && err == nil {
+				t.Errorf("CheckPlayerName(%q) = %q, want a refusal", tt.in, got)
+			}
+			if tt.want != "" && (err != nil || got != tt.want) {
+				t.Errorf("CheckPlayerName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
 	}
 }
 
