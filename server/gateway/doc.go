@@ -4,6 +4,9 @@
 // configured), read the hello within the handshake timeout, check it, join the lobby, then run a
 // reader (frames in, to the seat) and a writer (frames out, from an [outbox] the room fills without
 // ever blocking). Every way a connection ends closes it with a specific code and a reason a person can
-// read, and is logged once. With [Config.NetSim] on, frames each way first pass through a simulated
+// read, and is logged once. Who decides a close returns it as a *wire.CloseError (the lobby a
+// refusal, the seat a bad input or game message, the gateway a bad frame, a flood or a silent
+// peer); the writer only writes it: a bye with the code and reason, then the close frame with the
+// same (conn.finish). With [Config.NetSim] on, frames each way first pass through a simulated
 // bad network (latency, jitter, loss; see netsim.go).
 package gateway

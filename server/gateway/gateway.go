@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,8 @@ import (
 // Config sets a gateway's limits. Zero fields take the defaults given.
 type Config struct {
 	// ReadLimit is the largest frame a client may send, in bytes; a larger one closes the connection
-	// with 1009. Defaults to 4096.
+	// with a bye and 1009 (the gateway enforces it, not the socket library, which would close without
+	// a bye). Defaults to 4096.
 	ReadLimit int64
 	// HandshakeTimeout is how long a client has to send its hello. Defaults to 5 s.
 	HandshakeTimeout time.Duration
@@ -38,16 +40,17 @@ type Config struct {
 	// Same-origin pages always may; by default no other may, which stops cross-site WebSocket
 	// hijacking.
 	OriginPatterns []string
-	// PingInterval is how often the server pings each client; PongWait how long it waits for the
-	// answer before closing the connection with 4014. Default 10 s each, so a half-open connection
-	// is gone within 20 s.
+	// PingInterval is how often the server pings each client (a WebSocket ping, which browsers
+	// answer by themselves); PongWait how long it waits for the answer before closing the connection
+	// with a bye and 4014, given at most a second to reach a peer that may be gone. Default 10 s
+	// each, so a half-open connection is gone within 21 s.
 	PingInterval, PongWait time.Duration
 	// MessageRate is how many frames a second a client may send, sustained, and MessageBurst how
 	// many at once; beyond, the connection closes with 1008. A client sends one input per tick and a
 	// ping a second. Defaults 120 and 60.
 	MessageRate, MessageBurst float64
-	// MaxConnsPerIP is how many connections one address may hold; more close with 1008. Defaults to
-	// 32.
+	// MaxConnsPerIP is how many connections one address may hold; one more is accepted as a
+	// WebSocket, sent a bye and closed with 1008 before its hello is read. Defaults to 32.
 	MaxConnsPerIP int
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed when counting connections per
 	// address. By default none: the connection's own address counts.
@@ -121,21 +124,28 @@ func New(cfg Config, l *lobby.Lobby) *Gateway {
 
 // ServeHTTP upgrades the request to a WebSocket and serves it until it closes.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: g.cfg.OriginPatterns})
+	keep := &keepConn{ResponseWriter: w}
+	ws, err := websocket.Accept(keep, r, &websocket.AcceptOptions{OriginPatterns: g.cfg.OriginPatterns})
 	if err != nil {
 		g.cfg.Logger.Info("refused", "remote", r.RemoteAddr, "cause", err.Error())
 		return
 	}
 	ip := remoteIP(r, g.cfg.TrustedProxies)
-	c := &conn{g: g, ws: ws, ip: ip, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
+	c := &conn{g: g, ws: ws, netConn: keep.conn, ip: ip, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
 	c.out.slowAfter = g.cfg.SlowTimeout
+	// A connection refused here still gets a bye before its close, from the writer, like every
+	// other; its hello is never read.
+	var refused *wire.CloseError
 	switch g.track(c) {
 	case trackDraining:
-		ws.Close(websocket.StatusGoingAway, "server shutting down")
-		return
+		refused = wire.Closef(wire.CloseGoingAway, "server shutting down")
 	case trackTooMany:
-		c.log.Info("refused", "cause", "too many connections from one address", "code", int(wire.ClosePolicy), "ip", ip)
-		ws.Close(websocket.StatusPolicyViolation, fmt.Sprintf("too many connections from your address (at most %d)", g.cfg.MaxConnsPerIP))
+		refused = wire.Closef(wire.ClosePolicy, "too many connections from your address (at most %d)", g.cfg.MaxConnsPerIP)
+		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "ip", ip)
+	}
+	if refused != nil {
+		c.out.Close(refused.Code, refused.Reason)
+		c.writer()
 		return
 	}
 	defer g.untrack(c)
@@ -203,15 +213,32 @@ func (g *Gateway) Conns() int {
 	return len(g.conns)
 }
 
+// keepConn is the ResponseWriter websocket.Accept hijacks: it keeps the hijacked connection, so
+// that the gateway can drop a peer that stopped answering even in the middle of the library's
+// close handshake (which websocket.Conn.CloseNow cannot interrupt).
+type keepConn struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (k *keepConn) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(k.ResponseWriter).Hijack()
+	k.conn = c
+	return c, rw, err
+}
+
+func (k *keepConn) Unwrap() http.ResponseWriter { return k.ResponseWriter }
+
 // conn is one client connection.
 type conn struct {
-	g    *Gateway
-	ws   *websocket.Conn
-	ip   netip.Addr
-	rtt  atomic.Int64 // the latest ping's round trip, in nanoseconds
-	out  *outbox
-	log  *slog.Logger
-	seat room.Seat
+	g       *Gateway
+	ws      *websocket.Conn
+	netConn net.Conn // the hijacked connection under ws; nil in some tests
+	ip      netip.Addr
+	rtt     atomic.Int64 // the latest ping's round trip, in nanoseconds
+	out     *outbox
+	log     *slog.Logger
+	seat    room.Seat
 	// spectator says the client watches: an input or a game message from it closes the connection.
 	spectator bool
 	done      chan struct{} // closed when the writer has closed the socket
@@ -233,7 +260,9 @@ func (c *conn) serve(ctx context.Context) {
 	if c.g.cfg.NetSim.Enabled() {
 		defer c.startNetSim()() // waits for its goroutines, after the writer's below
 	}
-	c.ws.SetReadLimit(c.g.cfg.ReadLimit)
+	// readMessage enforces ReadLimit: the library's own limit would close the socket with 1009 from
+	// inside the read, before the gateway could send its bye.
+	c.ws.SetReadLimit(-1)
 	writerDone := make(chan struct{})
 	go func() { c.writer(); close(writerDone) }()
 	defer func() { <-writerDone }()
@@ -251,10 +280,10 @@ func (c *conn) serve(ctx context.Context) {
 		c.fail(err)
 		return
 	}
-	seat, ref := c.g.lobby.Enter(hello, c.out)
-	if ref != nil {
-		c.log.Info("refused", "cause", ref.Reason, "code", int(ref.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
-		c.out.Close(ref.Code, ref.Reason)
+	seat, refused := c.g.lobby.Enter(hello, c.out)
+	if refused != nil {
+		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
+		c.out.Close(refused.Code, refused.Reason)
 		return
 	}
 	c.seat, c.spectator = seat, hello.Spectate
@@ -280,41 +309,29 @@ func (c *conn) serve(ctx context.Context) {
 // to the network, a closed laptop or a restart may; one that said goodbye or that the server closed
 // for breaking the protocol may not.
 func resumable(err error) bool {
-	var ce *closeError
-	if errors.As(err, &ce) {
+	if _, ok := wire.AsCloseError(err); ok {
 		return false
 	}
 	return websocket.CloseStatus(err) != websocket.StatusNormalClosure
 }
 
-// closeError is an error that says how to close the connection.
-type closeError struct {
-	code   wire.CloseCode
-	reason string
-}
+// errGoodbye is the client's own bye: the connection ends with 1000, the seat is given up, and no
+// bye is sent back.
+var errGoodbye = wire.Closef(wire.CloseNormal, "goodbye")
 
-func (e *closeError) Error() string { return e.reason }
-
-func closeWith(code wire.CloseCode, format string, args ...any) error {
-	reason := fmt.Sprintf(format, args...)
-	if len(reason) > wire.MaxReasonBytes {
-		reason = reason[:wire.MaxReasonBytes]
-	}
-	return &closeError{code, reason}
-}
-
-// fail closes the connection for err, logging it once. Errors that mean the socket is already gone
-// (the client closed it, the network dropped it) are logged as a plain leave.
+// fail closes the connection for err, logging it once. A *wire.CloseError was decided by the
+// gateway, the lobby or the room, and is written as it is: a bye, then the close frame. Errors that
+// mean the socket is already gone (the client closed it, the network dropped it) are logged as a
+// plain leave, and the socket is closed without a bye.
 func (c *conn) fail(err error) {
-	var ce *closeError
+	ce, decided := wire.AsCloseError(err)
 	switch {
-	case errors.As(err, &ce):
-		c.log.Info("closed", "cause", ce.reason, "code", int(ce.code))
-		c.out.Close(ce.code, ce.reason)
-	case websocket.CloseStatus(err) == websocket.StatusMessageTooBig || errors.Is(err, websocket.ErrMessageTooBig):
-		// The library has already sent the 1009 close; make sure the writer stops.
-		c.log.Info("closed", "cause", "frame over the read limit", "code", int(wire.CloseTooBig), "limit", c.g.cfg.ReadLimit)
-		c.out.Close(wire.CloseTooBig, fmt.Sprintf("frame larger than %d bytes", c.g.cfg.ReadLimit))
+	case ce == errGoodbye:
+		c.log.Info("left", "cause", "goodbye", "rtt", time.Duration(c.rtt.Load()).Round(time.Microsecond))
+		c.out.closeQuietly(ce.Code, ce.Reason)
+	case decided:
+		c.log.Info("closed", "cause", ce.Reason, "code", int(ce.Code))
+		c.out.Close(ce.Code, ce.Reason)
 	default:
 		rtt := time.Duration(c.rtt.Load()).Round(time.Microsecond)
 		if code := websocket.CloseStatus(err); code != -1 {
@@ -322,7 +339,7 @@ func (c *conn) fail(err error) {
 		} else {
 			c.log.Info("left", "cause", err.Error(), "rtt", rtt)
 		}
-		c.out.Close(wire.CloseNormal, "")
+		c.out.closeQuietly(wire.CloseNormal, "")
 	}
 }
 
@@ -335,12 +352,11 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 	var hello wire.Hello
 	// An expired read context would drop the socket without a close frame, so the timeout closes the
 	// connection itself, with a code the client can show.
-	timeout := closeWith(wire.CloseHandshakeTimeout, "no hello within %s", c.g.cfg.HandshakeTimeout)
+	timeout := wire.Closef(wire.CloseHandshakeTimeout, "no hello within %s", c.g.cfg.HandshakeTimeout)
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(c.g.cfg.HandshakeTimeout, func() {
 		timedOut.Store(true)
-		ce := timeout.(*closeError)
-		c.out.Close(ce.code, ce.reason) // unblocks the read below
+		c.out.Close(timeout.Code, timeout.Reason) // unblocks the read below
 	})
 	defer timer.Stop()
 	f, err := c.read(ctx)
@@ -351,13 +367,13 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 		return hello, err
 	}
 	if f.Op != wire.OpHello {
-		return hello, closeWith(wire.CloseUnexpected, "expected hello first, got %s", f.Op)
+		return hello, wire.Closef(wire.CloseUnexpected, "expected hello first, got %s", f.Op)
 	}
 	if err := f.Decode(&hello); err != nil {
-		return hello, closeWith(wire.CloseMalformed, "bad hello: %v", err)
+		return hello, wire.Closef(wire.CloseMalformed, "bad hello: %v", err)
 	}
 	if hello.Version != wire.ProtocolVersion {
-		return hello, closeWith(wire.CloseBadVersion, "protocol version %d, this server speaks %d: reload the page", hello.Version, wire.ProtocolVersion)
+		return hello, wire.Closef(wire.CloseBadVersion, "protocol version %d, this server speaks %d: reload the page", hello.Version, wire.ProtocolVersion)
 	}
 	return hello, nil
 }
@@ -370,31 +386,37 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 		return wire.Frame{}, err
 	}
 	if typ != websocket.MessageBinary {
-		return wire.Frame{}, closeWith(wire.CloseTextFrame, "text frame: tickwire speaks binary msgpack frames only")
+		return wire.Frame{}, wire.Closef(wire.CloseTextFrame, "text frame: tickwire speaks binary msgpack frames only")
 	}
 	f, err := wire.Decode(data)
 	if err != nil {
-		return wire.Frame{}, closeWith(wire.CloseMalformed, "%v", err)
+		return wire.Frame{}, wire.Closef(wire.CloseMalformed, "%v", err)
 	}
 	c.g.cfg.Observer.FrameIn(f.Op, len(data))
 	return f, nil
 }
 
 // readMessage reads the next message into the connection's buffer, which grows to the largest
-// message read (at most ReadLimit, which the library enforces) and is reused: unlike
-// websocket.Conn.Read, no fresh slice per message.
+// message read and is reused: unlike websocket.Conn.Read, no fresh slice per message. A message
+// longer than ReadLimit is refused with 1009 after reading at most ReadLimit+1 of its bytes (the
+// library's own limit is off; see serve).
 func (c *conn) readMessage(ctx context.Context) (websocket.MessageType, []byte, error) {
 	typ, r, err := c.ws.Reader(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
+	limit := int(c.g.cfg.ReadLimit)
 	buf := c.rbuf[:0]
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(cap(buf), limit+1)])
 		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			c.rbuf = buf[:0]
+			return 0, nil, wire.Closef(wire.CloseTooBig, "frame larger than %d bytes", limit)
+		}
 		if err == io.EOF {
 			break
 		}
@@ -415,20 +437,20 @@ func (c *conn) readLoop(ctx context.Context) error {
 			return err
 		}
 		if !limit.take(time.Now()) {
-			return closeWith(wire.ClosePolicy, "too many messages: at most %.0f a second", c.g.cfg.MessageRate)
+			return wire.Closef(wire.ClosePolicy, "too many messages: at most %.0f a second", c.g.cfg.MessageRate)
 		}
 		switch f.Op {
 		case wire.OpInput:
 			if c.spectator {
-				return closeWith(wire.CloseSpectator, "spectators send no input")
+				return wire.Closef(wire.CloseSpectator, "spectators send no input")
 			}
 			if err := c.seat.Input(f.Body); err != nil {
-				return inputClose(err)
+				return err // a *wire.CloseError: the seat decided the close
 			}
 		case wire.OpPing:
 			var ping wire.Ping
 			if err := f.Decode(&ping); err != nil {
-				return closeWith(wire.CloseMalformed, "bad ping: %v", err)
+				return wire.Closef(wire.CloseMalformed, "bad ping: %v", err)
 			}
 			pong, err := wire.Encode(bufpool.Get(), &wire.Pong{ClientTime: ping.ClientTime, Tick: c.seat.Tick()})
 			if err != nil {
@@ -436,18 +458,18 @@ func (c *conn) readLoop(ctx context.Context) error {
 			}
 			c.out.Send(pong)
 		case wire.OpBye:
-			return closeWith(wire.CloseNormal, "goodbye")
+			return errGoodbye
 		case wire.OpHello:
-			return closeWith(wire.CloseUnexpected, "hello sent twice")
+			return wire.Closef(wire.CloseUnexpected, "hello sent twice")
 		default:
 			if !f.Op.IsGameOp() {
-				return closeWith(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
+				return wire.Closef(wire.CloseUnknownOp, "unknown op %d", uint8(f.Op))
 			}
 			if c.spectator {
-				return closeWith(wire.CloseSpectator, "spectators send no game messages")
+				return wire.Closef(wire.CloseSpectator, "spectators send no game messages")
 			}
 			if err := c.seat.Message(f); err != nil {
-				return messageClose(err)
+				return err // a *wire.CloseError: the seat decided the close
 			}
 		}
 	}
@@ -480,23 +502,46 @@ func (c *conn) writer() {
 		}
 		c.stopWriteTimer()
 		if req != nil {
-			if req.code == wire.CloseNoPong { // the peer is not answering: nothing will reach it
-				c.g.cfg.Observer.Closed(req.code)
-				c.dropSocket()
-				return
-			}
-			if req.code != wire.CloseNormal && req.code != wire.CloseTooBig {
-				if bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason}); err == nil {
-					_ = c.write(bye)
-					c.stopWriteTimer()
-					bufpool.Put(bye)
-				}
-			}
-			c.g.cfg.Observer.Closed(req.code)
-			c.closeSocket(req.code, req.reason)
+			c.finish(req)
 			return
 		}
 	}
+}
+
+// deadPeerWait is how long a connection that stopped answering pings gets to take its bye and its
+// close frame, and to answer the close, before the socket is dropped: it is probably gone, and it
+// must not hold the connection for the library's 5 s close handshake.
+const deadPeerWait = time.Second
+
+// finish ends the connection as req says. Every close the server decides is written as a bye with
+// its code and reason, then the close frame with the same, so that a client whose WebSocket API
+// hides close reasons still learns them. A close that answers the peer's (it closed, or said
+// goodbye) gets no bye: the peer is already leaving.
+func (c *conn) finish(req *closeReq) {
+	c.g.cfg.Observer.Closed(req.code)
+	wait := c.g.cfg.WriteTimeout
+	if req.code == wire.CloseNoPong {
+		wait = min(wait, deadPeerWait)
+	}
+	if !req.quiet {
+		bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason})
+		if err == nil {
+			err = c.writeWithin(bye, wait)
+			c.stopWriteTimer()
+			bufpool.Put(bye)
+		}
+		if err != nil {
+			c.dropSocket() // the peer cannot be written to: no close frame will reach it either
+			return
+		}
+	}
+	if req.code == wire.CloseNoPong && c.netConn != nil {
+		// The library's close handshake waits up to 5 s for an answer, and CloseNow cannot cut it
+		// short; closing the connection under it can.
+		t := time.AfterFunc(wait, func() { _ = c.netConn.Close() })
+		defer t.Stop()
+	}
+	c.closeSocket(req.code, req.reason)
 }
 
 // awaitClose returns req, or else the close request that the connection's reader makes once its read
@@ -518,15 +563,18 @@ func (c *conn) awaitClose(req *closeReq) *closeReq {
 // timer, re-armed here and stopped by the writer after each batch: when it fires it drops the socket,
 // which ends the blocked write, as an expired write context would. The write's own context has no
 // deadline and no cancellation, so the library sets nothing up per frame.
-func (c *conn) write(frame []byte) error {
+func (c *conn) write(frame []byte) error { return c.writeWithin(frame, c.g.cfg.WriteTimeout) }
+
+// writeWithin is write with a timeout of its own.
+func (c *conn) writeWithin(frame []byte, timeout time.Duration) error {
 	if c.writeTimer == nil {
-		c.writeTimer = time.AfterFunc(c.g.cfg.WriteTimeout, c.writeExpired)
+		c.writeTimer = time.AfterFunc(timeout, c.writeExpired)
 	} else {
-		c.writeTimer.Reset(c.g.cfg.WriteTimeout)
+		c.writeTimer.Reset(timeout)
 	}
 	if err := c.ws.Write(context.Background(), websocket.MessageBinary, frame); err != nil {
 		if c.writeTimedOut.Load() {
-			return fmt.Errorf("write took over %s: %w", c.g.cfg.WriteTimeout, context.DeadlineExceeded)
+			return fmt.Errorf("write took over %s: %w", timeout, context.DeadlineExceeded)
 		}
 		return err
 	}

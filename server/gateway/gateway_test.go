@@ -3,7 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -150,27 +149,15 @@ func (c *client) join(room, name string) wire.Welcome {
 }
 
 // closedWith reads until the connection closes and returns the close status and reason, and the bye
-// that preceded it, if any.
+// that came just before it, if one did.
 func (c *client) closedWith() (websocket.StatusCode, string, *wire.Bye) {
 	c.t.Helper()
-	var bye *wire.Bye
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		f, err := c.next(10 * time.Second)
-		if err != nil {
-			var ce websocket.CloseError
-			if errors.As(err, &ce) {
-				return ce.Code, ce.Reason, bye
-			}
-			c.t.Fatalf("connection ended without a close frame: %v", err)
-		}
-		if f.Op == wire.OpBye {
-			bye = &wire.Bye{}
-			_ = f.Decode(bye)
-		}
+	code, reason, last := c.lastFrameAndClose()
+	var bye wire.Bye
+	if last.Op != wire.OpBye || last.Decode(&bye) != nil {
+		return code, reason, nil
 	}
-	c.t.Fatal("the connection stayed open for 15 s")
-	return 0, "", nil
+	return code, reason, &bye
 }
 
 // watcher is a well-behaved player that counts the snapshots it receives.

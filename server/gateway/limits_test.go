@@ -155,7 +155,8 @@ func TestClientThatStopsAnsweringPingsIsClosed(t *testing.T) {
 	if srv.logs.count("cause=\"no pong\" code=4014") != 1 {
 		t.Fatalf("no 'no pong' close logged within 10 s:\n%s", srv.logs.String())
 	}
-	// The socket is dropped at once, not after a 5 s close handshake the dead peer would never finish.
+	// The socket goes within a second (deadPeerWait) of the bye and close frame, not after the 5 s
+	// close handshake the dead peer would never finish.
 	reaped := time.Now()
 	waitUntil(t, func() bool { return srv.gw.Conns() < before })
 	if d := time.Since(reaped); d > 2*time.Second {

@@ -1,15 +1,12 @@
 package gateway
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/internal/testgame"
-	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -79,23 +76,5 @@ func TestBadGameMessagesCloseWithASpecificCode(t *testing.T) {
 				t.Errorf("closed with %d %q, want %d containing %q", code, reason, tt.code, tt.reason)
 			}
 		})
-	}
-}
-
-func TestMessageClose(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		err  error
-		code wire.CloseCode
-	}{
-		{fmt.Errorf("%w 70", wire.ErrUnknownOp), wire.CloseUnknownOp},
-		{fmt.Errorf("x: %w", room.ErrMessageFlood), wire.ClosePolicy},
-		{fmt.Errorf("jump: %w: n out of range", wire.ErrMalformed), wire.CloseMalformed},
-	}
-	for _, tc := range cases {
-		var ce *closeError
-		if err := messageClose(tc.err); !errors.As(err, &ce) || ce.code != tc.code {
-			t.Errorf("messageClose(%v) = %v, want code %d", tc.err, err, tc.code)
-		}
 	}
 }

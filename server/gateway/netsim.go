@@ -263,7 +263,7 @@ func (s *netSim) pump(ctx context.Context) {
 		f, err := s.c.read(ctx)
 		s.inMu.Lock()
 		if err == nil && s.arrived.len() >= s.inLimit {
-			err = closeWith(wire.ClosePolicy, "too many messages: more than %d held by the simulated network (-netsim)", s.inLimit)
+			err = wire.Closef(wire.ClosePolicy, "too many messages: more than %d held by the simulated network (-netsim)", s.inLimit)
 		}
 		if err != nil {
 			s.inErr = err

@@ -21,7 +21,6 @@ type outbox struct {
 	queue    [][]byte
 	snapshot []byte
 	close    *closeReq
-	dropped  uint64 // snapshots replaced before they were written
 
 	// A client whose snapshots keep being replaced before the writer takes them is behind; after
 	// slowAfter of that (zero: never) it is closed with 4010.
@@ -35,6 +34,7 @@ type outbox struct {
 type closeReq struct {
 	code   wire.CloseCode
 	reason string
+	quiet  bool // the close answers the peer's: no bye is sent (see conn.finish)
 }
 
 func newOutbox(limit int, obs Observer) *outbox {
@@ -66,7 +66,7 @@ func (o *outbox) send(frame []byte) {
 	}
 	if len(o.queue) >= o.limit {
 		bufpool.Put(frame)
-		o.close = &closeReq{wire.CloseSlowClient, "too slow: messages piled up unread"}
+		o.close = &closeReq{code: wire.CloseSlowClient, reason: "too slow: messages piled up unread"}
 	} else {
 		o.queue = append(o.queue, frame)
 	}
@@ -91,7 +91,6 @@ func (o *outbox) sendSnapshot(frame []byte) {
 	}
 	if o.snapshot != nil {
 		bufpool.Put(o.snapshot)
-		o.dropped++
 		o.obs.SnapshotDropped()
 		if o.slowAfter > 0 {
 			now := o.clock()
@@ -100,7 +99,7 @@ func (o *outbox) sendSnapshot(frame []byte) {
 			} else if behind := now.Sub(o.behindSince); behind >= o.slowAfter {
 				bufpool.Put(frame)
 				o.snapshot = nil
-				o.close = &closeReq{wire.CloseSlowClient, fmt.Sprintf("too slow: no snapshot taken for %s", behind.Round(100*time.Millisecond))}
+				o.close = &closeReq{code: wire.CloseSlowClient, reason: fmt.Sprintf("too slow: no snapshot taken for %s", behind.Round(100*time.Millisecond))}
 				o.signal()
 				return
 			}
@@ -117,12 +116,22 @@ func (o *outbox) clock() time.Time {
 	return time.Now()
 }
 
-// Close asks the writer to close the connection after what is queued. The first reason wins.
+// Close asks the writer to close the connection after what is queued, with a bye that repeats code
+// and reason (cut to what a close frame holds). The first close asked for wins.
 func (o *outbox) Close(code wire.CloseCode, reason string) {
+	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason)})
+}
+
+// closeQuietly is Close without the bye, for a close that answers the peer's own.
+func (o *outbox) closeQuietly(code wire.CloseCode, reason string) {
+	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason), quiet: true})
+}
+
+func (o *outbox) closeWith(req *closeReq) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.close == nil {
-		o.close = &closeReq{code, reason}
+		o.close = req
 	}
 	o.signal()
 }
@@ -141,11 +150,4 @@ func (o *outbox) take(frames [][]byte) ([][]byte, *closeReq) {
 		o.behindSince = time.Time{} // the writer keeps up again
 	}
 	return frames, o.close
-}
-
-// Dropped reports how many snapshots were replaced before being written.
-func (o *outbox) Dropped() uint64 {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.dropped
 }

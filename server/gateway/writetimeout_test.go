@@ -41,7 +41,7 @@ func pipeConn(t *testing.T, cfg Config) (*conn, net.Conn) {
 		t.Fatal(err)
 	}
 	g := New(cfg, nil)
-	return &conn{g: g, ws: ws, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: slog.New(slog.DiscardHandler), done: make(chan struct{})}, cli
+	return &conn{g: g, ws: ws, netConn: srv, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: slog.New(slog.DiscardHandler), done: make(chan struct{})}, cli
 }
 
 func TestStuckWriteDropsTheConnectionAfterWriteTimeout(t *testing.T) {
@@ -108,6 +108,10 @@ func TestWriteTimeoutDoesNotOutliveTheWrite(t *testing.T) {
 			t.Errorf("observer saw %d failed writes and %d pongs out, want 0 and 3", obs.failed, obs.out[wire.OpPong])
 		}
 	})
-	c.out.Close(wire.CloseNoPong, "") // drop the socket without a close handshake
-	<-writerDone
+	c.out.Close(wire.CloseNoPong, "") // a bye and a close frame that nobody reads: dropped after a second
+	select {
+	case <-writerDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the writer is still closing a dead peer's connection after 5 s")
+	}
 }

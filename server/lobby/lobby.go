@@ -1,8 +1,8 @@
 // Package lobby finds a room for each player: it hosts the registered games, opens rooms on demand,
 // reserves seats, auto-fills players into rooms with space, and closes rooms when they empty.
 //
-// Start with [New] and [Lobby.Join]. A refusal is a [*Refusal] carrying the close code and reason the
-// connection should close with.
+// Start with [New], then [Lobby.Enter] with each client's hello. A refusal is a [*wire.CloseError]:
+// the close code and reason the connection ends with, decided here and only written by the gateway.
 package lobby
 
 import (
@@ -67,18 +67,6 @@ func (nopObserver) RoomOpened(string) room.Observer { return nil }
 func (nopObserver) RoomClosed(string)               {}
 func (nopObserver) Seats(string, int)               {}
 
-// Refusal is why a player could not join, as the code and reason to close the connection with.
-type Refusal struct {
-	Code   wire.CloseCode
-	Reason string
-}
-
-func (r *Refusal) Error() string { return fmt.Sprintf("refused (%d): %s", r.Code, r.Reason) }
-
-func refuse(code wire.CloseCode, format string, args ...any) *Refusal {
-	return &Refusal{Code: code, Reason: fmt.Sprintf(format, args...)}
-}
-
 // Lobby hosts games and their rooms.
 type Lobby struct {
 	cfg   Config
@@ -97,7 +85,6 @@ type roomKey struct{ game, name string }
 
 type entry struct {
 	room     room.Room
-	auto     bool // opened by auto-fill rather than by name
 	private  bool // left out of the room list
 	max      int
 	taken    map[sim.PlayerID]bool
@@ -143,17 +130,20 @@ func (l *Lobby) Games() []string {
 	return append([]string{l.first}, slices.Delete(names, i, i+1)...)
 }
 
-// Enter places the client a hello describes: as a spectator ([Lobby.Watch]) or as a player
-// ([Lobby.Join]), opening a named room as private when the hello asks.
-func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *Refusal) {
+// Enter places the client a hello describes, or says why not: a player with a resume token gets
+// the seat it names back (the hello's game, room and name are not looked at); a spectator gets a
+// place to watch from; any other player a seat, in the named room (opened, private when the hello
+// asks, if it is not open) or, with no room name, in the fullest public room of the game with a free
+// seat (a new one when none has).
+func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *wire.CloseError) {
 	if h.Resume != "" && !h.Spectate {
 		return l.resume(h, p)
 	}
 	if h.Spectate {
-		return l.Watch(h.Game, h.Room, h.Name, p)
+		return l.watch(h.Game, h.Room, h.Name, p)
 	}
 	if h.Private && h.Room == "" {
-		return nil, refuse(wire.CloseBadRoom, "a private room needs a name")
+		return nil, wire.Closef(wire.CloseBadRoom, "a private room needs a name")
 	}
 	return l.join(h.Game, h.Room, h.Name, h.Private, p)
 }
@@ -191,27 +181,22 @@ func (l *Lobby) roomConfig() room.Config {
 		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything, ResumeGrace: l.cfg.ResumeGrace}
 }
 
-// Join gives the player a seat: in the named room of the named game (opening it if needed), or, with
-// no room name, in an auto-filled room with space. The game and room names come from the hello.
-func (l *Lobby) Join(game, roomName, player string, p room.Peer) (room.Seat, *Refusal) {
-	return l.join(game, roomName, player, false, p)
-}
-
-// join is Join, opening a new named room as private when asked.
-func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *Refusal) {
+// join gives the player a seat: in the named room of the game (opening it, as private when asked, if
+// needed), or, with no room name, in the fullest public room with a free seat.
+func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *wire.CloseError) {
 	if game == "" {
 		game = l.first
 	}
 	f, ok := l.games[game]
 	if !ok {
-		return nil, refuse(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
+		return nil, wire.Closef(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
 	}
 	if err := CheckRoomName(roomName); err != nil {
-		return nil, refuse(wire.CloseBadRoom, "room name: %v", err)
+		return nil, wire.Closef(wire.CloseBadRoom, "room name: %v", err)
 	}
 	name, err := CheckPlayerName(player)
 	if err != nil {
-		return nil, refuse(wire.CloseBadName, "player name: %v", err)
+		return nil, wire.Closef(wire.CloseBadName, "player name: %v", err)
 	}
 
 	l.mu.Lock()
@@ -222,14 +207,14 @@ func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (
 		key = roomKey{game, roomName}
 		e = l.open[key]
 		if e != nil && len(e.taken) >= e.max {
-			return nil, refuse(wire.CloseRoomFull, "room %q is full (%d players)", roomName, e.max)
+			return nil, wire.Closef(wire.CloseRoomFull, "room %q is full (%d players)", roomName, e.max)
 		}
 	} else {
 		key, e = l.autoRoom(game)
 	}
 	if e == nil {
-		if e, err = l.openRoom(key, f, roomName == "", private && roomName != ""); err != nil {
-			return nil, refuse(wire.CloseServerFull, "%v", err)
+		if e, err = l.openRoom(key, f, private && roomName != ""); err != nil {
+			return nil, wire.Closef(wire.CloseServerFull, "%v", err)
 		}
 	}
 	id := e.nextFree()
@@ -238,25 +223,25 @@ func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (
 	return e.room.Join(id, name, p), nil
 }
 
-// Watch gives a spectator a place in the named room of the named game, or, with no room name, in the
+// watch gives a spectator a place in the named room of the game, or, with no room name, in the
 // public room of that game with the most players. A spectator takes no seat: places for spectators are
 // counted apart (Config.MaxSpectators). The name may be empty; if given, it must be a valid player
 // name.
-func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat, *Refusal) {
+func (l *Lobby) watch(game, roomName, spectator string, p room.Peer) (room.Seat, *wire.CloseError) {
 	if game == "" {
 		game = l.first
 	}
 	if _, ok := l.games[game]; !ok {
-		return nil, refuse(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
+		return nil, wire.Closef(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
 	}
 	if err := CheckRoomName(roomName); err != nil {
-		return nil, refuse(wire.CloseBadRoom, "room name: %v", err)
+		return nil, wire.Closef(wire.CloseBadRoom, "room name: %v", err)
 	}
 	name := "spectator"
 	if strings.TrimSpace(spectator) != "" {
 		var err error
 		if name, err = CheckPlayerName(spectator); err != nil {
-			return nil, refuse(wire.CloseBadName, "spectator name: %v", err)
+			return nil, wire.Closef(wire.CloseBadName, "spectator name: %v", err)
 		}
 	}
 
@@ -268,13 +253,13 @@ func (l *Lobby) Watch(game, roomName, spectator string, p room.Peer) (room.Seat,
 		key, e = l.busiest(game)
 	}
 	if e == nil && roomName != "" {
-		return nil, refuse(wire.CloseNoRoom, "room %q of %s is not open: there is nothing to watch", roomName, game)
+		return nil, wire.Closef(wire.CloseNoRoom, "room %q of %s is not open: there is nothing to watch", roomName, game)
 	}
 	if e == nil {
-		return nil, refuse(wire.CloseNoRoom, "no room of %s is open to watch", game)
+		return nil, wire.Closef(wire.CloseNoRoom, "no room of %s is open to watch", game)
 	}
 	if e.watchers >= e.maxWatch {
-		return nil, refuse(wire.CloseRoomFull, "room %q has no place for another spectator (%d watching)", key.name, e.watchers)
+		return nil, wire.Closef(wire.CloseRoomFull, "room %q has no place for another spectator (%d watching)", key.name, e.watchers)
 	}
 	e.watchers++
 	return e.room.Watch(name, p), nil
@@ -303,12 +288,18 @@ func (l *Lobby) unwatch(e *entry) {
 	e.watchers--
 }
 
-// autoRoom returns the fullest auto-filled room of game that has a seat, or a new key when none has.
+// autoRoom returns the public room of game with the most players that still has a free seat,
+// whether auto-fill or a player named it (the first by name among equals), or a new key when none
+// has: a player who asks for any room expects to join the people already playing before a room is
+// opened for them alone.
 func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	var best *entry
 	var bestKey roomKey
 	for k, e := range l.open {
-		if k.game == game && e.auto && len(e.taken) < e.max && (best == nil || len(e.taken) > len(best.taken)) {
+		if k.game != game || e.closed || e.private || len(e.taken) >= e.max {
+			continue
+		}
+		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
 			best, bestKey = e, k
 		}
 	}
@@ -324,7 +315,7 @@ func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
 	}
 }
 
-func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entry, error) {
+func (l *Lobby) openRoom(key roomKey, f room.Factory, private bool) (*entry, error) {
 	if len(l.open) >= l.cfg.MaxRooms {
 		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
 	}
@@ -333,7 +324,7 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, auto, private bool) (*entr
 	if l.cfg.Seed != nil {
 		seed = l.cfg.Seed()
 	}
-	e := &entry{auto: auto, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	e := &entry{private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
 	cfg := l.roomConfig()
 	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
 	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }

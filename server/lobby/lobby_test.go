@@ -27,6 +27,16 @@ func (p *nopPeer) Close(code wire.CloseCode, _ string) {
 	p.mu.Unlock()
 }
 
+// join enters l with a player's hello, as the gateway does.
+func join(l *Lobby, game, roomName, name string, p room.Peer) (room.Seat, *wire.CloseError) {
+	return l.Enter(wire.Hello{Version: wire.ProtocolVersion, Game: game, Room: roomName, Name: name}, p)
+}
+
+// watch enters l with a spectator's hello.
+func watch(l *Lobby, game, roomName, name string, p room.Peer) (room.Seat, *wire.CloseError) {
+	return l.Enter(wire.Hello{Version: wire.ProtocolVersion, Game: game, Room: roomName, Name: name, Spectate: true}, p)
+}
+
 func newLobby(t *testing.T, cfg Config) *Lobby {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -43,7 +53,7 @@ func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{})
 	for range 5 {
-		if _, ref := l.Join("", "", "p", &nopPeer{}); ref != nil {
+		if _, ref := join(l, "", "", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}
@@ -60,11 +70,68 @@ func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
 	}
 }
 
+// TestAutoFillUsesNamedPublicRoomsWithSpace: a player who asks for any room joins the fullest
+// public room with a free seat, one a player named included, before a room is opened; private and
+// full rooms are passed over.
+func TestAutoFillUsesNamedPublicRoomsWithSpace(t *testing.T) {
+	t.Parallel()
+	l, err := New(t.Context(), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(testgame.Game{MaxPlayers: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Wait)
+	enter := func(h wire.Hello) {
+		t.Helper()
+		h.Version = wire.ProtocolVersion
+		if _, ref := l.Enter(h, &nopPeer{}); ref != nil {
+			t.Fatal(ref)
+		}
+	}
+	enter(wire.Hello{Room: "secret", Name: "p", Private: true})
+	enter(wire.Hello{Room: "secret", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "full", Name: "p"})
+	enter(wire.Hello{Room: "friends", Name: "p"})
+	enter(wire.Hello{Room: "zoo", Name: "p"})
+	enter(wire.Hello{Room: "zoo", Name: "p"})
+	players := func(name string) int {
+		for _, r := range l.Rooms() {
+			if r.Name == name {
+				return r.Players
+			}
+		}
+		return 0
+	}
+	// Any room: zoo (2 of 3) before friends (1 of 3); then friends, twice; then a new room.
+	enter(wire.Hello{Name: "p"})
+	if n := players("zoo"); n != 3 {
+		t.Fatalf("zoo has %d players after the first auto-fill, want 3: the fullest room with space first", n)
+	}
+	for range 3 {
+		enter(wire.Hello{Name: "p"})
+	}
+	got := map[string]int{}
+	for _, r := range l.Rooms() {
+		got[r.Name] = r.Players
+	}
+	want := map[string]int{"secret": 2, "full": 3, "friends": 3, "zoo": 3, "line-1": 1}
+	if len(got) != len(want) {
+		t.Fatalf("rooms %v, want %v", got, want)
+	}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("rooms %v, want %v", got, want)
+			break
+		}
+	}
+}
+
 func TestRefusals(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{MaxRooms: 2})
 	for range 2 {
-		if _, ref := l.Join("line", "party", "p", &nopPeer{}); ref != nil {
+		if _, ref := join(l, "line", "party", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}
@@ -82,17 +149,17 @@ func TestRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, ref := l.Join(tt.game, tt.room, tt.player, &nopPeer{})
+			_, ref := join(l, tt.game, tt.room, tt.player, &nopPeer{})
 			if ref == nil || ref.Code != tt.want || ref.Reason == "" {
 				t.Errorf("refusal %v, want code %d with a reason", ref, tt.want)
 			}
 		})
 	}
 	// Two rooms are open ("party" and one auto room is allowed); a third is refused.
-	if _, ref := l.Join("", "other", "p", &nopPeer{}); ref != nil {
+	if _, ref := join(l, "", "other", "p", &nopPeer{}); ref != nil {
 		t.Fatalf("second room: %v", ref)
 	}
-	if _, ref := l.Join("", "third", "p", &nopPeer{}); ref == nil || ref.Code != wire.CloseServerFull {
+	if _, ref := join(l, "", "third", "p", &nopPeer{}); ref == nil || ref.Code != wire.CloseServerFull {
 		t.Errorf("third room: %v, want CloseServerFull", ref)
 	}
 }
@@ -100,8 +167,8 @@ func TestRefusals(t *testing.T) {
 func TestLastLeaveClosesTheRoomAndFreesSeats(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{})
-	a, _ := l.Join("", "x", "a", &nopPeer{})
-	b, _ := l.Join("", "x", "b", &nopPeer{})
+	a, _ := join(l, "", "x", "a", &nopPeer{})
+	b, _ := join(l, "", "x", "b", &nopPeer{})
 	if a.Player() == b.Player() {
 		t.Fatalf("two players got id %d", a.Player())
 	}
@@ -109,7 +176,7 @@ func TestLastLeaveClosesTheRoomAndFreesSeats(t *testing.T) {
 	waitFor(t, func() bool { return len(l.Rooms()) == 1 && l.Rooms()[0].Players == 1 })
 	b.Leave()
 	waitFor(t, func() bool { return len(l.Rooms()) == 0 })
-	if _, ref := l.Join("", "x", "c", &nopPeer{}); ref != nil {
+	if _, ref := join(l, "", "x", "c", &nopPeer{}); ref != nil {
 		t.Errorf("rejoining a closed room's name: %v", ref)
 	}
 }
@@ -125,17 +192,42 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
+// TestCheckPlayerName pins the name rules as docs/PROTOCOL.md states them: surrounding white space
+// (Unicode's) is trimmed first; then 1 to 20 characters (code points, not bytes), each a Unicode
+// letter or digit, a space (U+0020 only) or one of - _ . ' ! ?
 func TestCheckPlayerName(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"Ann", "  Zoë ", "player_1", "Dr. Who?", "日本"} {
-		if _, err := CheckPlayerName(ok); err != nil {
-			t.Errorf("CheckPlayerName(%q): %v", ok, err)
-		}
-	}
-	for _, bad := range []string{"", "a\tb", "<script>", "\u200bx", "\xff"} {
-		if _, err := CheckPlayerName(bad); err == nil {
-			t.Errorf("CheckPlayerName(%q) accepted", bad)
-		}
+	for _, tt := range []struct {
+		name, in, want string // want "" when refused
+	}{
+		{"plain", "Ann", "Ann"},
+		{"trimmed first", "  Zoë \t", "Zoë"},
+		{"trimmed of Unicode space", "\u00a0Ann\u2003", "Ann"},
+		{"punctuation", "Dr. Who? it's_me-!", "Dr. Who? it's_me-!"},
+		{"letters of any script", "日本語 Ελένη", "日本語 Ελένη"},
+		{"digits of any script", "٣ and 3", "٣ and 3"},
+		{"20 characters of 2 bytes", strings.Repeat("é", 20), strings.Repeat("é", 20)},
+		{"20 characters after trimming", "  " + strings.Repeat("a", 20) + "  ", strings.Repeat("a", 20)},
+		{"21 characters", strings.Repeat("é", 21), ""},
+		{"empty", "", ""},
+		{"only space", "   ", ""},
+		{"inner tab", "a\tb", ""},
+		{"inner no-break space", "a\u00a0b", ""},
+		{"symbols", "<script>", ""},
+		{"emoji", "Ann 🙂", ""},
+		{"zero-width space", "\u200bx", ""},
+		{"invalid UTF-8", "\xff", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := CheckPlayerName(tt.in)
+			if tt.want == "" && err == nil {
+				t.Errorf("CheckPlayerName(%q) = %q, want a refusal", tt.in, got)
+			}
+			if tt.want != "" && (err != nil || got != tt.want) {
+				t.Errorf("CheckPlayerName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -154,7 +246,7 @@ func TestEachGameKeepsItsRatesUnlessOverridden(t *testing.T) {
 		}
 		defer func() { cancel(); l.Wait() }()
 		for _, g := range []string{"slow", "fast"} {
-			if _, ref := l.Join(g, "", "p", &nopPeer{}); ref != nil {
+			if _, ref := join(l, g, "", "p", &nopPeer{}); ref != nil {
 				t.Fatal(ref)
 			}
 		}

@@ -64,13 +64,13 @@ func TestObserverCountsRoomsAndSeats(t *testing.T) {
 	l := newLobby(t, Config{Observer: obs})
 	var seats []room.Seat
 	for range 3 { // rooms of 2: two rooms
-		s, ref := l.Join("", "", "p", &nopPeer{})
+		s, ref := join(l, "", "", "p", &nopPeer{})
 		if ref != nil {
 			t.Fatal(ref)
 		}
 		seats = append(seats, s)
 	}
-	if _, ref := l.Join("", "", "<bad>", &nopPeer{}); ref == nil {
+	if _, ref := join(l, "", "", "<bad>", &nopPeer{}); ref == nil {
 		t.Fatal("a bad name was seated")
 	}
 	if rooms, opened, n := obs.counts("line"); rooms != 2 || opened != 2 || n != 3 {
@@ -92,7 +92,7 @@ func TestObserverForgetsSeatsOfARoomThatStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, ref := l.Join("", "stay", "p", &nopPeer{}); ref != nil {
+		if _, ref := join(l, "", "stay", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}

@@ -11,22 +11,22 @@ func TestSpectatorsTakeNoSeatAndHaveTheirOwnLimit(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{MaxSpectators: 2}) // rooms of 2 seats
 	for _, p := range []string{"a", "b"} {
-		if _, ref := l.Join("", "cup", p, &nopPeer{}); ref != nil {
+		if _, ref := join(l, "", "cup", p, &nopPeer{}); ref != nil {
 			t.Fatal(ref)
 		}
 	}
 	// The room is full of players, yet two spectators fit; a third does not.
-	w1, ref := l.Watch("", "cup", "", &nopPeer{})
+	w1, ref := watch(l, "", "cup", "", &nopPeer{})
 	if ref != nil {
 		t.Fatal(ref)
 	}
-	if _, ref := l.Watch("line", "cup", "Zoë", &nopPeer{}); ref != nil {
+	if _, ref := watch(l, "line", "cup", "Zoë", &nopPeer{}); ref != nil {
 		t.Fatal(ref)
 	}
-	if _, ref := l.Watch("", "cup", "late", &nopPeer{}); ref == nil || ref.Code != wire.CloseRoomFull || !strings.Contains(ref.Reason, "spectator") {
+	if _, ref := watch(l, "", "cup", "late", &nopPeer{}); ref == nil || ref.Code != wire.CloseRoomFull || !strings.Contains(ref.Reason, "spectator") {
 		t.Errorf("third spectator: %v, want CloseRoomFull about spectators", ref)
 	}
-	if _, ref := l.Join("", "cup", "c", &nopPeer{}); ref == nil || ref.Code != wire.CloseRoomFull {
+	if _, ref := join(l, "", "cup", "c", &nopPeer{}); ref == nil || ref.Code != wire.CloseRoomFull {
 		t.Errorf("third player: %v, want CloseRoomFull", ref)
 	}
 	r := l.Rooms()
@@ -35,7 +35,7 @@ func TestSpectatorsTakeNoSeatAndHaveTheirOwnLimit(t *testing.T) {
 	}
 	w1.Leave()
 	waitFor(t, func() bool { return l.Rooms()[0].Spectators == 1 })
-	if _, ref := l.Watch("", "cup", "late", &nopPeer{}); ref != nil {
+	if _, ref := watch(l, "", "cup", "late", &nopPeer{}); ref != nil {
 		t.Errorf("after a spectator left: %v", ref)
 	}
 }
@@ -54,7 +54,7 @@ func TestWatchRefusals(t *testing.T) {
 		{"bad name", "", "", "<b>", wire.CloseBadName},
 	}
 	for _, tt := range tests {
-		if _, ref := l.Watch(tt.game, tt.room, tt.spectator, &nopPeer{}); ref == nil || ref.Code != tt.want || ref.Reason == "" {
+		if _, ref := watch(l, tt.game, tt.room, tt.spectator, &nopPeer{}); ref == nil || ref.Code != tt.want || ref.Reason == "" {
 			t.Errorf("%s: refusal %v, want code %d with a reason", tt.name, ref, tt.want)
 		}
 	}
@@ -66,10 +66,10 @@ func TestWatchRefusals(t *testing.T) {
 func TestWatchWithoutARoomPicksTheBusiest(t *testing.T) {
 	t.Parallel()
 	l := newLobby(t, Config{})
-	l.Join("", "quiet", "a", &nopPeer{})
-	l.Join("", "busy", "b", &nopPeer{})
-	l.Join("", "busy", "c", &nopPeer{})
-	if _, ref := l.Watch("", "", "", &nopPeer{}); ref != nil {
+	join(l, "", "quiet", "a", &nopPeer{})
+	join(l, "", "busy", "b", &nopPeer{})
+	join(l, "", "busy", "c", &nopPeer{})
+	if _, ref := watch(l, "", "", "", &nopPeer{}); ref != nil {
 		t.Fatal(ref)
 	}
 	for _, r := range l.Rooms() {

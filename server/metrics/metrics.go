@@ -288,7 +288,8 @@ const (
 func closeKind(code wire.CloseCode) kind {
 	switch code {
 	case wire.CloseBadVersion, wire.CloseHandshakeTimeout, wire.CloseBadName, wire.CloseRoomFull,
-		wire.CloseUnknownGame, wire.CloseBadRoom, wire.CloseServerFull, wire.CloseInputAhead:
+		wire.CloseUnknownGame, wire.CloseBadRoom, wire.CloseServerFull, wire.CloseInputAhead,
+		wire.CloseNoRoom, wire.CloseResumeFailed, wire.CloseResumeLater:
 		return kindRefusal
 	case wire.CloseMalformed, wire.CloseUnknownOp, wire.CloseUnexpected, wire.CloseTextFrame, wire.CloseTooBig:
 		return kindDecode
@@ -335,8 +336,18 @@ func closeReason(code wire.CloseCode) string {
 		return "slow_client"
 	case wire.CloseTextFrame:
 		return "text_frame"
+	case wire.CloseSpectator:
+		return "spectator"
+	case wire.CloseNoRoom:
+		return "no_room"
+	case wire.CloseNoPong:
+		return "no_pong"
+	case wire.CloseResumeFailed:
+		return "resume_failed"
 	case wire.CloseInputAhead:
 		return "input_ahead"
+	case wire.CloseResumeLater:
+		return "resume_later"
 	}
 	return "other"
 }

@@ -1,9 +1,6 @@
 package room
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -15,28 +12,8 @@ import (
 //
 // Bad timing costs the sender alone: an input for a tick already stepped is ignored (late), a second
 // input for a tick already held is ignored (duplicate), and one for a tick more than
-// Config.InputLead ahead closes the connection (ErrInputAhead): it would need a slot the ring does
-// not have. A tick without an input repeats the last one for up to Config.InputRepeat ticks, then
+// Config.InputLead ahead closes the connection (4016): it would need a slot the ring does not have. A tick without an input repeats the last one for up to Config.InputRepeat ticks, then
 // gives the zero input, so a lost input costs nothing and a vanished client stands still.
-
-// ErrStaleInput reports an input whose sequence number is not newer than one already received.
-var ErrStaleInput = errors.New("input sequence number went backwards")
-
-// ErrInputAhead is wrapped by the error of an input for a tick more than Config.InputLead ticks
-// ahead of the room's current tick. That error's message is a reason a person can read.
-var ErrInputAhead = errors.New("input too far ahead of the server")
-
-// aheadError describes an input [ErrInputAhead] refuses.
-type aheadError struct {
-	tick, now uint32
-	lead      int
-}
-
-func (e *aheadError) Error() string {
-	return fmt.Sprintf("input for tick %d is %d ticks ahead of the server (at most %d)", e.tick, e.tick-e.now, e.lead)
-}
-
-func (e *aheadError) Is(target error) bool { return target == ErrInputAhead }
 
 // heldInput is one slot of a seat's ring: an input waiting for its tick.
 type heldInput[I any] struct {
@@ -52,27 +29,29 @@ type heldInput[I any] struct {
 func newInputRing[I any](lead int) []heldInput[I] { return make([]heldInput[I], lead+1) }
 
 // Input decodes the body of an input frame and holds it for the tick it is for. It runs on the
-// connection's goroutine.
+// connection's goroutine. A refusal is a *wire.CloseError: 4001 for a body that is not an input,
+// 4009 for a sequence number that is not newer, 4016 for a tick too far ahead, 4012 from a
+// spectator.
 func (s *seat[S, I]) Input(body []byte) error {
 	if s.spectator {
-		return ErrSpectator
+		return errSpectator
 	}
 	var h wire.InputHeader
 	var in I
 	if err := s.decoder.Decode(body, &h, &in); err != nil {
-		return err
+		return wire.Closef(wire.CloseMalformed, "bad input: %v", err)
 	}
 	lead := s.room.cfg.InputLead
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if h.Seq <= s.lastSeq {
-		return fmt.Errorf("%w: %d after %d", ErrStaleInput, h.Seq, s.lastSeq)
+		return wire.Closef(wire.CloseUnexpected, "input sequence number went backwards: %d after %d", h.Seq, s.lastSeq)
 	}
 	// The room's tick is newer than taken while the room has not yet seated the player (its join
 	// is queued).
 	now := max(s.taken, s.room.tick.Load())
 	if uint64(h.Tick) > uint64(now)+uint64(lead) {
-		return &aheadError{tick: h.Tick, now: now, lead: lead}
+		return wire.Closef(wire.CloseInputAhead, "input for tick %d is %d ticks ahead of the server (at most %d)", h.Tick, h.Tick-now, lead)
 	}
 	s.lastSeq = h.Seq
 	s.snapAckIn = max(s.snapAckIn, h.Ack) // acknowledgements only move forward

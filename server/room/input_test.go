@@ -1,7 +1,6 @@
 package room
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -21,24 +20,24 @@ func TestInputRules(t *testing.T) {
 	cases := []struct {
 		name      string
 		sent      []sentInput
-		err       error // of the last input sent
-		pos       int32 // after tick 16
+		err       wire.CloseCode // the close of the last input sent, or 0
+		pos       int32          // after tick 16
 		ack       uint32
 		late, dup int
 	}{
 		{name: "for the next tick", sent: []sentInput{{1, 11, 1}}, pos: 6, ack: 1}, // 1, then repeated 5 times
 		{name: "for a later tick", sent: []sentInput{{1, 14, 1}}, pos: 3, ack: 1},
 		{name: "at the lead", sent: []sentInput{{1, 15, 1}}, pos: 2, ack: 1},
-		{name: "one past the lead", sent: []sentInput{{1, 16, 1}}, err: ErrInputAhead},
-		{name: "far ahead", sent: []sentInput{{1, 1 << 31, 1}}, err: ErrInputAhead},
-		{name: "largest tick", sent: []sentInput{{1, 1<<32 - 1, 1}}, err: ErrInputAhead},
+		{name: "one past the lead", sent: []sentInput{{1, 16, 1}}, err: wire.CloseInputAhead},
+		{name: "far ahead", sent: []sentInput{{1, 1 << 31, 1}}, err: wire.CloseInputAhead},
+		{name: "largest tick", sent: []sentInput{{1, 1<<32 - 1, 1}}, err: wire.CloseInputAhead},
 		{name: "for the current tick is late", sent: []sentInput{{1, 10, 1}}, late: 1},
 		{name: "for tick 0 is late", sent: []sentInput{{1, 0, 1}}, late: 1},
 		{name: "late does not stop the next", sent: []sentInput{{1, 3, 7}, {2, 12, 1}}, pos: 5, ack: 2, late: 1},
 		{name: "duplicate: the first stands", sent: []sentInput{{1, 11, 1}, {2, 11, 100}, {3, 11, 100}}, pos: 6, ack: 1, dup: 2},
-		{name: "sequence repeated", sent: []sentInput{{1, 11, 1}, {1, 12, 1}}, err: ErrStaleInput, pos: 6, ack: 1},
-		{name: "sequence backwards", sent: []sentInput{{5, 11, 1}, {4, 12, 1}}, err: ErrStaleInput, pos: 6, ack: 5},
-		{name: "sequence backwards when late", sent: []sentInput{{5, 11, 1}, {4, 2, 1}}, err: ErrStaleInput, pos: 6, ack: 5},
+		{name: "sequence repeated", sent: []sentInput{{1, 11, 1}, {1, 12, 1}}, err: wire.CloseUnexpected, pos: 6, ack: 1},
+		{name: "sequence backwards", sent: []sentInput{{5, 11, 1}, {4, 12, 1}}, err: wire.CloseUnexpected, pos: 6, ack: 5},
+		{name: "sequence backwards when late", sent: []sentInput{{5, 11, 1}, {4, 2, 1}}, err: wire.CloseUnexpected, pos: 6, ack: 5},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,8 +53,8 @@ func TestInputRules(t *testing.T) {
 			for _, in := range tc.sent {
 				err = s.Input(inputBody(t, wire.InputHeader{Seq: in.seq, Tick: in.tick}, in.v))
 			}
-			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
-				t.Fatalf("err %v, want %v", err, tc.err)
+			if closeCode(t, err) != tc.err {
+				t.Fatalf("err %v, want close code %d", err, tc.err)
 			}
 			for range 6 {
 				r.step()
@@ -79,11 +78,8 @@ func TestInputAheadReasonIsReadable(t *testing.T) {
 	r.tick.Store(200)
 	err := s.Input(inputBody(t, wire.InputHeader{Seq: 1, Tick: 900}, 1))
 	const want = "input for tick 900 is 700 ticks ahead of the server (at most 60)"
-	if !errors.Is(err, ErrInputAhead) || err.Error() != want {
-		t.Fatalf("err %q, want %q wrapping ErrInputAhead", err, want)
-	}
-	if len(err.Error()) > wire.MaxReasonBytes {
-		t.Errorf("the reason is %d bytes, more than a close frame holds", len(err.Error()))
+	if ce, ok := wire.AsCloseError(err); !ok || ce.Code != wire.CloseInputAhead || ce.Reason != want {
+		t.Fatalf("err %v, want 4016 with the reason %q", err, want)
 	}
 }
 
@@ -272,12 +268,12 @@ func FuzzSeatInput(f *testing.F) {
 			err := s.Input(inputBody(t, wire.InputHeader{Seq: seq, Tick: tick, Rewind: uint32(script[2])}, v))
 			switch {
 			case seq <= lastSeq:
-				if !errors.Is(err, ErrStaleInput) {
-					t.Fatalf("seq %d after %d: err %v, want ErrStaleInput", seq, lastSeq, err)
+				if closeCode(t, err) != wire.CloseUnexpected {
+					t.Fatalf("seq %d after %d: err %v, want 4009", seq, lastSeq, err)
 				}
 			case uint64(tick) > uint64(r.Tick())+lead:
-				if !errors.Is(err, ErrInputAhead) {
-					t.Fatalf("tick %d at %d: err %v, want ErrInputAhead", tick, r.Tick(), err)
+				if closeCode(t, err) != wire.CloseInputAhead {
+					t.Fatalf("tick %d at %d: err %v, want 4016", tick, r.Tick(), err)
 				}
 			case err != nil:
 				t.Fatalf("seq %d tick %d at %d: %v", seq, tick, r.Tick(), err)

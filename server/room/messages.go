@@ -28,10 +28,6 @@ type Messenger[S any] interface {
 	Events(s *S, dst []wire.Event) []wire.Event
 }
 
-// ErrMessageFlood reports a player who sent more game messages between two ticks than the room
-// holds ([Config.MessageQueue]).
-var ErrMessageFlood = errors.New("too many game messages in one tick")
-
 // messenger returns the game's Messenger, or nil. It panics if the game declares its messages
 // badly: that is a bug in the game, found when the game is registered.
 func messenger[S, I any](g Game[S, I]) Messenger[S] {
@@ -45,23 +41,28 @@ func messenger[S, I any](g Game[S, I]) Messenger[S] {
 	return m
 }
 
-// Message decodes a game message from the seat's player and queues it for the next tick.
+// Message decodes a game message from the seat's player and queues it for the next tick. A refusal
+// is a *wire.CloseError: 4002 for an op the game does not take from clients, 4001 for a body that is
+// not the message, 1008 for more than Config.MessageQueue messages between two ticks, 4012 from a
+// spectator.
 func (s *seat[S, I]) Message(f wire.Frame) error {
 	if s.spectator {
-		return ErrSpectator
+		return errSpectator
 	}
 	r := s.room
 	if r.msgr == nil {
-		return fmt.Errorf("%w %d: game %s has no messages of its own", wire.ErrUnknownOp, uint8(f.Op), r.info.Name)
+		return wire.Closef(wire.CloseUnknownOp, "unknown op %d: game %s has no messages of its own", uint8(f.Op), r.info.Name)
 	}
 	m, err := r.msgs.Decode(f, wire.ToServer)
-	if err != nil {
-		return err
+	if errors.Is(err, wire.ErrUnknownOp) {
+		return wire.Closef(wire.CloseUnknownOp, "%v", err)
+	} else if err != nil {
+		return wire.Closef(wire.CloseMalformed, "bad game message: %v", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.messages) >= r.cfg.MessageQueue {
-		return fmt.Errorf("%w (more than %d)", ErrMessageFlood, r.cfg.MessageQueue)
+		return wire.Closef(wire.ClosePolicy, "too many game messages in one tick (more than %d)", r.cfg.MessageQueue)
 	}
 	s.messages = append(s.messages, m)
 	return nil

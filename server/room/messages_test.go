@@ -2,7 +2,6 @@ package room
 
 import (
 	"encoding/hex"
-	"errors"
 	"reflect"
 	"testing"
 
@@ -122,22 +121,22 @@ func TestMessageRefusals(t *testing.T) {
 	cases := []struct {
 		name  string
 		frame wire.Frame
-		want  error
+		want  wire.CloseCode
 	}{
-		{"undeclared op", frame("924590"), wire.ErrUnknownOp},
-		{"a server-to-client op", frame("9241920101"), wire.ErrUnknownOp},
-		{"out of range", frame("92409110"), wire.ErrMalformed}, // jump by 16
-		{"wrong type", frame("924091a0"), wire.ErrMalformed},
+		{"undeclared op", frame("924590"), wire.CloseUnknownOp},
+		{"a server-to-client op", frame("9241920101"), wire.CloseUnknownOp},
+		{"out of range", frame("92409110"), wire.CloseMalformed}, // jump by 16
+		{"wrong type", frame("924091a0"), wire.CloseMalformed},
 	}
 	for _, tc := range cases {
-		if err := sa.Message(tc.frame); !errors.Is(err, tc.want) {
-			t.Errorf("%s: err %v, want %v", tc.name, err, tc.want)
+		if err := sa.Message(tc.frame); closeCode(t, err) != tc.want {
+			t.Errorf("%s: err %v, want close code %d", tc.name, err, tc.want)
 		}
 	}
 	for i := range 3 {
 		err := send(t, sa, &testgame.Jump{By: 1})
-		if i < 2 && err != nil || i == 2 && !errors.Is(err, ErrMessageFlood) {
-			t.Errorf("message %d: err %v, want nil for the first two and ErrMessageFlood for the third", i+1, err)
+		if i < 2 && err != nil || i == 2 && closeCode(t, err) != wire.ClosePolicy {
+			t.Errorf("message %d: err %v, want nil for the first two and 1008 for the third", i+1, err)
 		}
 	}
 	r.step()
@@ -156,8 +155,8 @@ func TestGameWithoutMessagesRefusesGameOps(t *testing.T) {
 	t.Parallel()
 	r := For[testgame.State, int8](silent{}).New(Config{Logger: quietLogger()})
 	s := r.Join(1, "a", &fakePeer{})
-	if err := send(t, s, &testgame.Jump{By: 1}); !errors.Is(err, wire.ErrUnknownOp) {
-		t.Errorf("err %v, want ErrUnknownOp", err)
+	if err := send(t, s, &testgame.Jump{By: 1}); closeCode(t, err) != wire.CloseUnknownOp {
+		t.Errorf("err %v, want 4002", err)
 	}
 }
 

@@ -21,13 +21,16 @@ import (
 // retires the last, so a token works for one connection; presenting the token of a seat that is
 // still attached is refused, as a token reused by someone else would look.
 //
+// A refusal says whether to try again: 4017 (wire.CloseResumeLater) when the seat is there but
+// cannot be taken this instant (still attached to a connection the server has not yet seen drop, or
+// the room did not answer), 4015 (wire.CloseResumeFailed) when it is gone for good. The reason says
+// why, for a person; for the last seats removed the room remembers whether their player left (a
+// goodbye, or a close for breaking the protocol) or the grace period ran out.
+//
 // A welcome can be lost with its connection, and then the client holds only the token before it.
 // So the room keeps the newest token the client is known to hold (its connection sent an input or
 // acknowledged a snapshot after that welcome, or the client presented it) and honours it too, as
 // long as no connection has been heard from since: a lost welcome does not lose the seat.
-
-// ErrResume is wrapped by every reason a resume is refused.
-var ErrResume = errors.New("cannot resume")
 
 // Token is what a resume token says: where the seat is and the secret that proves it is yours.
 type Token struct {
@@ -46,12 +49,12 @@ func ParseToken(s string) (Token, error) {
 	var t Token
 	parts := strings.Split(s, ".")
 	if len(parts) != 4 {
-		return t, fmt.Errorf("%w: malformed token", ErrResume)
+		return t, errors.New("malformed token")
 	}
 	id, err := strconv.ParseUint(parts[2], 10, 32)
 	secret, herr := hex.DecodeString(parts[3])
 	if err != nil || herr != nil || len(secret) != len(t.Secret) || id == 0 {
-		return t, fmt.Errorf("%w: malformed token", ErrResume)
+		return t, errors.New("malformed token")
 	}
 	t.Game, t.Room, t.Player = parts[0], parts[1], sim.PlayerID(id)
 	copy(t.Secret[:], secret)
@@ -77,17 +80,17 @@ type resumeRequest[S, I any] struct {
 
 type resumeReply[S, I any] struct {
 	seat *seat[S, I]
-	err  error
+	err  *wire.CloseError
 }
 
 // Resume gives the seat that token names back to a new connection p: the room sends p the welcome
 // (with a new token), the roster and a full snapshot. It waits for the room's next tick.
-func (r *room[S, I]) Resume(t Token, p Peer) (Seat, error) {
+func (r *room[S, I]) Resume(t Token, p Peer) (Seat, *wire.CloseError) {
 	req := resumeRequest[S, I]{token: t, peer: p, reply: make(chan resumeReply[S, I], 1)}
 	select {
 	case r.control <- control[S, I]{resume: &req}:
 	default:
-		return nil, fmt.Errorf("%w: the room is busy; try again", ErrResume)
+		return nil, wire.Closef(wire.CloseResumeLater, "cannot resume: the room is busy")
 	}
 	select {
 	case rep := <-req.reply:
@@ -95,8 +98,8 @@ func (r *room[S, I]) Resume(t Token, p Peer) (Seat, error) {
 			return nil, rep.err
 		}
 		return rep.seat, nil
-	case <-time.After(5 * time.Second): // the room stopped before it answered
-		return nil, fmt.Errorf("%w: the room did not answer; try again", ErrResume)
+	case <-time.After(5 * time.Second): // the room stopped, or is stalled, before it answered
+		return nil, wire.Closef(wire.CloseResumeLater, "cannot resume: the room did not answer")
 	}
 }
 
@@ -138,7 +141,7 @@ func (r *room[S, I]) expireDetached() {
 			continue
 		}
 		r.cfg.Logger.Info("seat released", "player", s.id, "name", s.name, "cause", "not resumed in time")
-		r.removeSeat(s)
+		r.removeSeat(s, departExpired)
 		i-- // removeSeat shifted the rest down
 	}
 }
@@ -151,14 +154,14 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 			s = x
 		}
 	}
-	var err error
+	var err *wire.CloseError
 	switch {
 	case s == nil:
-		err = fmt.Errorf("%w: the seat is gone (the grace period ran out); join again", ErrResume)
+		err = wire.Closef(wire.CloseResumeFailed, "cannot resume: %s; join again", r.departed.why(req.token))
 	case !s.holds(req.token.Secret):
-		err = fmt.Errorf("%w: the token is not this seat's current one", ErrResume)
+		err = wire.Closef(wire.CloseResumeFailed, "cannot resume: the token is not this seat's current one")
 	case !s.detached:
-		err = fmt.Errorf("%w: the seat is in use by another connection; try again", ErrResume)
+		err = wire.Closef(wire.CloseResumeLater, "cannot resume: the seat is still held by a connection the server has not yet seen drop")
 	}
 	if err != nil {
 		req.reply <- resumeReply[S, I]{err: err}
@@ -196,4 +199,46 @@ func (s *seat[S, I]) holds(secret [16]byte) bool {
 		s.kept = s.secret // the client got the current token
 	}
 	return current || subtle.ConstantTimeCompare(s.kept[:], secret[:]) == 1
+}
+
+// departure is why a seat was removed.
+type departure uint8
+
+const (
+	departLeft    departure = iota + 1 // its player said goodbye, or was closed for breaking the protocol
+	departExpired                      // its connection was lost and the grace period ran out
+)
+
+// departures remembers the last seats removed from the room (a fixed number, the oldest forgotten
+// first), so that a resume naming one of them is told why it is gone. Room goroutine only.
+type departures struct {
+	last [32]departed
+	next int
+}
+
+type departed struct {
+	player       sim.PlayerID
+	secret, kept [16]byte
+	why          departure
+}
+
+func (d *departures) add(x departed) {
+	d.last[d.next] = x
+	d.next = (d.next + 1) % len(d.last)
+}
+
+// why says why the seat t names is gone, as a reason a person can read. Only the holder of one of
+// the seat's tokens learns more than that it is gone.
+func (d *departures) why(t Token) string {
+	for _, x := range d.last {
+		if x.why == 0 || x.player != t.Player ||
+			subtle.ConstantTimeCompare(x.secret[:], t.Secret[:]) != 1 && subtle.ConstantTimeCompare(x.kept[:], t.Secret[:]) != 1 {
+			continue
+		}
+		if x.why == departLeft {
+			return "the seat was given up (its player left, or was closed for breaking the protocol)"
+		}
+		return "the seat is gone (the grace period ran out)"
+	}
+	return "the seat is gone"
 }

@@ -61,7 +61,7 @@ type Config struct {
 	// game implements sim.Interest. Defaults to false.
 	SeeEverything bool
 	// MessageQueue is how many game messages (see [Messenger]) a seat holds between two ticks; one
-	// more is refused with [ErrMessageFlood]. Defaults to 8.
+	// more closes the connection with 1008. Defaults to 8.
 	MessageQueue int
 	// ResumeGrace is how long a seat whose connection was lost is held for its player to come back
 	// with the seat's token. Defaults to 30 s.
@@ -99,8 +99,9 @@ type Room interface {
 	// Watch queues a spectator's arrival (see spectators.go). The caller must have reserved a place:
 	// Watch never blocks while fewer than MaxSpectators watch.
 	Watch(name string, p Peer) Seat
-	// Resume gives the held seat that t names to the new connection p (see resume.go).
-	Resume(t Token, p Peer) (Seat, error)
+	// Resume gives the held seat that t names to the new connection p (see resume.go), or says why
+	// not: 4015 when the seat is gone for good, 4017 when it cannot be resumed this instant.
+	Resume(t Token, p Peer) (Seat, *wire.CloseError)
 	// Stop asks the room to stop, closing players' connections with code and reason.
 	Stop(code wire.CloseCode, reason string)
 	// Tick returns the number of steps taken so far.
@@ -116,12 +117,12 @@ type Seat interface {
 	// Player returns the seat's player id.
 	Player() sim.PlayerID
 	// Input decodes the body of an input frame and holds it for the tick it is for (see input.go).
-	// Its error wraps wire.ErrMalformed, [ErrStaleInput], [ErrInputAhead] or [ErrSpectator]; a late or
-	// duplicate input is ignored without one. body is the gateway's read buffer: it must not be kept
-	// after Input returns.
+	// Its error is a *wire.CloseError, the close the connection ends with; a late or duplicate input
+	// is ignored without one. body is the gateway's read buffer: it must not be kept after Input
+	// returns.
 	Input(body []byte) error
 	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
-	// [Messenger]). Its error wraps wire.ErrUnknownOp, wire.ErrMalformed or [ErrMessageFlood]. Like
+	// [Messenger]). Its error is a *wire.CloseError, the close the connection ends with. Like
 	// Input's body, f must not be kept after Message returns.
 	Message(f wire.Frame) error
 	// Leave queues the player's departure. Calling it more than once is harmless.
@@ -269,6 +270,8 @@ type room[S, I any] struct {
 
 	// Spectators' snapshots (see spectators.go).
 	watchRaw []byte
+
+	departed departures // the last seats removed and why, for refusing their tokens (resume.go)
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -403,7 +406,7 @@ func (r *room[S, I]) applyControl() {
 			case c.join:
 				r.addSeat(c.seat)
 			default:
-				r.removeSeat(c.seat)
+				r.removeSeat(c.seat, departLeft)
 			}
 		default:
 			return
@@ -434,7 +437,6 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
 }
 
-// welcome encodes the welcome for s.
 // sendWelcome sends s its welcome.
 func (r *room[S, I]) sendWelcome(s *seat[S, I]) { s.peer.Send(r.welcome(s)) }
 
@@ -456,7 +458,8 @@ func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 	return welcome
 }
 
-func (r *room[S, I]) removeSeat(s *seat[S, I]) {
+// removeSeat takes s out of the room; why is remembered for a resume that names the seat later.
+func (r *room[S, I]) removeSeat(s *seat[S, I], why departure) {
 	if s.spectator {
 		r.removeWatcher(s)
 		return
@@ -471,6 +474,7 @@ func (r *room[S, I]) removeSeat(s *seat[S, I]) {
 		}
 	}
 	s.joined = false
+	r.departed.add(departed{player: s.id, secret: s.secret, kept: s.kept, why: why})
 	r.g.Leave(&r.state, s.id)
 	r.roster = true
 	r.cfg.Logger.Info("player left", "player", s.id, "name", s.name, "players", len(r.seats))

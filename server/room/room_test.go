@@ -2,7 +2,6 @@ package room
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -64,6 +63,20 @@ func (p *fakePeer) lastSnapshot(t *testing.T) wire.Snapshot {
 	}
 	t.Fatal("no snapshot received")
 	return wire.Snapshot{}
+}
+
+// closeCode returns the code of the close decision err is, 0 for nil, and fails the test for an
+// error that is not a *wire.CloseError: every refusal a seat makes says how to close.
+func closeCode(t *testing.T, err error) wire.CloseCode {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	ce, ok := wire.AsCloseError(err)
+	if !ok {
+		t.Fatalf("%v is not a *wire.CloseError", err)
+	}
+	return ce.Code
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -180,8 +193,8 @@ func TestInputsApplyAtTheirTickAndAreAcknowledged(t *testing.T) {
 	if len(snap.Entities) != 1 || snap.Entities[0].Fields[0] != 11 {
 		t.Errorf("entities %+v, want player 1 at 11", snap.Entities)
 	}
-	if err := s.Input(mustBody(t, 2)); !errors.Is(err, ErrStaleInput) {
-		t.Errorf("replayed sequence: err %v, want ErrStaleInput", err)
+	if err := s.Input(mustBody(t, 2)); closeCode(t, err) != wire.CloseUnexpected {
+		t.Errorf("replayed sequence: err %v, want a close with 4009", err)
 	}
 }
 

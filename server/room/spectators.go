@@ -1,8 +1,6 @@
 package room
 
 import (
-	"errors"
-
 	"github.com/tickwire/tickwire/server/internal/bufpool"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -12,8 +10,9 @@ import (
 // for everyone and the snapshots, but take no seat, are not in the game's state and may send nothing
 // but pings. Their number is limited apart from the seats (Config.MaxSpectators).
 
-// ErrSpectator reports an input or a game message from a spectator.
-var ErrSpectator = errors.New("spectators send no input and no game messages")
+// errSpectator refuses an input or a game message from a spectator. (The gateway refuses them before
+// they reach the seat; this is the seat's own guard.)
+var errSpectator = wire.Closef(wire.CloseSpectator, "spectators send no input and no game messages")
 
 func (r *room[S, I]) Watch(name string, p Peer) Seat {
 	s := &seat[S, I]{room: r, name: name, peer: p, spectator: true}

@@ -1,7 +1,6 @@
 package room
 
 import (
-	"errors"
 	"reflect"
 	"testing"
 
@@ -58,11 +57,11 @@ func TestSpectatorGetsWhatPlayersGetButTakesNoSeat(t *testing.T) {
 		t.Errorf("the game state has %d players, want 2: a spectator is not in it", len(r.state.Pos))
 	}
 
-	if err := sw.Input(mustBody(t, 1)); !errors.Is(err, ErrSpectator) {
-		t.Errorf("a spectator's input: err %v, want ErrSpectator", err)
+	if err := sw.Input(mustBody(t, 1)); closeCode(t, err) != wire.CloseSpectator {
+		t.Errorf("a spectator's input: err %v, want 4012", err)
 	}
-	if err := send(t, sw, &testgame.Jump{By: 1}); !errors.Is(err, ErrSpectator) {
-		t.Errorf("a spectator's game message: err %v, want ErrSpectator", err)
+	if err := send(t, sw, &testgame.Jump{By: 1}); closeCode(t, err) != wire.CloseSpectator {
+		t.Errorf("a spectator's game message: err %v, want 4012", err)
 	}
 	if sw.Player() != 0 {
 		t.Errorf("a spectator's player id is %d, want 0", sw.Player())

@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // CloseCode is a WebSocket close status. The standard ones tickwire uses are listed beside the
@@ -45,13 +46,27 @@ const (
 // as a *CloseError, and the gateway only writes it: a bye with the code and reason, then the close
 // frame with the same. Clients act on the code alone, never on the reason's wording.
 type CloseError struct {
-	Code   CloseCode
+	Code CloseCode
+	// Reason is at most MaxReasonBytes long, which is what a close frame holds ([Closef] cuts it).
 	Reason string
 }
 
-// Closef returns a *CloseError with code and the reason formatted from format and args.
+// Closef returns a *CloseError with code and the reason formatted from format and args, cut to
+// MaxReasonBytes at a character boundary.
 func Closef(code CloseCode, format string, args ...any) *CloseError {
-	return &CloseError{Code: code, Reason: fmt.Sprintf(format, args...)}
+	return &CloseError{Code: code, Reason: FitReason(fmt.Sprintf(format, args...))}
+}
+
+// FitReason returns reason cut to at most MaxReasonBytes, never inside a UTF-8 sequence.
+func FitReason(reason string) string {
+	if len(reason) <= MaxReasonBytes {
+		return reason
+	}
+	n := MaxReasonBytes
+	for n > 0 && !utf8.RuneStart(reason[n]) {
+		n--
+	}
+	return reason[:n]
 }
 
 func (e *CloseError) Error() string { return fmt.Sprintf("%d: %s", e.Code, e.Reason) }

@@ -232,16 +232,6 @@ func (f *Fields) Array(name string) int {
 	return max(n, 0)
 }
 
-// Value lets fn read one field with the raw decoder.
-func (f *Fields) Value(name string, fn func(d *msgpack.Decoder) error) {
-	if !f.next() {
-		return
-	}
-	if err := fn(f.d); err != nil {
-		f.err = fmt.Errorf("%s: %w", name, err)
-	}
-}
-
 // Fail records err as the reader's error unless it already has one.
 func (f *Fields) Fail(err error) {
 	if f.err == nil {

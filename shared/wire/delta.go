@@ -8,11 +8,6 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 )
 
-// OpDelta carries a snapshot as the difference from an earlier snapshot the client acknowledged.
-const OpDelta Op = 9
-
-func init() { opNames[OpDelta] = "delta" }
-
 // Delta is a snapshot encoded against a baseline: the snapshot of BaseTick that the client said it
 // has (Quake 3's delta compression). Only what changed travels: entities that appeared in full,
 // entities that changed as a field mask and the differences of those fields, and the ids of

@@ -248,3 +248,27 @@ func normalize(d Delta) Delta {
 	}
 	return d
 }
+
+// TestDeltaReplacesAnEntityRemovedAndCreated: a delta may remove an id and create it again (an
+// entity that changed kind, or an id reused for a new entity): removals apply before creations, so
+// the created entity replaces the old one, whole. Diff produces exactly that for a change of kind.
+func TestDeltaReplacesAnEntityRemovedAndCreated(t *testing.T) {
+	t.Parallel()
+	base := []sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9)}
+	cur := []sim.Entity{sim.NewEntity(3, 1, 42), sim.NewEntity(7, 1, 9)}
+	var d Delta
+	d.Diff(base, cur)
+	if len(d.Removed) != 1 || d.Removed[0] != 3 || len(d.Created) != 1 || d.Created[0] != cur[0] || len(d.Updated) != 0 {
+		t.Fatalf("diff of a change of kind: %+v, want entity 3 removed and created", d)
+	}
+	out, err := d.Apply(base, deltaSchema, nil)
+	if err != nil || !reflect.DeepEqual(out, cur) {
+		t.Errorf("Apply: %v, %v; want %v", out, err, cur)
+	}
+	// The same id removed and created with the same kind: still a replacement, not an update.
+	d = Delta{Removed: []sim.EntityID{7}, Created: []sim.Entity{sim.NewEntity(7, 1, 1)}}
+	out, err = d.Apply(base, deltaSchema, nil)
+	if want := []sim.Entity{base[0], sim.NewEntity(7, 1, 1)}; err != nil || !reflect.DeepEqual(out, want) {
+		t.Errorf("Apply: %v, %v; want %v", out, err, want)
+	}
+}

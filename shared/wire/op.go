@@ -24,6 +24,9 @@ const (
 	OpPing Op = 7
 	// OpPong is the echo of a ping, with the server's current tick.
 	OpPong Op = 8
+	// OpDelta carries a snapshot as the difference from an earlier snapshot the client acknowledged
+	// (see [Delta]).
+	OpDelta Op = 9
 
 	// LastToolkitOp is the highest op reserved for the toolkit.
 	LastToolkitOp Op = 63
@@ -33,7 +36,7 @@ const (
 
 var opNames = map[Op]string{
 	OpHello: "hello", OpWelcome: "welcome", OpInput: "input", OpSnapshot: "snapshot",
-	OpRoster: "roster", OpBye: "bye", OpPing: "ping", OpPong: "pong",
+	OpRoster: "roster", OpBye: "bye", OpPing: "ping", OpPong: "pong", OpDelta: "delta",
 }
 
 func (op Op) String() string {

@@ -3,6 +3,7 @@ package wire_test
 import (
 	"encoding/hex"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,10 +16,7 @@ import (
 // TestProtocolDocExamples checks that every hex example in docs/PROTOCOL.md is what the encoder
 // writes for the values the document gives, so the document cannot drift from the code.
 func TestProtocolDocExamples(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/PROTOCOL.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := protocolDoc(t)
 	_, block, ok := strings.Cut(string(doc), "<!-- examples: checked by shared/wire/protocol_doc_test.go -->\n```\n")
 	block, _, ok2 := strings.Cut(block, "```")
 	if !ok || !ok2 {
@@ -41,17 +39,17 @@ func TestProtocolDocExamples(t *testing.T) {
 	d.Diff([]sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9), sim.NewEntity(70000, 0, -1, 0)},
 		[]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)})
 	want := map[string][]byte{
-		"delta":   encode(&d),
-		"hello":   encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Name: "Ann"}),
-		"watch":   encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Spectate: true}),
-		"welcome": encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
-		"input":   input,
-		"snapshot": encode(&wire.Snapshot{Tick: 1201, Ack: 57, Entities: []sim.Entity{
-			sim.NewEntity(3, arena.KindPlayer, 256000, 128000, -300, 0, 12, 0, 0)}}),
-		"roster": encode(&wire.Roster{Players: []wire.RosterEntry{{Player: 3, Name: "Ann"}, {Player: 4, Name: "Bob"}}}),
-		"bye":    encode(&wire.Bye{Code: wire.CloseRoomFull, Reason: "room full"}),
-		"ping":   encode(&wire.Ping{ClientTime: 5000}),
-		"pong":   encode(&wire.Pong{ClientTime: 5000, Tick: 1203}),
+		"delta":    encode(&d),
+		"hello":    encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Name: "Ann"}),
+		"watch":    encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Spectate: true}),
+		"welcome":  encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
+		"input":    input,
+		"snapshot": encode(arenaSnapshot),
+		"pongsnap": encode(pongSnapshot),
+		"roster":   encode(&wire.Roster{Players: []wire.RosterEntry{{Player: 3, Name: "Ann"}, {Player: 4, Name: "Bob"}}}),
+		"bye":      encode(&wire.Bye{Code: wire.CloseRoomFull, Reason: "room full"}),
+		"ping":     encode(&wire.Ping{ClientTime: 5000}),
+		"pong":     encode(&wire.Pong{ClientTime: 5000, Tick: 1203}),
 		// Pong's own messages, the example of game ops.
 		"ready":  encode(&pong.ReadyMsg{}),
 		"emote":  encode(&pong.EmoteMsg{Emote: 2}),
@@ -79,10 +77,144 @@ func TestProtocolDocExamples(t *testing.T) {
 		if _, err := wire.Decode(got); err != nil {
 			t.Errorf("%s: the doc's example does not decode: %v", name, err)
 		}
+		if name == "snapshot" || name == "pongsnap" {
+			checkSnapshot(t, name, got)
+		}
 	}
 	for name := range want {
 		if !seen[name] {
 			t.Errorf("the doc has no example of %s", name)
 		}
+	}
+}
+
+func protocolDoc(t *testing.T) string {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/PROTOCOL.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(doc)
+}
+
+// The snapshots of the doc's examples: one entity of each kind of each game.
+var (
+	arenaSnapshot = &wire.Snapshot{Tick: 1201, Ack: 57, Entities: []sim.Entity{
+		sim.NewEntity(3, arena.KindPlayer, 256000, 128000, -300, 0, 12, 0, 0, 0),
+		sim.NewEntity(65536, arena.KindDrone, 51200, 76800, 256, -256, 102400, 76800),
+		sim.NewEntity(131119, arena.KindOrb, 12800, 25600, 5),
+		sim.NewEntity(16777215, arena.KindWorld, 12345, -2),
+	}}
+	pongSnapshot = &wire.Snapshot{Tick: 600, Ack: 10, Entities: []sim.Entity{
+		sim.NewEntity(3, pong.KindPaddle, 0, 76800, 0, 1, 0),
+		sim.NewEntity(4, pong.KindPaddle, 1, 76800, -2304, 1, 0),
+		sim.NewEntity(pong.BallID, pong.KindBall, 122880, 76800, 3840, 0),
+		sim.NewEntity(pong.WorldID, pong.KindWorld, 3, 0, 1, 2, 1, 7, 0),
+	}}
+)
+
+// checkSnapshot decodes an example snapshot and restores its game's state from it, as a client
+// that applies the document's rules would: every entity must fit the schema (its number of fields
+// and their ranges), and the game must accept every id.
+func checkSnapshot(t *testing.T, name string, frame []byte) {
+	t.Helper()
+	f, err := wire.Decode(frame)
+	var snap wire.Snapshot
+	if err == nil {
+		err = f.Decode(&snap)
+	}
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	if name == "snapshot" {
+		var s arena.State
+		err = arena.Game{}.Restore(&s, snap.Entities)
+	} else {
+		var s pong.State
+		err = pong.Game{}.Restore(&s, snap.Entities)
+	}
+	if err != nil {
+		t.Errorf("%s: the game refuses the doc's example: %v", name, err)
+	}
+}
+
+// TestProtocolDocSchemas checks each game's schema table in docs/PROTOCOL.md against the game's
+// sim.Schema, kind by kind and field by field: names, order, ranges and interpolation. A client
+// written from the document applies exactly these tables ("a field outside the schema fails").
+func TestProtocolDocSchemas(t *testing.T) {
+	doc := protocolDoc(t)
+	for game, schema := range map[string]sim.Schema{"arena": arena.Schema, "pong": pong.Schema} {
+		t.Run(game, func(t *testing.T) {
+			_, table, ok := strings.Cut(doc, "<!-- schema "+game+": checked by shared/wire/protocol_doc_test.go -->\n")
+			if !ok {
+				t.Fatalf("docs/PROTOCOL.md has no schema table for %s", game)
+			}
+			var rows [][]string
+			for _, line := range strings.Split(table, "\n") {
+				if !strings.HasPrefix(line, "|") {
+					break
+				}
+				var cells []string
+				for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+					cells = append(cells, strings.TrimSpace(c))
+				}
+				rows = append(rows, cells)
+			}
+			if len(rows) < 2 || strings.Join(rows[0], ",") != "kind,entity,field,min,max,interpolated" {
+				t.Fatalf("the %s table's header is %v", game, rows)
+			}
+			rows = rows[2:] // the header and its rule
+			want := 0
+			for k, ks := range schema {
+				for i, fs := range ks.Fields {
+					if want >= len(rows) {
+						t.Fatalf("the doc's table stops before %s field %d (%s)", ks.Name, i, fs.Name)
+					}
+					interp := "no"
+					if fs.Interp {
+						interp = "yes"
+					}
+					row := rows[want]
+					exp := []string{strconv.Itoa(k), ks.Name, fs.Name, strconv.Itoa(int(fs.Min)), strconv.Itoa(int(fs.Max)), interp}
+					if strings.Join(row, "|") != strings.Join(exp, "|") {
+						t.Errorf("row %d: the doc says %v, the schema %v", want+1, row, exp)
+					}
+					want++
+				}
+			}
+			if len(rows) != want {
+				t.Errorf("the doc's table has %d rows, the schema %d fields", len(rows), want)
+			}
+		})
+	}
+}
+
+// TestProtocolDocArenaIDs checks the arena's entity ids as PROTOCOL.md gives them ("Game schemas"):
+// drones 65536–65555, orbs 131072–131119, the world 16777215, a player's its player id.
+func TestProtocolDocArenaIDs(t *testing.T) {
+	g := arena.Game{}
+	s := g.NewState(1)
+	g.Join(&s, 1)
+	g.Join(&s, 65535)
+	ranges := map[sim.Kind][2]sim.EntityID{
+		arena.KindPlayer: {1, 65535}, arena.KindDrone: {65536, 65555},
+		arena.KindOrb: {131072, 131119}, arena.KindWorld: {16777215, 16777215},
+	}
+	seen := map[sim.Kind][2]sim.EntityID{}
+	for _, e := range g.Entities(&s, nil) {
+		r, ok := seen[e.Kind]
+		if !ok {
+			r = [2]sim.EntityID{e.ID, e.ID}
+		}
+		seen[e.Kind] = [2]sim.EntityID{min(r[0], e.ID), max(r[1], e.ID)}
+	}
+	for kind, want := range ranges {
+		if seen[kind] != want {
+			t.Errorf("kind %d (%s): ids %v, the doc says %v", kind, arena.Schema[kind].Name, seen[kind], want)
+		}
+	}
+	if len(seen) != len(ranges) {
+		t.Errorf("kinds seen %v, want %v", seen, ranges)
 	}
 }

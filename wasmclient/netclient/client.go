@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -282,7 +281,7 @@ func (c *Client[I]) run(ctx context.Context) {
 		attempt++
 		c.mu.Lock()
 		c.view.Status, c.view.Attempt, c.view.Code, c.view.Reason = Reconnecting, attempt, code, reason
-		fresh := seatGone(code, reason)
+		fresh := seatGone(code)
 		if fresh {
 			c.token = ""
 		}
@@ -306,25 +305,23 @@ func backoff(n int) time.Duration {
 	return d/2 + rand.N(d/2)
 }
 
-// seatGone reports whether a connection that ended with code and reason lost the seat for good, so
-// that the client joins afresh at once: a resume refused (4015), unless the refusal is passing
-// ("try again": the server has not yet noticed that the old connection dropped and the seat is
-// "in use" by it, or the room was too busy to answer). Then the token is tried again after the
-// backoff. ("in use" alone is what servers before "try again" said.)
-func seatGone(code int, reason string) bool {
-	return code == int(wire.CloseResumeFailed) && !strings.Contains(reason, "try again") && !strings.Contains(reason, "in use")
-}
+// seatGone reports whether a connection that ended with code lost the seat for good, so that the
+// client joins afresh at once: a resume refused with 4015. A passing refusal (4017: the server has
+// not yet seen the old connection drop, or the room was busy) keeps the token, which is tried again
+// after the backoff. The code alone decides; the reason is for people.
+func seatGone(code int) bool { return code == int(wire.CloseResumeFailed) }
 
 // retryable reports whether a connection that ended with code is worth reconnecting: lost to the
 // network (0, 1006), a server going away or restarting (1001), a failed room (1011), a client that
 // fell behind or stopped answering pings (4010, 4014), a resume the server could not honour
-// (4015: join afresh), or inputs aimed too far ahead (4016: the clock estimate went wrong, as
-// after a long server stall; a new connection synchronises afresh). Refusals and protocol errors
-// are final.
+// (4015: join afresh; 4017: try the token again), or inputs aimed too far ahead (4016: the clock
+// estimate went wrong, as after a long server stall; a new connection synchronises afresh).
+// Refusals and protocol errors are final.
 func retryable(code int) bool {
 	switch code {
 	case 0, int(websocket.StatusAbnormalClosure), int(wire.CloseGoingAway), int(wire.CloseServerError),
-		int(wire.CloseSlowClient), int(wire.CloseNoPong), int(wire.CloseResumeFailed), int(wire.CloseInputAhead):
+		int(wire.CloseSlowClient), int(wire.CloseNoPong), int(wire.CloseResumeFailed), int(wire.CloseInputAhead),
+		int(wire.CloseResumeLater):
 		return true
 	}
 	return false

@@ -1,12 +1,15 @@
 // A tickwire client in JavaScript, written from docs/PROTOCOL.md alone (no Go code was read): it
 // joins the arena, holds "right" for a few seconds and checks, in the server's own snapshots, that
-// the server moved its player. It proves that the document is enough to write a client in another
-// language.
+// the server moved its player and that every entity fits the arena's schema table and id ranges
+// ("Game schemas"). Then it breaks the protocol on purpose (a second hello) and checks that the
+// server's close is preceded by a bye with the same code and reason ("bye"). It proves that the
+// document is enough to write a client in another language.
 //
 //   node client.mjs ws://127.0.0.1:8080/ws [seconds] [room] [name]
 //
 // It prints one line of JSON with what it saw and exits 0 when the player moved right by at least
-// 100 pixels and the server acknowledged its inputs, 1 otherwise.
+// 100 pixels, the server acknowledged its inputs, no entity broke the schema, and the close was
+// 4009 just after a bye saying the same; 1 otherwise.
 import WebSocket from 'ws';
 import { encode, decode } from '@msgpack/msgpack';
 
@@ -19,13 +22,45 @@ if (!url) {
 // Ops, from the table in "Ops".
 const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8;
 const VERSION = 2;
-// The arena's player kind and its fields (x is the first field after id and kind), from "Fields".
+const UNEXPECTED = 4009; // "a message not allowed at this point (... hello twice ...)"
+// The arena's schema, from the table in "Game schemas": per kind, each field's [min, max].
+const INT32 = [-2147483648, 2147483647];
+const POS_X = [0, 819200], POS_Y = [0, 512000], VEL = [-10240, 10240];
+const SCHEMA = [
+  { name: 'world', fields: [INT32, INT32] },
+  { name: 'player', fields: [POS_X, POS_Y, VEL, VEL, [0, 1073741824], [0, 8], [0, 45], [0, 16777215]] },
+  { name: 'drone', fields: [POS_X, POS_Y, VEL, VEL, POS_X, POS_Y] },
+  { name: 'orb', fields: [POS_X, POS_Y, [1, 5]] },
+];
+// The arena's entity ids, from "Game schemas": [first, last] per kind.
+const IDS = [[16777215, 16777215], [1, 65535], [65536, 65555], [131072, 131119]];
 const KIND_PLAYER = 1;
 const ONE = 256; // positions are in 1/256 pixel
 
+// schemaError says how an entity [id, kind, field, ...] breaks the schema, or returns null.
+function schemaError(entity) {
+  const [id, kind, ...fields] = entity;
+  const k = SCHEMA[kind];
+  if (!k) {
+    return `entity ${id}: unknown kind ${kind}`;
+  }
+  if (fields.length !== k.fields.length) {
+    return `entity ${id} (${k.name}): ${fields.length} fields, the schema has ${k.fields.length}`;
+  }
+  const bad = fields.findIndex((v, i) => v < k.fields[i][0] || v > k.fields[i][1]);
+  if (bad >= 0) {
+    return `entity ${id} (${k.name}): field ${bad} = ${fields[bad]} out of range`;
+  }
+  if (id < IDS[kind][0] || id > IDS[kind][1]) {
+    return `entity ${id}: not a ${k.name} id`;
+  }
+  return null;
+}
+
 const seen = {
   player: 0, tickRate: 0, snapshots: 0, firstX: null, lastX: null, ack: 0, roster: [],
-  pongEcho: false, bye: null, close: null, otherOps: 0,
+  pongEcho: false, bye: null, close: null, otherOps: 0, schemaErrors: 0, schemaError: null,
+  lastOp: 0, byeBeforeClose: false,
 };
 let seq = 0;
 let lastTick = 0; // the newest snapshot's tick
@@ -33,6 +68,7 @@ let sentTick = 0; // the tick of the last input sent
 let rtt = 0; // the round trip, in milliseconds, from the ping
 let pingAt = 0;
 let inputTimer = null;
+let ending = false; // the second hello is sent: the server's close is expected
 let finished = false;
 
 // Every message is one binary WebSocket message holding the frame [op, body] ("Framing").
@@ -47,13 +83,22 @@ function finish(reason) {
   finished = true;
   clearInterval(inputTimer);
   const moved = seen.firstX === null || seen.lastX === null ? 0 : seen.lastX - seen.firstX;
-  const ok = moved >= 100 * ONE && seen.ack > 0 && seen.pongEcho;
+  const ok = moved >= 100 * ONE && seen.ack > 0 && seen.pongEcho && seen.schemaErrors === 0 &&
+    seen.close !== null && seen.close.code === UNEXPECTED && seen.byeBeforeClose;
   console.log(JSON.stringify({ ok, reason, moved, movedPixels: moved / ONE, ...seen }));
   if (ws.readyState === WebSocket.OPEN) {
     send(BYE, [1000, 'done']); // "bye: either direction"
     ws.close(1000, 'done');
   }
   setTimeout(() => process.exit(ok ? 0 : 1), 100);
+}
+
+// end stops playing and breaks the protocol on purpose: a second hello, which the server answers
+// with a bye and a close with 4009, the same code and reason in both.
+function end() {
+  clearInterval(inputTimer);
+  ending = true;
+  send(HELLO, [VERSION, 'arena', room, name]); // trailing fields left off: "Trailing fields may be left off"
 }
 
 const ws = new WebSocket(url);
@@ -70,6 +115,7 @@ ws.on('message', (data, isBinary) => {
     return;
   }
   const [op, body] = decode(data);
+  seen.lastOp = op;
   switch (op) {
     case WELCOME: {
       // welcome: [player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private]
@@ -96,7 +142,7 @@ ws.on('message', (data, isBinary) => {
         seq++;
         send(INPUT, [seq, next, 0, [127, 0, 0], 0]);
       }, 1000 / tickRate);
-      setTimeout(() => finish('played'), Number(seconds) * 1000);
+      setTimeout(end, Number(seconds) * 1000);
       break;
     }
     case SNAPSHOT: {
@@ -105,7 +151,13 @@ ws.on('message', (data, isBinary) => {
       lastTick = tick;
       seen.snapshots++;
       seen.ack = ack;
-      for (const [id, kind, x] of entities) {
+      for (const entity of entities) {
+        const problem = schemaError(entity);
+        if (problem !== null) {
+          seen.schemaErrors++;
+          seen.schemaError = seen.schemaError || problem;
+        }
+        const [id, kind, x] = entity;
         if (id === seen.player && kind === KIND_PLAYER) {
           if (seen.firstX === null) {
             seen.firstX = x;
@@ -135,7 +187,10 @@ ws.on('message', (data, isBinary) => {
 
 ws.on('close', (code, reason) => {
   seen.close = { code, reason: reason.toString() };
-  finish(finished ? 'played' : 'the server closed the connection');
+  // "bye: sent by the server just before every close it initiates, with the same code and reason".
+  seen.byeBeforeClose = seen.lastOp === BYE && seen.bye !== null && seen.bye.code === code &&
+    seen.bye.reason === seen.close.reason;
+  finish(ending ? 'played' : 'the server closed the connection');
 });
 
 ws.on('error', (err) => {

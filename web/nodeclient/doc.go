@@ -2,6 +2,8 @@
 // docs/PROTOCOL.md alone, with the npm packages ws and @msgpack/msgpack pinned in package.json and
 // package-lock.json. Its Go test runs the real server on a loopback port and the client against
 // it: the client joins the arena, plays for a few seconds and checks that the server moved its
-// player. The test installs the packages with npm ci into a temporary folder; it skips (with a
+// player, that every entity fits the arena's schema table and id ranges as the document gives
+// them, and, after a second hello sent on purpose, that the server's close (4009) follows a bye
+// with the same code and reason. The test installs the packages with npm ci into a temporary folder; it skips (with a
 // message) where Node.js is absent, unless TICKWIRE_E2E=1 makes it mandatory.
 package nodeclient

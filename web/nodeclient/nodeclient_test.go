@@ -44,7 +44,12 @@ type result struct {
 	Snapshots   int     `json:"snapshots"`
 	Ack         uint32  `json:"ack"`
 	PongEcho    bool    `json:"pongEcho"`
-	Roster      []struct {
+	// SchemaErrors counts entities that broke PROTOCOL.md's arena schema table or id ranges.
+	SchemaErrors int    `json:"schemaErrors"`
+	SchemaError  string `json:"schemaError"`
+	// ByeBeforeClose says the server's close came just after a bye with its code and reason.
+	ByeBeforeClose bool `json:"byeBeforeClose"`
+	Roster         []struct {
 		Player uint32 `json:"player"`
 		Name   string `json:"name"`
 	} `json:"roster"`
@@ -107,6 +112,12 @@ func TestNodeClientPlaysTheArena(t *testing.T) {
 	}
 	if res.Player == 0 || res.TickRate != arena.TickRate || res.Snapshots < 20 || len(res.Roster) != 1 || res.Roster[0].Name != "Nodey" {
 		t.Errorf("the client saw %+v: want a player id, the arena's tick rate, snapshots and itself in the roster", res)
+	}
+	if res.SchemaErrors != 0 {
+		t.Errorf("%d entities broke the arena's schema as PROTOCOL.md gives it; the first: %s", res.SchemaErrors, res.SchemaError)
+	}
+	if res.Close == nil || res.Close.Code != 4009 || !res.ByeBeforeClose {
+		t.Errorf("the second hello was closed with %+v (bye just before: %v), want 4009 just after a bye with the same code and reason", res.Close, res.ByeBeforeClose)
 	}
 	if res.MovedPixels < 100 {
 		t.Errorf("the server moved the player %.0f px in 3 s of holding right, want at least 100", res.MovedPixels)
