@@ -13,7 +13,9 @@ import (
 // and its socket, the same wrapper the server's -netsim uses: what the server sends is held back,
 // snapshots and deltas now and then dropped; what the client sends is held back, now and then by a
 // whole retransmission. The hello is not delayed. With the server's -netsim as well, the two add up.
-// With it off there is no goroutine, queue or copy: c.sim stays nil.
+// Each way holds at most netsim.DefaultHeld frames: past it a snapshot is dropped, and a reliable
+// frame ends the connection (the client then reconnects and resumes its seat). With it off there is
+// no goroutine, queue or copy: c.sim stays nil.
 
 // reader returns the function the read loop reads frames with: straight from the connection, or,
 // with a simulated network, through a netsim.Conn, which from then on also carries what the client
