@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/magefile/mage/mg"
@@ -31,7 +32,9 @@ const FuzzBudget = "50000x"
 
 // livePackages hold the tests that play in real time over real sockets: the browser tests, the
 // bots, the simulated networks, the Node.js client. `mage test` runs them after the others, one
-// package at a time, so that the machine's load does not decide them.
+// package at a time, so that the machine's load does not decide them. Besides these, every package
+// with a test file that isLiveTestFile recognises is live too (a scaffolded game's client half is),
+// so a new game lands in the live phase without an edit here.
 var livePackages = []string{
 	"server/gateway",
 	"server/metrics",
@@ -43,13 +46,40 @@ var livePackages = []string{
 	"internal/e2e",
 }
 
-func isLive(pkg string) bool {
-	for _, p := range livePackages {
-		if pkg == "github.com/tickwire/tickwire/"+p {
-			return true
+// isLiveTestFile reports whether a test file's name marks its package as live: live_test.go, or a
+// name ending in _live_test.go.
+func isLiveTestFile(name string) bool {
+	return name == "live_test.go" || strings.HasSuffix(name, "_live_test.go")
+}
+
+// splitLive lists the module's packages and splits them into the quick ones and the live ones
+// (import paths), and fails if an entry of livePackages is not among them.
+func splitLive(goCmd string) (quick, live []string, err error) {
+	const module = "github.com/tickwire/tickwire/"
+	out, err := sh.Output(goCmd, "list", "-f", "{{.ImportPath}} {{join .TestGoFiles \" \"}} {{join .XTestGoFiles \" \"}}", "./...")
+	if err != nil {
+		return nil, nil, err
+	}
+	listed := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		pkg := fields[0]
+		listed[pkg] = true
+		if slices.Contains(livePackages, strings.TrimPrefix(pkg, module)) || slices.ContainsFunc(fields[1:], isLiveTestFile) {
+			live = append(live, pkg)
+		} else {
+			quick = append(quick, pkg)
 		}
 	}
-	return false
+	for _, p := range livePackages {
+		if !listed[module+p] {
+			return nil, nil, fmt.Errorf("livePackages names %s, which go list did not find", p)
+		}
+	}
+	return quick, live, nil
 }
 
 // fuzzPackages are searched for fuzz targets by `mage test`.
@@ -117,28 +147,15 @@ func Test(ctx context.Context) error {
 	// The tests that play in real time (browsers, bots, simulated networks) run after the rest,
 	// one package at a time: on a 2-core machine running the -race suite beside them, a page took
 	// 13 s to draw and a loopback ping 600 ms, which measures the machine, not the code.
-	all, err := sh.Output(goCmd, "list", "./...")
+	quick, live, err := splitLive(goCmd)
 	if err != nil {
 		return err
 	}
-	pkgs := strings.Fields(all)
-	var quick []string
-	for _, pkg := range pkgs {
-		if !isLive(pkg) {
-			quick = append(quick, pkg)
-		}
-	}
-	if n := len(pkgs) - len(quick); n != len(livePackages) {
-		return fmt.Errorf("livePackages names %d packages, go list found %d of them", len(livePackages), n)
-	}
 	env := map[string]string{"TICKWIRE_DIST": d}
 	quickErr := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1"}, quick...)...)
-	live := []string{"test", "-race", "-count=1", "-p", "1"}
-	for _, pkg := range livePackages {
-		live = append(live, "./"+pkg)
-	}
+	liveErr := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1", "-p", "1"}, live...)...)
 	// Both phases run whatever the first found, so that one run shows every failure.
-	if err := errors.Join(quickErr, sh.RunWithV(env, goCmd, live...)); err != nil {
+	if err := errors.Join(quickErr, liveErr); err != nil {
 		return err
 	}
 	targets, err := webbuild.FuzzTargets(ctx, fuzzPackages...)
@@ -210,13 +227,17 @@ func Netlab(ctx context.Context) error {
 	return cmd.Run()
 }
 
-// New scaffolds a new game NAME (shared half, client half, registration, tests) that builds and plays at once.
-func New(name string) error {
+// New scaffolds a new game NAME (shared half, client half, registration, tests) that builds and plays at once; -messages adds a message of its own each way.
+//
+// With -messages (`go tool mage new NAME -messages`) the game also has an example message each way
+// (a player cheers; the server tells everyone who did), with golden bytes, refusals, a fuzz target
+// with seeds and a test that plays them through the real server.
+func New(name string, messages *bool) error {
 	root, err := webbuild.ModuleRoot()
 	if err != nil {
 		return err
 	}
-	paths, err := scaffold.Write(root, scaffold.Game{Name: name})
+	paths, err := scaffold.Write(root, scaffold.Game{Name: name, Messages: messages != nil && *messages})
 	if err != nil {
 		return err
 	}

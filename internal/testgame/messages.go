@@ -1,6 +1,8 @@
 package testgame
 
 import (
+	"math"
+
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
@@ -41,47 +43,30 @@ func (*Jumped) Op() wire.Op    { return OpJumped }
 func (*Whisper) Op() wire.Op   { return OpWhisper }
 func (*Whispered) Op() wire.Op { return OpWhispered }
 
-func ints(e *msgpack.Encoder, vs ...int64) error {
-	if err := e.EncodeArrayLen(len(vs)); err != nil {
-		return err
-	}
-	for _, v := range vs {
-		if err := e.EncodeInt(v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (m *Jump) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.By)) }
+func (m *Jump) EncodeBody(e *msgpack.Encoder) error { return wire.EncodeInts(e, int64(m.By)) }
 func (m *Jump) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.By = int8(f.Int("by", -9, 9))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.By, "by", -9, 9))
 }
 
-func (m *Jumped) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.Player), int64(m.Pos)) }
+func (m *Jumped) EncodeBody(e *msgpack.Encoder) error {
+	return wire.EncodeInts(e, int64(m.Player), int64(m.Pos))
+}
 func (m *Jumped) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.Player = sim.PlayerID(f.Uint32("player"))
-	m.Pos = int32(f.Int("pos", -1<<31, 1<<31-1))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.Player, "player", 0, math.MaxUint32), wire.Int(&m.Pos, "pos", math.MinInt32, math.MaxInt32))
 }
 
-func (m *Whisper) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.To), int64(m.N)) }
+func (m *Whisper) EncodeBody(e *msgpack.Encoder) error {
+	return wire.EncodeInts(e, int64(m.To), int64(m.N))
+}
 func (m *Whisper) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.To = sim.PlayerID(f.Uint32("to"))
-	m.N = int32(f.Int("n", -1<<31, 1<<31-1))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.To, "to", 0, math.MaxUint32), wire.Int(&m.N, "n", math.MinInt32, math.MaxInt32))
 }
 
-func (m *Whispered) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.From), int64(m.N)) }
+func (m *Whispered) EncodeBody(e *msgpack.Encoder) error {
+	return wire.EncodeInts(e, int64(m.From), int64(m.N))
+}
 func (m *Whispered) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.From = sim.PlayerID(f.Uint32("from"))
-	m.N = int32(f.Int("n", -1<<31, 1<<31-1))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.From, "from", 0, math.MaxUint32), wire.Int(&m.N, "n", math.MinInt32, math.MaxInt32))
 }
 
 // Messages declares the test game's messages.

@@ -242,7 +242,7 @@ type conn struct {
 	// spectator says the client watches: an input or a game message from it closes the connection.
 	spectator bool
 	done      chan struct{} // closed when the writer has closed the socket
-	sim       *netSim       // Config.NetSim on this connection; nil when off
+	sim       *netsim.Conn  // Config.NetSim on this connection (netsim.go); nil when off
 
 	state ConnState // the serving goroutine's alone
 
@@ -378,16 +378,29 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 	return hello, nil
 }
 
-// read returns the next frame, refusing text frames and frames that are not valid. The frame
-// aliases the connection's read buffer: it is good until the next read.
+// read returns the next frame from the socket, refusing text frames and frames that are not valid.
+// The frame aliases the connection's read buffer: it is good until the next read.
 func (c *conn) read(ctx context.Context) (wire.Frame, error) {
-	typ, data, err := c.readMessage(ctx)
+	data, err := c.readBinary(ctx)
 	if err != nil {
 		return wire.Frame{}, err
 	}
-	if typ != websocket.MessageBinary {
-		return wire.Frame{}, wire.Closef(wire.CloseTextFrame, "text frame: tickwire speaks binary msgpack frames only")
+	return c.decode(data)
+}
+
+// readBinary reads the next message, refusing a text one.
+func (c *conn) readBinary(ctx context.Context) ([]byte, error) {
+	typ, data, err := c.readMessage(ctx)
+	if err != nil {
+		return nil, err
 	}
+	if typ != websocket.MessageBinary {
+		return nil, wire.Closef(wire.CloseTextFrame, "text frame: tickwire speaks binary msgpack frames only")
+	}
+	return data, nil
+}
+
+func (c *conn) decode(data []byte) (wire.Frame, error) {
 	f, err := wire.Decode(data)
 	if err != nil {
 		return wire.Frame{}, wire.Closef(wire.CloseMalformed, "%v", err)
@@ -482,7 +495,7 @@ func (c *conn) writer() {
 		var req *closeReq
 		frames, req = c.out.take(frames[:0])
 		for i, f := range frames {
-			if err := c.write(f); err != nil {
+			if err := c.writeFrame(f); err != nil { // c.write, through Config.NetSim when on
 				c.stopWriteTimer()
 				for _, rest := range frames[i:] {
 					bufpool.Put(rest)
@@ -502,6 +515,7 @@ func (c *conn) writer() {
 		}
 		c.stopWriteTimer()
 		if req != nil {
+			c.stopNetSim() // the bye and the close go straight to the socket
 			c.finish(req)
 			return
 		}

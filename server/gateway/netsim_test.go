@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/tickwire/tickwire/server/internal/bufpool"
 	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
@@ -150,25 +149,30 @@ func TestNetSimFloodIsClosed(t *testing.T) {
 	waitUntil(t, func() bool { return srv.gw.Conns() == 0 })
 }
 
-// TestNetSimOutboundIsBounded fills a connection's outbound line without a socket: past netsimHeld
-// frames a snapshot is dropped and a reliable frame closes the client as too slow.
+// TestNetSimOutboundIsBounded fills a connection's outbound line without a socket: past
+// netsim.DefaultHeld frames a snapshot is dropped and a reliable frame closes the client as too slow.
 func TestNetSimOutboundIsBounded(t *testing.T) {
 	t.Parallel()
-	c := &conn{g: New(Config{}, nil), out: newOutbox(64, nopObserver{}), done: make(chan struct{})}
-	c.out.sim = newNetSim(c, netsim.Profile{RTT: 10 * time.Second}, 1) // nothing falls due
+	c := &conn{g: New(Config{NetSim: netsim.Profile{RTT: 10 * time.Second}}, nil), // nothing falls due
+		out: newOutbox(64, nopObserver{}), done: make(chan struct{})}
+	defer c.startNetSim()()
 	closed := func() *closeReq {
 		c.out.mu.Lock()
 		defer c.out.mu.Unlock()
 		return c.out.close
 	}
-	for range netsimHeld {
-		c.out.Send(bufpool.Get())
+	frame := func(op wire.Op) []byte { return []byte{0x92, byte(op), 0xc0} } // [op, nil]: never decoded
+	for range netsim.DefaultHeld {
+		if err := c.writeFrame(frame(wire.OpRoster)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	c.out.SendSnapshot(bufpool.Get())
-	if req := closed(); req != nil || c.out.sim.held.len() != netsimHeld {
-		t.Fatalf("a full line: close %+v, %d held; want no close and %d held", req, c.out.sim.held.len(), netsimHeld)
+	if err := c.writeFrame(frame(wire.OpSnapshot)); err != nil || closed() != nil {
+		t.Fatalf("a snapshot past a full line: %v, close %+v; want it dropped", err, closed())
 	}
-	c.out.Send(bufpool.Get())
+	if err := c.writeFrame(frame(wire.OpRoster)); err != nil {
+		t.Fatal(err)
+	}
 	if req := closed(); req == nil || req.code != wire.CloseSlowClient {
 		t.Fatalf("a reliable frame past a full line: close %+v, want 4010", req)
 	}
@@ -191,40 +195,6 @@ func TestNetSimInLimit(t *testing.T) {
 			t.Parallel()
 			if got := netsimInLimit(tt.p, 120, 60); got != tt.want {
 				t.Errorf("netsimInLimit(%v) = %d, want %d", tt.p, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestFifo(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		lag  int // how many values stay queued while pushing
-	}{
-		{"drained each time", 0},
-		{"never empty", 5},
-		{"deep", 100},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var q fifo[int]
-			next := 0
-			for i := range 1000 {
-				q.push(i)
-				for q.len() > tt.lag {
-					if v := q.pop(); v != next {
-						t.Fatalf("popped %d, want %d", v, next)
-					}
-					next++
-				}
-			}
-			if v, ok := q.peek(); q.len() != tt.lag || (tt.lag > 0 && (!ok || v != next)) {
-				t.Errorf("left %d, head %d %v; want %d, head %d", q.len(), v, ok, tt.lag, next)
-			}
-			if cap(q.buf) > 4*(tt.lag+1) {
-				t.Errorf("array of %d for %d queued: popped space is not reused", cap(q.buf), tt.lag)
 			}
 		})
 	}

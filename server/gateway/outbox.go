@@ -27,8 +27,6 @@ type outbox struct {
 	slowAfter   time.Duration
 	behindSince time.Time
 	now         func() time.Time // time.Now; tests replace it
-
-	sim *netSim // Config.NetSim's delay line, which Send and SendSnapshot go through; nil when off
 }
 
 type closeReq struct {
@@ -50,14 +48,6 @@ func (o *outbox) signal() {
 
 // Send queues a frame that must arrive.
 func (o *outbox) Send(frame []byte) {
-	if o.sim != nil {
-		o.sim.hold(frame, false) // which calls send when the simulated network delivers it
-		return
-	}
-	o.send(frame)
-}
-
-func (o *outbox) send(frame []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.close != nil {
@@ -75,14 +65,6 @@ func (o *outbox) send(frame []byte) {
 
 // SendSnapshot keeps frame as the snapshot to write next, replacing any not yet written.
 func (o *outbox) SendSnapshot(frame []byte) {
-	if o.sim != nil {
-		o.sim.hold(frame, true) // which calls sendSnapshot when the simulated network delivers it
-		return
-	}
-	o.sendSnapshot(frame)
-}
-
-func (o *outbox) sendSnapshot(frame []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.close != nil {

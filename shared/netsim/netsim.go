@@ -1,9 +1,3 @@
-// Package netsim models a bad network for testing netcode on loopback: latency, jitter and loss,
-// as a WebSocket (TCP) connection suffers them. The server's -netsim flag and the client's ?net=
-// parameter use it; both parse the same [Profile] text.
-//
-// It is pure: a [Line] is told the time and answers when a message arrives. The caller holds the
-// message until then. Messages on a line never overtake each other, as on one TCP connection.
 package netsim
 
 import (

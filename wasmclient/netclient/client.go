@@ -152,8 +152,8 @@ type Client[I any] struct {
 		snapshots int
 		in, out   int64
 	}
-	seed uint64  // for the simulated network's lines
-	up   *uplink // the simulated network's sending side, under mu; nil when off
+	seed uint64       // for the simulated network's lines
+	sim  *netsim.Conn // the simulated network (netsim.go), under mu; nil when off
 }
 
 // Dial starts connecting in the background and returns at once; View reports progress. schema checks
@@ -338,10 +338,10 @@ func (c *Client[I]) session(ctx context.Context) (code int, reason string, welco
 	}
 	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()
-	c.ws, c.up = ws, nil
+	c.ws, c.sim = ws, nil
 	token := c.token
 	c.mu.Unlock()
-	defer ws.CloseNow()
+	defer c.hangUp(ws)
 
 	hello := &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name,
 		Spectate: c.cfg.Spectate, Private: c.cfg.Private, Resume: token}
@@ -366,11 +366,11 @@ func (c *Client[I]) write(ctx context.Context, m wire.Message) error {
 
 func (c *Client[I]) writeRaw(ctx context.Context, b []byte) error {
 	c.mu.Lock()
-	ws, up := c.ws, c.up
+	ws, sim := c.ws, c.sim
 	c.view.BytesOut += int64(len(b))
 	c.mu.Unlock()
-	if up != nil {
-		return up.send(ctx, b)
+	if sim != nil {
+		return writeSim(ctx, sim, ws, b)
 	}
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -2,7 +2,9 @@
 // input codec and tests), its client half (drawing and keys, with a test that plays it through the
 // real server) and its registration with the server and the client. The game it writes builds,
 // passes its tests and is playable at once: a disc per player to steer around a field, and a coin
-// to collect. `go tool mage new NAME` calls [Write]; docs/NEW_GAME.md says what to change next.
+// to collect. With [Game.Messages] it also has one message of its own each way (a player cheers;
+// everyone hears who did), with golden bytes and a fuzz target. `go tool mage new NAME` calls
+// [Write] (`-messages` sets Game.Messages); docs/NEW_GAME.md says what to change next.
 package scaffold
 
 import (
@@ -31,17 +33,32 @@ type Game struct {
 	Name string
 	// Title is shown on the title screen and in the window's title. Defaults to "tickwire NAME".
 	Title string
+	// Messages adds the game's own messages, one each way, as an example to build on: a player
+	// cheers, and the server tells everyone who did (files named messages*.go, and a test that plays
+	// them through the real server). Defaults to false: a game with no messages of its own.
+	Messages bool
 }
 
-// files maps each template to the path it is written to, relative to the module root.
-var files = []struct{ tmpl, path string }{
-	{"shared_game.go.tmpl", "shared/games/[[.Name]]/[[.Name]].go"},
-	{"shared_input.go.tmpl", "shared/games/[[.Name]]/input.go"},
-	{"shared_test.go.tmpl", "shared/games/[[.Name]]/[[.Name]]_test.go"},
-	{"client.go.tmpl", "wasmclient/games/[[.Name]]/client.go"},
-	{"play_test.go.tmpl", "wasmclient/games/[[.Name]]/play_test.go"},
-	{"server_register.go.tmpl", "server/cmd/tickwire/game_[[.Name]].go"},
-	{"client_register.go.tmpl", "wasmclient/game_[[.Name]].go"},
+// files maps each template to the path it is written to, relative to the module root; messages
+// marks the files written only with Game.Messages.
+//
+// The client half's real-socket tests are in live_test.go: `go tool mage test` runs a package with a
+// test file of that name in its live phase (magefile.go's isLiveTestFile).
+var files = []struct {
+	tmpl, path string
+	messages   bool
+}{
+	{"shared_game.go.tmpl", "shared/games/[[.Name]]/[[.Name]].go", false},
+	{"shared_input.go.tmpl", "shared/games/[[.Name]]/input.go", false},
+	{"shared_test.go.tmpl", "shared/games/[[.Name]]/[[.Name]]_test.go", false},
+	{"shared_messages.go.tmpl", "shared/games/[[.Name]]/messages.go", true},
+	{"shared_messages_test.go.tmpl", "shared/games/[[.Name]]/messages_test.go", true},
+	{"client.go.tmpl", "wasmclient/games/[[.Name]]/client.go", false},
+	{"live_test.go.tmpl", "wasmclient/games/[[.Name]]/live_test.go", false},
+	{"client_messages.go.tmpl", "wasmclient/games/[[.Name]]/messages.go", true},
+	{"client_messages_test.go.tmpl", "wasmclient/games/[[.Name]]/messages_test.go", true},
+	{"server_register.go.tmpl", "server/cmd/tickwire/game_[[.Name]].go", false},
+	{"client_register.go.tmpl", "wasmclient/game_[[.Name]].go", false},
 }
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,19}$`)
@@ -81,6 +98,9 @@ func Files(g Game) (map[string][]byte, error) {
 	}
 	out := map[string][]byte{}
 	for _, f := range files {
+		if f.messages && !g.Messages {
+			continue
+		}
 		src, err := fs.ReadFile(templates, "templates/"+f.tmpl)
 		if err != nil {
 			return nil, err

@@ -37,7 +37,7 @@ func TestFiles(t *testing.T) {
 	want := []string{
 		"server/cmd/tickwire/game_tag.go", "shared/games/tag/input.go", "shared/games/tag/tag.go",
 		"shared/games/tag/tag_test.go", "wasmclient/game_tag.go", "wasmclient/games/tag/client.go",
-		"wasmclient/games/tag/play_test.go",
+		"wasmclient/games/tag/live_test.go",
 	}
 	if len(out) != len(want) {
 		t.Errorf("%d files, want %d", len(out), len(want))
@@ -62,6 +62,53 @@ func TestFiles(t *testing.T) {
 	}
 	if _, err := Files(Game{Name: "tag", Title: `say "hi"`}); err == nil {
 		t.Error("a title with quotes was accepted")
+	}
+	// Without the option, nothing of the messages' is written.
+	for p, b := range out {
+		for _, word := range []string{"Cheer", "Messages", "wire.Event"} {
+			if strings.Contains(string(b), word) {
+				t.Errorf("%s mentions %s without Game.Messages", p, word)
+			}
+		}
+	}
+}
+
+// TestFilesWithMessages checks what the message option adds: four files, and the hooks that wire
+// them in (the events in the state, the registrations' message set and compile-time check, the
+// client's drawing of what it heard).
+func TestFilesWithMessages(t *testing.T) {
+	t.Parallel()
+	plain, err := Files(Game{Name: "tag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Files(Game{Name: "tag", Messages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := []string{"shared/games/tag/messages.go", "shared/games/tag/messages_test.go",
+		"wasmclient/games/tag/messages.go", "wasmclient/games/tag/messages_test.go"}
+	if len(out) != len(plain)+len(added) {
+		t.Errorf("%d files, want %d", len(out), len(plain)+len(added))
+	}
+	for _, p := range added {
+		if _, ok := out[p]; !ok || plain[p] != nil {
+			t.Errorf("%s: written %v with the option, %v without; want only with it", p, ok, plain[p] != nil)
+		}
+	}
+	hooks := map[string]string{
+		"shared/games/tag/tag.go":           "Out          []wire.Event",
+		"shared/games/tag/messages.go":      "wire.DecodeInts(d, wire.Int(&m.Cheer",
+		"server/cmd/tickwire/game_tag.go":   "var _ room.Messenger[tag.State] = tag.Game{}",
+		"wasmclient/game_tag.go":            "Messages: tag.Messages",
+		"wasmclient/games/tag/client.go":    "c.drawCheers(screen, ctx)",
+		"wasmclient/games/tag/live_test.go": "func TestCheerIsHeard",
+		"shared/games/tag/messages_test.go": "func FuzzMessages",
+	}
+	for p, want := range hooks {
+		if !strings.Contains(string(out[p]), want) {
+			t.Errorf("%s lacks %q", p, want)
+		}
 	}
 }
 
@@ -138,9 +185,10 @@ func copyModule(t *testing.T, src, dst string) {
 	}
 }
 
-// TestScaffoldBuildsTestsAndPlays writes a new game into a copy of the module, then builds the
-// server and the browser client with it, vets it, runs its tests (which play it through the real
-// server) and starts the server binary, which must host it.
+// TestScaffoldBuildsTestsAndPlays writes two new games into a copy of the module, one plain and one
+// with the message option, then builds the server and the browser client with them, vets them, runs
+// their tests (which play them through the real server, messages included) and starts the server
+// binary, which must host them.
 func TestScaffoldBuildsTestsAndPlays(t *testing.T) {
 	t.Parallel()
 	goCmd, err := exec.LookPath("go")
@@ -149,8 +197,10 @@ func TestScaffoldBuildsTestsAndPlays(t *testing.T) {
 	}
 	dir := t.TempDir()
 	copyModule(t, moduleRoot(t), dir)
-	if _, err := Write(dir, Game{Name: "tag"}); err != nil {
-		t.Fatal(err)
+	for _, g := range []Game{{Name: "tag"}, {Name: "chat", Messages: true}} {
+		if _, err := Write(dir, g); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -168,9 +218,11 @@ func TestScaffoldBuildsTestsAndPlays(t *testing.T) {
 	bin := filepath.Join(dir, "tickwire-server")
 	goRun(nil, "build", "-trimpath", "-o", bin, "./server/cmd/tickwire")
 	goRun([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", filepath.Join(dir, "tickwire.wasm"), "./wasmclient")
-	goRun(nil, "vet", "./shared/games/tag/", "./wasmclient/games/tag/", "./server/cmd/tickwire/")
-	goRun([]string{"GOOS=js", "GOARCH=wasm"}, "vet", "./wasmclient/", "./wasmclient/games/tag/")
-	goRun(nil, "test", "-trimpath", "-count=1", "./shared/games/tag/", "./wasmclient/games/tag/")
+	goRun(nil, "vet", "./shared/games/tag/", "./wasmclient/games/tag/", "./shared/games/chat/", "./wasmclient/games/chat/",
+		"./server/cmd/tickwire/")
+	goRun([]string{"GOOS=js", "GOARCH=wasm"}, "vet", "./wasmclient/", "./wasmclient/games/tag/", "./wasmclient/games/chat/")
+	goRun(nil, "test", "-trimpath", "-count=1", "./shared/games/tag/", "./wasmclient/games/tag/", "./shared/games/chat/",
+		"./wasmclient/games/chat/")
 
 	// The server binary hosts the new game beside the others.
 	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-www", dir)
@@ -185,8 +237,8 @@ func TestScaffoldBuildsTestsAndPlays(t *testing.T) {
 	lines := bufio.NewScanner(stderr)
 	for lines.Scan() {
 		if line := lines.Text(); strings.Contains(line, "msg=listening") {
-			if !strings.Contains(line, "games=arena,pong,tag") {
-				t.Errorf("the server hosts %q, want arena, pong and tag", line)
+			if !strings.Contains(line, "games=arena,chat,pong,tag") {
+				t.Errorf("the server hosts %q, want arena, chat, pong and tag", line)
 			}
 			return
 		}

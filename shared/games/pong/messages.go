@@ -61,51 +61,28 @@ func (*PointMsg) Op() wire.Op  { return OpPoint }
 func (*EmotedMsg) Op() wire.Op { return OpEmoted }
 func (*OverMsg) Op() wire.Op   { return OpOver }
 
-// ints writes a body of integers.
-func ints(e *msgpack.Encoder, vs ...int64) error {
-	if err := e.EncodeArrayLen(len(vs)); err != nil {
-		return err
-	}
-	for _, v := range vs {
-		if err := e.EncodeInt(v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (*ReadyMsg) EncodeBody(e *msgpack.Encoder) error { return wire.EncodeInts(e) }
+func (*ReadyMsg) DecodeBody(d *msgpack.Decoder) error { return wire.DecodeInts(d) }
 
-func (*ReadyMsg) EncodeBody(e *msgpack.Encoder) error { return ints(e) }
-func (*ReadyMsg) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	return f.Done()
-}
-
-func (m *EmoteMsg) EncodeBody(e *msgpack.Encoder) error { return ints(e, int64(m.Emote)) }
+func (m *EmoteMsg) EncodeBody(e *msgpack.Encoder) error { return wire.EncodeInts(e, int64(m.Emote)) }
 func (m *EmoteMsg) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.Emote = int32(f.Int("emote", 0, NumEmotes-1))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.Emote, "emote", 0, NumEmotes-1))
 }
 
 func (m *PointMsg) EncodeBody(e *msgpack.Encoder) error {
-	return ints(e, int64(m.Side), int64(m.Left), int64(m.Right))
+	return wire.EncodeInts(e, int64(m.Side), int64(m.Left), int64(m.Right))
 }
 func (m *PointMsg) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.Side = Side(f.Int("side", int64(Left), int64(Right)))
-	m.Left = int32(f.Int("left", 0, WinScore))
-	m.Right = int32(f.Int("right", 0, WinScore))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.Side, "side", int64(Left), int64(Right)),
+		wire.Int(&m.Left, "left", 0, WinScore), wire.Int(&m.Right, "right", 0, WinScore))
 }
 
 func (m *EmotedMsg) EncodeBody(e *msgpack.Encoder) error {
-	return ints(e, int64(m.Player), int64(m.Emote))
+	return wire.EncodeInts(e, int64(m.Player), int64(m.Emote))
 }
 func (m *EmotedMsg) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.Player = sim.PlayerID(f.Int("player", 1, 1<<16-1))
-	m.Emote = int32(f.Int("emote", 0, NumEmotes-1))
-	if err := f.Done(); err != nil {
+	err := wire.DecodeInts(d, wire.Int(&m.Player, "player", 1, 1<<16-1), wire.Int(&m.Emote, "emote", 0, NumEmotes-1))
+	if err != nil {
 		return err
 	}
 	// A missing field reads as zero, and 0 is never a player: the field is required.
@@ -116,14 +93,11 @@ func (m *EmotedMsg) DecodeBody(d *msgpack.Decoder) error {
 }
 
 func (m *OverMsg) EncodeBody(e *msgpack.Encoder) error {
-	return ints(e, int64(m.Winner), int64(m.Left), int64(m.Right))
+	return wire.EncodeInts(e, int64(m.Winner), int64(m.Left), int64(m.Right))
 }
 func (m *OverMsg) DecodeBody(d *msgpack.Decoder) error {
-	f := wire.ReadFields(d)
-	m.Winner = Side(f.Int("winner", int64(Left), int64(Right)))
-	m.Left = int32(f.Int("left", 0, WinScore))
-	m.Right = int32(f.Int("right", 0, WinScore))
-	return f.Done()
+	return wire.DecodeInts(d, wire.Int(&m.Winner, "winner", int64(Left), int64(Right)),
+		wire.Int(&m.Left, "left", 0, WinScore), wire.Int(&m.Right, "right", 0, WinScore))
 }
 
 // Messages declares pong's messages.
