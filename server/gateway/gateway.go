@@ -283,6 +283,12 @@ func (c *conn) serve(ctx context.Context) {
 	seat, refused := c.g.lobby.Enter(hello, c.out)
 	if refused != nil {
 		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
+		if r := refused.Redirect; r != nil {
+			// Played on another node: the redirect goes first, then the bye and the close (4018).
+			if frame, err := wire.Encode(bufpool.Get(), r); err == nil {
+				c.out.Send(frame)
+			}
+		}
 		c.out.Close(refused.Code, refused.Reason)
 		return
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/internal/testgame"
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -62,6 +63,11 @@ func startServerWith(t *testing.T, cfg Config, lcfg lobby.Config) *testServer {
 	cfg.Logger = log
 	gw := New(cfg, l)
 	hs := httptest.NewServer(gw)
+	sctx, scancel := context.WithTimeout(ctx, 10*time.Second)
+	defer scancel()
+	if err := l.Start(sctx, cluster.Config{PublicURL: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"}); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer scancel()

@@ -1,8 +1,14 @@
-// Package lobby finds a room for each player: it hosts the registered games, opens rooms on demand,
-// reserves seats, auto-fills players into rooms with space, and closes rooms when they empty.
+// Package lobby finds a room for each player, anywhere in the cluster: it hosts the registered
+// games, opens rooms on demand (claiming their names in the cluster's directory first), reserves
+// seats for players other nodes send, auto-fills players into the fullest room with space, and
+// closes rooms when they empty.
 //
-// Start with [New], then [Lobby.Enter] with each client's hello. A refusal is a [*wire.CloseError]:
-// the close code and reason the connection ends with, decided here and only written by the gateway.
+// Start with [New], then [Lobby.Start], which joins the cluster (an embedded NATS server when the
+// config names none) with the lobby as the node's [cluster.Reserver]; then [Lobby.Enter] with each
+// client's hello. A refusal is a [*wire.CloseError]: the close code and reason the connection ends
+// with, decided here and only written by the gateway. A hello played on another node is answered
+// with a *wire.CloseError of code CloseRedirect carrying the redirect (cluster.go says how a room is
+// placed). [Lobby.Wait] waits for the rooms after the lobby's context ends, then leaves the cluster.
 package lobby
 
 import (
@@ -13,10 +19,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -77,13 +85,22 @@ type Lobby struct {
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	open map[roomKey]*entry
-	auto map[string]int // per game, the number of the next auto-named room
-	seed uint64
+	// opening holds, for each name being claimed in the directory by this lobby, a channel closed
+	// when the claim has ended (the room opened or not), so that two hellos for one new name here
+	// open it once.
+	opening  map[roomKey]chan struct{}
+	auto     map[string]int // per game, the number of the next auto-named room
+	seed     uint64
+	draining bool
+
+	node   atomic.Pointer[cluster.Node] // set by Start
+	ledger cluster.Ledger               // reservations already honoured
 }
 
 type roomKey struct{ game, name string }
 
 type entry struct {
+	key      roomKey
 	room     room.Room
 	private  bool // left out of the room list
 	max      int
@@ -92,6 +109,10 @@ type entry struct {
 	watchers int // spectators
 	maxWatch int
 	closed   bool
+	// holds are the seats reserved for players another node is sending here, by reservation id, with
+	// their expiry; they count as taken until honoured or expired.
+	holds    map[string]time.Time
+	released bool // its directory entry was (or is being) removed
 }
 
 // New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
@@ -108,7 +129,8 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
-	l := &Lobby{cfg: cfg, games: map[string]room.Factory{}, ctx: ctx, open: map[roomKey]*entry{}, auto: map[string]int{}}
+	l := &Lobby{cfg: cfg, games: map[string]room.Factory{}, ctx: ctx, open: map[roomKey]*entry{},
+		opening: map[roomKey]chan struct{}{}, auto: map[string]int{}}
 	for _, g := range games {
 		name := g.Info().Name
 		if err := CheckRoomName(name); err != nil || name == "" {
@@ -131,21 +153,29 @@ func (l *Lobby) Games() []string {
 }
 
 // Enter places the client a hello describes, or says why not: a player with a resume token gets
-// the seat it names back (the hello's game, room and name are not looked at); a spectator gets a
-// place to watch from; any other player a seat, in the named room (opened, private when the hello
-// asks, if it is not open) or, with no room name, in the fullest public room of the game with a free
-// seat (a new one when none has).
+// the seat it names back (the hello's game, room and name are not looked at); a player with a
+// reservation the seat another node reserved here; a spectator gets a place to watch from; any
+// other player a seat, in the named room (opened, private when the hello asks, if it is not open
+// anywhere in the cluster) or, with no room name, in the fullest public room of the game with a free
+// seat in the cluster (a new one, on the least-loaded node, when none has). A seat on another node
+// is answered with a redirect (a *wire.CloseError with code CloseRedirect). Enter may wait for the
+// cluster (a claim, a reservation on another node), at most a few seconds.
 func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *wire.CloseError) {
-	if h.Resume != "" && !h.Spectate {
-		return l.resume(h, p)
+	n := l.node.Load()
+	if n == nil {
+		return nil, wire.Closef(wire.CloseServerError, "the server has not joined its cluster yet; try again")
 	}
-	if h.Spectate {
-		return l.watch(h.Game, h.Room, h.Name, p)
-	}
-	if h.Private && h.Room == "" {
+	switch {
+	case h.Resume != "" && !h.Spectate:
+		return l.resume(n, h, p)
+	case h.Spectate:
+		return l.watch(n, h.Game, h.Room, h.Name, p)
+	case h.Reservation != "":
+		return l.redeem(n, h.Reservation, p)
+	case h.Private && h.Room == "":
 		return nil, wire.Closef(wire.CloseBadRoom, "a private room needs a name")
 	}
-	return l.join(h.Game, h.Room, h.Name, h.Private, p)
+	return l.join(n, h.Game, h.Room, h.Name, h.Private, p)
 }
 
 // GameInfo describes a hosted game as its rooms run on this server.
@@ -181,152 +211,25 @@ func (l *Lobby) roomConfig() room.Config {
 		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything, ResumeGrace: l.cfg.ResumeGrace}
 }
 
-// join gives the player a seat: in the named room of the game (opening it, as private when asked, if
-// needed), or, with no room name, in the fullest public room with a free seat.
-func (l *Lobby) join(game, roomName, player string, private bool, p room.Peer) (room.Seat, *wire.CloseError) {
-	if game == "" {
-		game = l.first
-	}
-	f, ok := l.games[game]
-	if !ok {
-		return nil, wire.Closef(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
-	}
-	if err := CheckRoomName(roomName); err != nil {
-		return nil, wire.Closef(wire.CloseBadRoom, "room name: %v", err)
-	}
-	name, err := CheckPlayerName(player)
-	if err != nil {
-		return nil, wire.Closef(wire.CloseBadName, "player name: %v", err)
-	}
-
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var e *entry
-	var key roomKey
-	if roomName != "" {
-		key = roomKey{game, roomName}
-		e = l.open[key]
-		if e != nil && len(e.taken) >= e.max {
-			return nil, wire.Closef(wire.CloseRoomFull, "room %q is full (%d players)", roomName, e.max)
-		}
-	} else {
-		key, e = l.autoRoom(game)
-	}
-	if e == nil {
-		if e, err = l.openRoom(key, f, private && roomName != ""); err != nil {
-			return nil, wire.Closef(wire.CloseServerFull, "%v", err)
-		}
-	}
-	id := e.nextFree()
-	e.taken[id] = true
-	l.cfg.Observer.Seats(game, 1)
-	return e.room.Join(id, name, p), nil
-}
-
-// watch gives a spectator a place in the named room of the game, or, with no room name, in the
-// public room of that game with the most players. A spectator takes no seat: places for spectators are
-// counted apart (Config.MaxSpectators). The name may be empty; if given, it must be a valid player
-// name.
-func (l *Lobby) watch(game, roomName, spectator string, p room.Peer) (room.Seat, *wire.CloseError) {
-	if game == "" {
-		game = l.first
-	}
-	if _, ok := l.games[game]; !ok {
-		return nil, wire.Closef(wire.CloseUnknownGame, "no game %q on this server (it hosts %s)", truncate(game, 32), strings.Join(l.Games(), ", "))
-	}
-	if err := CheckRoomName(roomName); err != nil {
-		return nil, wire.Closef(wire.CloseBadRoom, "room name: %v", err)
-	}
-	name := "spectator"
-	if strings.TrimSpace(spectator) != "" {
-		var err error
-		if name, err = CheckPlayerName(spectator); err != nil {
-			return nil, wire.Closef(wire.CloseBadName, "spectator name: %v", err)
-		}
-	}
-
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	key := roomKey{game, roomName}
-	e := l.open[key]
-	if roomName == "" {
-		key, e = l.busiest(game)
-	}
-	if e == nil && roomName != "" {
-		return nil, wire.Closef(wire.CloseNoRoom, "room %q of %s is not open: there is nothing to watch", roomName, game)
-	}
-	if e == nil {
-		return nil, wire.Closef(wire.CloseNoRoom, "no room of %s is open to watch", game)
-	}
-	if e.watchers >= e.maxWatch {
-		return nil, wire.Closef(wire.CloseRoomFull, "room %q has no place for another spectator (%d watching)", key.name, e.watchers)
-	}
-	e.watchers++
-	return e.room.Watch(name, p), nil
-}
-
-// busiest returns the public room of game with the most players (the first by name among equals), or
-// nil.
-func (l *Lobby) busiest(game string) (roomKey, *entry) {
-	var best *entry
-	var bestKey roomKey
-	for k, e := range l.open {
-		if k.game != game || e.closed || e.private {
-			continue
-		}
-		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
-			best, bestKey = e, k
-		}
-	}
-	return bestKey, best
-}
-
 // unwatch frees a spectator's place.
 func (l *Lobby) unwatch(e *entry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.watchers--
+	l.publish(e)
 }
 
-// autoRoom returns the public room of game with the most players that still has a free seat,
-// whether auto-fill or a player named it (the first by name among equals), or a new key when none
-// has: a player who asks for any room expects to join the people already playing before a room is
-// opened for them alone.
-func (l *Lobby) autoRoom(game string) (roomKey, *entry) {
-	var best *entry
-	var bestKey roomKey
-	for k, e := range l.open {
-		if k.game != game || e.closed || e.private || len(e.taken) >= e.max {
-			continue
-		}
-		if best == nil || len(e.taken) > len(best.taken) || len(e.taken) == len(best.taken) && k.name < bestKey.name {
-			best, bestKey = e, k
-		}
-	}
-	if best != nil {
-		return bestKey, best
-	}
-	for {
-		l.auto[game]++
-		k := roomKey{game, fmt.Sprintf("%s-%d", game, l.auto[game])}
-		if l.open[k] == nil {
-			return k, nil
-		}
-	}
-}
-
-func (l *Lobby) openRoom(key roomKey, f room.Factory, private bool) (*entry, error) {
-	if len(l.open) >= l.cfg.MaxRooms {
-		return nil, fmt.Errorf("the server has its maximum of %d rooms open; try again later", l.cfg.MaxRooms)
-	}
+// openRoom starts the room key, whose name this node has claimed in the directory. l.mu is held.
+func (l *Lobby) openRoom(n *cluster.Node, key roomKey, f room.Factory, private bool) *entry {
 	l.seed++
 	seed := l.seed
 	if l.cfg.Seed != nil {
 		seed = l.cfg.Seed()
 	}
-	e := &entry{private: private, taken: map[sim.PlayerID]bool{}, nextID: 1}
+	e := &entry{key: key, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1, holds: map[string]time.Time{}}
 	cfg := l.roomConfig()
 	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
+	cfg.SignToken = l.signToken(n)
 	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }
 	cfg.OnSpectatorLeave = func() { l.unwatch(e) }
 	cfg.OnClose = func(error) { l.closed(key, e) }
@@ -336,7 +239,8 @@ func (l *Lobby) openRoom(key roomKey, f room.Factory, private bool) (*entry, err
 	e.maxWatch = e.room.Config().MaxSpectators
 	l.open[key] = e
 	l.wg.Go(func() { _ = e.room.Run(l.ctx) })
-	return e, nil
+	l.publish(e)
+	return e
 }
 
 // nextFree returns an unused player id, counting up and wrapping below the avatar id range.
@@ -357,14 +261,23 @@ func (l *Lobby) leave(key roomKey, e *entry, id sim.PlayerID) {
 		delete(e.taken, id)
 		l.cfg.Observer.Seats(key.game, -1)
 	}
-	if len(e.taken) == 0 && !e.closed {
-		e.closed = true
-		if l.open[key] == e {
-			delete(l.open, key)
-			l.cfg.Observer.RoomClosed(key.game)
-		}
-		e.room.Stop(wire.CloseNormal, "room closed")
+	l.closeIfEmpty(e, time.Now())
+	l.publish(e)
+}
+
+// closeIfEmpty closes e if it has no player and no live reservation. l.mu is held.
+func (l *Lobby) closeIfEmpty(e *entry, now time.Time) {
+	e.pruneHolds(now)
+	if len(e.taken) > 0 || len(e.holds) > 0 || e.closed {
+		return
 	}
+	e.closed = true
+	if l.open[e.key] == e {
+		delete(l.open, e.key)
+		l.cfg.Observer.RoomClosed(e.key.game)
+	}
+	l.release(e)
+	e.room.Stop(wire.CloseNormal, "room closed")
 }
 
 // closed forgets a room that stopped, whatever stopped it.
@@ -376,6 +289,7 @@ func (l *Lobby) closed(key roomKey, e *entry) {
 		delete(l.open, key)
 		l.cfg.Observer.RoomClosed(key.game)
 	}
+	l.release(e)
 	// A room that stopped with players in it (a shutdown, a panic) calls OnLeave no more: their seats
 	// are gone with it.
 	if n := len(e.taken); n > 0 {
@@ -414,8 +328,18 @@ func (l *Lobby) Rooms() []RoomInfo {
 	return out
 }
 
-// Wait blocks until every room has stopped (after the lobby's context is done).
-func (l *Lobby) Wait() { l.wg.Wait() }
+// Wait blocks until every room has stopped (after the lobby's context is done), then leaves the
+// cluster: this node and its rooms leave every node's view at once.
+func (l *Lobby) Wait() {
+	l.wg.Wait()
+	if n := l.node.Load(); n != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := n.Leave(ctx); err != nil {
+			l.cfg.Logger.Warn("leave the cluster", "err", err)
+		}
+	}
+}
 
 // Name limits.
 const (

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/internal/testgame"
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
 )
@@ -46,7 +47,18 @@ func newLobby(t *testing.T, cfg Config) *Lobby {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); l.Wait() })
+	start(t, l)
 	return l
+}
+
+// start joins l to a cluster of its own, on an embedded NATS server (a few milliseconds).
+func start(t testing.TB, l *Lobby) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.Start(ctx, cluster.Config{PublicURL: "ws://lobby.test/ws"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestAutoFillPacksRoomsThenOpensNew(t *testing.T) {
@@ -80,6 +92,7 @@ func TestAutoFillUsesNamedPublicRoomsWithSpace(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(l.Wait)
+	start(t, l)
 	enter := func(h wire.Hello) {
 		t.Helper()
 		h.Version = wire.ProtocolVersion
@@ -245,6 +258,7 @@ func TestEachGameKeepsItsRatesUnlessOverridden(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { cancel(); l.Wait() }()
+		start(t, l)
 		for _, g := range []string{"slow", "fast"} {
 			if _, ref := join(l, g, "", "p", &nopPeer{}); ref != nil {
 				t.Fatal(ref)

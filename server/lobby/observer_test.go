@@ -91,6 +91,7 @@ func TestObserverForgetsSeatsOfARoomThatStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start(t, l)
 	for range 2 {
 		if _, ref := join(l, "", "stay", "p", &nopPeer{}); ref != nil {
 			t.Fatal(ref)

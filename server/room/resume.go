@@ -69,7 +69,11 @@ func (r *room[S, I]) newToken(s *seat[S, I]) string {
 	if s.kept == ([16]byte{}) { // the first token: the join's welcome
 		s.kept = s.secret
 	}
-	return Token{Game: r.info.Name, Room: r.cfg.Name, Player: s.id, Secret: s.secret}.String()
+	t := Token{Game: r.info.Name, Room: r.cfg.Name, Player: s.id, Secret: s.secret}
+	if r.cfg.SignToken != nil {
+		return r.cfg.SignToken(t)
+	}
+	return t.String()
 }
 
 type resumeRequest[S, I any] struct {

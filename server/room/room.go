@@ -68,6 +68,10 @@ type Config struct {
 	ResumeGrace time.Duration
 	// Logger receives the room's logs. Defaults to slog.Default().
 	Logger *slog.Logger
+	// SignToken renders a seat's resume token as it travels in the welcome (the lobby signs it, so
+	// that any node of a cluster can tell which node holds the seat). It is called from the room's
+	// goroutine and must not block. Defaults to Token.String.
+	SignToken func(Token) string
 	// OnLeave is called from the room's goroutine after a player's leave has been applied, so a lobby
 	// can free the seat. It must not block.
 	OnLeave func(sim.PlayerID)
