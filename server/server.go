@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/gateway"
 	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/server/room"
@@ -24,6 +27,12 @@ type Config struct {
 	Lobby lobby.Config
 	// Gateway sets connections' limits.
 	Gateway gateway.Config
+	// Cluster configures this server's node of the cluster (see server/cluster): with no
+	// Cluster.URLs, the default, an embedded NATS server in this process, so that a single server
+	// needs nothing else; with URLs, the external NATS servers that make several servers one service
+	// (then Cluster.TokenKey is required). Cluster.PublicURL defaults to ws://HOST:PORT/ws of the
+	// listener given to Serve (localhost for an unspecified address). Cluster.Log defaults to Logger.
+	Cluster cluster.Config
 	// Logger receives every log line. Defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -34,7 +43,12 @@ type Server struct {
 	lobby   *lobby.Lobby
 	gateway *gateway.Gateway
 	http    *http.Server
+	ctx     context.Context // ends at shutdown
 	stop    context.CancelFunc
+
+	startOnce sync.Once
+	startErr  error
+	loadDone  chan struct{} // closed when the load publisher has stopped; nil before Start
 }
 
 // New returns a server hosting games; the first is the default game.
@@ -50,9 +64,83 @@ func New(cfg Config, games ...room.Factory) (*Server, error) {
 		cancel()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, lobby: l, gateway: gateway.New(cfg.Gateway, l), stop: cancel}
+	s := &Server{cfg: cfg, lobby: l, gateway: gateway.New(cfg.Gateway, l), ctx: ctx, stop: cancel}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
+}
+
+// Start joins the cluster (see Config.Cluster); addr is the listener's address, from which the
+// default public URL is made. Serve calls it; call it yourself to place players before serving
+// (tests do). Only the first call does anything.
+func (s *Server) Start(ctx context.Context, addr net.Addr) error {
+	s.startOnce.Do(func() { s.startErr = s.start(ctx, addr) })
+	return s.startErr
+}
+
+func (s *Server) start(ctx context.Context, addr net.Addr) error {
+	ccfg := s.cfg.Cluster
+	if ccfg.PublicURL == "" {
+		ccfg.PublicURL = PublicURL(addr)
+	}
+	if ccfg.Log == nil {
+		ccfg.Log = s.cfg.Logger
+	}
+	if err := s.lobby.Start(ctx, ccfg); err != nil {
+		return err
+	}
+	n := s.lobby.Node()
+	s.cfg.Logger.Info("joined the cluster", "node", n.ID(), "url", n.PublicURL(), "nats", natsWhere(ccfg, n))
+	s.loadDone = make(chan struct{})
+	go s.publishLoad(n, s.loadDone)
+	return nil
+}
+
+// PublicURL is the default public WebSocket URL of a server listening on addr: ws://HOST:PORT/ws,
+// with localhost for an unspecified address (set Config.Cluster.PublicURL for a real cluster).
+func PublicURL(addr net.Addr) string {
+	host, port := "localhost", "8080"
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		port = fmt.Sprint(ta.Port)
+		if !ta.IP.IsUnspecified() {
+			host = ta.IP.String()
+			if ta.IP.To4() == nil {
+				host = "[" + host + "]"
+			}
+		}
+	}
+	return "ws://" + host + ":" + port + "/ws"
+}
+
+func natsWhere(c cluster.Config, n *cluster.Node) string {
+	if len(c.URLs) > 0 {
+		return fmt.Sprint(c.URLs)
+	}
+	if u := n.NATSURL(); u != "" {
+		return "embedded, " + u
+	}
+	return "embedded"
+}
+
+// loadInterval is how often the server reports its load to its node (the node publishes it with
+// its next registry refresh, also about once a second).
+const loadInterval = time.Second
+
+// publishLoad reports the lobby's players and rooms and the process's CPU use to the node, about
+// once a second, until the server stops.
+func (s *Server) publishLoad(n *cluster.Node, done chan struct{}) {
+	defer close(done)
+	t := time.NewTicker(loadInterval)
+	defer t.Stop()
+	cpu := newCPUMeter(time.Now())
+	for {
+		players, rooms := s.lobby.Load()
+		n.SetLoad(cluster.Load{Players: players, Rooms: rooms, CPU: cpu.cores(time.Now())})
+		select {
+		case <-t.C:
+		case <-s.lobbyDone():
+			return
+		}
+	}
 }
 
 // Handler returns the server's HTTP routes.
@@ -60,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", s.gateway)
 	mux.HandleFunc("GET /api/rooms", s.rooms)
+	mux.HandleFunc("GET /api/cluster", s.clusterJSON)
 	if s.cfg.WWW != "" {
 		mux.Handle("GET /", static.Handler(s.cfg.WWW))
 	}
@@ -91,39 +180,126 @@ type roomJSON struct {
 	MaxPlayers    int    `json:"maxPlayers"`
 	Spectators    int    `json:"spectators"`
 	MaxSpectators int    `json:"maxSpectators"`
+	// Node is the id of the cluster node the room runs on.
+	Node string `json:"node"`
 }
 
+// rooms serves GET /api/rooms: the hosted games, and every public room of the cluster from the
+// directory this node keeps (the same on every node, within a directory update). A game's players
+// are those of this node's rooms, private ones included, plus those of the other nodes' public
+// rooms.
 func (s *Server) rooms(w http.ResponseWriter, _ *http.Request) {
 	out := roomsJSON{Games: s.lobby.Games(), GameInfo: []gameJSON{}, Rooms: []roomJSON{}}
-	for _, g := range s.lobby.GameInfos() {
-		out.GameInfo = append(out.GameInfo, gameJSON{g.Name, g.TickRate, g.SnapshotRate, g.MaxPlayers, g.MaxSpectators, g.Players})
+	n := s.lobby.Node()
+	var dir []cluster.RoomInfo
+	if n != nil {
+		dir = n.Rooms()
 	}
-	for _, r := range s.lobby.Rooms() {
-		if !r.Private {
-			out.Rooms = append(out.Rooms, roomJSON{r.Game, r.Name, r.Players, r.MaxPlayers, r.Spectators, r.MaxSpectators})
+	elsewhere := map[string]int{}
+	for _, r := range dir {
+		out.Rooms = append(out.Rooms, roomJSON{r.Game, r.Name, r.Players, r.Seats, r.Spectators, r.MaxSpectators, r.Node})
+		if r.Node != n.ID() {
+			elsewhere[r.Game] += r.Players
 		}
 	}
+	for _, g := range s.lobby.GameInfos() {
+		out.GameInfo = append(out.GameInfo, gameJSON{g.Name, g.TickRate, g.SnapshotRate, g.MaxPlayers, g.MaxSpectators, g.Players + elsewhere[g.Name]})
+	}
+	writeJSON(w, out)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(out)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// clusterJSON is the body of GET /api/cluster.
+type clusterJSON struct {
+	// Node is the id of the node that answered.
+	Node  string     `json:"node"`
+	Nodes []nodeJSON `json:"nodes"`
+}
+
+type nodeJSON struct {
+	ID       string  `json:"id"`
+	URL      string  `json:"url"`
+	Players  int     `json:"players"`
+	Rooms    int     `json:"rooms"`
+	CPU      float64 `json:"cpu"` // cores busy
+	Draining bool    `json:"draining"`
+	// State is "live" or "draining"; a node that stopped refreshing its entry is not listed.
+	State string `json:"state"`
+}
+
+// clusterJSON serves GET /api/cluster: every live node with its public URL, load and state.
+func (s *Server) clusterJSON(w http.ResponseWriter, _ *http.Request) {
+	out := clusterJSON{Nodes: []nodeJSON{}}
+	if n := s.lobby.Node(); n != nil {
+		out.Node = n.ID()
+		for _, ni := range n.Nodes() {
+			state := "live"
+			if ni.Draining {
+				state = "draining"
+			}
+			out.Nodes = append(out.Nodes, nodeJSON{ni.ID, ni.URL, ni.Players, ni.Rooms, ni.CPU, ni.Draining, state})
+		}
+	}
+	writeJSON(w, out)
 }
 
 // Lobby returns the server's lobby, to inspect rooms.
 func (s *Server) Lobby() *lobby.Lobby { return s.lobby }
 
-// Serve accepts connections on ln until Shutdown. It returns nil after a shutdown.
+// startTimeout bounds joining the cluster in Serve.
+const startTimeout = 30 * time.Second
+
+// Serve joins the cluster (Start) if that is not done, then accepts connections on ln until
+// Shutdown. It returns nil after a shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	err := s.Start(ctx, ln.Addr())
+	cancel()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
+// Drain marks this node draining: no new room is placed on it (by it or any other node), while its
+// rooms play on. It returns when no room is left, or when ctx ends; either way the caller then
+// shuts the server down (ShutdownWith), which closes what is left with 1001.
+func (s *Server) Drain(ctx context.Context) error {
+	s.lobby.SetDraining(true)
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if _, rooms := s.lobby.Load(); rooms == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			_, rooms := s.lobby.Load()
+			return fmt.Errorf("%d rooms still running at the drain deadline: %w", rooms, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
 // Shutdown stops accepting connections, closes every client's connection with 1001 and a reason,
-// stops the rooms and waits for them, within ctx's deadline.
+// stops the rooms and waits for them, and leaves the cluster, within ctx's deadline.
 func (s *Server) Shutdown(ctx context.Context) error {
+	return s.ShutdownWith(ctx, "server shutting down")
+}
+
+// ShutdownWith is Shutdown with the reason the clients are given.
+func (s *Server) ShutdownWith(ctx context.Context, reason string) error {
 	err := s.http.Shutdown(ctx) // stops new requests; WebSockets are hijacked, so it does not wait for them
-	err = errors.Join(err, s.gateway.Shutdown(ctx, "server shutting down"))
+	err = errors.Join(err, s.gateway.Shutdown(ctx, reason))
 	s.stop()
 	done := make(chan struct{})
 	go func() { s.lobby.Wait(); close(done) }()
@@ -132,5 +308,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = errors.Join(err, errors.New("rooms still running at the shutdown deadline"))
 	}
+	if s.loadDone != nil {
+		<-s.loadDone
+	}
 	return err
 }
+
+// lobbyDone is closed once the server is shutting down.
+func (s *Server) lobbyDone() <-chan struct{} { return s.ctx.Done() }

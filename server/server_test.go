@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -37,7 +38,11 @@ func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
+	if err := srv.Start(t.Context(), &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}); err != nil {
+		t.Fatal(err)
+	}
 	l := srv.Lobby()
+	node := l.Node().ID()
 	enter := func(h wire.Hello) {
 		h.Version = wire.ProtocolVersion
 		if _, ref := l.Enter(h, nopPeer{}); ref != nil {
@@ -67,8 +72,8 @@ func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 		},
 		// The private room "secret" is not listed, though its player counts for the game.
 		Rooms: []roomJSON{
-			{Game: "fast", Name: "fast-1", Players: 1, MaxPlayers: 2, MaxSpectators: 32},
-			{Game: "line", Name: "open", Players: 2, MaxPlayers: 4, Spectators: 1, MaxSpectators: 32},
+			{Game: "fast", Name: "fast-1", Players: 1, MaxPlayers: 2, MaxSpectators: 32, Node: node},
+			{Game: "line", Name: "open", Players: 2, MaxPlayers: 4, Spectators: 1, MaxSpectators: 32, Node: node},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -140,6 +140,11 @@ func (n *Node) applyRoom(fresh bool, e jetstream.KeyValueEntry) {
 		delete(revs, key)
 		return
 	}
+	if o, mine := n.owned[key]; mine && !fresh && r.Node == n.cfg.ID {
+		// The echo of this node's own write: the view keeps the newest info (UpdateRoom's), which
+		// the echo of an earlier write would otherwise replace until the next write.
+		r = o.info
+	}
 	rooms[key], revs[key] = r, e.Revision()
 }
 
