@@ -11,7 +11,7 @@ import (
 func TestEveryCloseCodeHasALabel(t *testing.T) {
 	t.Parallel()
 	codes := []wire.CloseCode{wire.CloseNormal, wire.CloseGoingAway, wire.ClosePolicy, wire.CloseTooBig, wire.CloseServerError}
-	for code := wire.CloseBadVersion; code <= wire.CloseResumeLater; code++ {
+	for code := wire.CloseBadVersion; code <= wire.CloseBadReservation; code++ {
 		codes = append(codes, code)
 	}
 	seen := map[string]wire.CloseCode{}

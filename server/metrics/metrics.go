@@ -25,6 +25,7 @@ type Metrics struct {
 	reg *prometheus.Registry
 
 	players, rooms *prometheus.GaugeVec
+	nodeInfo       *prometheus.GaugeVec
 	conns          [3]prometheus.Gauge // by gateway.ConnState; ConnNone is not counted
 
 	tick          *prometheus.HistogramVec
@@ -61,6 +62,8 @@ func New() *Metrics {
 		reg:     reg,
 		players: f.gaugeVec("tickwire_players", "Seats taken, by game.", "game"),
 		rooms:   f.gaugeVec("tickwire_rooms", "Rooms open, by game.", "game"),
+		nodeInfo: f.gaugeVec("tickwire_node_info", "1, labelled with this server's node id in the cluster (see SetNode), "+
+			"to join every series of this process with its node.", "node"),
 		tick: f.histogramVec(prometheus.HistogramOpts{
 			Name:    "tickwire_tick_duration_seconds",
 			Help:    "How long one room step took (inputs, the game's step, roster and snapshot encoding and queueing), by game.",
@@ -94,6 +97,13 @@ func New() *Metrics {
 		}, func() float64 { return float64(peakRSS()) }))
 	}
 	return m
+}
+
+// SetNode labels this process's metrics with its cluster node id: the series
+// tickwire_node_info{node="<id>"} is 1 (and the one of an earlier id is removed).
+func (m *Metrics) SetNode(id string) {
+	m.nodeInfo.Reset()
+	m.nodeInfo.WithLabelValues(id).Set(1)
 }
 
 // Registry returns the registry the metrics are on, to add an application's own.
@@ -289,7 +299,7 @@ func closeKind(code wire.CloseCode) kind {
 	switch code {
 	case wire.CloseBadVersion, wire.CloseHandshakeTimeout, wire.CloseBadName, wire.CloseRoomFull,
 		wire.CloseUnknownGame, wire.CloseBadRoom, wire.CloseServerFull, wire.CloseInputAhead,
-		wire.CloseNoRoom, wire.CloseResumeFailed, wire.CloseResumeLater:
+		wire.CloseNoRoom, wire.CloseResumeFailed, wire.CloseResumeLater, wire.CloseBadReservation:
 		return kindRefusal
 	case wire.CloseMalformed, wire.CloseUnknownOp, wire.CloseUnexpected, wire.CloseTextFrame, wire.CloseTooBig:
 		return kindDecode
@@ -348,6 +358,10 @@ func closeReason(code wire.CloseCode) string {
 		return "input_ahead"
 	case wire.CloseResumeLater:
 		return "resume_later"
+	case wire.CloseRedirect:
+		return "redirect"
+	case wire.CloseBadReservation:
+		return "bad_reservation"
 	}
 	return "other"
 }

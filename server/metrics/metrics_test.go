@@ -219,9 +219,12 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 	for _, code := range []wire.CloseCode{wire.CloseSlowClient, wire.CloseSlowClient, wire.CloseMalformed, wire.CloseRoomFull, wire.CloseGoingAway, wire.CloseInputAhead} {
 		m.Closed(code)
 	}
+	m.Closed(wire.CloseRedirect)
 	m.WriteFailed(true)
 	m.WriteFailed(false)
 	m.SnapshotDropped()
+	m.SetNode("first")
+	m.SetNode("eu1")
 	fams := scrape(t, admin.URL)
 	for _, w := range []struct {
 		name   string
@@ -244,6 +247,8 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 		{"tickwire_connections_closed_total", []string{"code", "4010", "reason", "slow_client"}, 2},
 		{"tickwire_connections_closed_total", []string{"code", "1001", "reason", "going_away"}, 1},
 		{"tickwire_snapshots_dropped_total", nil, 1},
+		{"tickwire_connections_closed_total", []string{"code", "4018", "reason", "redirect"}, 1},
+		{"tickwire_node_info", []string{"node", "eu1"}, 1},
 	} {
 		if v, ok := value(fams, w.name, w.labels...); !ok || v != w.want {
 			t.Errorf("%s%v = %v (present %v), want %v", w.name, w.labels, v, ok, w.want)
@@ -251,5 +256,11 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 	}
 	if _, ok := value(fams, "tickwire_refusals_total", "reason", "going_away"); ok {
 		t.Error("a shutdown close counted as a refusal")
+	}
+	if _, ok := value(fams, "tickwire_refusals_total", "reason", "redirect"); ok {
+		t.Error("a redirect counted as a refusal: the player is placed, elsewhere")
+	}
+	if _, ok := value(fams, "tickwire_node_info", "node", "first"); ok {
+		t.Error("the node id set first is still labelled after SetNode named another")
 	}
 }

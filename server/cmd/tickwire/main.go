@@ -1,6 +1,13 @@
 // Command tickwire runs the tickwire game server with every game registered in a game_NAME.go file
 // beside this one (the arena is the default): it serves the web page, the WebSocket endpoint and the
-// room list on one port, and with -admin-addr Prometheus metrics and pprof profiles on another.
+// room list on one port, and with -admin-addr Prometheus metrics, pprof profiles and POST /drain on
+// another.
+//
+// Alone it runs an embedded NATS server and needs nothing else; with -nats (and -token-key, and
+// -public-url where browsers reach it) several of them are one game service: see docs/SCALING.md.
+// SIGTERM (or POST /drain on the admin listener) drains the node: no new room is placed on it, its
+// rooms play on until they empty or -drain-timeout passes, then it closes what is left with 1001 and
+// exits. SIGINT (Ctrl-C) shuts down at once.
 //
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
@@ -50,6 +57,8 @@ type options struct {
 	maxConnsPerIP                      int
 	trustedProxies                     string
 	netSim                             netsim.Profile
+	nats, publicURL, nodeID, tokenKey  string
+	drainTimeout                       time.Duration
 }
 
 // profileFlag is -netsim's value: a profile in the form netsim.Parse reads.
@@ -96,6 +105,11 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.DurationVar(&o.slowAfter, "slow-timeout", 5*time.Second, "how long a client may stay behind its snapshots before it is closed (4010)")
 	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
 	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
+	fs.StringVar(&o.nats, "nats", "", "comma-separated NATS server URLs to join as one cluster with the other servers using them (empty: an embedded NATS server, this process alone)")
+	fs.StringVar(&o.publicURL, "public-url", "", "the WebSocket URL browsers reach this server at, e.g. wss://eu1.example.com/ws (empty: ws://HOST:PORT/ws of -addr)")
+	fs.StringVar(&o.nodeID, "node-id", "", "this server's id in the cluster, 1-32 of A-Z a-z 0-9 - _ (empty: a random one at each start)")
+	fs.StringVar(&o.tokenKey, "token-key", "", "the key, at least 32 bytes and the same on every server, that signs reservations and resume tokens; required with -nats (empty without: random, this process only)")
+	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Minute, "after SIGTERM or POST /drain, how long running rooms may play on before they are closed and the server exits")
 	fs.Var(profileFlag{&o.netSim}, "netsim", "simulate a bad network on every connection, for trying netcode: off, bad (rtt=150ms,jitter=30ms,loss=5%), or e.g. rtt=100ms,jitter=20ms,loss=2%")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: tickwire [flags]\n\nServes the tickwire demo games. Each flag falls back to the environment variable shown.\n\n")
@@ -121,6 +135,15 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	}
 	if err == nil && o.logFormat != "text" && o.logFormat != "json" {
 		err = fmt.Errorf("-log-format %q: want text or json", o.logFormat)
+	}
+	if err == nil && o.nats != "" && len(o.tokenKey) < 32 {
+		err = fmt.Errorf("-nats needs -token-key (TICKWIRE_TOKEN_KEY) of at least 32 bytes, the same on every server: it signs the tokens one server gives and another checks")
+	}
+	if err == nil && o.tokenKey != "" && len(o.tokenKey) < 32 {
+		err = fmt.Errorf("-token-key has %d bytes, at least 32 are required", len(o.tokenKey))
+	}
+	if err == nil && o.drainTimeout < 0 {
+		err = fmt.Errorf("-drain-timeout %v is negative", o.drainTimeout)
 	}
 	return o, err
 }
@@ -173,22 +196,43 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if o.origins != "" {
 		cfg.Gateway.OriginPatterns = strings.Split(o.origins, ",")
 	}
+	for _, u := range strings.Split(o.nats, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			cfg.Cluster.URLs = append(cfg.Cluster.URLs, u)
+		}
+	}
+	cfg.Cluster.PublicURL, cfg.Cluster.ID = o.publicURL, o.nodeID
+	if o.tokenKey != "" {
+		cfg.Cluster.TokenKey = []byte(o.tokenKey)
+	}
 	if _, err := os.Stat(o.www + "/index.html"); err != nil {
 		log.Warn("no built web page: run 'go tool mage build' (the WebSocket endpoint works without it)", "www", o.www)
 	}
 
+	drainReq := make(chan struct{}, 1) // POST /drain on the admin listener
+	var m *metrics.Metrics
 	if o.adminAddr != "" {
-		m := metrics.New()
+		m = metrics.New()
 		cfg.Lobby.Observer = m
 		cfg.Gateway.Observer = m
 		aln, err := net.Listen("tcp", o.adminAddr)
 		if err != nil {
 			return fmt.Errorf("admin listener: %w", err)
 		}
-		admin := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		mux := http.NewServeMux()
+		mux.Handle("/", m.Handler())
+		mux.HandleFunc("POST /drain", func(w http.ResponseWriter, _ *http.Request) {
+			select {
+			case drainReq <- struct{}{}:
+			default:
+			}
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprintf(w, "draining: no new rooms here; running rooms play on for at most %v, then the server exits\n", o.drainTimeout)
+		})
+		admin := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = admin.Serve(aln) }()
 		defer admin.Close()
-		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/")
+		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/ POST /drain")
 	}
 
 	srv, err := server.New(cfg, hostedGames()...)
@@ -199,25 +243,64 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sctx, scancel := context.WithTimeout(ctx, 30*time.Second)
+	err = srv.Start(sctx, ln.Addr())
+	scancel()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if m != nil {
+		m.SetNode(srv.Lobby().Node().ID())
+	}
 	var names []string
 	for _, g := range hostedGames() {
 		names = append(names, g.Info().Name)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "games", strings.Join(names, ","), "tickRate", o.tickRate, "snapshotRate", o.snapshotRate)
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	reason := "server shutting down"
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
+	case sig := <-sigs:
+		if sig == syscall.SIGTERM {
+			reason = drain(srv, log, o.drainTimeout, sigs)
+		}
+	case <-drainReq:
+		reason = drain(srv, log, o.drainTimeout, sigs)
 	}
 	log.Info("shutting down", "timeout", o.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	err = srv.ShutdownWith(sctx, reason)
 	log.Info("stopped", "error", err)
 	return err
+}
+
+// drain marks the node draining and waits for its rooms to empty, for at most timeout (a SIGINT
+// cuts it short), and returns the reason the remaining clients are closed with.
+func drain(srv *server.Server, log *slog.Logger, timeout time.Duration, sigs <-chan os.Signal) string {
+	log.Info("draining: no new rooms here; running rooms play on", "timeout", timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-sigs: // a second signal: stop waiting
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := srv.Drain(ctx); err != nil {
+		log.Info("drain ended with rooms still running", "cause", err.Error())
+	} else {
+		log.Info("drained: no room left")
+	}
+	return "this server is restarting: join again through the lobby"
 }

@@ -89,7 +89,8 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 	if _, err := parse([]string{"-h"}, &out, func(string) string { return "" }); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
-	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`} {
+	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`,
+		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
@@ -97,15 +98,17 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 }
 
 // TestSIGTERMClosesClientsAndExits runs the real binary, joins it, sends SIGTERM, and checks that the
-// client is closed with 1001 and a reason and that the process exits in time. On the way it checks
-// that -admin-addr serves the metrics of the player who joined.
+// node says it is draining while the player's room plays on, that the client is closed with 1001 and
+// a reason once -drain-timeout has passed, and that the process exits in time. On the way it checks
+// that -admin-addr serves the metrics of the player who joined, labelled with the node id.
 func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "tickwire")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-www", t.TempDir(), "-shutdown-timeout", "5s")
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-www", t.TempDir(), "-shutdown-timeout", "5s",
+		"-drain-timeout", "1500ms", "-node-id", "solo")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -151,10 +154,23 @@ func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	if body := get(t, "http://"+admin+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
 		t.Errorf("the admin listener does not serve pprof:\n%s", body)
 	}
+	if body := get(t, "http://"+admin+"/metrics"); !strings.Contains(body, `tickwire_node_info{node="solo"} 1`) {
+		t.Errorf("the metrics do not name the node:\n%s", body)
+	}
+	if body := get(t, "http://"+addr+"/api/rooms"); !strings.Contains(body, `"node":"solo"`) {
+		t.Errorf("/api/rooms does not name the room's node:\n%s", body)
+	}
 
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	// Draining: the node says so while the room plays on.
+	for !strings.Contains(get(t, "http://"+addr+"/api/cluster"), `"state":"draining"`) {
+		if time.Since(sent) > time.Second {
+			t.Fatal("/api/cluster does not show the node draining within 1 s of SIGTERM")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	var closeErr websocket.CloseError
 	for {
@@ -167,6 +183,9 @@ func TestSIGTERMClosesClientsAndExits(t *testing.T) {
 	}
 	if closeErr.Code != websocket.StatusGoingAway || closeErr.Reason == "" {
 		t.Errorf("closed with %d %q, want 1001 with a reason", closeErr.Code, closeErr.Reason)
+	}
+	if d := time.Since(sent); d < 1400*time.Millisecond {
+		t.Errorf("the room was closed %v after SIGTERM, before -drain-timeout (1.5 s)", d)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -205,5 +224,31 @@ func TestHostedGamesPutTheDefaultFirst(t *testing.T) {
 		if games[i-1].Info().Name >= games[i].Info().Name {
 			t.Errorf("games after the default are not sorted by name: %s before %s", games[i-1].Info().Name, games[i].Info().Name)
 		}
+	}
+}
+
+func TestClusterFlags(t *testing.T) {
+	t.Parallel()
+	key := strings.Repeat("k", 32)
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		err  string // in the error, if one is wanted
+	}{
+		{"alone: nothing needed", nil, nil, ""},
+		{"nats with a key", []string{"-nats", "nats://a:4222,nats://b:4222", "-token-key", key}, nil, ""},
+		{"nats and key from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key}, ""},
+		{"nats without a key", []string{"-nats", "nats://a:4222"}, nil, "-token-key"},
+		{"short key", []string{"-token-key", "short"}, nil, "at least 32"},
+		{"negative drain", []string{"-drain-timeout", "-1s"}, nil, "negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse(tt.args, io.Discard, func(k string) string { return tt.env[k] })
+			if (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("err %v, want one containing %q", err, tt.err)
+			}
+		})
 	}
 }
