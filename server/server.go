@@ -91,7 +91,11 @@ func (s *Server) start(ctx context.Context, addr net.Addr) error {
 	n := s.lobby.Node()
 	s.cfg.Logger.Info("joined the cluster", "node", n.ID(), "url", n.PublicURL(), "nats", natsWhere(ccfg, n))
 	s.loadDone = make(chan struct{})
-	go s.publishLoad(n, s.loadDone)
+	every := ccfg.RefreshInterval
+	if every <= 0 {
+		every = loadInterval
+	}
+	go s.publishLoad(n, every, s.loadDone)
 	return nil
 }
 
@@ -121,15 +125,15 @@ func natsWhere(c cluster.Config, n *cluster.Node) string {
 	return "embedded"
 }
 
-// loadInterval is how often the server reports its load to its node (the node publishes it with
-// its next registry refresh, also about once a second).
+// loadInterval is how often the server reports its load to its node when Cluster.RefreshInterval
+// is not set (the node publishes it with its next registry refresh, at the same pace).
 const loadInterval = time.Second
 
-// publishLoad reports the lobby's players and rooms and the process's CPU use to the node, about
-// once a second, until the server stops.
-func (s *Server) publishLoad(n *cluster.Node, done chan struct{}) {
+// publishLoad reports the lobby's players and rooms and the process's CPU use to the node every
+// interval (the node's refresh interval: about once a second), until the server stops.
+func (s *Server) publishLoad(n *cluster.Node, every time.Duration, done chan struct{}) {
 	defer close(done)
-	t := time.NewTicker(loadInterval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	cpu := newCPUMeter(time.Now())
 	for {
