@@ -50,6 +50,8 @@ func TestProtocolDocExamples(t *testing.T) {
 		"bye":      encode(&wire.Bye{Code: wire.CloseRoomFull, Reason: "room full"}),
 		"ping":     encode(&wire.Ping{ClientTime: 5000}),
 		"pong":     encode(&wire.Pong{ClientTime: 5000, Tick: 1203}),
+		"redirect": encode(&wire.Redirect{URL: "wss://b.example.com/ws", Token: "t0k"}),
+		"hellores": encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Name: "Ann", Reservation: "t0k"}),
 		// Pong's own messages, the example of game ops.
 		"ready":  encode(&pong.ReadyMsg{}),
 		"emote":  encode(&pong.EmoteMsg{Emote: 2}),
