@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,9 @@ func (n node) ws() string { return "ws://" + n.addr + "/ws" }
 
 // startCluster starts servers with ids a, b, c, …; the first runs the NATS server the others join.
 // Refreshes are fast (250 ms) so that load and draining reach every view quickly.
-func startCluster(t *testing.T, ids ...string) []node {
+func startCluster(t *testing.T, ids ...string) []node { return startClusterB(t, ids...) }
+
+func startClusterB(t testing.TB, ids ...string) []node {
 	t.Helper()
 	var nodes []node
 	natsURL := ""
@@ -88,7 +91,7 @@ func startCluster(t *testing.T, ids ...string) []node {
 	return nodes
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -459,5 +462,79 @@ func TestDrainingNodeGetsNoNewRoom(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("the drain did not end once the last room emptied")
+	}
+}
+
+// BenchmarkJoin measures a join, hello to welcome and to first snapshot, on the node the hello reached and through
+// a redirect to another node (two connections, a reservation over NATS, a claim on the owner), on
+// loopback with the embedded NATS server; it reports the median and 99th percentile.
+//
+//	go test -run '^$' -bench BenchmarkJoin -benchtime 200x ./server/
+func BenchmarkJoin(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		redirect bool
+	}{{"same node", false}, {"redirected", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			nodes := startClusterB(b, "a", "b")
+			ctx := context.Background()
+			// A private room on b, joined through b or through a.
+			host, err := enter(ctx, nodes[1].ws(), wire.Hello{Room: "bench", Name: "host", Private: true})
+			if err != nil || host.welcome == nil {
+				b.Fatal(host, err)
+			}
+			defer host.ws.CloseNow()
+			for !func() bool { _, ok := nodes[0].srv.Lobby().Node().Owner("line", "bench"); return ok }() {
+				time.Sleep(10 * time.Millisecond)
+			}
+			via := nodes[1]
+			if tc.redirect {
+				via = nodes[0]
+			}
+			var took, welcomed, redirected []time.Duration
+			b.ResetTimer()
+			for range b.N {
+				start := time.Now()
+				h := wire.Hello{Room: "bench", Name: "p"}
+				url := via.ws()
+				if tc.redirect { // the first hop alone: hello to the redirect's close
+					o, err := enter(ctx, url, h)
+					if err != nil || o.redirect == nil {
+						b.Fatal(o, err)
+					}
+					redirected = append(redirected, time.Since(start))
+					url, h.Reservation = o.redirect.URL, o.redirect.Token
+				}
+				steps, err := play(ctx, url, h)
+				o := last(steps)
+				if err != nil || o.welcome == nil || len(steps) != 1 {
+					b.Fatal(steps, err)
+				}
+				welcomed = append(welcomed, time.Since(start))
+				for {
+					_, data, err := o.ws.Read(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if f, _ := wire.Decode(data); f.Op == wire.OpSnapshot || f.Op == wire.OpDelta {
+						break
+					}
+				}
+				took = append(took, time.Since(start))
+				o.ws.Close(websocket.StatusNormalClosure, "")
+			}
+			b.StopTimer()
+			slices.Sort(took)
+			slices.Sort(welcomed)
+			b.ReportMetric(float64(welcomed[len(welcomed)/2].Microseconds()), "welcome-p50-µs")
+			b.ReportMetric(float64(welcomed[len(welcomed)*99/100].Microseconds()), "welcome-p99-µs")
+			b.ReportMetric(float64(took[len(took)/2].Microseconds()), "snapshot-p50-µs")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "snapshot-p99-µs")
+			if len(redirected) > 0 {
+				slices.Sort(redirected)
+				b.ReportMetric(float64(redirected[len(redirected)/2].Microseconds()), "redirect-p50-µs")
+				b.ReportMetric(float64(redirected[len(redirected)*99/100].Microseconds()), "redirect-p99-µs")
+			}
+		})
 	}
 }
