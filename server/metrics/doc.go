@@ -27,4 +27,6 @@
 //	tickwire_decode_errors_total{reason}          connections closed for a frame the server could not accept
 //	tickwire_slow_client_kicks_total{cause}       clients dropped for not keeping up: queue_full, write_timeout
 //	tickwire_process_peak_rss_bytes               the process's peak resident set size
+//	tickwire_node_info{node}                      1, labelled with the server's node id in the cluster
+//	                                              (Metrics.SetNode), to tell the nodes' series apart
 package metrics
