@@ -44,6 +44,7 @@ var livePackages = []string{
 	"internal/tools/soak",
 	"web/nodeclient",
 	"internal/e2e",
+	"internal/clustertest",
 }
 
 // isLiveTestFile reports whether a test file's name marks its package as live: live_test.go, or a
