@@ -27,6 +27,10 @@ type Config struct {
 	Lobby lobby.Config
 	// Gateway sets connections' limits.
 	Gateway gateway.Config
+	// Authenticator decides who joins or watches, from the hello (and the token the page put in
+	// Hello.Auth): the game developer's code (see lobby.Authenticator). Nil, the default, lets
+	// everyone in as a guest with the name it chose. It is Lobby.Authenticator, set from here.
+	Authenticator lobby.Authenticator
 	// Cluster configures this server's node of the cluster (see server/cluster): with no
 	// Cluster.URLs, the default, an embedded NATS server in this process, so that a single server
 	// needs nothing else; with URLs, the external NATS servers that make several servers one service
@@ -57,6 +61,9 @@ func New(cfg Config, games ...room.Factory) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Lobby.Logger = cfg.Logger
+	if cfg.Authenticator != nil {
+		cfg.Lobby.Authenticator = cfg.Authenticator
+	}
 	cfg.Gateway.Logger = cfg.Logger
 	ctx, cancel := context.WithCancel(context.Background())
 	l, err := lobby.New(ctx, cfg.Lobby, games...)

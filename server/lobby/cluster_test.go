@@ -2,11 +2,13 @@ package lobby
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tickwire/tickwire/server/cluster"
+	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -75,4 +77,81 @@ func TestUnusedReservationClosesItsRoom(t *testing.T) {
 			t.Errorf("reserve %+v: no error", bad.SeatRequest)
 		}
 	}
+}
+
+// TestAuthenticator: the game's authenticator names the player or refuses with its own code; a
+// spectator is asked too; a resume is not.
+func TestAuthenticator(t *testing.T) {
+	t.Parallel()
+	asked := 0
+	var mu sync.Mutex
+	auth := AuthenticatorFunc(func(_ context.Context, h wire.Hello) (Identity, error) {
+		mu.Lock()
+		asked++
+		mu.Unlock()
+		switch h.Auth {
+		case "ann-secret":
+			return Identity{Name: "Ann", ID: "account-1"}, nil
+		case "broken":
+			return Identity{}, context.DeadlineExceeded
+		}
+		return Identity{}, wire.Closef(4401, "log in first")
+	})
+	l := newLobby(t, Config{Authenticator: auth})
+	enter := func(h wire.Hello) (room.Seat, *wire.CloseError) {
+		h.Version = wire.ProtocolVersion
+		return l.Enter(h, &nopPeer{})
+	}
+	roster := &rosterPeer{}
+	h := wire.Hello{Version: wire.ProtocolVersion, Room: "club", Name: "whoever", Auth: "ann-secret"}
+	if _, ref := l.Enter(h, roster); ref != nil {
+		t.Fatal(ref)
+	}
+	waitFor(t, func() bool { return roster.names() == "Ann" })
+	if _, ref := enter(wire.Hello{Room: "club", Name: "eve"}); ref == nil || ref.Code != 4401 || ref.Reason != "log in first" {
+		t.Errorf("no token: %v, want the authenticator's own 4401", ref)
+	}
+	if _, ref := enter(wire.Hello{Room: "club", Auth: "broken"}); ref == nil || ref.Code != wire.CloseServerError {
+		t.Errorf("a failing authenticator: %v, want 1011", ref)
+	}
+	if _, ref := enter(wire.Hello{Room: "club", Spectate: true}); ref == nil || ref.Code != 4401 {
+		t.Errorf("a spectator without a token: %v, want 4401", ref)
+	}
+	var names []string
+	for _, r := range l.Rooms() {
+		names = append(names, r.Name)
+	}
+	if len(names) != 1 || l.Rooms()[0].Players != 1 {
+		t.Errorf("rooms %v, want club with Ann alone", l.Rooms())
+	}
+	if asked != 4 {
+		t.Errorf("the authenticator was asked %d times, want 4", asked)
+	}
+}
+
+// rosterPeer keeps the names of the last roster it was sent.
+type rosterPeer struct {
+	nopPeer
+	mu   sync.Mutex
+	last []string
+}
+
+func (p *rosterPeer) Send(b []byte) {
+	f, err := wire.Decode(b)
+	var r wire.Roster
+	if err != nil || f.Op != wire.OpRoster || f.Decode(&r) != nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.last = p.last[:0]
+	for _, e := range r.Players {
+		p.last = append(p.last, e.Name)
+	}
+}
+
+func (p *rosterPeer) names() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.last, ",")
 }

@@ -55,6 +55,9 @@ type Config struct {
 	Seed func() uint64
 	// Observer is told when rooms open and close and seats are taken and freed. Nil observes nothing.
 	Observer Observer
+	// Authenticator decides who joins or watches (see auth.go). Nil, the default, lets everyone in
+	// as a guest with the name its hello chose.
+	Authenticator Authenticator
 }
 
 // Observer is told when rooms open and close and seats are taken and freed, for metrics
@@ -168,12 +171,17 @@ func (l *Lobby) Enter(h wire.Hello, p room.Peer) (room.Seat, *wire.CloseError) {
 	switch {
 	case h.Resume != "" && !h.Spectate:
 		return l.resume(n, h, p)
-	case h.Spectate:
-		return l.watch(n, h.Game, h.Room, h.Name, p)
-	case h.Reservation != "":
+	case h.Reservation != "" && !h.Spectate:
 		return l.redeem(n, h.Reservation, p)
-	case h.Private && h.Room == "":
+	case h.Private && h.Room == "" && !h.Spectate:
 		return nil, wire.Closef(wire.CloseBadRoom, "a private room needs a name")
+	}
+	h, refused := l.authenticate(h)
+	if refused != nil {
+		return nil, refused
+	}
+	if h.Spectate {
+		return l.watch(n, h.Game, h.Room, h.Name, p)
 	}
 	return l.join(n, h.Game, h.Room, h.Name, h.Private, p)
 }

@@ -108,6 +108,12 @@ var goldenCases = []goldenCase{
 		hex: "92 01 98 02 a5 6172656e61 a2 7231 a3 416461 c2 c2 a0 a5 612e622e63",
 	},
 	{
+		name: "hello with an auth token",
+		msg:  &wire.Hello{Version: 2, Name: "Ada", Auth: "xyz"},
+		// 99 nine fields: an auth token needs the reservation before it (a0, empty); a3 "xyz"
+		hex: "92 01 99 02 a0 a0 a3 416461 c2 c2 a0 a0 a3 78797a",
+	},
+	{
 		name: "redirect",
 		msg:  &wire.Redirect{URL: "ws://b:8080/ws", Token: "a.b.c"},
 		// 0a redirect; 92 two fields; ae the 14-byte URL "ws://b:8080/ws"; a5 the token "a.b.c"
@@ -325,8 +331,8 @@ func TestCompatibility(t *testing.T) {
 		want  wire.Message
 	}{
 		// Extra trailing fields are skipped, whatever their type.
-		{"hello extra scalar", "92 01 99 01 a1 61 a1 72 a1 6e c2 c3 a0 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
-		{"hello extra nested", "92 01 9a 01 a0 a0 a1 6e c3 c2 a0 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
+		{"hello extra scalar", "92 01 9a 01 a1 61 a1 72 a1 6e c2 c3 a0 a0 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
+		{"hello extra nested", "92 01 9b 01 a0 a0 a1 6e c3 c2 a0 a0 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
 		{"redirect extra", "92 0a 93 a1 75 a1 74 c3", &wire.Redirect{URL: "u", Token: "t"}},
 		{"welcome extra", "92 02 9b 01 a0 a0 1e 14 00 10 c2 c2 a0 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"snapshot extra", "92 04 94 05 06 91 93 01 02 03 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}}},
@@ -463,6 +469,7 @@ func TestMalformedBody(t *testing.T) {
 		{"bye reason too long", "92 06 92 00 d9 7c" + strings.Repeat("61", 124), wire.OpBye},
 		{"bye body string", "92 06 a1 61", wire.OpBye},
 		{"hello reservation int", "92 01 98 02 a0 a0 a0 c2 c2 a0 05", wire.OpHello},
+		{"hello auth map", "92 01 99 02 a0 a0 a0 c2 c2 a0 a0 80", wire.OpHello},
 		{"hello reservation too long", "92 01 98 02 a0 a0 a0 c2 c2 a0 da 0201" + strings.Repeat("61", 513), wire.OpHello},
 		{"redirect url int", "92 0a 92 05 a0", wire.OpRedirect},
 		{"redirect url too long", "92 0a 91 da 0101" + strings.Repeat("61", 257), wire.OpRedirect},

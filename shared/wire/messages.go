@@ -29,7 +29,7 @@ const (
 
 // Hello is the client's first frame.
 //
-//	[version, game, room, name, spectate, private, resume, reservation]
+//	[version, game, room, name, spectate, private, resume, reservation, auth]
 type Hello struct {
 	Version uint32
 	Game    string // the game to play; empty means the server's default game
@@ -48,6 +48,10 @@ type Hello struct {
 	// node the client was sent to. Appended (compatibly) in version 2; an encoder writes it only
 	// when it is not empty, so a hello without one is seven fields as before.
 	Reservation string
+	// Auth is a token the page got from the game's own login (or its URL), for the server's
+	// authenticator (the game developer's code; see lobby.Authenticator); the toolkit does not read
+	// it. Appended (compatibly) in version 2, written only when it is not empty.
+	Auth string
 }
 
 func (*Hello) Op() Op { return OpHello }
@@ -57,6 +61,9 @@ func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
 	if m.Reservation != "" {
 		n = 8
 	}
+	if m.Auth != "" {
+		n = 9
+	}
 	return encodeAll(e, n, func() error { return PutUint(e, uint64(m.Version)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
@@ -65,10 +72,16 @@ func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
 		func() error { return e.EncodeBool(m.Private) },
 		func() error { return e.EncodeString(m.Resume) },
 		func() error {
-			if n == 7 {
+			if n < 8 {
 				return nil
 			}
 			return e.EncodeString(m.Reservation)
+		},
+		func() error {
+			if n < 9 {
+				return nil
+			}
+			return e.EncodeString(m.Auth)
 		})
 }
 
@@ -82,6 +95,7 @@ func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
 	m.Private = f.Bool("private")
 	m.Resume = f.String("resume", MaxTokenBytes)
 	m.Reservation = f.String("reservation", MaxTokenBytes)
+	m.Auth = f.String("auth", MaxTokenBytes)
 	return f.Done()
 }
 
