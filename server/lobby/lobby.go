@@ -9,6 +9,7 @@
 // with, decided here and only written by the gateway. A hello played on another node is answered
 // with a *wire.CloseError of code CloseRedirect carrying the redirect (cluster.go says how a room is
 // placed). [Lobby.Wait] waits for the rooms after the lobby's context ends, then leaves the cluster.
+// Config.Authenticator (auth.go) lets the game's own code name or refuse each player.
 package lobby
 
 import (
