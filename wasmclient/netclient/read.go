@@ -133,4 +133,3 @@ func closeText(code int, bye string) string {
 	}
 	return fmt.Sprintf("disconnected (code %d)", code)
 }
-

@@ -30,7 +30,7 @@ type Client struct {
 	drones    []drone
 	orbs      []Orb
 	prevOrbs  []Orb
-	snapshots int // View.Snapshots when the newest snapshot was handled
+	snapshots int      // View.Snapshots when the newest snapshot was handled
 	smooth    Smoother // eases the newest snapshot's positions until the netcode times them
 	particles Particles
 	popups    []popup
