@@ -66,3 +66,15 @@ func find(ents []sim.Entity, id sim.EntityID) (sim.Entity, bool) {
 	}
 	return sim.Entity{}, false
 }
+
+// toward is a bot's full-stick move along one axis toward a target d position units away: none
+// within a few units, so that a bot on its target does not jitter.
+func toward(d int32) int8 {
+	switch {
+	case d > 4*256:
+		return 127
+	case d < -4*256:
+		return -127
+	}
+	return 0
+}
