@@ -6,15 +6,10 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
-
-// Shared is a game's shared half as the bots play it: the game, and its input's codec.
-type Shared[S, I any] interface {
-	sim.Game[S, I]
-	wire.InputCodec[I]
-}
 
 // Bot plays one player of a game, deterministically for its seed.
 type Bot[I any] interface {
@@ -27,8 +22,8 @@ type Bot[I any] interface {
 // and the client register theirs; `go tool mage new` writes one): its shared half and its bot.
 // netlab plays the same declarations.
 type Game[S, I any] struct {
-	// Shared is the game's shared half.
-	Shared Shared[S, I]
+	// Shared is the game's shared half: the rules and its input's codec, as a room runs it.
+	Shared room.Game[S, I]
 	// Messages declares the game's own messages; nil for a game without any.
 	Messages wire.MessageSet
 	// Bot returns the bot of a player, from its seed.

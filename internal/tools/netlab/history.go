@@ -4,22 +4,21 @@ import (
 	"math"
 	"sync"
 
-	"github.com/tickwire/tickwire/internal/tools/loadtest"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/sim"
 )
 
 // recorder is a game as the server runs it, keeping every tick's state for the comparison.
 type recorder[S, I any] struct {
-	loadtest.Shared[S, I]
+	room.Game[S, I]
 	hist *History[I]
 }
 
 // recording returns g as the server runs it for netlab: recording every step, and still the
 // sim.Interest, sim.Compensated and room.Messenger that g is, so that the room runs the game as the
 // real server does (interest management, lag compensation, its messages).
-func recording[S, I any](g loadtest.Shared[S, I], hist *History[I]) room.Game[S, I] {
-	r := recorder[S, I]{Shared: g, hist: hist}
+func recording[S, I any](g room.Game[S, I], hist *History[I]) room.Game[S, I] {
+	r := recorder[S, I]{Game: g, hist: hist}
 	in, isIn := g.(sim.Interest[S])
 	co, isCo := g.(sim.Compensated[S, I])
 	ms, isMs := any(g).(room.Messenger[S])
@@ -69,8 +68,8 @@ func recording[S, I any](g loadtest.Shared[S, I], hist *History[I]) room.Game[S,
 }
 
 func (g recorder[S, I]) Step(s *S, tick uint32, inputs []sim.Input[I]) {
-	g.Shared.Step(s, tick, inputs)
-	g.hist.add(tick, g.Shared.Entities(s, nil), append([]sim.Input[I](nil), inputs...))
+	g.Game.Step(s, tick, inputs)
+	g.hist.add(tick, g.Game.Entities(s, nil), append([]sim.Input[I](nil), inputs...))
 }
 
 // History is the server's states by tick, and the inputs it stepped them with, for the last
