@@ -42,9 +42,14 @@ func register[S, I any](spec app.Spec[S, I]) {
 		panic("wasmclient: game " + name + " registered twice")
 	}
 	registered[name] = clientGame{Name: name, Title: spec.Title, Start: func(cfg config, sounds *ui.Sounds) runner {
-		return app.New(app.Config{URL: cfg.URL, Room: cfg.Room, Name: cfg.Name, Spectate: cfg.Spectate,
-			Private: cfg.Private, NetSim: cfg.Net}, spec, sounds)
+		return app.New(cfg.app(), spec, sounds)
 	}}
+}
+
+// app returns the page's settings as every game's app gets them: the one place they are copied,
+// so that none (the simulated network, say) is left out for one game.
+func (c config) app() app.Config {
+	return app.Config{URL: c.URL, Room: c.Room, Name: c.Name, Spectate: c.Spectate, Private: c.Private, NetSim: c.Net}
 }
 
 // pickGame returns the game named name, or the default game for "".
