@@ -39,6 +39,8 @@ const (
 	CloseResumeFailed     CloseCode = 4015 // the seat is gone for good (unknown or expired token, a goodbye): join afresh
 	CloseInputAhead       CloseCode = 4016 // an input for a tick too far ahead of the server's
 	CloseResumeLater      CloseCode = 4017 // the seat is there but cannot be resumed this instant (still held by a connection the server has not yet seen drop, or the room was busy): keep the token, try again after a backoff
+	CloseRedirect         CloseCode = 4018 // the hello is played on another node: a redirect frame came first; reconnect there with the same hello and its token
+	CloseBadReservation   CloseCode = 4019 // the hello's reservation is forged, expired, already used or for another node: join afresh without it
 )
 
 // CloseError is a decision to close a connection: the code, and the reason a person can read.
@@ -49,6 +51,15 @@ type CloseError struct {
 	Code CloseCode
 	// Reason is at most MaxReasonBytes long, which is what a close frame holds ([Closef] cuts it).
 	Reason string
+	// Redirect, with Code CloseRedirect, says where the client is to play: the gateway sends it as a
+	// redirect frame before the bye. Nil otherwise.
+	Redirect *Redirect
+}
+
+// RedirectTo returns the decision to send a client to another node: a redirect frame with url and
+// token, then a bye and a close with CloseRedirect and reason (for people only).
+func RedirectTo(url, token, reason string) *CloseError {
+	return &CloseError{Code: CloseRedirect, Reason: FitReason(reason), Redirect: &Redirect{URL: url, Token: token}}
 }
 
 // Closef returns a *CloseError with code and the reason formatted from format and args, cut to

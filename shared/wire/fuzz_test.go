@@ -219,3 +219,4 @@ func FuzzRoster(f *testing.F)   { fuzzMessage[wire.Roster](f) }
 func FuzzBye(f *testing.F)      { fuzzMessage[wire.Bye](f) }
 func FuzzPing(f *testing.F)     { fuzzMessage[wire.Ping](f) }
 func FuzzPong(f *testing.F)     { fuzzMessage[wire.Pong](f) }
+func FuzzRedirect(f *testing.F) { fuzzMessage[wire.Redirect](f) }

@@ -41,6 +41,8 @@ func newMessage(op wire.Op) wire.Message {
 		return &wire.Ping{}
 	case wire.OpPong:
 		return &wire.Pong{}
+	case wire.OpRedirect:
+		return &wire.Redirect{}
 	}
 	return nil
 }
@@ -96,6 +98,26 @@ var goldenCases = []goldenCase{
 		msg:  &wire.Hello{Version: 1, Game: "pong", Room: "p-x7", Name: "Ann", Private: true},
 		// a4 "pong"; a4 "p-x7"; a3 "Ann"; c2 spectate false; c3 private true
 		hex: "92 01 97 01 a4 706f6e67 a4 702d7837 a3 416e6e c2 c3 a0",
+	},
+	{
+		name: "hello with a reservation",
+		msg:  &wire.Hello{Version: 2, Game: "arena", Room: "r1", Name: "Ada", Reservation: "a.b.c"},
+		// 98 eight fields: the reservation is written only when there is one; 02 version;
+		// a5 "arena"; a2 "r1"; a3 "Ada"; c2 c2 not spectating, not private; a0 no resume token;
+		// a5 the reservation "a.b.c"
+		hex: "92 01 98 02 a5 6172656e61 a2 7231 a3 416461 c2 c2 a0 a5 612e622e63",
+	},
+	{
+		name: "redirect",
+		msg:  &wire.Redirect{URL: "ws://b:8080/ws", Token: "a.b.c"},
+		// 0a redirect; 92 two fields; ae the 14-byte URL "ws://b:8080/ws"; a5 the token "a.b.c"
+		hex: "92 0a 92 ae 77733a2f2f623a383038302f7773 a5 612e622e63",
+	},
+	{
+		name: "redirect without a token",
+		msg:  &wire.Redirect{URL: "wss://eu1.example.com/ws"},
+		// b8 the 24-byte URL; a0 no token (a resume or a spectator keeps its hello as it is)
+		hex: "92 0a 92 b8 7773733a2f2f6575312e6578616d706c652e636f6d2f7773 a0",
 	},
 	{
 		name: "welcome",
@@ -303,8 +325,9 @@ func TestCompatibility(t *testing.T) {
 		want  wire.Message
 	}{
 		// Extra trailing fields are skipped, whatever their type.
-		{"hello extra scalar", "92 01 98 01 a1 61 a1 72 a1 6e c2 c3 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
-		{"hello extra nested", "92 01 99 01 a0 a0 a1 6e c3 c2 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
+		{"hello extra scalar", "92 01 99 01 a1 61 a1 72 a1 6e c2 c3 a0 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
+		{"hello extra nested", "92 01 9a 01 a0 a0 a1 6e c3 c2 a0 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
+		{"redirect extra", "92 0a 93 a1 75 a1 74 c3", &wire.Redirect{URL: "u", Token: "t"}},
 		{"welcome extra", "92 02 9b 01 a0 a0 1e 14 00 10 c2 c2 a0 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"snapshot extra", "92 04 94 05 06 91 93 01 02 03 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}}},
 		{"roster entry extra", "92 05 91 93 01 a1 61 90", &wire.Roster{Players: []wire.RosterEntry{{1, "a"}}}},
@@ -325,6 +348,8 @@ func TestCompatibility(t *testing.T) {
 		{"bye empty", "92 06 90", &wire.Bye{}},
 		{"ping empty", "92 07 90", &wire.Ping{}},
 		{"pong one field", "92 08 91 05", &wire.Pong{ClientTime: 5}},
+		{"hello before reservation", "92 01 97 01 a0 a0 a0 c2 c2 a1 72", &wire.Hello{Version: 1, Resume: "r"}},
+		{"redirect url only", "92 0a 91 a1 75", &wire.Redirect{URL: "u"}},
 		// Wider encodings than the encoder writes are accepted.
 		{"ping uint64", "92 07 91 cf 00000000075bcd15", &wire.Ping{ClientTime: 123456789}},
 		{"ping int8 positive", "92 07 91 d0 05", &wire.Ping{ClientTime: 5}},
@@ -437,6 +462,12 @@ func TestMalformedBody(t *testing.T) {
 		{"bye code too big", "92 06 92 cd1388 a0", wire.OpBye},
 		{"bye reason too long", "92 06 92 00 d9 7c" + strings.Repeat("61", 124), wire.OpBye},
 		{"bye body string", "92 06 a1 61", wire.OpBye},
+		{"hello reservation int", "92 01 98 02 a0 a0 a0 c2 c2 a0 05", wire.OpHello},
+		{"hello reservation too long", "92 01 98 02 a0 a0 a0 c2 c2 a0 da 0201" + strings.Repeat("61", 513), wire.OpHello},
+		{"redirect url int", "92 0a 92 05 a0", wire.OpRedirect},
+		{"redirect url too long", "92 0a 91 da 0101" + strings.Repeat("61", 257), wire.OpRedirect},
+		{"redirect token array", "92 0a 92 a1 75 90", wire.OpRedirect},
+		{"redirect body string", "92 0a a1 75", wire.OpRedirect},
 		{"ping string", "92 07 91 a1 78", wire.OpPing},
 		{"ping body map", "92 07 81 01 02", wire.OpPing},
 		{"ping negative", "92 07 91 d0 80", wire.OpPing},

@@ -20,12 +20,16 @@ const (
 	MaxRoomBytes   = 64
 	MaxGameBytes   = 32
 	MaxReasonBytes = 123 // what fits in a WebSocket close frame
-	MaxTokenBytes  = 128
+	// MaxTokenBytes bounds a resume or reservation token: a signed JWT naming its node, game, room,
+	// seat and player (about 300 bytes; names at their limits stay under 512).
+	MaxTokenBytes = 512
+	// MaxURLBytes bounds a redirect's URL.
+	MaxURLBytes = 256
 )
 
 // Hello is the client's first frame.
 //
-//	[version, game, room, name, spectate, private]
+//	[version, game, room, name, spectate, private, resume, reservation]
 type Hello struct {
 	Version uint32
 	Game    string // the game to play; empty means the server's default game
@@ -40,18 +44,32 @@ type Hello struct {
 	// Resume is the token of an earlier welcome: the client lost its connection and asks for its
 	// seat back (same player, same state). Empty joins afresh. Appended in version 1.
 	Resume string
+	// Reservation is the token of a [Redirect]: a seat another node reserved for this hello on the
+	// node the client was sent to. Appended (compatibly) in version 2; an encoder writes it only
+	// when it is not empty, so a hello without one is seven fields as before.
+	Reservation string
 }
 
 func (*Hello) Op() Op { return OpHello }
 
 func (m *Hello) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 7, func() error { return PutUint(e, uint64(m.Version)) },
+	n := 7
+	if m.Reservation != "" {
+		n = 8
+	}
+	return encodeAll(e, n, func() error { return PutUint(e, uint64(m.Version)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return e.EncodeString(m.Name) },
 		func() error { return e.EncodeBool(m.Spectate) },
 		func() error { return e.EncodeBool(m.Private) },
-		func() error { return e.EncodeString(m.Resume) })
+		func() error { return e.EncodeString(m.Resume) },
+		func() error {
+			if n == 7 {
+				return nil
+			}
+			return e.EncodeString(m.Reservation)
+		})
 }
 
 func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
@@ -63,6 +81,7 @@ func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
 	m.Spectate = f.Bool("spectate")
 	m.Private = f.Bool("private")
 	m.Resume = f.String("resume", MaxTokenBytes)
+	m.Reservation = f.String("reservation", MaxTokenBytes)
 	return f.Done()
 }
 
@@ -296,6 +315,31 @@ func (m *Bye) DecodeBody(d *msgpack.Decoder) error {
 	f := ReadFields(d)
 	m.Code = CloseCode(f.Int("code", 0, 4999))
 	m.Reason = f.String("reason", MaxReasonBytes)
+	return f.Done()
+}
+
+// Redirect tells a client that its hello is played on another node: it is to connect to URL (a
+// WebSocket URL) and send the same hello with Token as its Reservation field (an empty Token means
+// none: a resume or a spectator is redirected without one). The server follows it with a bye and a
+// close with [CloseRedirect]; a client follows it without showing the player anything.
+//
+//	[url, token]
+type Redirect struct {
+	URL   string
+	Token string
+}
+
+func (*Redirect) Op() Op { return OpRedirect }
+
+func (m *Redirect) EncodeBody(e *msgpack.Encoder) error {
+	return encodeAll(e, 2, func() error { return e.EncodeString(m.URL) },
+		func() error { return e.EncodeString(m.Token) })
+}
+
+func (m *Redirect) DecodeBody(d *msgpack.Decoder) error {
+	f := ReadFields(d)
+	m.URL = f.String("url", MaxURLBytes)
+	m.Token = f.String("token", MaxTokenBytes)
 	return f.Done()
 }
 

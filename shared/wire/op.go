@@ -27,6 +27,10 @@ const (
 	// OpDelta carries a snapshot as the difference from an earlier snapshot the client acknowledged
 	// (see [Delta]).
 	OpDelta Op = 9
+	// OpRedirect tells a client that its hello is played on another node of the cluster: where to
+	// connect, and the reservation to present there (see [Redirect]). A bye and a close with
+	// [CloseRedirect] follow it.
+	OpRedirect Op = 10
 
 	// LastToolkitOp is the highest op reserved for the toolkit.
 	LastToolkitOp Op = 63
@@ -36,7 +40,7 @@ const (
 
 var opNames = map[Op]string{
 	OpHello: "hello", OpWelcome: "welcome", OpInput: "input", OpSnapshot: "snapshot",
-	OpRoster: "roster", OpBye: "bye", OpPing: "ping", OpPong: "pong", OpDelta: "delta",
+	OpRoster: "roster", OpBye: "bye", OpPing: "ping", OpPong: "pong", OpDelta: "delta", OpRedirect: "redirect",
 }
 
 func (op Op) String() string {

@@ -256,7 +256,7 @@ func TestValidFrameAllocations(t *testing.T) {
 			{"roster of 2-byte names", cat([]byte{0x92, 0x05}, arr32(k), bytes.Repeat([]byte{0x92, 0x01, 0xa2, 'a', 'b'}, k)), true},
 			{"roster of fixints", cat([]byte{0x92, 0x05}, arr32(k), make([]byte, k)), false},
 			// Trailing fields the decoder skips.
-			{"hello skipping a bin32", cat([]byte{0x92, 0x01, 0x98, 1, 0xa0, 0xa0, 0xa0, 0xc2, 0xc2, 0xa0}, bin32(k)), true},
+			{"hello skipping a bin32", cat([]byte{0x92, 0x01, 0x99, 1, 0xa0, 0xa0, 0xa0, 0xc2, 0xc2, 0xa0, 0xa0}, bin32(k)), true},
 			{"ping skipping an array", cat([]byte{0x92, 0x07, 0x92, 1}, arr32(k), make([]byte, k)), true},
 			{"entity of 13 elements", cat([]byte{0x92, 0x04, 0x93, 0, 0, 0x91, 0xdd, 0, 0, 0, 13, 1, 1}, make([]byte, 10), arr32(k), make([]byte, k)), false},
 		}

@@ -30,7 +30,9 @@ func (s Status) String() string {
 
 // Config says where to connect and as whom.
 type Config struct {
-	// URL is the WebSocket endpoint, for example ws://localhost:8080/ws.
+	// URL is the WebSocket endpoint, for example ws://localhost:8080/ws: the client's home, the node
+	// the page came from. A redirect from a node of a cluster sends the client to another node (see
+	// redirect.go); when that one cannot be reached, the client comes back here.
 	URL string
 	// Game, Room and Name go in the hello; empty Game and Room let the server choose.
 	Game, Room, Name string
@@ -71,6 +73,10 @@ type View struct {
 	// Code and Reason say why the connection closed, as the server (or the network) said it.
 	Code   int
 	Reason string
+	// URL is the server the client plays on, or is connecting to now: Config.URL, or the node a
+	// redirect sent it to. Redirects counts the redirects it followed over its life.
+	URL       string
+	Redirects int
 
 	Welcome wire.Welcome
 	// Welcomes counts the welcomes over the client's life: each (a first join, a resumed seat, a

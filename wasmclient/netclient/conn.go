@@ -9,14 +9,28 @@ import (
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
-// session runs one connection: dial, hello (with the seat's token after a loss), then frames until it
-// ends. It reports why it ended and whether it was welcomed.
-func (c *Client[I]) session(ctx context.Context) (code int, reason string, welcomed bool) {
+// ending is how a connection ended.
+type ending struct {
+	code     int
+	reason   string // for people
+	welcomed bool
+	// unreached says the dial failed: nothing answered at the URL (a dead node, a wrong address).
+	unreached bool
+	// redirect is the redirect frame that came before a close with 4018; nil without one.
+	redirect *wire.Redirect
+}
+
+// session runs one connection to url: dial, hello (with the seat's token after a loss, and
+// reservation after a redirect), then frames until it ends.
+func (c *Client[I]) session(ctx context.Context, url, reservation string) ending {
+	c.mu.Lock()
+	c.view.URL = url
+	c.mu.Unlock()
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	ws, _, err := websocket.Dial(dctx, c.cfg.URL, dialOptions(c.cfg))
+	ws, _, err := websocket.Dial(dctx, url, dialOptions(c.cfg))
 	cancel()
 	if err != nil {
-		return 0, fmt.Sprintf("cannot reach the server at %s", c.cfg.URL), false
+		return ending{reason: fmt.Sprintf("cannot reach the server at %s", url), unreached: true}
 	}
 	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()
@@ -26,16 +40,16 @@ func (c *Client[I]) session(ctx context.Context) (code int, reason string, welco
 	defer c.hangUp(ws)
 
 	hello := &wire.Hello{Version: wire.ProtocolVersion, Game: c.cfg.Game, Room: c.cfg.Room, Name: c.cfg.Name,
-		Spectate: c.cfg.Spectate, Private: c.cfg.Private, Resume: token}
+		Spectate: c.cfg.Spectate, Private: c.cfg.Private, Resume: token, Reservation: reservation}
 	if err := c.write(ctx, hello); err != nil {
-		return 0, "connection lost while saying hello", false
+		return ending{reason: "connection lost while saying hello"}
 	}
-	code, reason = c.readLoop(ctx, ws)
+	e := c.readLoop(ctx, ws)
 	c.mu.Lock()
-	welcomed = c.welcomes > 0
+	e.welcomed = c.welcomes > 0
 	c.welcomes = 0
 	c.mu.Unlock()
-	return code, reason, welcomed
+	return e
 }
 
 func (c *Client[I]) write(ctx context.Context, m wire.Message) error {
