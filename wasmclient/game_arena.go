@@ -8,10 +8,7 @@ import (
 )
 
 func init() {
-	register(clientGame{Name: arena.Name, Title: "tickwire arena", Start: func(cfg config, sounds *ui.Sounds) runner {
-		return app.New(app.Config{URL: cfg.URL, Game: arena.Name, Room: cfg.Room, Name: cfg.Name,
-			Spectate: cfg.Spectate, Private: cfg.Private, NetSim: cfg.Net, Title: "tickwire arena",
-			Tagline: "Collect orbs · dash into rivals · dodge the drones"},
-			arenaclient.New(sounds), arena.Game{}, arena.Schema)
-	}})
+	register(app.Spec[arena.State, arena.Input]{Shared: arena.Game{}, Predict: true,
+		Title: "tickwire arena", Tagline: "Collect orbs · dash into rivals · dodge the drones",
+		Client: func(sounds *ui.Sounds) app.Game[arena.Input] { return arenaclient.New(sounds) }})
 }

@@ -10,10 +10,7 @@ import (
 var _ app.Messenger = (*pongclient.Client)(nil)
 
 func init() {
-	register(clientGame{Name: pong.Name, Title: "tickwire pong", Start: func(cfg config, sounds *ui.Sounds) runner {
-		return app.New(app.Config{URL: cfg.URL, Game: pong.Name, Room: cfg.Room, Name: cfg.Name,
-			Spectate: cfg.Spectate, Private: cfg.Private, NetSim: cfg.Net, Messages: pong.Messages, Title: "tickwire pong",
-			Tagline: "Two paddles · one ball · first to seven"},
-			pongclient.New(sounds), pong.Game{}, pong.Schema)
-	}})
+	register(app.Spec[pong.State, pong.Input]{Shared: pong.Game{}, Messages: pong.Messages,
+		Title: "tickwire pong", Tagline: "Two paddles · one ball · first to seven",
+		Client: func(sounds *ui.Sounds) app.Game[pong.Input] { return pongclient.New(sounds) }})
 }

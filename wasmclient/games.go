@@ -6,11 +6,14 @@ import (
 	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/shared/games"
+	"github.com/tickwire/tickwire/wasmclient/app"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
 // clientGame is a game this client can play. Each game registers itself from a file of its own
-// (game_NAME.go), so adding a game to the client adds a file and edits none.
+// (game_NAME.go) with one declaration, an app.Spec, so adding a game to the client adds a file and
+// edits none; the page's settings (address, room, name, ?net=) reach every game the same way.
 type clientGame struct {
 	// Name is the game's name as the server knows it (sim.Info.Name).
 	Name string
@@ -30,27 +33,33 @@ type runner interface {
 	Close()
 }
 
-// defaultGame is played when the address names none.
-const defaultGame = "arena"
+var registered = map[string]clientGame{}
 
-var games = map[string]clientGame{}
-
-// register adds a game; it is called from init functions.
-func register(g clientGame) {
-	if _, dup := games[g.Name]; dup {
-		panic("wasmclient: game " + g.Name + " registered twice")
+// register adds the game spec declares; it is called from init functions.
+func register[S, I any](spec app.Spec[S, I]) {
+	name := spec.Shared.Info().Name
+	if _, dup := registered[name]; dup {
+		panic("wasmclient: game " + name + " registered twice")
 	}
-	games[g.Name] = g
+	registered[name] = clientGame{Name: name, Title: spec.Title, Start: func(cfg config, sounds *ui.Sounds) runner {
+		return app.New(cfg.app(), spec, sounds)
+	}}
+}
+
+// app returns the page's settings as every game's app gets them: the one place they are copied,
+// so that none (the simulated network, say) is left out for one game.
+func (c config) app() app.Config {
+	return app.Config{URL: c.URL, Room: c.Room, Name: c.Name, Spectate: c.Spectate, Private: c.Private, NetSim: c.Net}
 }
 
 // pickGame returns the game named name, or the default game for "".
 func pickGame(name string) (clientGame, error) {
 	if name == "" {
-		name = defaultGame
+		name = games.Default
 	}
-	g, ok := games[name]
+	g, ok := registered[name]
 	if !ok {
-		return g, fmt.Errorf("this client has no game %q (it has %v)", name, slices.Sorted(maps.Keys(games)))
+		return g, fmt.Errorf("this client has no game %q (it has %v)", name, slices.Sorted(maps.Keys(registered)))
 	}
 	return g, nil
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/wasmclient/app"
 )
 
 func TestPickGame(t *testing.T) {
@@ -14,6 +17,18 @@ func TestPickGame(t *testing.T) {
 	}
 	if _, err := pickGame("chess"); err == nil || !strings.Contains(err.Error(), "arena") {
 		t.Errorf("pickGame(chess): %v, want an error listing the games", err)
+	}
+}
+
+// TestEverySettingReachesTheApp: the page's settings, ?net= included, reach the app of every game
+// through the one conversion that register uses.
+func TestEverySettingReachesTheApp(t *testing.T) {
+	t.Parallel()
+	cfg := config{URL: "ws://h/ws", Game: "pong", Room: "r", Name: "ann", Spectate: true, Private: true,
+		Mute: true, NetGraph: true, Net: netsim.Bad}
+	want := app.Config{URL: "ws://h/ws", Room: "r", Name: "ann", Spectate: true, Private: true, NetSim: netsim.Bad}
+	if got := cfg.app(); got != want {
+		t.Errorf("app config %+v, want %+v", got, want)
 	}
 }
 

@@ -11,19 +11,21 @@ import "syscall/js"
 // It takes no arguments and returns a JSON string (JSON.parse it): a netclient.DebugView, built by
 // app.App.DebugJSON. For example, a pong player:
 //
-//	{"status":"connected","game":"pong","room":"r1","player":1,"tick":912,"ack":905,
-//	 "snapshots":301,"events":2,"rttMs":3,"frames":845,"netGraph":false,
+//	{"status":"connected","url":"ws://localhost:8080/ws","game":"pong","room":"r1","player":1,
+//	 "tick":912,"ack":905,"snapshots":301,"events":2,"rttMs":3,"frames":845,"netGraph":false,
 //	 "net":{"ping":3,"jitter":0.4,"snapshots":30,"in":2100,"out":900,"delay":50,"corrections":0},
 //	 "entities":{"ball":[{"id":65536,"fields":{"x":123456,"y":...}}],
 //	             "paddle":[{"id":1,"name":"ann","fields":{"side":0,"y":...}}], "world":[...]}}
 //
 // status is "title" before the first connection, then "connecting", "connected", "reconnecting"
-// (with attempt, code and reason) or "closed" (with code and reason). tick and ack are the newest
-// snapshot's; snapshots and events count what arrived; frames counts frames drawn; net has the
-// newest value of each net graph series. entities groups the newest snapshot's entities by the
-// schema's kind name, each with its id, its fields by schema name and, for a player's avatar (an
-// id below 1<<16), its player's name. Fields left out of the JSON are zero or empty. Until the wasm
-// has started, window.tickwireView is undefined (window.tickwireLoader reports the download).
+// (with attempt, code and reason) or "closed" (with code and reason). url is the server the client
+// plays on (or is connecting to): the page's own, or the node of a cluster a redirect sent it to
+// (redirects counts those followed). tick and ack are the newest snapshot's; snapshots and events
+// count what arrived; frames counts frames drawn; net has the newest value of each net graph
+// series. entities groups the newest snapshot's entities by the schema's kind name, each with its
+// id, its fields by schema name and, for a player's avatar (an id below 1<<16), its player's name.
+// Fields left out of the JSON are zero or empty. Until the wasm has started, window.tickwireView is
+// undefined (window.tickwireLoader reports the download).
 //
 // view must not block: the browser calls it on its event loop.
 func exposeView(view func() string) {

@@ -29,7 +29,7 @@ func main() {
 type config struct {
 	// URL is the server's WebSocket endpoint. Natively it defaults to ws://localhost:8080/ws.
 	URL string
-	// Game is the game to play, lower-cased; empty plays the default, arena.
+	// Game is the game to play, lower-cased; empty plays the default, games.Default (the arena).
 	Game string
 	// Room is the room to join, lower-cased; empty lets the server pick one.
 	Room string

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // TestReadmeScreenshot takes the README's screenshot when `go tool mage screenshot` asks for it (by
@@ -31,6 +33,10 @@ func TestReadmeScreenshot(t *testing.T) {
 	for i, name := range []string{"Bob", "Chen", "Dara"} {
 		bot := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "demo", Name: name}, arena.Game{}, arena.Schema)
 		t.Cleanup(bot.Close)
+		drv := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, bot, netcode.DriverConfig{})
+		ctx, stopDriver := context.WithCancel(context.Background())
+		t.Cleanup(stopDriver)
+		go drv.Play(ctx, 30)
 		go func() {
 			dirs := [][2]int8{{127, 0}, {90, 90}, {0, 127}, {-90, 90}, {-127, 0}, {-90, -90}, {0, -127}, {90, -90}}
 			for k := 0; ; k++ {
@@ -44,7 +50,7 @@ func TestReadmeScreenshot(t *testing.T) {
 				if k%40 == i*10 {
 					in.Buttons = arena.ButtonDash
 				}
-				bot.SetInput(in)
+				drv.Hold(in)
 			}
 		}()
 	}

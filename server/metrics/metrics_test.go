@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // scrape reads the admin endpoint's /metrics as metric families by name.
@@ -103,11 +105,15 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 	for _, name := range []string{"ann", "bob", "cy"} {
 		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "metrics", Name: name}, arena.Game{}, arena.Schema)
 		t.Cleanup(c.Close)
+		d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})
+		d.Hold(arena.Input{MoveX: 127, Buttons: arena.ButtonDash})
+		ctx, stop := context.WithCancel(context.Background())
+		t.Cleanup(stop)
+		go d.Play(ctx, 30)
 		bots = append(bots, c)
 	}
 	for _, c := range bots {
 		waitFor(t, "snapshots and acknowledged inputs", func() bool {
-			c.SetInput(arena.Input{MoveX: 127, Buttons: arena.ButtonDash})
 			v := c.View()
 			return v.Snapshots >= 5 && v.Ack > 0
 		})

@@ -3,50 +3,92 @@ package app
 import (
 	"math"
 	"sync/atomic"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
-// Game is a game's client half.
+// Game is a game's client half: it maps the player's controls to the game's input, and draws.
 type Game[I any] interface {
 	// Reset forgets what an earlier connection left behind; it is called before each connection.
 	Reset()
-	// Update reads the newest view, advances the game's effects and returns the player's input.
-	// It runs once per tick and must not block.
-	Update(ctx *ui.Context, v *netclient.View) I
+	// Input reads the player's controls and returns this tick's input. It runs once per tick,
+	// before Update, and must not block; a spectator's input is not sent.
+	Input(ctx *ui.Context) I
+	// Update takes in this tick's frame and advances the game's effects. It runs once per tick
+	// and must not block.
+	Update(ctx *ui.Context, f *Frame)
 	// Draw draws the game as of the last Update. It only reads state.
 	Draw(screen *ebiten.Image, ctx *ui.Context)
 }
 
-// Predicting is implemented by a game's client half that runs the netcode itself (a
-// netcode.Session: prediction, reconciliation, interpolation). The app then dials in
-// netclient's Manual mode and hands it the connection before the first Update; the game sends
-// its inputs through the Session and the input Update returns is not sent.
-type Predicting[I any] interface {
-	Attach(c *netclient.Client[I])
+// Frame is what a game's Update draws from.
+type Frame struct {
+	// View is the connection's view: status, welcome, roster, and the newest snapshot
+	// (View.Entities), as it arrived.
+	netclient.View
+	// Drawn are the entities to draw, sorted by id. Once Timed, the netcode driver's: the world
+	// interpolated between snapshots, an interpolation delay behind the newest, and, when the game
+	// registered Predict, the own entity predicted, ahead of the server (see
+	// netcode.Session.Entities). Before that (until a snapshot and a round trip arrived, and while
+	// reconnecting) the newest snapshot's, which a game may ease as it likes.
+	Drawn []sim.Entity
+	// Timed says Drawn are the driver's.
+	Timed bool
 }
 
 // Messenger is implemented by a game's client half that exchanges the game's own messages with the
-// server (declared in Config.Messages).
+// server (declared in Spec.Messages).
+//
+// A predicting client steps the game ahead for its own entity, but the events those steps make
+// (the state's Out, for the room to send) are dropped with the predicted state: a game's events
+// reach the client only as the server's messages, once, after the fact. Play them when they
+// arrive (Receive), not when the prediction seems to cause them.
 type Messenger interface {
 	// Receive gets each game message the server sent, oldest first, before the tick's Update.
 	Receive(m wire.Message)
-	// Outbox appends the messages to send to the server, produced by the tick's Update, and
-	// forgets them. A spectator's client is never asked.
+	// Outbox appends the messages to send to the server, produced by the tick's Input and Update,
+	// and forgets them. A spectator's client is never asked.
 	Outbox(dst []wire.Message) []wire.Message
 }
 
-// Config says where the client connects and as whom.
+// Spec declares a game to the client: everything a registration says, once. The page's settings
+// (address, room, name, the simulated network) are the [Config], the same for every game.
+type Spec[S, I any] struct {
+	// Shared is the game's shared half: its name, schema and input codec, and the Step the netcode
+	// predicts with.
+	Shared Shared[S, I]
+	// Messages declares the game's own messages (see [Messenger]); nil for a game without any.
+	Messages wire.MessageSet
+	// Predict steps the player's own entity ahead with Shared's Step the moment an input is made
+	// (client-side prediction), so it answers the controls at once; everything else is
+	// interpolated. Off, the own entity is interpolated too, a round trip and a delay late.
+	// Defaults to off.
+	Predict bool
+	// Title is the game's name on the title screen and the window.
+	Title string
+	// Tagline is the line under the title: what the game is about, in a few words.
+	Tagline string
+	// Client returns the game's client half, playing its effects through sounds.
+	Client func(sounds *ui.Sounds) Game[I]
+}
+
+// Shared is a game's shared half as the client needs it: the game, and its input's codec.
+type Shared[S, I any] interface {
+	sim.Game[S, I]
+	wire.InputCodec[I]
+}
+
+// Config says where the client connects and as whom: the page's settings, the same for every game.
 type Config struct {
 	// URL is the server's WebSocket endpoint, for example ws://localhost:8080/ws.
 	URL string
-	// Game names the game to play; empty lets the server choose its default.
-	Game string
 	// Room is the room to join; empty lets the server pick one with a free seat.
 	Room string
 	// Name is the player's name; empty shows the title screen, where the player picks one.
@@ -55,33 +97,45 @@ type Config struct {
 	Spectate bool
 	// Private asks that the named room, if this client opens it, be left out of the room list.
 	Private bool
-	// Messages declares the game's own messages (see [Messenger]); nil for a game without any.
-	Messages wire.MessageSet
-	// NetSim simulates a bad network on the client's side (the page's ?net= parameter).
+	// NetSim simulates a bad network on the client's side (the page's ?net=). Defaults to off.
 	NetSim netsim.Profile
-	// Title is the game's name on the title screen.
-	Title string
-	// Tagline is the line under the title: what the game is about, in a few words.
-	Tagline string
+}
+
+// driver is the netcode's Driver, whatever the game's state type.
+type driver[I any] interface {
+	Frame(now time.Time, in I) error
+	Ready() bool
+	Entities() []sim.Entity
 }
 
 // App is the client's ebiten.Game.
 type App[I any] struct {
-	cfg    Config
-	game   Game[I]
-	codec  wire.InputCodec[I]
-	schema sim.Schema
-	mgr    *ui.Manager
+	cfg       Config
+	game      Game[I]
+	codec     wire.InputCodec[I]
+	schema    sim.Schema
+	name      string // the game's
+	messages  wire.MessageSet
+	title     string
+	tagline   string
+	newDriver func(link netcode.Link[I]) driver[I]
+	drv       driver[I] // the current connection's; the game loop's only
+	mgr       *ui.Manager
 
 	frames atomic.Int64
 	client atomic.Pointer[netclient.Client[I]]
 	net    netGraph // the net graph overlay, shown or not across connections
 }
 
-// New returns the client. With cfg.Name set, or to spectate, it connects at once; otherwise it
-// starts at the title screen.
-func New[I any](cfg Config, game Game[I], codec wire.InputCodec[I], schema sim.Schema) *App[I] {
-	a := &App[I]{cfg: cfg, game: game, codec: codec, schema: schema}
+// New returns the client of the game spec declares, connecting as cfg says. With cfg.Name set, or
+// to spectate, it connects at once; otherwise it starts at the title screen.
+func New[S, I any](cfg Config, spec Spec[S, I], sounds *ui.Sounds) *App[I] {
+	info := spec.Shared.Info()
+	a := &App[I]{cfg: cfg, game: spec.Client(sounds), codec: spec.Shared, schema: info.Schema, name: info.Name,
+		messages: spec.Messages, title: spec.Title, tagline: spec.Tagline}
+	a.newDriver = func(link netcode.Link[I]) driver[I] {
+		return netcode.NewDriver(spec.Shared, link, netcode.DriverConfig{Predict: spec.Predict})
+	}
 	a.mgr = ui.NewManager(nil)
 	if cfg.Name != "" || cfg.Spectate {
 		a.connect(cfg.Name)
@@ -98,13 +152,9 @@ func (a *App[I]) connect(name string) {
 		old.Close()
 	}
 	a.game.Reset()
-	pred, manual := a.game.(Predicting[I])
-	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.cfg.Game, Room: a.cfg.Room, Name: name,
-		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.cfg.Messages, Manual: manual,
-		NetSim: a.cfg.NetSim}, a.codec, a.schema)
-	if manual {
-		pred.Attach(c)
-	}
+	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.name, Room: a.cfg.Room, Name: name,
+		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.messages, NetSim: a.cfg.NetSim}, a.codec, a.schema)
+	a.drv = a.newDriver(c)
 	a.client.Store(c)
 	a.mgr.GoTo(&connecting[I]{app: a, client: c})
 }

@@ -15,9 +15,16 @@ import (
 // fakeGame is a Game that draws nothing.
 type fakeGame struct{ resets int }
 
-func (g *fakeGame) Reset()                                          { g.resets++ }
-func (g *fakeGame) Update(*ui.Context, *netclient.View) arena.Input { return arena.Input{} }
-func (g *fakeGame) Draw(*ebiten.Image, *ui.Context)                 {}
+func (g *fakeGame) Reset()                          { g.resets++ }
+func (g *fakeGame) Input(*ui.Context) arena.Input   { return arena.Input{} }
+func (g *fakeGame) Update(*ui.Context, *Frame)      {}
+func (g *fakeGame) Draw(*ebiten.Image, *ui.Context) {}
+
+// fakeSpec declares the arena with g as its client half.
+func fakeSpec(g *fakeGame) Spec[arena.State, arena.Input] {
+	return Spec[arena.State, arena.Input]{Shared: arena.Game{}, Title: "test", Predict: true,
+		Client: func(*ui.Sounds) Game[arena.Input] { return g }}
+}
 
 func debugView(t *testing.T, a *App[arena.Input]) netclient.DebugView {
 	t.Helper()
@@ -30,7 +37,7 @@ func debugView(t *testing.T, a *App[arena.Input]) netclient.DebugView {
 
 func TestDebugJSONTitle(t *testing.T) {
 	t.Parallel()
-	a := New(Config{URL: "ws://127.0.0.1:1/ws", Title: "test"}, &fakeGame{}, arena.Game{}, arena.Schema)
+	a := New(Config{URL: "ws://127.0.0.1:1/ws"}, fakeSpec(&fakeGame{}), nil)
 	defer a.Close()
 	if _, ok := a.mgr.Current().(*title[arena.Input]); !ok {
 		t.Fatalf("without a name the client starts at %T, want the title screen", a.mgr.Current())
@@ -44,7 +51,7 @@ func TestDebugJSONClosed(t *testing.T) {
 	t.Parallel()
 	g := &fakeGame{}
 	// Port 1 refuses connections: the client ends up closed, with a reason, without blocking.
-	a := New(Config{URL: "ws://127.0.0.1:1/ws", Name: "Ann"}, g, arena.Game{}, arena.Schema)
+	a := New(Config{URL: "ws://127.0.0.1:1/ws", Name: "Ann"}, fakeSpec(g), nil)
 	defer a.Close()
 	if _, ok := a.mgr.Current().(*connecting[arena.Input]); !ok || g.resets != 1 {
 		t.Fatalf("with a name the client starts at %T with %d resets, want connecting after one reset", a.mgr.Current(), g.resets)

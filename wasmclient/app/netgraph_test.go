@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
@@ -113,7 +112,7 @@ func TestNetGraphUpdate(t *testing.T) {
 
 func TestNetGraphOutlivesConnections(t *testing.T) {
 	t.Parallel()
-	a := New(Config{URL: "ws://127.0.0.1:1/ws", Title: "test"}, &fakeGame{}, arena.Game{}, arena.Schema)
+	a := New(Config{URL: "ws://127.0.0.1:1/ws"}, fakeSpec(&fakeGame{}), nil)
 	defer a.Close()
 	if a.net.shown.Load() {
 		t.Fatal("the net graph is shown by default")

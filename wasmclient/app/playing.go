@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -9,14 +10,16 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
-// playing runs the game: each tick it hands the newest view and the game messages received to the
-// game, and the game's input and messages to the network client. None of it waits on the network. A
-// spectator's input is never sent. Over the game it draws the net graph's button and, when toggled
-// on, the net graph.
+// playing runs the game: each tick it hands the game messages received to the game, reads the
+// game's input, runs the netcode's driver with it (which stamps and sends the input, and times what
+// is drawn), and hands the game its frame; then it sends the game's messages. None of it waits on
+// the network. A spectator's input and messages are never sent. Over the game it draws the net
+// graph's button and, when toggled on, the net graph.
 type playing[I any] struct {
 	app    *App[I]
 	client *netclient.Client[I]
 	msgs   []wire.Message
+	frame  Frame
 }
 
 func (p *playing[I]) Update(ctx *ui.Context) error {
@@ -33,14 +36,18 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 			m.Receive(msg)
 		}
 	}
-	in := p.app.game.Update(ctx, &v)
-	if v.Welcome.Spectator {
-		return nil
+	in := p.app.game.Input(ctx)
+	if err := p.app.drv.Frame(time.Now(), in); err != nil {
+		// A snapshot the game cannot restore: nothing sensible to draw. The closed screen follows.
+		p.client.Close()
 	}
-	if _, manual := p.app.game.(Predicting[I]); !manual {
-		p.client.SetInput(in)
+	f := &p.frame
+	f.View, f.Drawn, f.Timed = v, v.Entities, false
+	if p.app.drv.Ready() {
+		f.Drawn, f.Timed = p.app.drv.Entities(), true
 	}
-	if m != nil {
+	p.app.game.Update(ctx, f)
+	if m != nil && !v.Welcome.Spectator {
 		p.msgs = m.Outbox(p.msgs[:0])
 		for _, msg := range p.msgs {
 			// A refused message (queue full, not declared) is the game's to notice: the server's

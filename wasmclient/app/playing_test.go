@@ -14,7 +14,7 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
-// jumper is a game client for the test game that jumps by 1 on every Update it is told to (its
+// jumper is a game client for the test game that jumps by 1 on every Input it is told to (its
 // input, 0, never moves it otherwise), and keeps the positions it hears of.
 type jumper struct {
 	adds    int
@@ -24,14 +24,14 @@ type jumper struct {
 }
 
 func (g *jumper) Reset() {}
-func (g *jumper) Update(*ui.Context, *netclient.View) int8 {
-	g.updates++
+func (g *jumper) Input(*ui.Context) int8 {
 	if g.adds > 0 {
 		g.adds--
 		g.out = append(g.out, &testgame.Jump{By: 1})
 	}
 	return 0
 }
+func (g *jumper) Update(*ui.Context, *Frame)      { g.updates++ }
 func (g *jumper) Draw(*ebiten.Image, *ui.Context) {}
 func (g *jumper) Receive(m wire.Message) {
 	if t, ok := m.(*testgame.Jumped); ok {
@@ -65,15 +65,19 @@ func play(t *testing.T, a *App[int8], cond func() bool) {
 func TestPlayingExchangesGameMessagesAndSpectatorsSendNothing(t *testing.T) {
 	t.Parallel()
 	url := testserver.Start(t)
-	cfg := Config{URL: url, Room: "t", Name: "ann", Messages: testgame.Game{}.Messages()}
+	cfg := Config{URL: url, Room: "t", Name: "ann"}
+	spec := func(g *jumper) Spec[testgame.State, int8] {
+		return Spec[testgame.State, int8]{Shared: testgame.Game{}, Messages: testgame.Game{}.Messages(),
+			Client: func(*ui.Sounds) Game[int8] { return g }}
+	}
 	player := &jumper{adds: 3}
-	a := New(cfg, player, testgame.Game{}, testgame.Schema)
+	a := New(cfg, spec(player), nil)
 	defer a.Close()
 	// The player opens the room; a spectator who came first would find nothing to watch.
 	play(t, a, func() bool { return a.client.Load().View().Status == netclient.Connected })
 	cfg.Spectate, cfg.Name = true, ""
 	watcher := &jumper{adds: 3} // would add, were it not a spectator
-	w := New(cfg, watcher, testgame.Game{}, testgame.Schema)
+	w := New(cfg, spec(watcher), nil)
 	defer w.Close()
 	if _, ok := w.mgr.Current().(*connecting[int8]); !ok {
 		t.Fatalf("a spectator starts at %T, want connecting without a title screen", w.mgr.Current())

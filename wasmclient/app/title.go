@@ -78,8 +78,8 @@ func (t *title[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	th := ctx.Theme
 	cx := float64(ctx.W) / 2
 
-	ui.ShadowText(screen, t.app.cfg.Title, th.Bold(ui.Title), cx, t.titleY-ctx.Px(26), ctx.Px(3), ui.Center, ui.End, ui.Accent)
-	ui.Text(screen, t.app.cfg.Tagline, th.Face(ui.Body), cx, t.titleY, ui.Center, ui.Center, ui.Muted)
+	ui.ShadowText(screen, t.app.title, th.Bold(ui.Title), cx, t.titleY-ctx.Px(26), ctx.Px(3), ui.Center, ui.End, ui.Accent)
+	ui.Text(screen, t.app.tagline, th.Face(ui.Body), cx, t.titleY, ui.Center, ui.Center, ui.Muted)
 
 	ui.Panel(screen, ctx, t.panel)
 	p := t.panel

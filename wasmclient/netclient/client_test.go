@@ -15,6 +15,7 @@ import (
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // startArena runs the real server with the arena on a loopback port and returns its /ws URL.
@@ -55,28 +56,29 @@ func TestTwoClientsSeeEachOtherMove(t *testing.T) {
 	cfg.Lobby.SeeEverything = true
 	url := startArena(t, cfg)
 	dial := func(name string) *netclient.Client[arena.Input] {
-		// A loaded machine may delay the test's SetInput calls past the default idle limit.
-		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name, IdleInput: 2 * time.Second}, arena.Game{}, arena.Schema)
+		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "pair", Name: name}, arena.Game{}, arena.Schema)
 		t.Cleanup(c.Close)
 		return c
 	}
 	a, b := dial("ann"), dial("bob")
+	// Both play through the netcode's driver, as a game does; a predicts, b only interpolates.
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	da := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, a, netcode.DriverConfig{Predict: true})
+	db := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, b, netcode.DriverConfig{})
+	go da.Play(ctx, 60)
+	go db.Play(ctx, 60)
 	va := waitView(t, a, "a's welcome", func(v netclient.View) bool { return v.Status == netclient.Connected && v.Snapshots > 0 })
 	me := va.Welcome.Player
 	vb := waitView(t, b, "b to see a by name", func(v netclient.View) bool { return player(v, me) != nil && v.Name(me) == "ann" })
 	start := player(vb, me).Fields[arena.PlayerX]
 
-	// a holds a direction toward the middle of the arena (it may have been placed by a wall) for a
-	// while; keep calling SetInput as a game loop would.
+	// a holds a direction toward the middle of the arena (it may have been placed by a wall).
 	dir := int8(127)
 	if start > arena.Width/2 {
 		dir = -127
 	}
-	stop := time.Now().Add(time.Second)
-	for time.Now().Before(stop) {
-		a.SetInput(arena.Input{MoveX: dir})
-		time.Sleep(16 * time.Millisecond)
-	}
+	da.Hold(arena.Input{MoveX: dir})
 	v := waitView(t, b, "b to see a move toward the middle", func(v netclient.View) bool {
 		p := player(v, me)
 		return p != nil && (p.Fields[arena.PlayerX]-start)*int32(dir)/127 > 50*arena.One
@@ -96,14 +98,22 @@ func TestTwoClientsSeeEachOtherMove(t *testing.T) {
 	}
 }
 
-func TestIdleClientStops(t *testing.T) {
+// TestStoppedLoopStops: a player whose game loop stops (a hidden tab) sends no more inputs, and
+// the server, after repeating the last one for a few ticks, steps the zero input: the player stops
+// rather than runs on.
+func TestStoppedLoopStops(t *testing.T) {
 	t.Parallel()
 	url := startArena(t, server.Config{})
-	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Name: "idle", IdleInput: 100 * time.Millisecond}, arena.Game{}, arena.Schema)
+	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Name: "idle"}, arena.Game{}, arena.Schema)
 	t.Cleanup(c.Close)
-	v := waitView(t, c, "welcome", func(v netclient.View) bool { return v.Snapshots > 0 })
+	d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{Predict: true})
+	d.Hold(arena.Input{MoveX: 127})
+	ctx, stopLoop := context.WithCancel(context.Background())
+	t.Cleanup(stopLoop)
+	go d.Play(ctx, 60)
+	v := waitView(t, c, "inputs applied", func(v netclient.View) bool { return v.Ack > 0 })
 	me := v.Welcome.Player
-	c.SetInput(arena.Input{MoveX: 127}) // once, then the game loop stops (a hidden tab)
+	stopLoop() // the game loop stops
 	// From top speed, friction takes about 1.7 s to bring a disc to a full stop.
 	time.Sleep(3 * time.Second)
 	v1 := player(c.View(), me)

@@ -9,10 +9,14 @@ import (
 // DebugView is the client's view as plain data, for tests and tools: the page exposes it as JSON
 // through window.tickwireView(). Everything in it is what the client received from the server.
 type DebugView struct {
-	Status    string `json:"status"`
-	Attempt   int    `json:"attempt,omitempty"`
-	Code      int    `json:"code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	Status  string `json:"status"`
+	Attempt int    `json:"attempt,omitempty"`
+	Code    int    `json:"code,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// URL is the server the client plays on (or is connecting to); Redirects how many redirects
+	// between a cluster's nodes it followed to get there.
+	URL       string `json:"url,omitempty"`
+	Redirects int    `json:"redirects,omitempty"`
 	Game      string `json:"game,omitempty"`
 	Room      string `json:"room,omitempty"`
 	Player    uint32 `json:"player,omitempty"`
@@ -44,7 +48,7 @@ type DebugEntity struct {
 // Debug returns v as a [DebugView], naming kinds and fields by schema.
 func Debug(v View, schema sim.Schema) DebugView {
 	d := DebugView{
-		Status: v.Status.String(), Attempt: v.Attempt, Code: v.Code, Reason: v.Reason,
+		Status: v.Status.String(), Attempt: v.Attempt, Code: v.Code, Reason: v.Reason, URL: v.URL, Redirects: v.Redirects,
 		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
 		Spectator: v.Welcome.Spectator, Private: v.Welcome.Private,
 		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, Events: v.Events, RTTMillis: v.RTT.Milliseconds(),

@@ -1,8 +1,16 @@
-// Package netclient is the game client's network side, free of Ebiten: it dials the server,
-// says hello, keeps the newest state the server sent, measures the round trip, and sends the player's
-// input once per server tick. The same code runs natively (tests, bots, the desktop build) and in the
-// browser, where coder/websocket uses the browser's WebSocket.
+// Package netclient is the game client's transport, free of Ebiten: it dials the server, says
+// hello, follows a cluster's redirect to the node its room is on, reconnects (resuming the seat)
+// after a lost connection, decodes and checks every frame, keeps the newest state the server sent,
+// sends what it is given, and measures the round trip. The same code runs natively (tests, bots,
+// the desktop build) and in the browser, where coder/websocket uses the browser's WebSocket.
 //
-// Start with [Dial]. The game loop calls [Client.View] each frame and [Client.SetInput] with the
-// player's intent; neither ever blocks on the network.
+// Start with [Dial]. It decides nothing about timing: which input to send for which tick, and what
+// to draw when, is netcode's [netcode.Driver], which plays over a [Client] (a [netcode.Link]).
+// Neither [Client.View] nor [Client.SendInput] ever blocks on the network.
+//
+// One file per concept: client.go (Dial, View, Close), conn.go (one connection: dial, hello,
+// write), read.go (the frames), snapshots.go (deltas and the snapshot queue), input.go, ping.go,
+// messages.go (the game's own messages), reconnect.go and seat.go (when and how to come back),
+// redirect.go (where: home, or the node of a cluster a redirect sent the client to),
+// graph.go (the net graph's transport series), netsim.go (the simulated network), debug.go.
 package netclient

@@ -197,19 +197,6 @@ func (r *ring) keepNewest(n int) {
 	r.n, r.next = n, n%len(r.v)
 }
 
-// maxNewest returns the largest of the newest n values.
-func (r *ring) maxNewest(n int) float64 {
-	if r.n == 0 {
-		return 0
-	}
-	n = min(n, r.n)
-	best := math.Inf(-1)
-	for i := 1; i <= n; i++ {
-		best = max(best, r.v[(r.next-i+len(r.v))%len(r.v)])
-	}
-	return best
-}
-
 func (r *ring) min() float64 {
 	if r.n == 0 {
 		return 0

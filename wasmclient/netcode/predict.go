@@ -126,7 +126,9 @@ func (p *Predictor[S, I]) advance(from, tick uint32, in I) error {
 }
 
 // Reconcile takes the authoritative entities of tick. When the prediction for that tick differs
-// for the own entity, it counts a correction; either way it rebases on the snapshot and replays
+// for the own entity in a field the schema marks Interp (its position: what prediction moves and
+// the player sees jump), it counts a correction; a difference in other fields (a score, a
+// cooldown set by a game message the prediction never sees) is taken silently. either way it rebases on the snapshot and replays
 // the inputs after it, so that the other entities the prediction bumps into are fresh too. It
 // reports the correction's size (0: none).
 func (p *Predictor[S, I]) Reconcile(tick uint32, auth []sim.Entity) (float64, error) {
@@ -142,7 +144,7 @@ func (p *Predictor[S, I]) Reconcile(tick uint32, auth []sim.Entity) (float64, er
 	size := 0.0
 	if want, ok := find(auth, sim.EntityID(p.me)); ok {
 		got, had := find(p.ring[tick%predictRing].ents, sim.EntityID(p.me))
-		if !had || got.Fields != want.Fields || got.N != want.N {
+		if !had || moved(p.schema, got, want) {
 			size = 1
 			if had {
 				size = distance(p.schema, got, want)
@@ -207,6 +209,24 @@ func find(ents []sim.Entity, id sim.EntityID) (sim.Entity, bool) {
 		return ents[i], true
 	}
 	return sim.Entity{}, false
+}
+
+// moved reports whether two versions of an entity differ in a field the schema interpolates, or
+// in any field for a kind that interpolates none.
+func moved(sc sim.Schema, a, b sim.Entity) bool {
+	if a.Kind != b.Kind || a.N != b.N || int(a.Kind) >= len(sc) {
+		return a.Kind != b.Kind || a.N != b.N || a.Fields != b.Fields
+	}
+	any := false
+	for k, f := range sc[a.Kind].Fields {
+		if f.Interp {
+			any = true
+			if a.Fields[k] != b.Fields[k] {
+				return true
+			}
+		}
+	}
+	return !any && a.Fields != b.Fields
 }
 
 // distance is how far apart two versions of an entity are over the fields the schema interpolates

@@ -412,3 +412,38 @@ func TestPredictorReplayKeepsTheJudgement(t *testing.T) {
 		t.Errorf("Input(1) = %+v, %v; want the judged %+v", in, ok, judged)
 	}
 }
+
+// TestCorrectionsCompareInterpolatedFields: a snapshot whose own entity differs from the prediction
+// only in a field the schema does not interpolate (a score, a cooldown a game message set) is no
+// correction; one that differs in position is.
+func TestCorrectionsCompareInterpolatedFields(t *testing.T) {
+	t.Parallel()
+	srv := newServer(3, 1)
+	p := NewPredictor[walkerState, walkerInput](walker{}, 1)
+	p.Reset(srv.tick, srv.entities())
+	for tick := uint32(1); tick <= 4; tick++ {
+		if _, err := p.Step(tick, walkerInput{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		field int
+		want  int
+	}{
+		{"velocity only", fvx, 0},
+		{"position", fx, 1},
+	} {
+		srv.step(nil)
+		auth := srv.entities()
+		i, _ := index(auth, 1)
+		auth[i].Fields[tc.field] += 3
+		before := p.Corrections
+		if _, err := p.Reconcile(srv.tick, auth); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Corrections - before; got != tc.want {
+			t.Errorf("%s differs: %d corrections, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -11,8 +11,14 @@ import (
 type Config struct {
 	// TickRate and SnapshotRate are the room's, from the welcome.
 	TickRate, SnapshotRate int
-	// Player is the own player, predicted; 0 for a spectator, who only interpolates.
+	// Player is the own player, whose inputs the session stamps; 0 for a spectator, who sends
+	// nothing and only interpolates.
 	Player sim.PlayerID
+	// Predict steps the own player's entity ahead with the game's Step the moment an input is made
+	// (client-side prediction), drawn ahead of the server, and reconciles it with each snapshot.
+	// Off, the own entity is drawn interpolated like everyone else's, behind the server, and the
+	// session only stamps and sends the inputs. Defaults to off.
+	Predict bool
 	// Extrapolate is how long remote entities go on moving past the newest snapshot before they
 	// hold still. Defaults to 250 ms.
 	Extrapolate time.Duration
@@ -128,7 +134,7 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 	sy := NewSync(cfg.TickRate, cfg.SnapshotRate)
 	s := &Session[S, I]{cfg: cfg, sync: sy, interp: NewInterpolator(g.Info().Schema, sy.Ticks(cfg.Extrapolate))}
 	s.delay = 2 * sy.Interval()
-	if cfg.Player != 0 {
+	if cfg.Player != 0 && cfg.Predict {
 		s.pred = NewPredictor(g, cfg.Player)
 	}
 	return s
@@ -143,7 +149,7 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 	s.stats.Snapshots++
 	s.sync.Snapshot(tick, at)
 	s.interp.Add(tick, ents)
-	if s.pred == nil || !s.pred.Started() {
+	if s.cfg.Player == 0 || s.sent == 0 {
 		return nil
 	}
 	// The ack is the newest input the server applied by tick: if the newest input sent for a tick
@@ -157,6 +163,9 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 			}
 			break
 		}
+	}
+	if s.pred == nil || !s.pred.Started() {
+		return nil
 	}
 	before, had := s.ownDrawn()
 	size, err := s.pred.Reconcile(tick, ents)
@@ -174,7 +183,8 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 	return nil
 }
 
-// RTT takes a measured round trip.
+// RTT takes a measured round trip. The session stamps no input and draws nothing before the first
+// (see Ready): a [Driver] feeds it each one the connection measures.
 func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
 
 // Advance moves the session to time now with the input the player holds, and returns the inputs
@@ -204,10 +214,13 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 		// The time between frames, smoothed over about a second at 60 frames a second.
 		s.frameTicks += (s.sync.Ticks(dt) - s.frameTicks) * 0.02
 	}
-	if s.pred != nil {
+	switch {
+	case s.pred != nil:
 		if err := s.advanceInput(now, period, in); err != nil {
 			return s.out, err
 		}
+	case s.cfg.Player != 0:
+		s.stampInput(now, period, in)
 	}
 	if renderJumped || s.inputJumped {
 		s.stats.Resyncs++ // once a frame, whichever clocks jumped
@@ -221,18 +234,44 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 // time between frames (an input for a tick goes out at the first frame after the input clock
 // crosses it), a tick for the server's own timing, and what late inputs added.
 //
-// It is at most half a second: well inside the server's input lead (a second by default), so
+// It is at most half a second: well inside the server's input lead (two seconds by default), so
 // that a stale spike cannot get inputs refused as too far ahead.
 func (s *Session[S, I]) lead() float64 {
 	return min(s.sync.MinRTT()/2+s.sync.Jitter()+s.frameTicks+1+s.margin, 0.5*float64(time.Second)/float64(s.sync.Period()))
 }
 
+// inputTarget is the tick the input clock aims at: the server's tick as estimated plus the lead,
+// and never more than a second past the newest snapshot: while the server is frozen (a stall, a
+// paused VM) the estimate runs on with the wall clock, and inputs aimed further ahead than the
+// server's input lead (two seconds by default) would be refused with 4016.
+func (s *Session[S, I]) inputTarget(now time.Time) float64 {
+	return min(s.sync.Server(now)+s.lead(), float64(s.interp.Newest())+float64(s.cfg.TickRate))
+}
+
+// stampInput is the input clock of a player the session does not predict: one input per tick the
+// clock crossed, stamped as a predicting session stamps it, the own entity left to interpolation.
+func (s *Session[S, I]) stampInput(now time.Time, period time.Duration, in I) {
+	jumped := s.input.Advance(now, period, s.inputTarget(now), 8)
+	s.inputJumped = jumped
+	clock := uint32(s.input.Now())
+	if s.sent == 0 || (jumped && int32(clock-s.sent) > 1) || int32(clock-s.sent) > predictRing/2 {
+		// Start at the tick the clock is on; after a jump forward the ticks skipped are the
+		// server's to repeat the last input for. After a jump back the ticks already sent are
+		// never sent again (the server keeps the first input for a tick).
+		s.sent = clock - 1
+	}
+	point := int64(math.Floor(s.render.Now() * sim.LerpOne))
+	for t := s.sent + 1; int32(t-clock) <= 0; t++ {
+		s.seq++
+		s.sent = t
+		s.seqs[t%predictRing] = struct{ tick, seq uint32 }{t, s.seq}
+		rewind := max(int64(t)*sim.LerpOne-point, 0)
+		s.out = append(s.out, Outgoing[I]{Tick: t, Seq: s.seq, Rewind: uint32(min(rewind, math.MaxUint32)), Input: in, Judged: in})
+	}
+}
+
 func (s *Session[S, I]) advanceInput(now time.Time, period time.Duration, in I) error {
-	// Never more than a second past the newest snapshot: while the server is frozen (a stall, a
-	// paused VM) the estimate runs on with the wall clock, and inputs aimed further ahead than the
-	// server's input lead (two seconds by default) would be refused with 4016.
-	target := min(s.sync.Server(now)+s.lead(), float64(s.interp.Newest())+float64(s.cfg.TickRate))
-	jumped := s.input.Advance(now, period, target, 8)
+	jumped := s.input.Advance(now, period, s.inputTarget(now), 8)
 	if jumped || !s.pred.Started() {
 		// Start predicting from the newest snapshot. The ticks from there to the input clock are
 		// the server's already or about to be; without newer inputs from this client it steps them
@@ -418,11 +457,17 @@ func index(ents []sim.Entity, id sim.EntityID) (int, bool) {
 	return lo, lo < len(ents) && ents[lo].ID == id
 }
 
-// Entities returns what to draw as of the last Advance, sorted by id: remote entities
-// interpolated, the own entity predicted. It is valid until the next Advance.
+// Entities returns what to draw as of the last Advance, sorted by id. They mix two times: every
+// entity but the own one is interpolated between snapshots at the render clock, an interpolation
+// delay behind the newest snapshot (itself half a round trip behind the server); the own entity,
+// when the session predicts, is stepped ahead at the input clock, a lead ahead of the server. So a
+// remote player touching the own one is drawn where it was a round trip and a delay ago. Without
+// prediction the own entity is interpolated with the rest. It is valid until the next Advance.
 func (s *Session[S, I]) Entities() []sim.Entity { return s.ents }
 
-// Ready reports whether the session has synchronised and has something to draw.
+// Ready reports whether the session has synchronised and has something to draw: it has received
+// a snapshot (Receive) and a round trip (RTT), without which the server's clock cannot be
+// estimated. Before it, Advance sends nothing and Entities is empty.
 func (s *Session[S, I]) Ready() bool { return s.sync.Ready() && s.interp.Len() > 0 }
 
 // Stats returns the session's measures.

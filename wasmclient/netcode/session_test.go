@@ -92,7 +92,7 @@ func newWorld(t *testing.T, p profile, seed uint64) *world {
 		down:    line{rtt: p.rtt, jitter: p.jitter, loss: p.loss, rng: sim.NewRand(seed + 2)},
 		pending: map[uint32]Outgoing[walkerInput]{},
 	}
-	w.session = NewSession[walkerState, walkerInput](walker{}, Config{TickRate: p.tickRate, SnapshotRate: p.snapRate, Player: me})
+	w.session = NewSession[walkerState, walkerInput](walker{}, Config{TickRate: p.tickRate, SnapshotRate: p.snapRate, Player: me, Predict: true})
 	w.ref = NewInterpolator(walkerSchema, w.session.sync.Ticks(250*time.Millisecond))
 	return w
 }

@@ -10,6 +10,10 @@
 // It prints one line of JSON with what it saw and exits 0 when the player moved right by at least
 // 100 pixels, the server acknowledged its inputs, no entity broke the schema, and the close was
 // 4009 just after a bye saying the same; 1 otherwise.
+//
+// In a cluster it follows a redirect as "Following a redirect" says: to a ws:// or wss:// URL only,
+// with the redirect's token as the hello's reservation, at most 4 in a row; after 4019 it joins
+// afresh at the URL it was given.
 import WebSocket from 'ws';
 import { encode, decode } from '@msgpack/msgpack';
 
@@ -20,9 +24,11 @@ if (!url) {
 }
 
 // Ops, from the table in "Ops".
-const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8;
+const HELLO = 1, WELCOME = 2, INPUT = 3, SNAPSHOT = 4, ROSTER = 5, BYE = 6, PING = 7, PONG = 8, REDIRECT = 10;
 const VERSION = 2;
 const UNEXPECTED = 4009; // "a message not allowed at this point (... hello twice ...)"
+const REDIRECTED = 4018, BAD_RESERVATION = 4019; // "Following a redirect"
+const MAX_HOPS = 4;
 // The arena's schema, from the table in "Game schemas": per kind, each field's [min, max].
 const INT32 = [-2147483648, 2147483647];
 const POS_X = [0, 819200], POS_Y = [0, 512000], VEL = [-10240, 10240];
@@ -60,7 +66,7 @@ function schemaError(entity) {
 const seen = {
   player: 0, tickRate: 0, snapshots: 0, firstX: null, lastX: null, ack: 0, roster: [],
   pongEcho: false, bye: null, close: null, otherOps: 0, schemaErrors: 0, schemaError: null,
-  lastOp: 0, byeBeforeClose: false,
+  lastOp: 0, byeBeforeClose: false, url, redirects: 0,
 };
 let seq = 0;
 let lastTick = 0; // the newest snapshot's tick
@@ -70,6 +76,8 @@ let pingAt = 0;
 let inputTimer = null;
 let ending = false; // the second hello is sent: the server's close is expected
 let finished = false;
+let redirect = null; // the redirect frame [url, token] of this connection, if one came
+let hops = 0; // redirects and refused reservations since the last welcome
 
 // Every message is one binary WebSocket message holding the frame [op, body] ("Framing").
 function send(op, body) {
@@ -101,15 +109,61 @@ function end() {
   send(HELLO, [VERSION, 'arena', room, name]); // trailing fields left off: "Trailing fields may be left off"
 }
 
-const ws = new WebSocket(url);
-ws.binaryType = 'nodebuffer';
+let ws = null;
 
-ws.on('open', () => {
-  // hello: [version, game, room, name, spectate, private]
-  send(HELLO, [VERSION, 'arena', room, name, false, false]);
-});
+// connect opens a connection to `to` and says hello, with a reservation after a redirect.
+function connect(to, reservation) {
+  seen.url = to;
+  redirect = null;
+  ws = new WebSocket(to);
+  ws.binaryType = 'nodebuffer';
+  ws.on('open', () => {
+    // hello: [version, game, room, name, spectate, private, resume, reservation]; the reservation
+    // only after a redirect ("Following a redirect"), with an empty resume before it.
+    const hello = [VERSION, 'arena', room, name, false, false];
+    if (reservation) {
+      hello.push('', reservation);
+    }
+    send(HELLO, hello);
+  });
+  ws.on('message', onMessage);
+  ws.on('close', onClose);
+  ws.on('error', (err) => {
+    seen.close = { code: 0, reason: err.message };
+    finish('connection error');
+  });
+}
 
-ws.on('message', (data, isBinary) => {
+// follow acts on a close with 4018 or 4019 as "Following a redirect" says, and reports whether it
+// did: the client is connecting again.
+function follow(code) {
+  if (code !== REDIRECTED && code !== BAD_RESERVATION) {
+    return false;
+  }
+  if (++hops > MAX_HOPS) {
+    finish(`${hops} redirects in a row`);
+    return true;
+  }
+  if (code === BAD_RESERVATION) {
+    connect(url, ''); // join afresh, without the reservation, at home
+    return true;
+  }
+  let to = null;
+  try {
+    to = redirect && new URL(redirect[0]);
+  } catch {
+    to = null;
+  }
+  if (to === null || (to.protocol !== 'ws:' && to.protocol !== 'wss:') || to.host === '') {
+    finish(`a redirect to ${redirect ? JSON.stringify(redirect[0]) : 'nowhere'}, not a ws:// or wss:// URL`);
+    return true;
+  }
+  seen.redirects++;
+  connect(redirect[0], redirect[1]);
+  return true;
+}
+
+function onMessage(data, isBinary) {
   if (!isBinary) {
     finish('the server sent a text frame');
     return;
@@ -121,6 +175,7 @@ ws.on('message', (data, isBinary) => {
       // welcome: [player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private]
       const [player, , , tickRate, , tick] = body;
       seen.player = player;
+      hops = 0;
       seen.tickRate = tickRate;
       lastTick = tick;
       pingAt = Date.now();
@@ -180,22 +235,26 @@ ws.on('message', (data, isBinary) => {
     case BYE:
       seen.bye = { code: body[0], reason: body[1] };
       break;
+    case REDIRECT:
+      // redirect: [url, token]; the bye and the close with 4018 follow.
+      redirect = body;
+      break;
     default:
       seen.otherOps++; // "A client skips ops it does not know"
   }
-});
+}
 
-ws.on('close', (code, reason) => {
+function onClose(code, reason) {
   seen.close = { code, reason: reason.toString() };
+  if (!ending && follow(code)) {
+    return;
+  }
   // "bye: sent by the server just before every close it initiates, with the same code and reason".
   seen.byeBeforeClose = seen.lastOp === BYE && seen.bye !== null && seen.bye.code === code &&
     seen.bye.reason === seen.close.reason;
   finish(ending ? 'played' : 'the server closed the connection');
-});
+}
 
-ws.on('error', (err) => {
-  seen.close = { code: 0, reason: err.message };
-  finish('connection error');
-});
+connect(url, '');
 
 setTimeout(() => finish('timed out'), (Number(seconds) + 10) * 1000);

@@ -4,6 +4,9 @@
 // it: the client joins the arena, plays for a few seconds and checks that the server moved its
 // player, that every entity fits the arena's schema table and id ranges as the document gives
 // them, and, after a second hello sent on purpose, that the server's close (4009) follows a bye
-// with the same code and reason. The test installs the packages with npm ci into a temporary folder; it skips (with a
-// message) where Node.js is absent, unless TICKWIRE_E2E=1 makes it mandatory.
+// with the same code and reason. The single-node server never redirects, so redirect_test.go
+// checks against fake nodes that the client follows a cluster's redirect as the document says
+// (with the reservation, ws:// and wss:// only, a few in a row at most). The tests install the
+// packages with npm ci into a temporary folder; they skip (with a message) where Node.js is absent,
+// unless TICKWIRE_E2E=1 makes it mandatory.
 package nodeclient

@@ -53,19 +53,22 @@ type result struct {
 		Player uint32 `json:"player"`
 		Name   string `json:"name"`
 	} `json:"roster"`
-	Close *struct {
+	// URL is where the client played last; Redirects how many redirects it followed.
+	URL       string `json:"url"`
+	Redirects int    `json:"redirects"`
+	Close     *struct {
 		Code   int    `json:"code"`
 		Reason string `json:"reason"`
 	} `json:"close"`
 }
 
-func TestNodeClientPlaysTheArena(t *testing.T) {
-	node := need(t, "node")
+// install copies the client into a temporary folder (so the test leaves the source tree as it
+// was), installs its packages there with npm ci, and returns node's path and the folder.
+func install(t *testing.T) (node, dir string) {
+	t.Helper()
+	node = need(t, "node")
 	npm := need(t, "npm")
-	t.Parallel()
-
-	// The packages go into a temporary copy, so the test leaves the source tree as it was.
-	dir := t.TempDir()
+	dir = t.TempDir()
 	for _, f := range []string{"package.json", "package-lock.json", "client.mjs"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -82,6 +85,14 @@ func TestNodeClientPlaysTheArena(t *testing.T) {
 	if out, err := install.CombinedOutput(); err != nil {
 		t.Fatalf("npm ci: %v\n%s", err, out)
 	}
+	return node, dir
+}
+
+func TestNodeClientPlaysTheArena(t *testing.T) {
+	node, dir := install(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
 
 	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, room.For(arena.Game{}))
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package scaffold writes the packages of a new tickwire game: its shared half (rules, entities,
 // input codec and tests), its client half (drawing and keys, with a test that plays it through the
-// real server) and its registration with the server and the client. The game it writes builds,
+// real server) and its registration with the server, the client (predicting its player, and
+// honouring the page's ?net=), the load tester and netlab (a bot that heads for the coin). The game it writes builds,
 // passes its tests and is playable at once: a disc per player to steer around a field, and a coin
 // to collect. With [Game.Messages] it also has one message of its own each way (a player cheers;
 // everyone hears who did), with golden bytes and a fuzz target. `go tool mage new NAME` calls
@@ -39,6 +40,9 @@ type Game struct {
 	Messages bool
 }
 
+// Ident returns the game's name as an exported Go identifier: "Tag" for tag.
+func (g Game) Ident() string { return strings.ToUpper(g.Name[:1]) + g.Name[1:] }
+
 // files maps each template to the path it is written to, relative to the module root; messages
 // marks the files written only with Game.Messages.
 //
@@ -59,6 +63,8 @@ var files = []struct {
 	{"client_messages_test.go.tmpl", "wasmclient/games/[[.Name]]/messages_test.go", true},
 	{"server_register.go.tmpl", "server/cmd/tickwire/game_[[.Name]].go", false},
 	{"client_register.go.tmpl", "wasmclient/game_[[.Name]].go", false},
+	{"loadtest_register.go.tmpl", "internal/tools/loadtest/game_[[.Name]].go", false},
+	{"netlab_register.go.tmpl", "internal/tools/netlab/game_[[.Name]].go", false},
 }
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,19}$`)
@@ -66,7 +72,8 @@ var namePattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,19}$`)
 // reserved are names a game cannot take: they would clash with identifiers in the files that
 // register it, or with the toolkit's packages.
 var reserved = []string{
-	"app", "ui", "netclient", "sim", "wire", "room", "lobby", "gateway", "server", "static", "main",
+	"app", "ui", "netclient", "netcode", "loadtest", "netlab", "sim", "wire", "room", "lobby", "gateway",
+	"server", "static", "main",
 	"ebiten", "msgpack", "fmt", "color", "slices", "games", "config", "runner", "register", "test",
 	"testing", "internal", "string", "error", "int", "len", "new", "make",
 }

@@ -3,6 +3,7 @@ package scaffold
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -37,7 +38,7 @@ func TestFiles(t *testing.T) {
 	want := []string{
 		"server/cmd/tickwire/game_tag.go", "shared/games/tag/input.go", "shared/games/tag/tag.go",
 		"shared/games/tag/tag_test.go", "wasmclient/game_tag.go", "wasmclient/games/tag/client.go",
-		"wasmclient/games/tag/live_test.go",
+		"wasmclient/games/tag/live_test.go", "internal/tools/loadtest/game_tag.go", "internal/tools/netlab/game_tag.go",
 	}
 	if len(out) != len(want) {
 		t.Errorf("%d files, want %d", len(out), len(want))
@@ -47,8 +48,8 @@ func TestFiles(t *testing.T) {
 			t.Errorf("%s is missing or not Go", p)
 		}
 	}
-	if s := string(out["wasmclient/game_tag.go"]); !strings.Contains(s, `Title: "tickwire tag"`) {
-		t.Errorf("the client registration lacks the default title:\n%s", s)
+	if s := string(out["wasmclient/game_tag.go"]); !strings.Contains(s, `Title: "tickwire tag"`) || !strings.Contains(s, "Predict: true") {
+		t.Errorf("the client registration lacks the default title or prediction:\n%s", s)
 	}
 	// The shared half imports neither Ebiten nor a WebSocket, nor reads the clock.
 	for p, b := range out {
@@ -116,7 +117,7 @@ func TestWriteRefusesAnExistingGame(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	paths, err := Write(root, Game{Name: "tag"})
-	if err != nil || len(paths) != 7 {
+	if err != nil || len(paths) != 9 {
 		t.Fatalf("first Write: %v, %v", paths, err)
 	}
 	if _, err := Write(root, Game{Name: "tag"}); !errors.Is(err, ErrExists) {
@@ -206,23 +207,38 @@ func TestScaffoldBuildsTestsAndPlays(t *testing.T) {
 	defer cancel()
 	// -trimpath keeps the build cache's keys free of the temporary folder's path, so later runs
 	// reuse what the first compiled.
-	goRun := func(env []string, args ...string) {
+	goOut := func(env []string, args ...string) []byte {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, goCmd, args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
 		}
+		return out
 	}
+	goRun := func(env []string, args ...string) { t.Helper(); goOut(env, args...) }
 	bin := filepath.Join(dir, "tickwire-server")
 	goRun(nil, "build", "-trimpath", "-o", bin, "./server/cmd/tickwire")
 	goRun([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-o", filepath.Join(dir, "tickwire.wasm"), "./wasmclient")
 	goRun(nil, "vet", "./shared/games/tag/", "./wasmclient/games/tag/", "./shared/games/chat/", "./wasmclient/games/chat/",
-		"./server/cmd/tickwire/")
+		"./server/cmd/tickwire/", "./internal/tools/loadtest/", "./internal/tools/netlab/")
 	goRun([]string{"GOOS=js", "GOARCH=wasm"}, "vet", "./wasmclient/", "./wasmclient/games/tag/", "./wasmclient/games/chat/")
 	goRun(nil, "test", "-trimpath", "-count=1", "./shared/games/tag/", "./wasmclient/games/tag/", "./shared/games/chat/",
 		"./wasmclient/games/chat/")
+	// netlab measures the new game's netcode as it does the arena's: its prediction is exact.
+	report := goOut(nil, "run", "-trimpath", "./internal/tools/cmd/netlab", "-game", "tag", "-net", "off", "-players", "2", "-ticks", "60", "-json")
+	var r struct {
+		Game        string
+		Frames      int
+		Uncontested int `json:"correctionsUncontested"`
+	}
+	if err := json.Unmarshal(report, &r); err != nil || r.Game != "tag" || r.Frames == 0 || r.Uncontested != 0 {
+		t.Errorf("netlab on the new game: %+v (%v)\n%s", r, err, report)
+	}
 
 	// The server binary hosts the new game beside the others.
 	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-www", dir)

@@ -1,10 +1,10 @@
 // Package loadtest plays many bots against a tickwire server and measures what the server does
 // while it holds them.
 //
-// Start with [Run]. Each bot is a real client: it uses netclient, the same native client code as the
-// game (the handshake, one input per tick with acknowledgements, every snapshot decoded and checked
-// against the schema), and a [Brain] that moves it the way a player does: wandering, turning, heading
-// for orbs, dashing. Bots dial at a given rate into a number of rooms, hold for a while, then leave;
+// Start with [Run]. Each bot is a real client: it uses netclient and the netcode's Driver, the same
+// native client code as the game (the handshake, one input per tick stamped with the tick it is for,
+// acknowledgements, every snapshot decoded and checked against the schema), and a [Bot] that plays
+// the way a player does (the arena's [Brain]: wandering, turning, heading for orbs, dashing). Bots dial at a given rate into a number of rooms, hold for a while, then leave;
 // [Run] returns a [Summary] of what the bots saw (connections, snapshot rate, bytes each way) and,
 // given a [Probe], what the server did (tick time, late and missed ticks, CPU, peak memory, CCU per
 // core).
@@ -13,5 +13,7 @@
 // so that its CPU time and memory are read from its own /proc entry, apart from the bots'. The
 // command internal/tools/cmd/loadtest, which `go tool mage loadtest` builds and runs, puts it together.
 //
-// The package knows the arena: bots play it, the demo game.
+// Bots play any game registered with [Register] (from a file of its own, game_NAME.go, which `go
+// tool mage new` writes), the default game (the arena) unless Config.Game names another. netlab
+// plays the same declarations.
 package loadtest

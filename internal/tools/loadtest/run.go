@@ -11,9 +11,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/games"
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // Config describes a load run. Zero fields take the defaults given.
@@ -35,7 +37,12 @@ type Config struct {
 	// JoinTimeout is how long, after the last dial, the ramp waits for bots still connecting.
 	// Defaults to 15 s.
 	JoinTimeout time.Duration
-	// Think is how often each bot picks its input. Defaults to 100 ms.
+	// Game is the registered game the bots play (see [Register]). Defaults to the default game
+	// (shared/games.Default).
+	Game string
+	// Think is how often each bot picks its input. Defaults to 100 ms. Between thinks its netcode
+	// driver runs once per server tick, stamping and sending one input per tick as a player's
+	// page does.
 	Think time.Duration
 	// Progress receives a progress line every ProgressEvery (default 1 s). Nil: no progress.
 	Progress      io.Writer
@@ -50,6 +57,9 @@ type Config struct {
 func (c *Config) defaults() error {
 	if c.URL == "" {
 		return errors.New("loadtest: no server URL")
+	}
+	if c.Game == "" {
+		c.Game = games.Default
 	}
 	if c.Bots <= 0 {
 		c.Bots = 100
@@ -73,9 +83,11 @@ func (c *Config) defaults() error {
 }
 
 // bot is one simulated player. Its fields are its shard's driver's, under the shard's lock.
-type bot struct {
-	c     *netclient.Client[arena.Input]
-	brain Brain
+type bot[S, I any] struct {
+	c     *netclient.Client[I]
+	d     *netcode.Driver[S, I]
+	brain Bot[I]
+	in    I
 
 	welcomed  bool
 	connected bool
@@ -88,9 +100,9 @@ type bot struct {
 
 // shard is a group of bots driven by one goroutine, so that thousands of bots need a handful of
 // goroutines beside their connections'.
-type shard struct {
+type shard[S, I any] struct {
 	mu   sync.Mutex
-	bots []*bot
+	bots []*bot[S, I]
 }
 
 const shardSize = 256
@@ -119,21 +131,32 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if err := cfg.defaults(); err != nil {
 		return Summary{}, err
 	}
+	r, err := runner(cfg.Game)
+	if err != nil {
+		return Summary{}, err
+	}
+	return r(ctx, cfg)
+}
+
+func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, error) {
+	info := g.Shared.Info()
 	cnt := &counters{reasons: map[string]int{}}
 	hc := countingClient(&cnt.bytesIn, &cnt.bytesOut)
 	defer hc.CloseIdleConnections()
 
-	shards := make([]*shard, (cfg.Bots+shardSize-1)/shardSize)
+	shards := make([]*shard[S, I], (cfg.Bots+shardSize-1)/shardSize)
 	for i := range shards {
-		shards[i] = &shard{}
+		shards[i] = &shard[S, I]{}
 	}
 	var stopping atomic.Bool
 	driveCtx, stopDrivers := context.WithCancel(context.Background())
 	var drivers sync.WaitGroup
 	for _, sh := range shards {
-		drivers.Go(func() { sh.drive(driveCtx, cfg.Think, cnt, &stopping) })
+		drivers.Go(func() {
+			sh.drive(driveCtx, time.Second/time.Duration(max(info.TickRate, 1)), cfg.Think, cnt, &stopping)
+		})
 	}
-	var all []*bot
+	var all []*bot[S, I]
 	defer func() {
 		stopping.Store(true)
 		stopDrivers()
@@ -164,11 +187,14 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 				break
 			}
 		}
-		nc := netclient.Config{URL: cfg.URL, Name: fmt.Sprintf("bot-%d", i+1), HTTPClient: hc}
+		nc := netclient.Config{URL: cfg.URL, Game: info.Name, Name: fmt.Sprintf("bot-%d", i+1), Messages: g.Messages, HTTPClient: hc}
 		if cfg.Rooms > 0 {
 			nc.Room = fmt.Sprintf("%s-%d", cfg.RoomPrefix, i%cfg.Rooms+1)
 		}
-		b := &bot{c: netclient.Dial[arena.Input](nc, arena.Game{}, arena.Schema), brain: NewBrain(cfg.Seed*1_000_003 + uint64(i))}
+		b := &bot[S, I]{c: netclient.Dial[I](nc, g.Shared, info.Schema), brain: g.Bot(cfg.Seed*1_000_003 + uint64(i))}
+		// The bots' driver interpolates only: a bot draws nothing, and predicting would spend the
+		// load tester's CPU on what the server never sees. The inputs go out the same.
+		b.d = netcode.NewDriver[S, I](g.Shared, b.c, netcode.DriverConfig{})
 		all = append(all, b)
 		sh := shards[i%len(shards)]
 		sh.mu.Lock()
@@ -220,7 +246,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sum.StealPercent = StealPercent(machineStart, machineEnd)
 	}
 	var rtts []time.Duration
-	forEachBot(shards, func(b *bot) {
+	forEachBot(shards, func(b *bot[S, I]) {
 		b.refresh(cnt, &stopping)
 		if b.rtt > 0 {
 			rtts = append(rtts, b.rtt)
@@ -282,20 +308,38 @@ func (m *atomicMax) max(v int64) {
 	}
 }
 
-// drive makes each of the shard's bots think every period until ctx is done.
-func (sh *shard) drive(ctx context.Context, period time.Duration, cnt *counters, stopping *atomic.Bool) {
-	t := time.NewTicker(period)
+// drive runs each of the shard's bots' netcode driver every frame (a server tick) and makes each
+// bot think every think, until ctx is done.
+func (sh *shard[S, I]) drive(ctx context.Context, frame, think time.Duration, cnt *counters, stopping *atomic.Bool) {
+	t := time.NewTicker(frame)
 	defer t.Stop()
+	var thought time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		now := time.Now()
+		thinking := now.Sub(thought) >= think
+		if thinking {
+			thought = now
+		}
 		sh.mu.Lock()
 		for _, b := range sh.bots {
-			if v, playing := b.refresh(cnt, stopping); playing {
-				b.c.SetInput(b.brain.Think(self(&v), v.Entities))
+			v, playing := b.refresh(cnt, stopping)
+			if !playing {
+				continue
+			}
+			if thinking {
+				var msgs []wire.Message
+				b.in, msgs = b.brain.Think(self(&v), v.Entities)
+				for _, m := range msgs {
+					_ = b.c.Send(m) // a full queue: the bot says it again at its next think
+				}
+			}
+			if err := b.d.Frame(now, b.in); err != nil {
+				b.c.Close() // a snapshot the game cannot restore: counted as the bot's close
 			}
 		}
 		sh.mu.Unlock()
@@ -304,7 +348,7 @@ func (sh *shard) drive(ctx context.Context, period time.Duration, cnt *counters,
 
 // refresh reads the bot's view into its fields and the run's counters, and returns it with whether
 // the bot is playing.
-func (b *bot) refresh(cnt *counters, stopping *atomic.Bool) (netclient.View, bool) {
+func (b *bot[S, I]) refresh(cnt *counters, stopping *atomic.Bool) (netclient.View, bool) {
 	if b.closed {
 		return netclient.View{}, false
 	}
@@ -356,7 +400,7 @@ func self(v *netclient.View) *sim.Entity {
 	return nil
 }
 
-func forEachBot(shards []*shard, fn func(*bot)) {
+func forEachBot[S, I any](shards []*shard[S, I], fn func(*bot[S, I])) {
 	for _, sh := range shards {
 		sh.mu.Lock()
 		for _, b := range sh.bots {

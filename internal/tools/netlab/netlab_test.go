@@ -2,9 +2,14 @@ package netlab
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/shared/sim"
 )
 
 // TestBadNetwork plays four players for ten seconds over the bad profile (150 ms RTT, 30 ms
@@ -44,5 +49,48 @@ func TestCleanLoopback(t *testing.T) {
 	}
 	if r.Unfaithful != 0 {
 		t.Errorf("%d snapshots differ from the server's state; the first: %s", r.Unfaithful, r.FirstUnfaithful)
+	}
+}
+
+// TestOtherGame plays pong, registered beside the arena: netlab is generic over the game, so a new
+// game's netcode is measured the same way. Pong predicts nothing, so nothing is corrected.
+func TestOtherGame(t *testing.T) {
+	t.Parallel()
+	r, err := Run(context.Background(), Options{Game: "pong", Ticks: 240})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(r)
+	if r.Players != 2 || r.Game != "pong" {
+		t.Errorf("%d players of %q; want pong's two seats", r.Players, r.Game)
+	}
+	if r.Unfaithful != 0 || r.Uncontested+r.Contact+r.LateInput+r.Resync != 0 {
+		t.Errorf("%d snapshots unfaithful, %d corrections; want none", r.Unfaithful, r.Uncontested+r.Contact+r.LateInput+r.Resync)
+	}
+	if r.Frames == 0 || r.MaxError == 0 {
+		t.Errorf("nothing measured: %d frames, max error %v", r.Frames, r.MaxError)
+	}
+	if _, err := Run(context.Background(), Options{Game: "chess"}); err == nil || !strings.Contains(err.Error(), "arena") {
+		t.Errorf("an unknown game: %v, want an error listing the games", err)
+	}
+}
+
+// TestRecordingKeepsWhatTheGameIs: the server runs the recorded game as the game itself: with
+// interest management and lag compensation for the arena, with its messages for pong.
+func TestRecordingKeepsWhatTheGameIs(t *testing.T) {
+	t.Parallel()
+	a := recording[arena.State, arena.Input](arena.Game{}, newHistory[arena.Input](arena.Schema))
+	if _, ok := a.(sim.Interest[arena.State]); !ok {
+		t.Error("the recorded arena lost its interest management")
+	}
+	if _, ok := a.(sim.Compensated[arena.State, arena.Input]); !ok {
+		t.Error("the recorded arena lost its lag compensation")
+	}
+	if _, ok := a.(room.Messenger[arena.State]); ok {
+		t.Error("the recorded arena has messages it does not have")
+	}
+	p := recording[pong.State, pong.Input](pong.Game{}, newHistory[pong.Input](pong.Schema))
+	if _, ok := p.(room.Messenger[pong.State]); !ok {
+		t.Error("the recorded pong lost its messages")
 	}
 }

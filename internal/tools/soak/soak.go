@@ -24,6 +24,7 @@ import (
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // Config sets a soak run. Zero fields take the defaults given.
@@ -132,9 +133,14 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
 	bots := make([]*bot, cfg.Bots)
+	// Each bot's netcode driver runs on its own goroutine, as a page's game loop would.
+	playCtx, stopPlay := context.WithCancel(ctx)
+	defer stopPlay()
 	for i := range bots {
-		bots[i] = &bot{c: netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + proxy.Addr() + "/ws", Name: fmt.Sprintf("bot%d", i),
-			Room: fmt.Sprintf("soak-%d", i%4), MaxReconnects: 1000}, arena.Game{}, arena.Schema)}
+		c := netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + proxy.Addr() + "/ws", Name: fmt.Sprintf("bot%d", i),
+			Room: fmt.Sprintf("soak-%d", i%4), MaxReconnects: 1000}, arena.Game{}, arena.Schema)
+		bots[i] = &bot{c: c, d: netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})}
+		go bots[i].d.Play(playCtx, 30)
 	}
 	stop := time.Now().Add(cfg.Duration)
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -172,6 +178,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rep.ServerPlayers += r.Players
 	}
 
+	stopPlay()
 	for _, b := range bots {
 		b.c.Close()
 	}
@@ -193,6 +200,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 // bot steers in a random direction that changes now and then, and watches its seat.
 type bot struct {
 	c      *netclient.Client[arena.Input]
+	d      *netcode.Driver[arena.State, arena.Input]
 	me     sim.PlayerID
 	in     arena.Input
 	wasOff bool
@@ -225,7 +233,7 @@ func (b *bot) play(rng *rand.Rand, rep *Report) {
 			b.in.Buttons = arena.ButtonDash
 		}
 	}
-	b.c.SetInput(b.in)
+	b.d.Hold(b.in)
 }
 
 func allSeated(bots []*bot) bool {

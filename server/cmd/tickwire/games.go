@@ -5,13 +5,15 @@ import (
 	"slices"
 
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/games"
 )
 
 // Each game registers itself from a file of its own (game_NAME.go), so adding a game to the server
 // adds a file and edits none.
 
-// defaultGame is the game a hello without a game name plays.
-const defaultGame = "arena"
+// defaultGame is the game a hello without a game name plays: declared once, in shared/games,
+// for the server and the client.
+const defaultGame = games.Default
 
 var registered []room.Factory
 

@@ -4,15 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/assets"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
-	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/app"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
-	"github.com/tickwire/tickwire/wasmclient/netcode"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
@@ -23,15 +21,6 @@ type Client struct {
 	rng      *rand.Rand
 	controls Controls
 
-	// The netcode: the connection (app.Predicting) and its session, one per welcome.
-	conn       *netclient.Client[arena.Input]
-	session    *netcode.Session[arena.State, arena.Input]
-	sessionKey string // the welcome the session belongs to
-	received   []netclient.Received
-	pongs      int
-	corrWindow [60]int // corrections at each of the last frames, for the net graph's rate
-	frame      int
-
 	// Everything below is set by Update and only read by Draw.
 	view      netclient.View
 	me        sim.PlayerID
@@ -41,8 +30,8 @@ type Client struct {
 	drones    []drone
 	orbs      []Orb
 	prevOrbs  []Orb
-	snapshots int // View.Snapshots when the newest snapshot was handled
-	smooth    Smoother
+	snapshots int      // View.Snapshots when the newest snapshot was handled
+	smooth    Smoother // eases the newest snapshot's positions until the netcode times them
 	particles Particles
 	popups    []popup
 	pickups   []Pickup
@@ -113,11 +102,6 @@ func New(sounds *ui.Sounds) *Client {
 	return c
 }
 
-// Attach implements app.Predicting: the arena predicts its player with a netcode.Session.
-func (c *Client) Attach(conn *netclient.Client[arena.Input]) {
-	c.conn, c.session, c.sessionKey = conn, nil, ""
-}
-
 // Reset implements app.Game.
 func (c *Client) Reset() {
 	c.view = netclient.View{}
@@ -134,88 +118,34 @@ func (c *Client) Reset() {
 
 func px(v int32) float64 { return float64(v) / arena.One }
 
-// Update implements app.Game: it takes in the newest view, runs the effects and reads the input.
-func (c *Client) Update(ctx *ui.Context, v *netclient.View) arena.Input {
+// Input implements app.Game: the keys, gamepad or touches held, as the arena's input.
+func (c *Client) Input(ctx *ui.Context) arena.Input { return c.controls.Update(ctx).Input() }
+
+// Update implements app.Game: it takes in the frame (the own disc predicted, the rest
+// interpolated, once the netcode has synchronised) and runs the effects.
+func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	dt := 1 / float64(ebiten.TPS())
 	c.time += dt
-	c.view = *v
-	c.me = v.Welcome.Player
-	c.spectator = v.Welcome.Spectator
-	fresh := v.Snapshots != c.snapshots
-	c.snapshots = v.Snapshots
+	c.view = f.View
+	c.me = f.Welcome.Player
+	c.spectator = f.Welcome.Spectator
+	fresh := f.Snapshots != c.snapshots
+	c.snapshots = f.Snapshots
 
-	in := c.controls.Update(ctx).Input()
-	ents := c.view.Entities
-	if s := c.netFrame(time.Now(), in); s != nil && s.Ready() {
-		ents = s.Entities()
-	}
-	c.updateEntities(ents, dt)
+	c.updateEntities(f.Drawn, !f.Timed, dt)
 	c.updateCamera(ctx)
 	if fresh {
 		c.onSnapshot()
 	}
 	c.updateEffects(dt)
 	c.updateHUD()
-	return in
-}
-
-// netFrame runs the netcode for this frame: it hands the session what arrived, advances it with
-// the input held and sends the inputs it makes. It returns the session, or nil before the
-// welcome (or without a connection: the view's entities are drawn as they came).
-func (c *Client) netFrame(now time.Time, in arena.Input) *netcode.Session[arena.State, arena.Input] {
-	v := &c.view
-	if c.conn == nil || v.Status != netclient.Connected {
-		return nil
-	}
-	// Every welcome starts a session: a new token, a new room or a resumed seat.
-	if key := fmt.Sprint(v.Welcome.Player, v.Welcome.Room, v.Welcome.Resume, v.Welcome.Spectator); key != c.sessionKey {
-		c.sessionKey = key
-		var me sim.PlayerID
-		if !v.Welcome.Spectator {
-			me = v.Welcome.Player
-		}
-		c.session = netcode.NewSession[arena.State, arena.Input](arena.Game{}, netcode.Config{
-			TickRate: int(v.Welcome.TickRate), SnapshotRate: int(v.Welcome.SnapshotRate), Player: me})
-		c.pongs = -1
-	}
-	s := c.session
-	if v.Pongs != c.pongs {
-		c.pongs = v.Pongs
-		s.RTT(v.RTT)
-	}
-	c.received = c.conn.TakeSnapshots(c.received[:0])
-	for _, r := range c.received {
-		if err := s.Receive(r.Tick, r.Ack, r.Entities, r.At); err != nil {
-			c.conn.Close() // a snapshot the game cannot restore: nothing sensible to draw
-			return nil
-		}
-	}
-	clear(c.received)
-	outs, err := s.Advance(now, in)
-	if err != nil {
-		c.conn.Close()
-		return nil
-	}
-	for _, o := range outs {
-		c.conn.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
-	}
-	st := s.Stats()
-	c.frame++
-	old := c.corrWindow[c.frame%len(c.corrWindow)]
-	c.corrWindow[c.frame%len(c.corrWindow)] = st.Corrections
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	c.conn.SetGraph(netclient.GraphJitter, ms(st.Jitter))
-	c.conn.SetGraph(netclient.GraphDelay, ms(st.Delay))
-	c.conn.SetGraph(netclient.GraphCorrections, float64(st.Corrections-old)*float64(ebiten.TPS())/float64(len(c.corrWindow)))
-	return s
 }
 
 // updateEntities rebuilds the drawn players, drones and orbs from ents: the netcode's (own player
-// predicted, the rest interpolated), or the newest snapshot's before the netcode has synchronised,
-// eased.
-func (c *Client) updateEntities(ents []sim.Entity, dt float64) {
+// predicted, the rest interpolated), or, with smooth, the newest snapshot's before the netcode has
+// synchronised, eased.
+func (c *Client) updateEntities(ents []sim.Entity, smooth bool, dt float64) {
 	c.players, c.drones, c.orbs = c.players[:0], c.drones[:0], c.orbs[:0]
-	smooth := c.session == nil || !c.session.Ready()
 	c.smooth.Begin()
 	step := func(id sim.EntityID, x, y float64) (float64, float64) {
 		if smooth {

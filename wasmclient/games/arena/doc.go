@@ -7,5 +7,8 @@
 // [ClampAxis], [Smoother] (visual easing of positions between snapshots), [Leaderboard],
 // [Particles] and [Pickups].
 //
-// Nothing here predicts or interpolates the simulation: what is drawn is the newest snapshot, eased.
+// Nothing here runs the netcode: the arena registers with Predict, and the app's netcode driver
+// hands [Client.Update] its own disc predicted and everything else interpolated. Only before the
+// driver has synchronised (the first snapshot and round trip) does the arena draw the newest
+// snapshot, eased by the [Smoother].
 package arena

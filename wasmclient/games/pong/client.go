@@ -10,6 +10,7 @@ import (
 	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/app"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
@@ -79,7 +80,7 @@ func (c *Client) Receive(m wire.Message) {
 	}
 }
 
-// Outbox implements app.Messenger: the ready and emote messages of this tick.
+// Outbox implements app.Messenger: the ready and emote messages of this tick's Input.
 func (c *Client) Outbox(dst []wire.Message) []wire.Message {
 	dst = append(dst, c.out...)
 	clear(c.out)
@@ -87,9 +88,30 @@ func (c *Client) Outbox(dst []wire.Message) []wire.Message {
 	return dst
 }
 
-// Update implements app.Game.
-func (c *Client) Update(ctx *ui.Context, v *netclient.View) pong.Input {
+// Input implements app.Game: the paddle's move toward the pointer or by the keys, and the ready
+// and emote messages the controls asked for this tick.
+func (c *Client) Input(ctx *ui.Context) pong.Input {
+	if c.model.Spectator {
+		return pong.Input{}
+	}
+	side, _ := c.model.MySide()
+	in := c.controls.Update(ctx, c.fit(ctx), c.paddleY[side])
+	if in.Ready && c.model.WantsReady() {
+		c.out = append(c.out, &pong.ReadyMsg{})
+	}
+	if in.Emote >= 0 {
+		c.out = append(c.out, &pong.EmoteMsg{Emote: int32(in.Emote)})
+	}
+	return pong.Input{Move: in.Move}
+}
+
+// Update implements app.Game. Pong registers without Predict (the netcode driver only stamps and
+// sends its input) and draws the newest snapshot (f.View), not the driver's interpolated frame: it
+// extrapolates the ball itself from the snapshot's velocity, so that the ball is drawn where it is
+// now rather than a delay ago, and eases the paddles.
+func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	dt := 1 / float64(ebiten.TPS())
+	v := &f.View
 	c.view = *v
 	c.model = FromView(v)
 	fresh := v.Snapshots != c.snapshots
@@ -126,19 +148,6 @@ func (c *Client) Update(ctx *ui.Context, v *netclient.View) pong.Input {
 	}
 	c.bubbles = live
 	c.updateStatus()
-
-	if c.model.Spectator {
-		return pong.Input{}
-	}
-	side, _ := c.model.MySide()
-	in := c.controls.Update(ctx, c.fit(ctx), c.paddleY[side])
-	if in.Ready && c.model.WantsReady() {
-		c.out = append(c.out, &pong.ReadyMsg{})
-	}
-	if in.Emote >= 0 {
-		c.out = append(c.out, &pong.EmoteMsg{Emote: int32(in.Emote)})
-	}
-	return pong.Input{Move: in.Move}
 }
 
 func (c *Client) updateStatus() {

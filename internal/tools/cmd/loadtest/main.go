@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/internal/tools/loadtest"
+	"github.com/tickwire/tickwire/shared/games"
 )
 
 func main() {
@@ -43,7 +44,7 @@ func main() {
 
 type options struct {
 	url, admin, server, serverLog, profile string
-	selfProfile                            string
+	selfProfile, game                      string
 	bots, rooms, tickRate, snapshotRate    int
 	maxPlayers                             int
 	ramp                                   float64
@@ -61,6 +62,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.serverLog, "server-log", "", "file for the started server's log (default: discarded)")
 	fs.StringVar(&o.profile, "profile", "", "file to save a CPU profile of the server over the hold, from its /debug/pprof/profile")
 	fs.StringVar(&o.selfProfile, "cpuprofile", "", "file to save a CPU profile of the load tester itself (the bots)")
+	fs.StringVar(&o.game, "game", games.Default, fmt.Sprintf("game the bots play (registered: %v)", loadtest.Games()))
 	fs.IntVar(&o.bots, "bots", 100, "number of bots")
 	fs.IntVar(&o.rooms, "rooms", 10, "rooms to spread the bots over, in turn (0: the server seats them)")
 	fs.Float64Var(&o.ramp, "ramp", 100, "bots dialled per second (0: all at once)")
@@ -114,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	cfg := loadtest.Config{
-		URL: o.url, Bots: o.bots, Rooms: o.rooms, Ramp: o.ramp, Hold: o.duration, Think: o.think,
+		URL: o.url, Game: o.game, Bots: o.bots, Rooms: o.rooms, Ramp: o.ramp, Hold: o.duration, Think: o.think,
 		ProgressEvery: o.progress,
 	}
 	if !o.quiet {

@@ -52,7 +52,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("reads the server's CPU time and memory from /proc")
 	}
 	bin := filepath.Join(t.TempDir(), "tickwire-server")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../../server/cmd/tickwire").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../../../../server/cmd/tickwire").CombinedOutput(); err != nil {
 		t.Fatalf("build the server: %v\n%s", err, out)
 	}
 	var stdout, stderr bytes.Buffer

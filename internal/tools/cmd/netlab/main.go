@@ -5,6 +5,7 @@
 // clean loopback and the bad profile (150 ms RTT, 30 ms jitter, 5% loss).
 //
 //	go run ./internal/tools/cmd/netlab -net bad -players 8 -ticks 900
+//	go run ./internal/tools/cmd/netlab -game pong
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/tickwire/tickwire/internal/tools/netlab"
+	"github.com/tickwire/tickwire/shared/games"
 	"github.com/tickwire/tickwire/shared/netsim"
 )
 
@@ -29,9 +31,10 @@ func main() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("netlab", flag.ContinueOnError)
+	game := fs.String("game", games.Default, fmt.Sprintf("game to play (registered: %v)", netlab.Games()))
 	nets := fs.String("net", "off;bad", "network profiles to measure, separated by ';' (off, bad, or rtt=150ms,jitter=30ms,loss=5%)")
-	players := fs.Int("players", 6, "players in the room")
-	ticks := fs.Int("ticks", 300, "ticks to play after everyone joined (30 a second)")
+	players := fs.Int("players", 0, "players in the room (default 6, or the game's seats if fewer)")
+	ticks := fs.Int("ticks", 300, "ticks to play after everyone joined (the arena steps 30 a second)")
 	seed := fs.Uint64("seed", 1, "seed of the players' behaviour")
 	asJSON := fs.Bool("json", false, "print each report as one JSON object per line")
 	if err := fs.Parse(args); err != nil {
@@ -44,7 +47,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := netlab.Run(ctx, netlab.Options{Net: p, Players: *players, Ticks: *ticks, Seed: *seed})
+		r, err := netlab.Run(ctx, netlab.Options{Game: *game, Net: p, Players: *players, Ticks: *ticks, Seed: *seed})
 		if err != nil {
 			return err
 		}

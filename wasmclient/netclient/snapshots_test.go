@@ -11,12 +11,12 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
-// TestManualQueuesSnapshotsBounded: a Manual client queues every snapshot with its arrival time
-// for TakeSnapshots, in order, and keeps only the newest 64 when nobody takes them (a hidden tab).
-func TestManualQueuesSnapshotsBounded(t *testing.T) {
+// TestQueuesSnapshotsBounded: the client queues every snapshot with its arrival time for
+// TakeSnapshots, in order, and keeps only the newest 64 when nobody takes them (a hidden tab).
+func TestQueuesSnapshotsBounded(t *testing.T) {
 	t.Parallel()
 	url := startArena(t, server.Config{})
-	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "manual", Name: "ann", Manual: true}, arena.Game{}, arena.Schema)
+	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "manual", Name: "ann"}, arena.Game{}, arena.Schema)
 	t.Cleanup(c.Close)
 	waitView(t, c, "a few snapshots", func(v netclient.View) bool { return v.Snapshots >= 5 })
 	got := c.TakeSnapshots(nil)
@@ -41,12 +41,12 @@ func TestManualQueuesSnapshotsBounded(t *testing.T) {
 	}
 }
 
-// TestManualInputsMoveThePlayer: inputs a Manual client sends with SendInput, stamped with ticks
-// ahead of the server, move its player; and the client's simulated network delays the round trip.
-func TestManualInputsMoveThePlayer(t *testing.T) {
+// TestSentInputsMoveThePlayer: inputs sent with SendInput, stamped with ticks ahead of the
+// server, move the player; and the client's simulated network delays the round trip.
+func TestSentInputsMoveThePlayer(t *testing.T) {
 	t.Parallel()
 	url := startArena(t, server.Config{})
-	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "manual-move", Name: "bob", Manual: true,
+	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "manual-move", Name: "bob",
 		NetSim: netsim.Profile{RTT: 60 * time.Millisecond}}, arena.Game{}, arena.Schema)
 	t.Cleanup(c.Close)
 	v := waitView(t, c, "a snapshot and a round trip", func(v netclient.View) bool { return v.Snapshots > 0 && v.Pongs > 0 })
