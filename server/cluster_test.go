@@ -21,6 +21,7 @@ import (
 	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
 // The in-process cluster tests: three real servers on loopback sharing the NATS server embedded in
@@ -536,5 +537,36 @@ func BenchmarkJoin(b *testing.B) {
 				b.ReportMetric(float64(redirected[len(redirected)*99/100].Microseconds()), "redirect-p99-µs")
 			}
 		})
+	}
+}
+
+// TestGoClientPlaysOnTheRoomsNode: the Go client (wasmclient/netclient), whose page came from node
+// a, asks for a room open on node b: it follows the real redirect with the real reservation, plays
+// on b, and the host sees it in the roster.
+func TestGoClientPlaysOnTheRoomsNode(t *testing.T) {
+	nodes := startCluster(t, "a", "b")
+	a, b := nodes[0], nodes[1]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	host, err := enter(ctx, b.ws(), wire.Hello{Room: "party", Name: "host", Private: true})
+	if err != nil || host.welcome == nil {
+		t.Fatalf("host: %+v, %v", host, err)
+	}
+	defer host.ws.CloseNow()
+	waitUntil(t, "a to see the room", func() bool { _, ok := a.srv.Lobby().Node().Owner("line", "party"); return ok })
+
+	c := netclient.Dial[int8](netclient.Config{URL: a.ws(), Room: "party", Name: "guest"}, testgame.Game{}, testgame.Schema)
+	defer c.Close()
+	waitUntil(t, "the client to play on b", func() bool {
+		v := c.View()
+		return v.Status == netclient.Connected && v.Snapshots > 0
+	})
+	v := c.View()
+	if v.URL != b.ws() || v.Redirects != 1 || v.Welcome.Room != "party" || len(v.Roster) != 2 {
+		t.Errorf("view: url %s, %d redirects, room %q, roster %v; want b's URL, 1 redirect, party, two players",
+			v.URL, v.Redirects, v.Welcome.Room, v.Roster)
+	}
+	if rooms := b.srv.Lobby().Rooms(); len(rooms) != 1 || rooms[0].Players != 2 {
+		t.Errorf("b's rooms %+v, want party with the host and the guest", rooms)
 	}
 }
