@@ -88,6 +88,9 @@ func (s *Server) start(ctx context.Context, addr net.Addr) error {
 	ccfg := s.cfg.Cluster
 	if ccfg.PublicURL == "" {
 		ccfg.PublicURL = PublicURL(addr)
+		if len(ccfg.URLs) > 0 {
+			s.cfg.Logger.Warn("no public URL set: other nodes will send players to the listener's own address; set -public-url to where browsers reach this node", "url", ccfg.PublicURL)
+		}
 	}
 	if ccfg.Log == nil {
 		ccfg.Log = s.cfg.Logger
