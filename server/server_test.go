@@ -108,3 +108,20 @@ func TestRoomListDocMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURLFromTheListener(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8081}, "ws://127.0.0.1:8081/ws"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "ws://localhost:8080/ws"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 80}, "ws://localhost:80/ws"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}, "ws://[::1]:9000/ws"},
+	} {
+		if got := PublicURL(tt.addr); got != tt.want {
+			t.Errorf("PublicURL(%v) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}
