@@ -5,14 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,25 +43,40 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startNATS runs the nats-server the go.mod pins, with JetStream, on a free loopback port. It runs
-// the binary `go tool -n` names, so that stopping it stops the server and not a go command.
-func startNATS(t *testing.T) string {
+// natsServer is the nats-server process the go.mod pins, with JetStream, on a loopback port. It
+// runs the binary `go tool -n` names, so that stopping it stops the server and not a go command.
+type natsServer struct {
+	bin, port, dir string
+	cmd            *exec.Cmd
+}
+
+func (n *natsServer) url() string { return "nats://127.0.0.1:" + n.port }
+
+// startNATS starts a NATS server on a free loopback port, with its store in a fresh folder.
+func startNATS(t *testing.T) *natsServer {
 	t.Helper()
 	out, err := exec.Command(goBinary(), "tool", "-n", "nats-server").Output()
 	if err != nil {
 		t.Fatalf("go tool -n nats-server: %v", err)
 	}
-	port := strconv.Itoa(freePort(t))
-	cmd := exec.Command(strings.TrimSpace(string(out)), "-a", "127.0.0.1", "-p", port, "-js", "-sd", t.TempDir())
-	if err := cmd.Start(); err != nil {
+	n := &natsServer{bin: strings.TrimSpace(string(out)), port: strconv.Itoa(freePort(t)), dir: t.TempDir()}
+	t.Cleanup(n.stop)
+	n.start(t)
+	return n
+}
+
+// start runs the server (again) on its port with its store, and waits until it listens.
+func (n *natsServer) start(t *testing.T) {
+	t.Helper()
+	n.cmd = exec.Command(n.bin, "-a", "127.0.0.1", "-p", n.port, "-js", "-sd", n.dir)
+	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 100*time.Millisecond); err == nil {
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+n.port, 100*time.Millisecond); err == nil {
 			c.Close()
-			return "nats://127.0.0.1:" + port
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("nats-server not listening within 10 s")
@@ -67,16 +85,48 @@ func startNATS(t *testing.T) string {
 	}
 }
 
-// buildServer builds ./server/cmd/tickwire.
+// stop kills the server, if it runs, and waits for it to exit.
+func (n *natsServer) stop() {
+	if n.cmd != nil {
+		_ = n.cmd.Process.Kill()
+		_ = n.cmd.Wait()
+		n.cmd = nil
+	}
+}
+
+var built struct {
+	once     sync.Once
+	bin, dir string
+	err      error
+}
+
+// TestMain removes the server binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildServer builds ./server/cmd/tickwire, once for all the tests of a run.
 func buildServer(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "tickwire-server")
-	cmd := exec.Command(goBinary(), "build", "-o", bin, "./server/cmd/tickwire")
-	cmd.Dir = "../.."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "clustertest"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "tickwire-server")
+		cmd := exec.Command(goBinary(), "build", "-o", built.bin, "./server/cmd/tickwire")
+		cmd.Dir = "../.."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
 }
 
 // server is one tickwire-server process.
@@ -216,7 +266,7 @@ func join(ctx context.Context, url string, h wire.Hello) (*websocket.Conn, strin
 // on, then it exits); kill -9 of another removes it and its rooms from every list within 5 s.
 func TestThreeProcesses(t *testing.T) {
 	bin := buildServer(t)
-	natsURL := startNATS(t)
+	natsURL := startNATS(t).url()
 	servers := map[string]*server{}
 	var order []*server
 	for _, id := range []string{"a", "b", "c"} {
