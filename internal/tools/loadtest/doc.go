@@ -5,7 +5,8 @@
 // native client code as the game (the handshake, one input per tick stamped with the tick it is for,
 // acknowledgements, every snapshot decoded and checked against the schema), and a [Bot] that plays
 // the way a player does (the arena's [Brain]: wandering, turning, heading for orbs, dashing). Bots dial at a given rate into a number of rooms, hold for a while, then leave;
-// [Run] returns a [Summary] of what the bots saw (connections, snapshot rate, bytes each way) and,
+// [Run] returns a [Summary] of what the bots saw (connections, snapshot rate, bytes each way, and
+// the node each plays on: against a cluster, where placement and redirects put them) and,
 // given a [Probe], what the server did (tick time, late and missed ticks, CPU, peak memory, CCU per
 // core).
 //

@@ -246,8 +246,10 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		sum.StealPercent = StealPercent(machineStart, machineEnd)
 	}
 	var rtts []time.Duration
+	var views []netclient.View
 	forEachBot(shards, func(b *bot[S, I]) {
-		b.refresh(cnt, &stopping)
+		v, _ := b.refresh(cnt, &stopping)
+		views = append(views, v)
 		if b.rtt > 0 {
 			rtts = append(rtts, b.rtt)
 		}
@@ -276,6 +278,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 	if cfg.Server != nil && probeErr == nil {
 		sum.Server = serverSummary(serverStart.ServerSample, serverEnd.ServerSample, serverEnd.at.Sub(serverStart.at).Seconds(), sum.HoldCCU, sum.TickRate)
 	}
+	sum.Placement = placement(views)
 	sum.Overloaded = !sum.KeptUp()
 	if probeErr != nil {
 		probeErr = fmt.Errorf("loadtest: reading the server's figures: %w", probeErr)

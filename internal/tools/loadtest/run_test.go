@@ -3,16 +3,20 @@ package loadtest
 import (
 	"context"
 	"io"
+	"net"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
 // startArena runs a server in this process, with metrics, and returns its /ws and admin URLs.
@@ -49,6 +53,9 @@ func TestRunCountsRefusedBotsAsErrors(t *testing.T) {
 	if sum.Server == nil || sum.Server.Ticks == 0 || sum.Server.TickBudgetMillis == 0 {
 		t.Errorf("server figures %+v, want the steps of the hold", sum.Server)
 	}
+	if want := []NodePlacement{{URL: url, Bots: 2}}; !slices.Equal(sum.Placement, want) {
+		t.Errorf("placement %+v, want %+v", sum.Placement, want)
+	}
 	if !strings.Contains(progress.String(), "connected 2/3") || !strings.Contains(progress.String(), "errors 1") {
 		t.Errorf("progress lines:\n%s", progress.String())
 	}
@@ -70,5 +77,66 @@ func TestRunReportsAProbeThatFails(t *testing.T) {
 	}
 	if sum.Joined != 1 || sum.Server != nil {
 		t.Errorf("joined %d, server %+v: want the bots' side and no server figures", sum.Joined, sum.Server)
+	}
+}
+
+// TestRunReportsPlacementOnACluster: the bots dial node a for a room that is open on node b (two
+// servers in this process sharing a's NATS server); they play on b, and the summary says so.
+func TestRunReportsPlacementOnACluster(t *testing.T) {
+	t.Parallel()
+	key := []byte("loadtest-cluster-key-0123456789ab")
+	var urls []string
+	natsURL := ""
+	for _, id := range []string{"a", "b"} {
+		var cfg server.Config
+		cfg.Cluster = cluster.Config{ID: id, TokenKey: key}
+		if natsURL == "" {
+			cfg.Cluster.Embedded.Listen = "127.0.0.1:-1"
+		} else {
+			cfg.Cluster.URLs = []string{natsURL}
+		}
+		srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Serve has started joining the cluster; Start waits for that join and returns its result.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = srv.Start(ctx, tcp)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if natsURL == "" {
+			natsURL = srv.Lobby().Node().NATSURL()
+		}
+		urls = append(urls, "ws://"+addr+"/ws")
+	}
+	// A host opens the private room load-1 on b.
+	host := netclient.Dial[arena.Input](netclient.Config{URL: urls[1], Room: "load-1", Name: "host", Private: true}, arena.Game{}, arena.Schema)
+	defer host.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for v := host.View(); v.Status != netclient.Connected; v = host.View() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the host did not open load-1 on b: %+v", v)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A client asking a for load-1 is sent to b once a's directory has it.
+	probe := netclient.Dial[arena.Input](netclient.Config{URL: urls[0], Room: "load-1", Name: "probe", MaxReconnects: -1}, arena.Game{}, arena.Schema)
+	for v := probe.View(); v.Status != netclient.Connected || v.URL != urls[1]; v = probe.View() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a client asking a for load-1 did not reach b: %+v", v)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	probe.Close()
+
+	sum, err := Run(context.Background(), Config{URL: urls[0], Bots: 3, Rooms: 1, Hold: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []NodePlacement{{URL: urls[1], Bots: 3, Redirected: 3}}; sum.Joined != 3 || !slices.Equal(sum.Placement, want) {
+		t.Errorf("joined %d, placement %+v; want 3 bots on b, each by a redirect: %+v", sum.Joined, sum.Placement, want)
 	}
 }

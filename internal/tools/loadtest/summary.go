@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
 // Summary is what a load run measured. Rates are over the hold, the time after the ramp when every
@@ -42,6 +44,41 @@ type Summary struct {
 	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
 	Overloaded bool           `json:"overloaded"`
 	Server     *ServerSummary `json:"server,omitempty"`
+	// Placement says where the bots connected at the end of the hold play, by node, sorted by URL:
+	// against a cluster, the nodes its placement chose (one entry against a single server).
+	Placement []NodePlacement `json:"placement,omitempty"`
+}
+
+// NodePlacement is the bots that play on one node: the WebSocket URL their client plays on
+// (netclient's View.URL: the URL the run was given, or the node a redirect sent the bot to).
+type NodePlacement struct {
+	URL        string `json:"url"`
+	Bots       int    `json:"bots"`       // connected there at the end of the hold
+	Redirected int    `json:"redirected"` // of those, bots that followed a redirect to get there
+}
+
+// placement counts the connected bots of views by the URL they play on, sorted by URL.
+func placement(views []netclient.View) []NodePlacement {
+	by := map[string]*NodePlacement{}
+	for _, v := range views {
+		if v.Status != netclient.Connected {
+			continue
+		}
+		p := by[v.URL]
+		if p == nil {
+			p = &NodePlacement{URL: v.URL}
+			by[v.URL] = p
+		}
+		p.Bots++
+		if v.Redirects > 0 {
+			p.Redirected++
+		}
+	}
+	var out []NodePlacement
+	for _, u := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, *by[u])
+	}
+	return out
 }
 
 // ServerSummary is the server's side of a load run, from its metrics and its process, read at the
@@ -207,6 +244,13 @@ func (s *Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
 			v.CPUSeconds, v.SystemCPUSeconds, v.Seconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
 		fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
+	}
+	for i, p := range s.Placement {
+		label := ""
+		if i == 0 {
+			label = "placement"
+		}
+		fmt.Fprintf(w, "  %-10s %d bots on %s (%d by a redirect)\n", label, p.Bots, p.URL, p.Redirected)
 	}
 	var machine []string
 	if s.LoadAverage >= 0 {

@@ -3,9 +3,12 @@ package loadtest
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
 func TestHistogramQuantile(t *testing.T) {
@@ -224,6 +227,41 @@ func TestMachineCPU(t *testing.T) {
 		}
 		if tt.not != "" && strings.Contains(out.String(), tt.not) {
 			t.Errorf("steal %v: printed summary says %q:\n%s", tt.steal, tt.not, out.String())
+		}
+	}
+}
+
+func TestPlacement(t *testing.T) {
+	t.Parallel()
+	const a, b = "ws://127.0.0.1:8081/ws", "ws://127.0.0.1:8082/ws"
+	on := func(url string, redirects int) netclient.View {
+		return netclient.View{Status: netclient.Connected, URL: url, Redirects: redirects}
+	}
+	tests := []struct {
+		name  string
+		views []netclient.View
+		want  []NodePlacement
+	}{
+		{"none", nil, nil},
+		{"one server", []netclient.View{on(a, 0), on(a, 0)}, []NodePlacement{{a, 2, 0}}},
+		{"two nodes, sorted by URL, redirects counted", []netclient.View{on(b, 1), on(a, 0), on(b, 2), on(a, 1)},
+			[]NodePlacement{{a, 2, 1}, {b, 2, 2}}},
+		{"only connected bots", []netclient.View{on(a, 0), {Status: netclient.Reconnecting, URL: b},
+			{Status: netclient.Closed, URL: b}, {}}, []NodePlacement{{a, 1, 0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := placement(tt.views); !slices.Equal(got, tt.want) {
+				t.Errorf("placement = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+	var out bytes.Buffer
+	(&Summary{Placement: []NodePlacement{{a, 2, 1}, {b, 3, 3}}}).Print(&out)
+	for _, w := range []string{"  placement  2 bots on " + a + " (1 by a redirect)\n", "             3 bots on " + b + " (3 by a redirect)\n"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("printed summary lacks %q:\n%s", w, out.String())
 		}
 	}
 }

@@ -7,6 +7,10 @@
 // with `go build ./server/cmd/tickwire` (run it in the module). With -url it plays against a running
 // server instead; -admin then names that server's admin listener for its figures.
 //
+// Against a cluster, -url names one node: the bots dial it and are redirected as players are, and
+// the summary's placement lists how many bots play on each node (and how many got there by a
+// redirect). -admin reads one node's figures; docs/SCALING.md shows a run against three nodes.
+//
 //	go tool mage loadtest                                  # 100 bots, 10 rooms, 30 s
 //	TICKWIRE_LOADTEST_ARGS="-bots 800 -rooms 80 -ramp 200 -duration 60s" go tool mage loadtest
 //	go run ./internal/tools/cmd/loadtest -bots 20 -duration 5s -json
