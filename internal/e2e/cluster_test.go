@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -25,15 +24,16 @@ type clusterNode struct {
 }
 
 // startClusterNodes runs two real servers on loopback, a and b, as one service: a runs the NATS
-// server (embedded, listening on a loopback port) that b joins. Each serves the page, and lets
-// pages from any loopback origin connect: a page served by one node plays on the other, so its
-// WebSocket is cross-origin there (in production, -origins names the pages' origins on every node).
+// server (embedded, listening on a loopback port) that b joins; they stop in reverse order. Each
+// serves the page and lets pages from any loopback origin connect: a page served by one node plays
+// on the other, so its WebSocket is cross-origin there (in production, -origins names the page's
+// origin on every node).
 func startClusterNodes(t *testing.T, www string) []clusterNode {
 	t.Helper()
 	var nodes []clusterNode
 	natsURL := ""
 	for _, id := range []string{"a", "b"} {
-		cfg := server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		cfg := server.Config{WWW: www}
 		cfg.Lobby.SeeEverything = true
 		cfg.Gateway.HandshakeTimeout = 30 * time.Second // see startServer
 		cfg.Gateway.OriginPatterns = []string{"127.0.0.1:*"}
@@ -43,16 +43,14 @@ func startClusterNodes(t *testing.T, www string) []clusterNode {
 		} else {
 			cfg.Cluster.URLs = []string{natsURL}
 		}
-		srv, err := server.New(cfg, room.For(arena.Game{}), room.For(pong.Game{}))
+		srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}), room.For(pong.Game{}))
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
+		// Serve has started joining the cluster; Start waits for that join and returns its result.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = srv.Start(ctx, ln.Addr())
+		err = srv.Start(ctx, tcp)
 		cancel()
 		if err != nil {
 			t.Fatal(err)
@@ -60,15 +58,7 @@ func startClusterNodes(t *testing.T, www string) []clusterNode {
 		if natsURL == "" {
 			natsURL = srv.Lobby().Node().NATSURL()
 		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { // in reverse order: a, running NATS, stops last
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(ctx); err != nil {
-				t.Errorf("shutdown %s: %v", id, err)
-			}
-		})
-		nodes = append(nodes, clusterNode{id: id, addr: ln.Addr().String(), srv: srv})
+		nodes = append(nodes, clusterNode{id: id, addr: addr, srv: srv})
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for len(nodes[0].srv.Lobby().Node().Nodes()) != 2 || len(nodes[1].srv.Lobby().Node().Nodes()) != 2 {
