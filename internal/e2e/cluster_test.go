@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -23,49 +21,26 @@ type clusterNode struct {
 	srv      *server.Server
 }
 
-// startClusterNodes runs two real servers on loopback, a and b, as one service: a runs the NATS
-// server (embedded, listening on a loopback port) that b joins; they stop in reverse order. Each
-// serves the page and lets pages from any loopback origin connect: a page served by one node plays
-// on the other, so its WebSocket is cross-origin there (in production, -origins names the page's
-// origin on every node).
+// startClusterNodes runs two real servers on loopback, a and b, as one service (a runs the NATS
+// server b joins). Each serves the page and lets pages from any loopback origin connect: a page
+// served by one node plays on the other, so its WebSocket is cross-origin there (in production,
+// -origins names the page's origin on every node).
 func startClusterNodes(t *testing.T, www string) []clusterNode {
 	t.Helper()
-	var nodes []clusterNode
-	natsURL := ""
-	for _, id := range []string{"a", "b"} {
+	ids := []string{"a", "b"}
+	var cfgs []server.Config
+	for _, id := range ids {
 		cfg := server.Config{WWW: www}
 		cfg.Lobby.SeeEverything = true
 		cfg.Gateway.HandshakeTimeout = 30 * time.Second // see startServer
 		cfg.Gateway.OriginPatterns = []string{"127.0.0.1:*"}
 		cfg.Cluster = cluster.Config{ID: id, TokenKey: []byte("e2e-cluster-key-0123456789abcdef")}
-		if natsURL == "" {
-			cfg.Cluster.Embedded.Listen = "127.0.0.1:-1"
-		} else {
-			cfg.Cluster.URLs = []string{natsURL}
-		}
-		srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}), room.For(pong.Game{}))
-		tcp, err := net.ResolveTCPAddr("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Serve has started joining the cluster; Start waits for that join and returns its result.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = srv.Start(ctx, tcp)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if natsURL == "" {
-			natsURL = srv.Lobby().Node().NATSURL()
-		}
-		nodes = append(nodes, clusterNode{id: id, addr: addr, srv: srv})
+		cfgs = append(cfgs, cfg)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(nodes[0].srv.Lobby().Node().Nodes()) != 2 || len(nodes[1].srv.Lobby().Node().Nodes()) != 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("the two nodes did not see each other within 10 s")
-		}
-		time.Sleep(20 * time.Millisecond)
+	srvs, addrs := servertest.StartCluster(t, cfgs, room.For(arena.Game{}), room.For(pong.Game{}))
+	var nodes []clusterNode
+	for i, id := range ids {
+		nodes = append(nodes, clusterNode{id: id, addr: addrs[i], srv: srvs[i]})
 	}
 	return nodes
 }

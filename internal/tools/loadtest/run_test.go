@@ -3,7 +3,6 @@ package loadtest
 import (
 	"context"
 	"io"
-	"net"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -85,33 +84,9 @@ func TestRunReportsAProbeThatFails(t *testing.T) {
 func TestRunReportsPlacementOnACluster(t *testing.T) {
 	t.Parallel()
 	key := []byte("loadtest-cluster-key-0123456789ab")
-	var urls []string
-	natsURL := ""
-	for _, id := range []string{"a", "b"} {
-		var cfg server.Config
-		cfg.Cluster = cluster.Config{ID: id, TokenKey: key}
-		if natsURL == "" {
-			cfg.Cluster.Embedded.Listen = "127.0.0.1:-1"
-		} else {
-			cfg.Cluster.URLs = []string{natsURL}
-		}
-		srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
-		tcp, err := net.ResolveTCPAddr("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Serve has started joining the cluster; Start waits for that join and returns its result.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = srv.Start(ctx, tcp)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if natsURL == "" {
-			natsURL = srv.Lobby().Node().NATSURL()
-		}
-		urls = append(urls, "ws://"+addr+"/ws")
-	}
+	_, addrs := servertest.StartCluster(t, []server.Config{{Cluster: cluster.Config{ID: "a", TokenKey: key}},
+		{Cluster: cluster.Config{ID: "b", TokenKey: key}}}, room.For(arena.Game{}))
+	urls := []string{"ws://" + addrs[0] + "/ws", "ws://" + addrs[1] + "/ws"}
 	// A host opens the private room load-1 on b.
 	host := netclient.Dial[arena.Input](netclient.Config{URL: urls[1], Room: "load-1", Name: "host", Private: true}, arena.Game{}, arena.Schema)
 	defer host.Close()
