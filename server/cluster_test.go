@@ -570,3 +570,81 @@ func TestGoClientPlaysOnTheRoomsNode(t *testing.T) {
 		t.Errorf("b's rooms %+v, want party with the host and the guest", rooms)
 	}
 }
+
+// TestPagesOfAnotherNodeMayConnect: a page served by node a that is redirected to node b opens its
+// WebSocket to b with a's host as Origin. b accepts it (the nodes of a cluster are one service),
+// with no -origins set, and plays it in the room; an origin that is no node's host is still
+// refused with 403, and so is c's host once c has left the cluster.
+func TestPagesOfAnotherNodeMayConnect(t *testing.T) {
+	nodes := startCluster(t, "a", "b", "c")
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dial := func(url, origin string) (*websocket.Conn, int, error) {
+		ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
+		code := 0
+		if resp != nil {
+			code = resp.StatusCode
+		}
+		return ws, code, err
+	}
+	for _, origin := range []string{"http://" + a.addr, "http://" + c.addr, "http://" + b.addr} {
+		ws, code, err := dial(b.ws(), origin)
+		if err != nil {
+			t.Errorf("origin %s at b: %v (HTTP %d), want accepted", origin, err, code)
+			continue
+		}
+		ws.CloseNow()
+	}
+	for _, origin := range []string{"http://evil.example.com", "http://127.0.0.1:1", "https://" + a.addr + ".evil.example.com"} {
+		ws, code, err := dial(b.ws(), origin)
+		if err == nil {
+			ws.CloseNow()
+		}
+		if code != http.StatusForbidden {
+			t.Errorf("origin %s at b: HTTP %d (%v), want 403", origin, code, err)
+		}
+	}
+
+	// The whole path: the hello goes to a (the page's own node), the room is on b.
+	host, err := enter(ctx, b.ws(), wire.Hello{Room: "party", Name: "host", Private: true})
+	if err != nil || host.welcome == nil {
+		t.Fatalf("host: %+v, %v", host, err)
+	}
+	defer host.ws.CloseNow()
+	waitUntil(t, "a to see the room", func() bool { _, ok := a.srv.Lobby().Node().Owner("line", "party"); return ok })
+	first, err := enter(ctx, a.ws(), wire.Hello{Room: "party", Name: "guest"})
+	if err != nil || first.redirect == nil {
+		t.Fatalf("hello at a: %+v, %v; want a redirect", first, err)
+	}
+	ws, code, err := dial(first.redirect.URL, "http://"+a.addr)
+	if err != nil {
+		t.Fatalf("the redirected page's WebSocket to %s: %v (HTTP %d)", first.redirect.URL, err, code)
+	}
+	defer ws.CloseNow()
+	b2, _ := wire.Encode(nil, &wire.Hello{Version: wire.ProtocolVersion, Room: "party", Name: "guest", Reservation: first.redirect.Token})
+	if err := ws.Write(ctx, websocket.MessageBinary, b2); err != nil {
+		t.Fatal(err)
+	}
+	_, data, err := ws.Read(ctx)
+	if err != nil {
+		t.Fatalf("after the hello at b: %v", err)
+	}
+	if f, err := wire.Decode(data); err != nil || f.Op != wire.OpWelcome {
+		t.Fatalf("after the hello at b: op %v, %v; want a welcome", f.Op, err)
+	}
+
+	// The view changes: once c has left (a runs the NATS server), its host is an origin like any other.
+	ctxs, cancels := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancels()
+	if err := c.srv.Shutdown(ctxs); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "b to see c leave", func() bool { _, ok := b.srv.Lobby().Node().Node("c"); return !ok })
+	if ws, code, err := dial(b.ws(), "http://"+c.addr); code != http.StatusForbidden {
+		if err == nil {
+			ws.CloseNow()
+		}
+		t.Errorf("origin of c, gone, at b: HTTP %d (%v), want 403", code, err)
+	}
+}

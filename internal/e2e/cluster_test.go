@@ -22,9 +22,9 @@ type clusterNode struct {
 }
 
 // startClusterNodes runs two real servers on loopback, a and b, as one service (a runs the NATS
-// server b joins). Each serves the page and lets pages from any loopback origin connect: a page
-// served by one node plays on the other, so its WebSocket is cross-origin there (in production,
-// -origins names the page's origin on every node).
+// server b joins). Each serves the page. A page served by one node plays on the other, so its
+// WebSocket is cross-origin there: no -origins is set, since a node accepts pages from the hosts of
+// the cluster's live nodes.
 func startClusterNodes(t *testing.T, www string) []clusterNode {
 	t.Helper()
 	ids := []string{"a", "b"}
@@ -33,7 +33,6 @@ func startClusterNodes(t *testing.T, www string) []clusterNode {
 		cfg := server.Config{WWW: www}
 		cfg.Lobby.SeeEverything = true
 		cfg.Gateway.HandshakeTimeout = 30 * time.Second // see startServer
-		cfg.Gateway.OriginPatterns = []string{"127.0.0.1:*"}
 		cfg.Cluster = cluster.Config{ID: id, TokenKey: []byte("e2e-cluster-key-0123456789abcdef")}
 		cfgs = append(cfgs, cfg)
 	}

@@ -1,7 +1,7 @@
 // Package gateway accepts WebSocket connections at /ws and connects each to a seat in the lobby.
 //
-// Start with [New] and [Gateway.ServeHTTP]. A connection's life: accept (same-origin unless
-// configured), read the hello within the handshake timeout, check it, join the lobby, then run a
+// Start with [New] and [Gateway.ServeHTTP]. A connection's life: accept (same-origin, a live
+// cluster node's host, or Config.OriginPatterns; see origins.go), read the hello within the handshake timeout, check it, join the lobby, then run a
 // reader (frames in, to the seat) and a writer (frames out, from an [outbox] the room fills without
 // ever blocking). Every way a connection ends closes it with a specific code and a reason a person can
 // read, and is logged once. Who decides a close returns it as a *wire.CloseError (the lobby a

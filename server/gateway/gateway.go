@@ -37,8 +37,8 @@ type Config struct {
 	// with 4010. Snapshots never queue: only the newest is kept. Defaults to 64.
 	SendQueue int
 	// OriginPatterns lists the other origins whose pages may connect (see websocket.AcceptOptions).
-	// Same-origin pages always may; by default no other may, which stops cross-site WebSocket
-	// hijacking.
+	// Same-origin pages always may, and so may pages from the host of any live cluster node's public
+	// URL (origins.go); by default no other may, which stops cross-site WebSocket hijacking.
 	OriginPatterns []string
 	// PingInterval is how often the server pings each client (a WebSocket ping, which browsers
 	// answer by themselves); PongWait how long it waits for the answer before closing the connection
@@ -125,7 +125,7 @@ func New(cfg Config, l *lobby.Lobby) *Gateway {
 // ServeHTTP upgrades the request to a WebSocket and serves it until it closes.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	keep := &keepConn{ResponseWriter: w}
-	ws, err := websocket.Accept(keep, r, &websocket.AcceptOptions{OriginPatterns: g.cfg.OriginPatterns})
+	ws, err := websocket.Accept(keep, r, &websocket.AcceptOptions{OriginPatterns: g.originPatterns()})
 	if err != nil {
 		g.cfg.Logger.Info("refused", "remote", r.RemoteAddr, "cause", err.Error())
 		return
