@@ -510,3 +510,55 @@ func TestRestartedNodeDropsItsPreviousRooms(t *testing.T) {
 		t.Fatal("a lost the restarted b")
 	}
 }
+
+// TestBucketsCarryReplicas: both buckets are configured with Config.Replicas (1 by default), and
+// every node applies it, so a NATS cluster keeps that many copies of the registry and directory.
+func TestBucketsCarryReplicas(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		replicas int
+		want     int
+	}{
+		{"default", 0, 1},
+		{"one", 1, 1},
+		{"a NATS cluster of three", 3, 3},
+		{"the maximum", 5, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := Config{PublicURL: "ws://x", TokenKey: testKey, URLs: []string{"nats://127.0.0.1:4222"}, Replicas: tc.replicas}.withDefaults()
+			if err != nil {
+				t.Fatal(err)
+			}
+			nodes, rooms := (&Node{cfg: cfg}).bucketConfigs()
+			if nodes.Replicas != tc.want || rooms.Replicas != tc.want {
+				t.Errorf("replicas: nodes bucket %d, rooms bucket %d; want %d", nodes.Replicas, rooms.Replicas, tc.want)
+			}
+		})
+	}
+}
+
+// TestReplicasOnASingleServerFailClearly: a node asking a NATS server that is not in a cluster for
+// three replicas fails at once (no retry makes a single server a cluster), saying what to change.
+func TestReplicasOnASingleServerFailClearly(t *testing.T) {
+	url := natsServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	n, err := Start(ctx, Config{ID: "a", PublicURL: "ws://127.0.0.1/a", TokenKey: testKey, Log: quiet, URLs: []string{url}, Replicas: 3}, newSeats(4))
+	if err == nil {
+		n.Close()
+		t.Fatal("started with 3 replicas on a single NATS server")
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("failed after %v: want at once, not at the context's deadline", took)
+	}
+	for _, want := range []string{"Replicas is 3", "not part of a NATS cluster", "replicas > 1 not supported", "set Replicas to 1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	// The same server serves a node with one replica.
+	startNode(t, "b", url, newSeats(4))
+}

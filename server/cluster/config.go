@@ -26,6 +26,14 @@ type Config struct {
 	URLs []string
 	// Embedded configures the in-process NATS server used when URLs is empty.
 	Embedded EmbeddedConfig
+	// Replicas is how many NATS servers keep a copy of each of the two key-value buckets (the
+	// replicas of their streams): 3 in a NATS cluster of three, so that losing any one server loses
+	// neither the registry nor the directory. With 1 a bucket lives on one server, and while that
+	// server is down every node keeps its last view and can change nothing. 1 to 5 (JetStream's
+	// maximum), and no more than the NATS cluster has servers; more than 1 needs URLs of a NATS
+	// cluster (an embedded or single server refuses it). Every node applies it to the buckets at
+	// its start, so give every node the same value. Defaults to 1.
+	Replicas int
 	// TokenKey is the HS256 key that signs and verifies reservations and resume tokens: at least 32
 	// bytes, the same on every node. Required with URLs (every node must verify every other's tokens);
 	// with an embedded server it defaults to 32 random bytes, valid for this process only.
@@ -92,6 +100,9 @@ type EmbeddedConfig struct {
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
+// maxReplicas is the most replicas a JetStream stream may have.
+const maxReplicas = 5
+
 // minKeyBytes is the shortest HS256 key accepted: shorter keys make the signature guessable offline.
 const minKeyBytes = 32
 
@@ -143,6 +154,15 @@ func (c Config) withDefaults() (Config, error) {
 		if d < 0 {
 			return c, fmt.Errorf("cluster: negative duration %v in Config", d)
 		}
+	}
+	if c.Replicas == 0 {
+		c.Replicas = 1
+	}
+	if c.Replicas < 1 || c.Replicas > maxReplicas {
+		return c, fmt.Errorf("cluster: Replicas %d: 1 to %d are allowed (JetStream's maximum)", c.Replicas, maxReplicas)
+	}
+	if c.Replicas > 1 && len(c.URLs) == 0 {
+		return c, fmt.Errorf("cluster: Replicas %d needs a NATS cluster of at least %d servers (URLs): the embedded NATS server is a single server", c.Replicas, c.Replicas)
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 64

@@ -31,7 +31,9 @@
 // # Liveness and the directory
 //
 // Two JetStream key-value buckets hold the state; every node watches both (Watch, not polling) and
-// keeps its view current in memory. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
+// keeps its view current in memory. Each bucket has Config.Replicas copies (1 by default): in a NATS
+// cluster of three, 3 keeps the registry and the directory when any one NATS server dies, where with
+// 1 the bucket on the dead server freezes until it returns. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
 // rewrites its entry every RefreshInterval (1 s), and the entry of a node that stops (kill -9, a cut
 // network) is removed by the NATS server NodeTTL after its last write; the limit marker the server
 // leaves (LimitMarkerTTL, NATS ≥ 2.11) tells every watcher. Nobody has to delete it.

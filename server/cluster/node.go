@@ -127,6 +127,10 @@ func (n *Node) start(ctx context.Context) error {
 		if err = n.buckets(ctx); err == nil {
 			break
 		}
+		if isReplicasNotSupported(err) { // no retry makes a single server a cluster
+			return fmt.Errorf("cluster: Replicas is %d, but the NATS server is not part of a NATS cluster (%w): set Replicas to 1, or join a NATS cluster of at least %d servers",
+				n.cfg.Replicas, err, n.cfg.Replicas)
+		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("cluster: create buckets: %w (last error: %v)", ctx.Err(), err)
@@ -183,13 +187,13 @@ func (n *Node) bucketConfigs() (nodes, rooms jetstream.KeyValueConfig) {
 	// only and cannot be renewed by Put or Update, so it cannot carry a heartbeat.)
 	nodes = jetstream.KeyValueConfig{
 		Bucket: n.cfg.Prefix + "_nodes", Description: "tickwire nodes: one entry per live node",
-		TTL: n.cfg.NodeTTL, LimitMarkerTTL: n.cfg.NodeTTL, Storage: jetstream.FileStorage,
+		TTL: n.cfg.NodeTTL, LimitMarkerTTL: n.cfg.NodeTTL, Storage: jetstream.FileStorage, Replicas: n.cfg.Replicas,
 	}
 	// Rooms have no TTL: a room that does not change costs nothing. A dead node's rooms leave every
 	// view with the node (the view shows only rooms of live nodes) and are purged by a live node.
 	rooms = jetstream.KeyValueConfig{
 		Bucket: n.cfg.Prefix + "_rooms", Description: "tickwire rooms: one entry per open room, written by its owner",
-		LimitMarkerTTL: roomMarkerTTL, Storage: jetstream.FileStorage,
+		LimitMarkerTTL: roomMarkerTTL, Storage: jetstream.FileStorage, Replicas: n.cfg.Replicas,
 	}
 	return nodes, rooms
 }
@@ -404,6 +408,17 @@ func (n *Node) Claim(ctx context.Context, r RoomInfo) error {
 	}
 	return fmt.Errorf("cluster: claim room %s: the name changed hands three times; try again", key)
 }
+
+// isReplicasNotSupported reports whether a NATS server refused a bucket because it runs alone and
+// the bucket asks for more than one replica.
+func isReplicasNotSupported(err error) bool {
+	var api *jetstream.APIError
+	return errors.As(err, &api) && api.ErrorCode == jsErrCodeReplicasNotSupported
+}
+
+// jsErrCodeReplicasNotSupported is JetStream's error code for "replicas > 1 not supported in
+// non-clustered mode" (JSStreamReplicasNotSupportedErr in nats-server; nats.go names no constant).
+const jsErrCodeReplicasNotSupported jetstream.ErrorCode = 10074
 
 func isWrongLastSeq(err error) bool {
 	var api *jetstream.APIError

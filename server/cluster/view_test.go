@@ -153,7 +153,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	}
 	if !idRe.MatchString(c.ID) || len(c.TokenKey) != 32 || c.NodeTTL != 3*time.Second || c.RefreshInterval != time.Second ||
 		c.RoomUpdateInterval != 500*time.Millisecond || c.OrphanGrace != c.NodeTTL || c.RequestTimeout != 2*time.Second ||
-		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Log == nil {
+		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Replicas != 1 || c.Log == nil {
 		t.Fatalf("defaults: %+v", c)
 	}
 	for _, tc := range []struct {
@@ -168,6 +168,9 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		{"ttl below a second", Config{PublicURL: "ws://x", NodeTTL: 800 * time.Millisecond, RefreshInterval: 100 * time.Millisecond}},
 		{"negative timeout", Config{PublicURL: "ws://x", RequestTimeout: -time.Second}},
 		{"bad prefix", Config{PublicURL: "ws://x", Prefix: "a b"}},
+		{"negative replicas", Config{PublicURL: "ws://x", Replicas: -1}},
+		{"more replicas than JetStream allows", Config{PublicURL: "ws://x", TokenKey: testKey, URLs: []string{"nats://127.0.0.1:4222"}, Replicas: 6}},
+		{"replicas on the embedded server", Config{PublicURL: "ws://x", Replicas: 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -4,7 +4,8 @@
 // another.
 //
 // Alone it runs an embedded NATS server and needs nothing else; with -nats (and -token-key, and
-// -public-url where browsers reach it) several of them are one game service: see docs/SCALING.md.
+// -public-url where browsers reach it, and -nats-replicas with a NATS cluster) several of them are
+// one game service: see docs/SCALING.md.
 // SIGTERM (or POST /drain on the admin listener) drains the node: no new room is placed on it, its
 // rooms play on until they empty or -drain-timeout passes, then it closes what is left with 1001 and
 // exits. SIGINT (Ctrl-C) shuts down at once.
@@ -59,6 +60,7 @@ type options struct {
 	netSim                             netsim.Profile
 	nats, publicURL, nodeID, tokenKey  string
 	drainTimeout                       time.Duration
+	natsReplicas                       int
 }
 
 // profileFlag is -netsim's value: a profile in the form netsim.Parse reads.
@@ -106,6 +108,7 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.BoolVar(&o.deltas, "deltas", true, "send snapshots as deltas against the newest one each client acknowledged")
 	fs.BoolVar(&o.interest, "interest", true, "send each player only what its game says it sees (interest management)")
 	fs.StringVar(&o.nats, "nats", "", "comma-separated NATS server URLs to join as one cluster with the other servers using them (empty: an embedded NATS server, this process alone)")
+	fs.IntVar(&o.natsReplicas, "nats-replicas", 1, "how many NATS servers keep a copy of the cluster's registry and directory: 3 with a NATS cluster of three, so that losing one loses neither (1 to 5; more than 1 needs -nats naming a NATS cluster)")
 	fs.StringVar(&o.publicURL, "public-url", "", "the WebSocket URL browsers reach this server at, e.g. wss://eu1.example.com/ws (empty: ws://HOST:PORT/ws of -addr)")
 	fs.StringVar(&o.nodeID, "node-id", "", "this server's id in the cluster, 1-32 of A-Z a-z 0-9 - _ (empty: a random one at each start)")
 	fs.StringVar(&o.tokenKey, "token-key", "", "the key, at least 32 bytes and the same on every server, that signs reservations and resume tokens; required with -nats (empty without: random, this process only)")
@@ -141,6 +144,12 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	}
 	if err == nil && o.tokenKey != "" && len(o.tokenKey) < 32 {
 		err = fmt.Errorf("-token-key has %d bytes, at least 32 are required", len(o.tokenKey))
+	}
+	if err == nil && (o.natsReplicas < 1 || o.natsReplicas > 5) {
+		err = fmt.Errorf("-nats-replicas %d: 1 to 5 are allowed", o.natsReplicas)
+	}
+	if err == nil && o.natsReplicas > 1 && o.nats == "" {
+		err = fmt.Errorf("-nats-replicas %d needs -nats naming a NATS cluster of at least %d servers: the embedded NATS server is a single server", o.natsReplicas, o.natsReplicas)
 	}
 	if err == nil && o.drainTimeout < 0 {
 		err = fmt.Errorf("-drain-timeout %v is negative", o.drainTimeout)
@@ -201,7 +210,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			cfg.Cluster.URLs = append(cfg.Cluster.URLs, u)
 		}
 	}
-	cfg.Cluster.PublicURL, cfg.Cluster.ID = o.publicURL, o.nodeID
+	cfg.Cluster.PublicURL, cfg.Cluster.ID, cfg.Cluster.Replicas = o.publicURL, o.nodeID, o.natsReplicas
 	if o.tokenKey != "" {
 		cfg.Cluster.TokenKey = []byte(o.tokenKey)
 	}

@@ -90,7 +90,7 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`,
-		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout"} {
+		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout", "-nats-replicas", "TICKWIRE_NATS_REPLICAS"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
@@ -231,23 +231,32 @@ func TestClusterFlags(t *testing.T) {
 	t.Parallel()
 	key := strings.Repeat("k", 32)
 	tests := []struct {
-		name string
-		args []string
-		env  map[string]string
-		err  string // in the error, if one is wanted
+		name     string
+		args     []string
+		env      map[string]string
+		err      string // in the error, if one is wanted
+		replicas int    // -nats-replicas, when no error is wanted
 	}{
-		{"alone: nothing needed", nil, nil, ""},
-		{"nats with a key", []string{"-nats", "nats://a:4222,nats://b:4222", "-token-key", key}, nil, ""},
-		{"nats and key from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key}, ""},
-		{"nats without a key", []string{"-nats", "nats://a:4222"}, nil, "-token-key"},
-		{"short key", []string{"-token-key", "short"}, nil, "at least 32"},
-		{"negative drain", []string{"-drain-timeout", "-1s"}, nil, "negative"},
+		{"alone: nothing needed", nil, nil, "", 1},
+		{"nats with a key", []string{"-nats", "nats://a:4222,nats://b:4222", "-token-key", key}, nil, "", 1},
+		{"nats and key from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key}, "", 1},
+		{"nats without a key", []string{"-nats", "nats://a:4222"}, nil, "-token-key", 0},
+		{"short key", []string{"-token-key", "short"}, nil, "at least 32", 0},
+		{"negative drain", []string{"-drain-timeout", "-1s"}, nil, "negative", 0},
+		{"three replicas", []string{"-nats", "nats://a:4222,nats://b:4222,nats://c:4222", "-token-key", key, "-nats-replicas", "3"}, nil, "", 3},
+		{"replicas from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key, "TICKWIRE_NATS_REPLICAS": "3"}, "", 3},
+		{"replicas without nats", []string{"-nats-replicas", "3"}, nil, "needs -nats", 0},
+		{"no replica", []string{"-nats-replicas", "0"}, nil, "1 to 5", 0},
+		{"too many replicas", []string{"-nats", "nats://a:4222", "-token-key", key, "-nats-replicas", "6"}, nil, "1 to 5", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parse(tt.args, io.Discard, func(k string) string { return tt.env[k] })
+			o, err := parse(tt.args, io.Discard, func(k string) string { return tt.env[k] })
 			if (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("err %v, want one containing %q", err, tt.err)
+			}
+			if err == nil && o.natsReplicas != tt.replicas {
+				t.Errorf("-nats-replicas %d, want %d", o.natsReplicas, tt.replicas)
 			}
 		})
 	}
