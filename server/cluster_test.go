@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -647,4 +648,47 @@ func TestPagesOfAnotherNodeMayConnect(t *testing.T) {
 		}
 		t.Errorf("origin of c, gone, at b: HTTP %d (%v), want 403", code, err)
 	}
+}
+
+// TestABurstOfRoomsSpreads: nine rooms opened at once through one node of three spread over all
+// three, although no node's load report can show them yet: the placing node counts the rooms it
+// has placed on each node until that node's reports include them.
+func TestABurstOfRoomsSpreads(t *testing.T) {
+	nodes := startCluster(t, "a", "b", "c")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const rooms = 9
+	var wg sync.WaitGroup
+	errs := make(chan error, rooms)
+	conns := make(chan *websocket.Conn, rooms)
+	for i := range rooms {
+		wg.Go(func() {
+			steps, err := play(ctx, nodes[0].ws(), wire.Hello{Room: fmt.Sprintf("burst-%d", i), Name: "p"})
+			if err != nil || last(steps).welcome == nil {
+				errs <- fmt.Errorf("room %d: %+v, %v", i, steps, err)
+				return
+			}
+			conns <- last(steps).ws
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(conns)
+	for ws := range conns {
+		defer ws.CloseNow()
+	}
+	for err := range errs {
+		t.Fatal(err)
+	}
+	byNode := map[string]int{}
+	for _, n := range nodes {
+		byNode[n.id] = len(n.srv.Lobby().Rooms())
+	}
+	for _, n := range nodes {
+		if byNode[n.id] < 2 {
+			t.Errorf("rooms by node %v: want every node to get some (%d each, give or take one)", byNode, rooms/len(nodes))
+			break
+		}
+	}
+	t.Logf("rooms by node: %v", byNode)
 }

@@ -11,7 +11,9 @@
 //
 //   - Registry: [Node.SetLoad] (players, rooms, CPU; published every RefreshInterval) and
 //     [Node.SetDraining] (published at once). [Node.Nodes], [Node.Node] and [Node.LeastLoaded] (where
-//     a new room goes) read the local view: no I/O.
+//     a new room goes) read the local view: no I/O. [Node.PlaceRoom] is LeastLoaded that also
+//     counts the new room against the chosen node until that node's reports show it, so that a
+//     burst of new rooms through one node spreads (view.go, placements).
 //   - Directory: [Node.Claim] before opening a named or auto room (an atomic create: of any number of
 //     nodes claiming one name at once, one wins and the others get a [*ClaimedError] naming the
 //     owner; auto rooms need cluster-unique names, so retry the next name on ErrClaimed);

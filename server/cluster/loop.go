@@ -75,6 +75,7 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 		return
 	case e == nil:
 		n.v.nodes, n.loadingNodes = n.loadingNodes, nil
+		n.v.forget()
 		return
 	}
 	m := n.v.nodes
@@ -84,6 +85,9 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 	var ni NodeInfo
 	if e.Operation() != jetstream.KeyValuePut {
 		delete(m, e.Key())
+		if !fresh {
+			n.v.forget()
+		}
 		return
 	}
 	if err := json.Unmarshal(e.Value(), &ni); err != nil || ni.ID != e.Key() {
@@ -92,6 +96,7 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 		return
 	}
 	m[e.Key()] = ni
+	n.v.reported(ni.ID)
 }
 
 // applyRoom applies a directory entry, as applyNode does. A change to a room this node owns that it

@@ -316,11 +316,22 @@ func (n *Node) Node(id string) (NodeInfo, bool) {
 }
 
 // LeastLoaded returns the live node, not draining, where a new room should go: the fewest players,
-// then rooms, then CPU, then the lowest id.
+// then rooms, then CPU, then the lowest id. A node's load is its last report plus the rooms this
+// node has placed there (PlaceRoom) that its reports may not show yet.
 func (n *Node) LeastLoaded() (NodeInfo, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.v.leastLoaded()
+}
+
+// PlaceRoom returns the node where a new room goes, as LeastLoaded, and counts the room and its
+// first player against that node until its reports show them (up to its second report after now),
+// so that a burst of new rooms spreads over the nodes instead of all going to the node that was
+// least loaded at its last report.
+func (n *Node) PlaceRoom() (NodeInfo, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.v.place()
 }
 
 // Rooms returns every public room of the cluster on a live node, sorted by game and name (for

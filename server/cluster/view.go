@@ -49,10 +49,25 @@ type view struct {
 	// missing records, for each node that owns a room in the view but has no entry, when it was
 	// first seen missing, so that its rooms are purged once the absence is older than OrphanGrace.
 	missing map[string]time.Time
+	// placed counts, for each node, the new rooms this node has placed there that the node's
+	// reports may not include yet (see placements).
+	placed map[string]placements
 }
 
+// placements are the new rooms, each with its first player, that this node has placed on one node
+// and that the node's reports may not show yet. Placement reads a node's load as of its last report,
+// up to a RefreshInterval old, so a burst of rooms within one refresh would all go to the node that
+// was least loaded a moment before; counting this node's own placements spreads the burst. A report
+// carries the load its node measured up to a refresh before writing it, so a placement counts until
+// the second report after it: cur since the last report, prev between the two before. (Other nodes'
+// placements are seen only through the reports.)
+type placements struct{ cur, prev int }
+
+func (p placements) pending() int { return p.cur + p.prev }
+
 func newView() *view {
-	return &view{nodes: map[string]NodeInfo{}, rooms: map[string]RoomInfo{}, missing: map[string]time.Time{}}
+	return &view{nodes: map[string]NodeInfo{}, rooms: map[string]RoomInfo{}, missing: map[string]time.Time{},
+		placed: map[string]placements{}}
 }
 
 // roomKey is a room's key in the bucket: game and name are already restricted to characters that
@@ -76,7 +91,9 @@ func (v *view) nodeList() []NodeInfo {
 
 // leastLoaded returns the live node that is not draining with the fewest players, then the fewest
 // rooms, then the lowest CPU, then the lowest id (so that every node picks the same one from the same
-// view). Players come first because they are what costs a node CPU and bandwidth.
+// view). Players come first because they are what costs a node CPU and bandwidth. Each node's load
+// is its last report plus the rooms (one player each) this node has placed there since (placed).
+// The NodeInfo returned carries that load.
 func (v *view) leastLoaded() (NodeInfo, bool) {
 	var best NodeInfo
 	found := false
@@ -84,11 +101,49 @@ func (v *view) leastLoaded() (NodeInfo, bool) {
 		if n.Draining {
 			continue
 		}
+		p := v.placed[n.ID].pending()
+		n.Players += p
+		n.Rooms += p
 		if !found || lessLoaded(n, best) {
 			best, found = n, true
 		}
 	}
 	return best, found
+}
+
+// place returns the node where a new room goes (leastLoaded) and counts the room and its first
+// player against that node until its reports show them.
+func (v *view) place() (NodeInfo, bool) {
+	n, ok := v.leastLoaded()
+	if ok {
+		p := v.placed[n.ID]
+		p.cur++
+		v.placed[n.ID] = p
+	}
+	return n, ok
+}
+
+// reported records a new report (registry entry) of node id: the placements it may not include
+// age by one report, and those the report before it did not include are now in this one.
+func (v *view) reported(id string) {
+	p, ok := v.placed[id]
+	if !ok {
+		return
+	}
+	if p.prev, p.cur = p.cur, 0; p.prev == 0 {
+		delete(v.placed, id)
+		return
+	}
+	v.placed[id] = p
+}
+
+// forget drops the placements on nodes no longer in the view.
+func (v *view) forget() {
+	for id := range v.placed {
+		if _, ok := v.nodes[id]; !ok {
+			delete(v.placed, id)
+		}
+	}
 }
 
 func lessLoaded(a, b NodeInfo) bool {

@@ -180,3 +180,91 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceSpreadsABurst: placement counts the rooms this node placed on each node until the node's
+// second report after them, so rooms placed between two reports spread over the nodes. Each step is
+// a placement (the node it should choose) or a report of a node (its load as it says).
+func TestPlaceSpreadsABurst(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		place  string   // the node the next room should go to ("" for none), or
+		report NodeInfo // a new registry entry
+	}
+	placeOn := func(ids ...string) []step {
+		var s []step
+		for _, id := range ids {
+			s = append(s, step{place: id})
+		}
+		return s
+	}
+	steps := func(parts ...[]step) []step { return slices.Concat(parts...) }
+	for _, tc := range []struct {
+		name  string
+		nodes []NodeInfo
+		steps []step
+	}{
+		{"a burst on idle nodes goes round", []NodeInfo{node("a", 0, 0, 0, false), node("b", 0, 0, 0, false), node("c", 0, 0, 0, false)},
+			placeOn("a", "b", "c", "a", "b", "c", "a", "b", "c")},
+		{"a burst fills the least-loaded node up to the others first",
+			[]NodeInfo{node("a", 4, 1, 0, false), node("b", 1, 1, 0, false), node("c", 3, 1, 0, false)},
+			placeOn("b", "b", "c", "b", "a", "c")},
+		{"draining nodes get none", []NodeInfo{node("a", 0, 0, 0, false), node("b", 0, 0, 0, true), node("c", 5, 0, 0, false)},
+			placeOn("a", "a", "a", "a", "a", "c", "a")}, // a 5 players and 5 rooms, c 5 and 0: c
+		{"no live node", []NodeInfo{node("a", 0, 0, 0, true)}, placeOn("", "")},
+		{"a placement counts until the second report after it",
+			[]NodeInfo{node("a", 0, 0, 0, false), node("b", 0, 0, 0, false)},
+			steps(placeOn("a", "b", "a"), // a has 2 pending, b 1
+				[]step{{report: node("a", 0, 0, 0, false)}}, // measured before the rooms: both still count
+				placeOn("b"), // a 2, b 2
+				// a's second report shows its two rooms, which no longer count on top: a 2, b 2 (placed),
+				// a tie that the lowest id breaks; then a 3, b 2.
+				[]step{{report: node("a", 2, 2, 0, false)}},
+				placeOn("a", "b"),
+			)},
+		{"a report that still lacks the rooms leaves them counted once",
+			[]NodeInfo{node("a", 0, 0, 0, false), node("b", 0, 0, 0, false)},
+			steps(placeOn("a", "b", "a", "b"),
+				[]step{{report: node("a", 0, 0, 0, false)}, {report: node("b", 0, 0, 0, false)}},
+				placeOn("a", "b"), // cur 1 + prev 2 each
+				[]step{{report: node("a", 2, 2, 0, false)}, {report: node("b", 2, 2, 0, false)}},
+				// a and b: report 2 + 1 placed since the last report but one
+				placeOn("a", "b"),
+				[]step{{report: node("a", 4, 4, 0, false)}, {report: node("b", 1, 1, 0, false)}},
+				placeOn("b", "b", "b", "a"),
+			)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := viewOf(tc.nodes, nil)
+			for i, s := range tc.steps {
+				if s.report.ID != "" {
+					v.nodes[s.report.ID] = s.report
+					v.reported(s.report.ID)
+					continue
+				}
+				got, ok := v.place()
+				if ok != (s.place != "") || got.ID != s.place {
+					t.Fatalf("step %d: placed on %q (%v), want %q; pending %v", i, got.ID, ok, s.place, v.placed)
+				}
+			}
+		})
+	}
+}
+
+// TestPlacementsOfGoneNodesAreForgotten: a node that leaves the view takes its count with it, so
+// that a node coming back with the same id starts from its report alone.
+func TestPlacementsOfGoneNodesAreForgotten(t *testing.T) {
+	t.Parallel()
+	v := viewOf([]NodeInfo{node("a", 0, 0, 0, false), node("b", 0, 0, 0, false)}, nil)
+	v.place()
+	v.place()
+	delete(v.nodes, "a")
+	v.forget()
+	if _, ok := v.placed["a"]; ok || v.placed["b"].pending() != 1 {
+		t.Fatalf("placed %v, want only b's one", v.placed)
+	}
+	v.nodes["a"] = node("a", 0, 0, 0, false)
+	if got, _ := v.leastLoaded(); got.ID != "a" || got.Players != 0 {
+		t.Fatalf("leastLoaded = %+v, want a with its report's load", got)
+	}
+}

@@ -26,7 +26,9 @@ import (
 //     the hello reached (a reservation does not say "private").
 //   - Quick play (no room name) fills the public room with the most players that still has a seat,
 //     anywhere in the cluster; when none has, a new room with a cluster-unique name goes to the
-//     least-loaded node.
+//     least-loaded node. "Least-loaded" (cluster.Node.PlaceRoom) counts the rooms this node has just
+//     placed on each node, which that node's load reports do not show yet, so that a burst of new
+//     rooms spreads.
 //   - A seat on another node is held by that node's lobby (Reserve, below), which alone counts its
 //     seats: holds count as taken, so a room never holds more players than its seats however many
 //     nodes reserve at once. The player gets a redirect with the owner's URL and a signed token the
@@ -277,7 +279,7 @@ func (l *Lobby) place(ctx context.Context, n *cluster.Node, f room.Factory, game
 	// A new room: on the least-loaded live node that is not draining. A private one opens here.
 	target := me
 	if !private {
-		if ni, ok := n.LeastLoaded(); ok {
+		if ni, ok := n.PlaceRoom(); ok {
 			target = ni.ID
 		} else if draining {
 			return nil, wire.Closef(wire.CloseServerFull, "every server is shutting down: no room can open now; try again soon"), false
