@@ -29,4 +29,8 @@
 //	tickwire_process_peak_rss_bytes               the process's peak resident set size
 //	tickwire_node_info{node}                      1, labelled with the server's node id in the cluster
 //	                                              (Metrics.SetNode), to tell the nodes' series apart
+//	tickwire_nats_connected                       1 while the node is connected to NATS, else 0 (Metrics.SetNATS)
+//	tickwire_nats_reconnects_total                times the NATS connection was re-established after a loss
+//	tickwire_nats_messages_total{direction}       NATS messages in and out (registry, directory, reservations)
+//	tickwire_nats_bytes_total{direction}          their payload bytes
 package metrics

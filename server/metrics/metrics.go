@@ -26,6 +26,7 @@ type Metrics struct {
 
 	players, rooms *prometheus.GaugeVec
 	nodeInfo       *prometheus.GaugeVec
+	nats           *natsCollector
 	conns          [3]prometheus.Gauge // by gateway.ConnState; ConnNone is not counted
 
 	tick          *prometheus.HistogramVec
@@ -74,6 +75,7 @@ func New() *Metrics {
 		missed:       f.counterVec("tickwire_ticks_missed_total", "Steps skipped because a room fell more than its catch-up limit behind real time, by game.", "game"),
 		ignored:      f.counterVec("tickwire_inputs_ignored_total", "Inputs not applied, by game and reason: late (for a tick already stepped) or duplicate (for a tick that already had one).", "game", "reason"),
 		games:        map[string]*gameMetrics{},
+		nats:         newNATSCollector(),
 		framesIn:     f.counterVec("tickwire_frames_in_total", "Valid frames read from clients, by op.", "op"),
 		bytesIn:      f.counterVec("tickwire_frame_bytes_in_total", "Bytes of valid frames read from clients (WebSocket payloads), by op.", "op"),
 		framesOut:    f.counterVec("tickwire_frames_out_total", "Frames written to clients, by op.", "op"),
@@ -90,7 +92,7 @@ func New() *Metrics {
 	}
 	m.writeTimeouts = m.kicks.WithLabelValues("write_timeout")
 	m.kicks.WithLabelValues("queue_full") // present at 0 from the start
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.nats, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if peakRSS() >= 0 {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "tickwire_process_peak_rss_bytes", Help: "The process's peak resident set size.",

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/server/servertest"
@@ -79,7 +80,9 @@ func startServer(t *testing.T) (wsURL, adminURL string) {
 	var cfg server.Config
 	cfg.Lobby.Observer = m
 	cfg.Gateway.Observer = m
-	_, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
+	srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}))
+	waitFor(t, "the server to join its cluster", func() bool { return srv.Lobby().Node() != nil })
+	m.SetNATS(srv.Lobby().Node().Status) // as the command does once the server has started
 	admin := httptest.NewServer(m.Handler())
 	t.Cleanup(admin.Close)
 	return "ws://" + addr + "/ws", admin.URL
@@ -161,6 +164,13 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 		{"tickwire_snapshots_dropped_total", nil, atLeast(0), "present"},
 		{"tickwire_slow_client_kicks_total", []string{"cause", "queue_full"}, eq(0), "0"},
 		{"tickwire_process_peak_rss_bytes", nil, positive, "> 0"},
+		// The node's connection to its embedded NATS server: it registered and watches its view.
+		{"tickwire_nats_connected", nil, eq(1), "1"},
+		{"tickwire_nats_reconnects_total", nil, eq(0), "0"},
+		{"tickwire_nats_messages_total", []string{"direction", "out"}, positive, "> 0"},
+		{"tickwire_nats_messages_total", []string{"direction", "in"}, positive, "> 0"},
+		{"tickwire_nats_bytes_total", []string{"direction", "out"}, positive, "> 0"},
+		{"tickwire_nats_bytes_total", []string{"direction", "in"}, positive, "> 0"},
 		{"process_cpu_seconds_total", nil, positive, "> 0"},
 		{"go_goroutines", nil, positive, "> 0"},
 	}
@@ -231,6 +241,12 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 	m.SnapshotDropped()
 	m.SetNode("first")
 	m.SetNode("eu1")
+	if _, ok := value(scrape(t, admin.URL), "tickwire_nats_connected"); ok {
+		t.Error("tickwire_nats_connected is reported before SetNATS: a node not joined yet is not disconnected")
+	}
+	m.SetNATS(func() cluster.Status {
+		return cluster.Status{State: "RECONNECTING", Reconnects: 3, InMsgs: 40, OutMsgs: 10, InBytes: 4000, OutBytes: 1000}
+	})
 	fams := scrape(t, admin.URL)
 	for _, w := range []struct {
 		name   string
@@ -255,6 +271,12 @@ func TestRoomObserverAndCloseKinds(t *testing.T) {
 		{"tickwire_snapshots_dropped_total", nil, 1},
 		{"tickwire_connections_closed_total", []string{"code", "4018", "reason", "redirect"}, 1},
 		{"tickwire_node_info", []string{"node", "eu1"}, 1},
+		{"tickwire_nats_connected", nil, 0},
+		{"tickwire_nats_reconnects_total", nil, 3},
+		{"tickwire_nats_messages_total", []string{"direction", "in"}, 40},
+		{"tickwire_nats_messages_total", []string{"direction", "out"}, 10},
+		{"tickwire_nats_bytes_total", []string{"direction", "in"}, 4000},
+		{"tickwire_nats_bytes_total", []string{"direction", "out"}, 1000},
 	} {
 		if v, ok := value(fams, w.name, w.labels...); !ok || v != w.want {
 			t.Errorf("%s%v = %v (present %v), want %v", w.name, w.labels, v, ok, w.want)

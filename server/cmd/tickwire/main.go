@@ -261,6 +261,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if m != nil {
 		m.SetNode(srv.Lobby().Node().ID())
+		m.SetNATS(srv.Lobby().Node().Status)
 	}
 	var names []string
 	for _, g := range hostedGames() {
