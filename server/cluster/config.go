@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"time"
+
+	"github.com/tickwire/tickwire/shared/wire"
 )
 
 // Config configures a [Node]. The zero value of every field but PublicURL means its stated default.
@@ -118,6 +121,10 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PublicURL == "" {
 		return c, errors.New("cluster: PublicURL is required (the WebSocket URL browsers use to reach this node)")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" ||
+		u.User != nil || len(c.PublicURL) > wire.MaxURLBytes {
+		return c, fmt.Errorf("cluster: PublicURL %q: a ws:// or wss:// URL with a host, at most %d bytes, is required (clients refuse any other redirect)", c.PublicURL, wire.MaxURLBytes)
 	}
 	if len(c.TokenKey) == 0 {
 		if len(c.URLs) > 0 {

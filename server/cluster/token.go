@@ -131,8 +131,9 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 // once its token has expired (it would be refused as expired anyway), so the ledger holds at most
 // the tokens used within one ReservationTTL.
 type Ledger struct {
-	mu   sync.Mutex
-	used map[string]time.Time
+	mu        sync.Mutex
+	used      map[string]time.Time
+	nextSweep time.Time // expired ids are dropped at most once a second, not at every Use
 }
 
 // Use records c's id as used at now, or returns ErrTokenUsed if it already was.
@@ -142,10 +143,13 @@ func (l *Ledger) Use(c Claims, now time.Time) error {
 	if l.used == nil {
 		l.used = make(map[string]time.Time)
 	}
-	for id, exp := range l.used {
-		if now.After(exp) {
-			delete(l.used, id)
+	if !now.Before(l.nextSweep) {
+		for id, exp := range l.used {
+			if now.After(exp) {
+				delete(l.used, id)
+			}
 		}
+		l.nextSweep = now.Add(time.Second)
 	}
 	if _, ok := l.used[c.ID]; ok {
 		return fmt.Errorf("%w: id %s", ErrTokenUsed, c.ID)

@@ -161,6 +161,8 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		c    Config
 	}{
 		{"no public url", Config{}},
+		{"public url not a websocket", Config{PublicURL: "https://eu1.example.com/ws"}},
+		{"public url with no host", Config{PublicURL: "ws:///ws"}},
 		{"bad id", Config{PublicURL: "ws://x", ID: "a.b"}},
 		{"external without key", Config{PublicURL: "ws://x", URLs: []string{"nats://127.0.0.1:4222"}}},
 		{"short key", Config{PublicURL: "ws://x", TokenKey: []byte("short")}},

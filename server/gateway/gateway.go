@@ -285,9 +285,8 @@ func (c *conn) serve(ctx context.Context) {
 		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
 		if r := refused.Redirect; r != nil {
 			// Played on another node: the redirect goes first, then the bye and the close (4018).
-			if frame, err := wire.Encode(bufpool.Get(), r); err == nil {
-				c.out.Send(frame)
-			}
+			c.out.Redirect(r, refused.Code, refused.Reason)
+			return
 		}
 		c.out.Close(refused.Code, refused.Reason)
 		return
@@ -544,11 +543,12 @@ func (c *conn) finish(req *closeReq) {
 		wait = min(wait, deadPeerWait)
 	}
 	if !req.quiet {
-		bye, err := wire.Encode(bufpool.Get(), &wire.Bye{Code: req.code, Reason: req.reason})
+		var err error
+		if req.redirect != nil {
+			err = c.writeMessageWithin(req.redirect, wait)
+		}
 		if err == nil {
-			err = c.writeWithin(bye, wait)
-			c.stopWriteTimer()
-			bufpool.Put(bye)
+			err = c.writeMessageWithin(&wire.Bye{Code: req.code, Reason: req.reason}, wait)
 		}
 		if err != nil {
 			c.dropSocket() // the peer cannot be written to: no close frame will reach it either
@@ -562,6 +562,18 @@ func (c *conn) finish(req *closeReq) {
 		defer t.Stop()
 	}
 	c.closeSocket(req.code, req.reason)
+}
+
+// writeMessageWithin writes m straight to the socket within wait (a message that cannot be encoded
+// is skipped: the close that follows still tells the peer).
+func (c *conn) writeMessageWithin(m wire.Message, wait time.Duration) error {
+	frame, err := wire.Encode(bufpool.Get(), m)
+	if err != nil {
+		return nil
+	}
+	defer bufpool.Put(frame)
+	defer c.stopWriteTimer()
+	return c.writeWithin(frame, wait)
 }
 
 // awaitClose returns req, or else the close request that the connection's reader makes once its read

@@ -33,6 +33,9 @@ type closeReq struct {
 	code   wire.CloseCode
 	reason string
 	quiet  bool // the close answers the peer's: no bye is sent (see conn.finish)
+	// redirect, when not nil, is the encoded wire.Redirect written just before the bye, straight to
+	// the socket like the bye (never held back or lost by a simulated network).
+	redirect *wire.Redirect
 }
 
 func newOutbox(limit int, obs Observer) *outbox {
@@ -102,6 +105,11 @@ func (o *outbox) clock() time.Time {
 // and reason (cut to what a close frame holds). The first close asked for wins.
 func (o *outbox) Close(code wire.CloseCode, reason string) {
 	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason)})
+}
+
+// Redirect is Close with a redirect frame written just before the bye (close code 4018).
+func (o *outbox) Redirect(r *wire.Redirect, code wire.CloseCode, reason string) {
+	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason), redirect: r})
 }
 
 // closeQuietly is Close without the bye, for a close that answers the peer's own.

@@ -46,9 +46,10 @@ const placeTimeout = 5 * time.Second
 const ResumeTokenTTL = 24 * time.Hour
 
 // Start joins the cluster as cfg says (an embedded NATS server when cfg.URLs is empty) with the
-// lobby serving the seat reservations other nodes ask of this one, and publishes the lobby's load
-// every cfg.RefreshInterval. Enter refuses every hello until Start has returned. The node leaves the
-// cluster in Wait.
+// lobby serving the seat reservations other nodes ask of this one. The load the node publishes is
+// set by its owner (server.Server calls Node.SetLoad about once a second; an embedder of the lobby
+// alone must too, or placement sees this node empty). Enter refuses every hello until Start has
+// returned. The node leaves the cluster in Wait.
 func (l *Lobby) Start(ctx context.Context, cfg cluster.Config) error {
 	if l.node.Load() != nil {
 		return errors.New("lobby: already started")
@@ -113,7 +114,7 @@ func (l *Lobby) Load() (players, rooms int) {
 // publish writes e's state to the directory (the node coalesces writes). l.mu is held.
 func (l *Lobby) publish(e *entry) {
 	n := l.node.Load()
-	if n == nil || e.released {
+	if n == nil || e.released || l.stopped { // stopped: Wait's Leave removes every room of this node
 		return
 	}
 	if err := n.UpdateRoom(e.info()); err != nil && !errors.Is(err, cluster.ErrNotOwner) {
@@ -327,6 +328,10 @@ func (l *Lobby) place(ctx context.Context, n *cluster.Node, f room.Factory, game
 // holds the name already (another hello opening it, or a release not yet done).
 func (l *Lobby) claimAndOpen(ctx context.Context, n *cluster.Node, f room.Factory, key roomKey, private bool) (*entry, *wire.CloseError, bool) {
 	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return nil, wire.Closef(wire.CloseGoingAway, "this server is shutting down: join again through the lobby"), false
+	}
 	if l.open[key] != nil || l.opening[key] != nil {
 		l.mu.Unlock()
 		return nil, nil, true
@@ -356,6 +361,9 @@ func (l *Lobby) claimAndOpen(ctx context.Context, n *cluster.Node, f room.Factor
 	case err != nil:
 		l.mu.Unlock()
 		return nil, wire.Closef(wire.CloseServerError, "cannot open room %q: %v", key.name, err), false
+	case l.stopped: // Wait began during the claim: the name goes with Wait's Leave
+		l.mu.Unlock()
+		return nil, wire.Closef(wire.CloseGoingAway, "this server is shutting down: join again through the lobby"), false
 	}
 	return l.openRoom(n, key, f, private), nil, false
 }

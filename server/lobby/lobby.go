@@ -96,6 +96,9 @@ type Lobby struct {
 	auto     map[string]int // per game, the number of the next auto-named room
 	seed     uint64
 	draining bool
+	// stopped is set by Wait: from then on no room opens and no goroutine joins wg (a WaitGroup
+	// must not grow while it is waited on); Leave removes this node's rooms from the directory.
+	stopped bool
 
 	node   atomic.Pointer[cluster.Node] // set by Start
 	ledger cluster.Ledger               // reservations already honoured
@@ -340,6 +343,12 @@ func (l *Lobby) Rooms() []RoomInfo {
 // Wait blocks until every room has stopped (after the lobby's context is done), then leaves the
 // cluster: this node and its rooms leave every node's view at once.
 func (l *Lobby) Wait() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+	if n := l.node.Load(); n != nil {
+		n.SetDraining(true) // no node places a room here while the rooms stop
+	}
 	l.wg.Wait()
 	if n := l.node.Load(); n != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

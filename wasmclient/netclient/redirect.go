@@ -3,6 +3,7 @@ package netclient
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/tickwire/tickwire/shared/wire"
 )
@@ -41,6 +42,10 @@ func (r *route) follow(to *wire.Redirect) error {
 	}
 	if err := checkURL(to.URL); err != nil {
 		return err
+	}
+	if strings.HasPrefix(r.current, "wss:") && strings.HasPrefix(to.URL, "ws:") {
+		// The reservation (and the player's name) would cross the network in the clear.
+		return fmt.Errorf("the server at %s sent this client to %s, an unencrypted address", r.current, to.URL)
 	}
 	if r.hops++; r.hops > maxHops {
 		return fmt.Errorf("the servers sent this client on %d times in a row without letting it play (last to %s)", r.hops, to.URL)

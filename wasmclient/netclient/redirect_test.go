@@ -83,6 +83,11 @@ func TestRoute(t *testing.T) {
 		{"bad scheme", []step{
 			{name: "http", do: redirect("http://b/ws", "tok"), current: home, fails: true},
 		}},
+		{"no downgrade from wss to ws", []step{
+			{name: "to wss", do: redirect("wss://s/ws", "t1"), current: "wss://s/ws", reserved: "t1"},
+			{name: "wss to wss", do: redirect("wss://t/ws", "t2"), current: "wss://t/ws", reserved: "t2"},
+			{name: "wss to ws", do: redirect("ws://u/ws", "t3"), current: "wss://t/ws", fails: true},
+		}},
 		{"missing frame", []step{
 			{name: "4018 alone", do: func(r *route) error { return r.follow(nil) }, current: home, fails: true},
 		}},
