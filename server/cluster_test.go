@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tickwire/tickwire/shared/netsim"
 	"io"
 	"log/slog"
 	"net"
@@ -42,7 +43,10 @@ func (n node) ws() string { return "ws://" + n.addr + "/ws" }
 // Refreshes are fast (250 ms) so that load and draining reach every view quickly.
 func startCluster(t *testing.T, ids ...string) []node { return startClusterB(t, ids...) }
 
-func startClusterB(t testing.TB, ids ...string) []node {
+func startClusterB(t testing.TB, ids ...string) []node { return startClusterWith(t, nil, ids...) }
+
+// startClusterWith is startCluster with each node's configuration changed by set (when not nil).
+func startClusterWith(t testing.TB, set func(*server.Config), ids ...string) []node {
 	t.Helper()
 	var nodes []node
 	natsURL := ""
@@ -50,6 +54,9 @@ func startClusterB(t testing.TB, ids ...string) []node {
 		cfg := server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		cfg.Cluster = cluster.Config{ID: id, TokenKey: testKey, RefreshInterval: 250 * time.Millisecond,
 			NodeTTL: time.Second, RoomUpdateInterval: 50 * time.Millisecond}
+		if set != nil {
+			set(&cfg)
+		}
 		if natsURL == "" {
 			cfg.Cluster.Embedded.Listen = "127.0.0.1:-1"
 		} else {
@@ -327,6 +334,32 @@ func TestNamedRoomThroughAnotherNode(t *testing.T) {
 		o, err := enter(ctx, b.ws(), wire.Hello{Room: "friends", Name: "eve", Reservation: tc.token})
 		if err != nil || o.code != wire.CloseBadReservation || !strings.Contains(o.reason, tc.reason) {
 			t.Errorf("%s: %+v, %v; want 4019 with a reason saying %q", tc.name, o, err, tc.reason)
+		}
+	}
+}
+
+// TestRedirectSurvivesASimulatedNetwork: with -netsim on, the redirect still reaches the client
+// before its close (it is written with the bye, straight to the socket; queued like other frames,
+// the simulated network held it back and the close that followed discarded it).
+func TestRedirectSurvivesASimulatedNetwork(t *testing.T) {
+	bad, err := netsim.Parse("rtt=300ms,jitter=50ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := startClusterWith(t, func(c *server.Config) { c.Gateway.NetSim = bad }, "a", "b")
+	a, b := nodes[0], nodes[1]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	host, err := enter(ctx, b.ws(), wire.Hello{Room: "slow", Name: "host", Private: true})
+	if err != nil || host.welcome == nil {
+		t.Fatalf("host: %+v, %v", host, err)
+	}
+	defer host.ws.CloseNow()
+	waitUntil(t, "a to see the room", func() bool { _, ok := a.srv.Lobby().Node().Owner("line", "slow"); return ok })
+	for i := range 3 { // the room's three other seats: each redirect holds one
+		o, err := enter(ctx, a.ws(), wire.Hello{Room: "slow", Name: fmt.Sprintf("guest%d", i)})
+		if err != nil || o.code != wire.CloseRedirect || o.redirect == nil || o.redirect.URL != b.ws() {
+			t.Fatalf("guest %d through a: %+v, %v; want the redirect to b, then 4018", i, o, err)
 		}
 	}
 }
