@@ -118,7 +118,8 @@ func Start(ctx context.Context, cfg Config, r Reserver) (*Node, error) {
 		v:       newView(), roomRevs: map[string]uint64{}, owned: map[string]*ownedRoom{},
 		recoverSlots: make(chan struct{}, max(1, cfg.MaxInFlight/2)),
 		adopting:     map[string]adoptTicket{}, recovering: map[string]uint64{}, staleSince: map[string]time.Time{},
-		ckPending: map[string]checkpointOp{}, ckKick: make(chan struct{}, 1)}
+		ckPending: map[string]checkpointOp{}, ckKick: make(chan struct{}, 1),
+		lastStaleCheck: time.Now()} // the first listing of checkpoints a quarter of StaleCheckpointAge after the start
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if err := n.start(ctx); err != nil {
 		n.Close()
