@@ -432,14 +432,7 @@ func (n *Node) recoverRoom(r RoomInfo, rev uint64, dead NodeInfo, known bool) {
 		n.purgeOrphan(r, rev, false)
 		return
 	case err != nil:
-		if n.ctx.Err() == nil {
-			n.log.Warn("cluster: read a dead node's checkpoint", "room", key, "node", r.Node, "err", err)
-		}
-		n.mu.Lock()
-		if n.recovering[key] == rev {
-			delete(n.recovering, key) // try again at the next sweep
-		}
-		n.mu.Unlock()
+		n.retryRecovery(key, rev, "cluster: read a dead node's checkpoint", r.Node, err)
 		return
 	}
 	target, why := n.recoveryTarget(r.Game, dead, known)
@@ -490,14 +483,7 @@ func (n *Node) purgeOrphan(r RoomInfo, rev uint64, dropCheckpoint bool) {
 		return
 	}
 	if err != nil {
-		if n.ctx.Err() == nil {
-			n.log.Warn("cluster: purge a dead node's room", "room", key, "node", r.Node, "err", err)
-		}
-		n.mu.Lock()
-		if n.recovering[key] == rev {
-			delete(n.recovering, key) // try again at the next sweep
-		}
-		n.mu.Unlock()
+		n.retryRecovery(key, rev, "cluster: purge a dead node's room", r.Node, err)
 		return
 	}
 	if dropCheckpoint {
@@ -505,4 +491,17 @@ func (n *Node) purgeOrphan(r RoomInfo, rev uint64, dropCheckpoint bool) {
 			n.log.Warn("cluster: drop a dead node's checkpoint", "room", key, "err", err)
 		}
 	}
+}
+
+// retryRecovery logs a failure to recover or purge room key (at revision rev) of node, for want of
+// NATS, and unmarks it so that the next sweep tries again.
+func (n *Node) retryRecovery(key string, rev uint64, msg, node string, err error) {
+	if n.ctx.Err() == nil {
+		n.log.Warn(msg, "room", key, "node", node, "err", err)
+	}
+	n.mu.Lock()
+	if n.recovering[key] == rev {
+		delete(n.recovering, key)
+	}
+	n.mu.Unlock()
 }

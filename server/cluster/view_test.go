@@ -153,7 +153,8 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	}
 	if !idRe.MatchString(c.ID) || len(c.TokenKey) != 32 || c.NodeTTL != 3*time.Second || c.RefreshInterval != time.Second ||
 		c.RoomUpdateInterval != 500*time.Millisecond || c.OrphanGrace != c.NodeTTL || c.RequestTimeout != 2*time.Second ||
-		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Replicas != 1 || c.Log == nil {
+		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Replicas != 1 || c.Log == nil ||
+		c.DeadNodeMemory != 10*time.Minute || c.StaleCheckpointAge != time.Minute {
 		t.Fatalf("defaults: %+v", c)
 	}
 	for _, tc := range []struct {
@@ -169,6 +170,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		{"ttl below two refreshes", Config{PublicURL: "ws://x", NodeTTL: 3 * time.Second, RefreshInterval: 2 * time.Second}},
 		{"ttl below a second", Config{PublicURL: "ws://x", NodeTTL: 800 * time.Millisecond, RefreshInterval: 100 * time.Millisecond}},
 		{"negative timeout", Config{PublicURL: "ws://x", RequestTimeout: -time.Second}},
+		{"negative stale checkpoint age", Config{PublicURL: "ws://x", StaleCheckpointAge: -time.Second}},
 		{"bad prefix", Config{PublicURL: "ws://x", Prefix: "a b"}},
 		{"negative replicas", Config{PublicURL: "ws://x", Replicas: -1}},
 		{"more replicas than JetStream allows", Config{PublicURL: "ws://x", TokenKey: testKey, URLs: []string{"nats://127.0.0.1:4222"}, Replicas: 6}},
