@@ -112,7 +112,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	if n != d.welcomes || d.session == nil {
 		prev := d.welcome
 		d.welcomes, d.welcome = n, w
-		if d.session != nil && continues(prev, w) {
+		if d.session != nil && Resumes(prev, w) {
 			// The same seat on a new connection (a reconnect, a moved or restored room): the
 			// session carries on, its clocks too, and re-bases on the new server.
 			d.session.Resume(w.Tick, now)
@@ -154,10 +154,10 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	return nil
 }
 
-// continues reports whether welcome w resumes the seat of the session welcomed with prev: the same
-// room, the same player (or a spectator again), the same rates. A fresh join (the seat was lost),
-// another room or another game starts a new session.
-func continues(prev, w wire.Welcome) bool {
+// Resumes reports whether welcome w resumes the seat that welcome prev gave, on a new connection:
+// the same room, the same player (or a spectator again), the same rates. A fresh join (the seat
+// was lost), another room or another game starts a new session.
+func Resumes(prev, w wire.Welcome) bool {
 	return prev.Game == w.Game && prev.Room == w.Room && prev.Player == w.Player && prev.Spectator == w.Spectator &&
 		prev.TickRate == w.TickRate && prev.SnapshotRate == w.SnapshotRate
 }
