@@ -187,9 +187,9 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 // detachedPeer stands in for a detached seat's connection: what the room sends it goes nowhere.
 type detachedPeer struct{}
 
-func (detachedPeer) Send(b []byte)                { bufpool.Put(b) }
-func (detachedPeer) SendSnapshot(b []byte)        { bufpool.Put(b) }
-func (detachedPeer) Close(wire.CloseCode, string) {}
+func (detachedPeer) Send(b []byte)          { bufpool.Put(b) }
+func (detachedPeer) SendSnapshot(b []byte)  { bufpool.Put(b) }
+func (detachedPeer) Close(*wire.CloseError) {}
 
 // holds reports whether secret is the seat's current token's, or the one its client is known to
 // hold while the welcome carrying the current one may have been lost (nothing heard from the

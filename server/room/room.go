@@ -218,7 +218,7 @@ func (f factory[S, I]) New(cfg Config) Room {
 		info:     info,
 		state:    f.g.NewState(cfg.Seed),
 		control:  make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
-		stop:     make(chan stopRequest, 1),
+		stop:     make(chan *wire.CloseError, 1),
 		stats:    newTickRecorder(),
 		obs:      obs,
 	}
@@ -234,11 +234,6 @@ type control[S, I any] struct {
 	seat   *seat[S, I]
 }
 
-type stopRequest struct {
-	code   wire.CloseCode
-	reason string
-}
-
 type room[S, I any] struct {
 	g        Game[S, I]
 	interest sim.Interest[S]    // nil: everyone sees everything
@@ -248,7 +243,7 @@ type room[S, I any] struct {
 	state    S
 
 	control chan control[S, I]
-	stop    chan stopRequest
+	stop    chan *wire.CloseError
 	tick    atomic.Uint32
 	stats   *tickRecorder
 	obs     Observer
@@ -291,7 +286,7 @@ func (r *room[S, I]) Join(id sim.PlayerID, name string, p Peer) Seat {
 
 func (r *room[S, I]) Stop(code wire.CloseCode, reason string) {
 	select {
-	case r.stop <- stopRequest{code, reason}:
+	case r.stop <- &wire.CloseError{Code: code, Reason: wire.FitReason(reason)}:
 	default: // already stopping
 	}
 }
@@ -318,7 +313,7 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("game panicked: %v", p)
 			r.cfg.Logger.Error("room failed", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r.closeAll(wire.CloseServerError, "the room failed; please rejoin")
+			r.closeAll(&wire.CloseError{Code: wire.CloseServerError, Reason: "the room failed; please rejoin"})
 		}
 		st := r.stats.stats()
 		r.cfg.Logger.Info("room closed", "ticks", r.tick.Load(), "tickP50", st.P50, "tickP99", st.P99, "tickMax", st.Max,
@@ -331,10 +326,10 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	for {
 		select {
 		case <-ctx.Done():
-			r.closeAll(wire.CloseGoingAway, "server shutting down")
+			r.closeAll(&wire.CloseError{Code: wire.CloseGoingAway, Reason: "server shutting down"})
 			return nil
 		case req := <-r.stop:
-			r.closeAll(req.code, req.reason)
+			r.closeAll(req)
 			return nil
 		case now := <-ticker.C:
 			r.advance(stepper, now)
@@ -537,13 +532,14 @@ func (r *room[S, I]) encodeFor(s *seat[S, I], tick uint32, slot int, vis []sim.E
 	return wire.Encode(bufpool.Get(), &r.snap)
 }
 
-func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
+// closeAll closes every player's and spectator's connection as ce says, those still arriving too.
+func (r *room[S, I]) closeAll(ce *wire.CloseError) {
 	r.applyControl()
 	for _, s := range r.seats {
-		s.peer.Close(code, reason)
+		s.peer.Close(ce)
 	}
 	for _, s := range r.watchers {
-		s.peer.Close(code, reason)
+		s.peer.Close(ce)
 	}
 }
 
