@@ -171,12 +171,16 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 		req.reply <- resumeReply[S, I]{err: err}
 		return
 	}
-	// The new connection starts afresh: input sequence from 1, no snapshot baselines.
+	// The new connection starts afresh: input sequence from 1, no snapshot baselines. But a seat
+	// restored from a capture keeps the inputs its player sent before the room moved: the client
+	// carries on where it was, and those inputs are what it predicted.
 	s.mu.Lock()
-	s.clearInputs()
+	if !s.moved {
+		s.clearInputs()
+	}
 	s.lastSeq, s.snapAckIn = 0, 0
 	s.mu.Unlock()
-	s.detached, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, 0, req.peer, 0, 0, sent{}
+	s.detached, s.moved, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, false, 0, req.peer, 0, 0, sent{}
 	s.left.Store(false)
 	r.sendWelcome(s)
 	r.roster = true

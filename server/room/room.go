@@ -83,6 +83,13 @@ type Config struct {
 	OnClose func(error)
 	// Observer is told every step's duration and lateness, and missed steps. Nil observes nothing.
 	Observer Observer
+	// CheckpointEvery is how often the room captures itself and hands the encoded capture to
+	// OnCheckpoint, so that it can be restored from it if its server dies (see freeze.go); it is
+	// rounded to whole ticks, at least one. Defaults to 0: no checkpoints.
+	CheckpointEvery time.Duration
+	// OnCheckpoint receives each checkpoint, Capture.Marshal's bytes (its own to keep). It is
+	// called from the room's goroutine, after a step, and must not block. Nil takes no checkpoints.
+	OnCheckpoint func(data []byte)
 }
 
 // Factory makes rooms of one game.
@@ -91,6 +98,11 @@ type Factory interface {
 	Info() sim.Info
 	// New returns a room ready to Run.
 	New(cfg Config) Room
+	// Restore returns a room ready to Run that carries on from a capture (see restore.go). cfg is
+	// as for New, but for the name, privacy, rates and capacities, which come from the capture. A
+	// capture of another game or StateVersion is refused with an error matching
+	// ErrCaptureVersion.
+	Restore(cfg Config, c *Capture) (Room, error)
 }
 
 // Room is a running room seen from outside its goroutine.
@@ -114,6 +126,16 @@ type Room interface {
 	Stats() TickStats
 	// Config returns the room's effective configuration.
 	Config() Config
+	// Freeze stops the room at its next tick boundary and returns its capture; the room then steps
+	// nothing until Thaw or Moved (see freeze.go). ctx bounds the wait for the boundary. A room
+	// that stopped, or stops first, returns an error matching ErrStopped.
+	Freeze(ctx context.Context) (*Capture, error)
+	// Thaw ends a freeze: the room plays on from where it stopped, without a burst of steps for
+	// the time it was frozen.
+	Thaw()
+	// Moved ends a freeze for good: every player and spectator is sent to url (a redirect frame,
+	// then close 4018), and Run returns nil.
+	Moved(url string)
 }
 
 // Seat is one player's place in a room, used by the player's connection.
@@ -199,7 +221,9 @@ type factory[S, I any] struct {
 
 func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
 
-func (f factory[S, I]) New(cfg Config) Room {
+func (f factory[S, I]) New(cfg Config) Room { return f.newRoom(cfg) }
+
+func (f factory[S, I]) newRoom(cfg Config) *room[S, I] {
 	info := f.g.Info()
 	cfg = Resolve(info, cfg)
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
@@ -212,18 +236,23 @@ func (f factory[S, I]) New(cfg Config) Room {
 		obs = nopObserver{}
 	}
 	r := &room[S, I]{
-		g:        f.g,
-		interest: interest,
-		cfg:      cfg,
-		info:     info,
-		state:    f.g.NewState(cfg.Seed),
-		control:  make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
-		stop:     make(chan *wire.CloseError, 1),
-		stats:    newTickRecorder(),
-		obs:      obs,
+		g:         f.g,
+		interest:  interest,
+		cfg:       cfg,
+		info:      info,
+		state:     f.g.NewState(cfg.Seed),
+		control:   make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
+		stop:      make(chan *wire.CloseError, 1),
+		freezes:   make(chan *freezeRequest),
+		unfreezes: make(chan unfreeze, 1),
+		done:      make(chan struct{}),
+		stats:     newTickRecorder(),
+		obs:       obs,
 	}
 	r.msgr, r.msgs = f.msgr, f.msgs
 	r.comp = newCompensator(f.g, cfg, info.Schema)
+	r.keeper, _ = any(f.g).(StateKeeper[S])
+	r.checkpointEvery = checkpointTicks(cfg)
 	return r
 }
 
@@ -271,6 +300,15 @@ type room[S, I any] struct {
 	watchRaw []byte
 
 	departed departures // the last seats removed and why, for refusing their tokens (resume.go)
+
+	// Capture (capture.go, restore.go, freeze.go).
+	keeper          StateKeeper[S] // nil: the game keeps no room state
+	capEnc          captureEncoder[I]
+	checkpointEvery int                 // ticks between checkpoints; 0: none
+	freezes         chan *freezeRequest // Freeze to the room's goroutine
+	unfreezes       chan unfreeze       // Thaw or Moved to a frozen room
+	frozen          atomic.Bool         // the room is frozen: Thaw and Moved apply
+	done            chan struct{}       // closed when Run returns
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -308,6 +346,7 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	stepper.Start(time.Now().Add(-period / 2))
 	r.cfg.Logger.Info("room open", "tickRate", r.cfg.TickRate, "snapshotRate", r.cfg.SnapshotRate, "maxPlayers", r.cfg.MaxPlayers)
 
+	defer close(r.done)
 	defer func() {
 		// A panic in the game is contained here: this room closes, every other room runs on.
 		if p := recover(); p != nil {
@@ -333,6 +372,16 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 			return nil
 		case now := <-ticker.C:
 			r.advance(stepper, now)
+		case req := <-r.freezes:
+			if r.freeze(ctx, req) {
+				return nil
+			}
+			// Played on: restart the clock, so that the time frozen is not stepped in a burst.
+			select {
+			case <-ticker.C:
+			default:
+			}
+			stepper.Start(time.Now().Add(-period / 2))
 		}
 	}
 }
@@ -391,6 +440,7 @@ func (r *room[S, I]) step() {
 			r.sendSpectatorSnapshot(tick, r.history.table(slot))
 		}
 	}
+	r.checkpoint(tick)
 }
 
 func (r *room[S, I]) applyControl() {
@@ -577,6 +627,7 @@ type seat[S, I any] struct {
 	secret    [16]byte // of the current token
 	kept      [16]byte // of the newest token the client is known to hold (see holds)
 	detached  bool     // the connection is gone; the seat is held
+	moved     bool     // restored from a capture and not yet resumed: a resume keeps its inputs
 	graceLeft int      // ticks until a detached seat is freed
 }
 
