@@ -238,6 +238,11 @@ func (c *Capture) Marshal() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("room: marshal capture: %w", err)
 	}
+	return c.encode()
+}
+
+// encode is Marshal without the check (tests encode bad captures with it).
+func (c *Capture) encode() ([]byte, error) {
 	var buf bytes.Buffer
 	e := msgpack.NewEncoder(&buf)
 	err := errors.Join(
