@@ -244,6 +244,8 @@ func (c *Capture) Marshal() ([]byte, error) {
 // encode is Marshal without the check (tests encode bad captures with it).
 func (c *Capture) encode() ([]byte, error) {
 	var buf bytes.Buffer
+	// Room for the usual entity and seat, so that the buffer grows once or never.
+	buf.Grow(256 + len(c.RoomState) + 24*len(c.Entities) + 96*len(c.Seats))
 	e := msgpack.NewEncoder(&buf)
 	err := errors.Join(
 		e.EncodeArrayLen(15),

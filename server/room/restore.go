@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -19,8 +20,10 @@ func (r *room[S, I]) capture() (*Capture, error) {
 		TickRate: r.cfg.TickRate, SnapshotRate: r.cfg.SnapshotRate,
 		MaxPlayers: r.cfg.MaxPlayers, MaxSpectators: r.cfg.MaxSpectators,
 		Tick: r.tick.Load(), Snapshots: r.snapshot, Spectators: len(r.watchers),
-		Entities: r.g.Entities(&r.state, nil),
+		// Sized as the last capture's: the table is built once, without growing.
+		Entities: r.g.Entities(&r.state, make([]sim.Entity, 0, r.capEntities)),
 	}
+	r.capEntities = len(c.Entities)
 	if r.keeper != nil {
 		c.RoomState = r.keeper.SaveRoomState(&r.state, []byte{})
 	}

@@ -304,6 +304,7 @@ type room[S, I any] struct {
 	// Capture (capture.go, restore.go, freeze.go).
 	keeper          StateKeeper[S] // nil: the game keeps no room state
 	capEnc          captureEncoder[I]
+	capEntities     int                 // entities in the last capture, to size the next one's table
 	checkpointEvery int                 // ticks between checkpoints; 0: none
 	freezes         chan *freezeRequest // Freeze to the room's goroutine
 	unfreezes       chan unfreeze       // Thaw or Moved to a frozen room
