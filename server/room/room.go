@@ -107,7 +107,9 @@ type Factory interface {
 
 // Room is a running room seen from outside its goroutine.
 type Room interface {
-	// Run steps the room until ctx is done or Stop is called, then closes every player's connection.
+	// Run steps the room until ctx is done or Stop is called, then closes every player's connection;
+	// or until Moved, after a Freeze, sends them elsewhere. A restored room's first step is the
+	// tick after its capture's.
 	Run(ctx context.Context) error
 	// Join queues a player's arrival; the room sends the welcome when it applies it. The caller must
 	// have reserved a seat: Join never blocks while fewer than MaxPlayers seats are taken.
