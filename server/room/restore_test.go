@@ -55,9 +55,10 @@ func resumeNow[S, I any](t *testing.T, r *room[S, I], tok Token, p Peer) Seat {
 
 func entities[S, I any](r *room[S, I]) []sim.Entity { return r.g.Entities(&r.state, nil) }
 
-func jumpFrame(t *testing.T, by int8) wire.Frame {
+// msgFrame returns the frame a client sends m in.
+func msgFrame(t *testing.T, m wire.Message) wire.Frame {
 	t.Helper()
-	b, err := wire.Encode(nil, &testgame.Jump{By: by})
+	b, err := wire.Encode(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestRestoredRoomStepsLikeTheOriginal(t *testing.T) {
 	for k := uint32(1); k <= 5; k++ {
 		send(s1, tick+k, int8(k))
 	}
-	if err := s1.Message(jumpFrame(t, 4)); err != nil {
+	if err := s1.Message(msgFrame(t, &testgame.Jump{By: 4})); err != nil {
 		t.Fatal(err)
 	}
 
@@ -331,9 +332,7 @@ func TestPongMidRallySurvivesTheMove(t *testing.T) {
 		return b
 	}
 	ready := func(s Seat) {
-		b, _ := wire.Encode(nil, &pong.ReadyMsg{})
-		fr, _ := wire.Decode(b)
-		if err := s.Message(fr); err != nil {
+		if err := s.Message(msgFrame(t, &pong.ReadyMsg{})); err != nil {
 			t.Fatal(err)
 		}
 	}
