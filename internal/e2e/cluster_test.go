@@ -15,19 +15,22 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
-// clusterNode is one server of a two-node cluster: its id and address (host:port).
+// clusterNode is one server of a cluster: its id and address (host:port).
 type clusterNode struct {
 	id, addr string
 	srv      *server.Server
 }
 
-// startClusterNodes runs two real servers on loopback, a and b, as one service (a runs the NATS
-// server b joins). Each serves the page. A page served by one node plays on the other, so its
-// WebSocket is cross-origin there: no -origins is set, since a node accepts pages from the hosts of
-// the cluster's live nodes.
-func startClusterNodes(t *testing.T, www string) []clusterNode {
+// ws is the node's WebSocket URL, as a page that plays there reports it.
+func (n clusterNode) ws() string { return "ws://" + n.addr + "/ws" }
+
+// startClusterNodes runs one real server per id on loopback as one service; the first runs the
+// NATS server the others join, so any node but the first can be stopped while the service lives
+// on. Each serves the page. A page served by one node plays on another, so its WebSocket is
+// cross-origin there: no -origins is set, since a node accepts pages from the hosts of the
+// cluster's live nodes.
+func startClusterNodes(t *testing.T, www string, ids ...string) []clusterNode {
 	t.Helper()
-	ids := []string{"a", "b"}
 	var cfgs []server.Config
 	for _, id := range ids {
 		cfg := server.Config{WWW: www}
@@ -50,7 +53,7 @@ func startClusterNodes(t *testing.T, www string) []clusterNode {
 func TestPagesOfTwoNodesPlayInOneRoom(t *testing.T) {
 	findChromium(t)
 	www := wwwDir(t)
-	nodes := startClusterNodes(t, www)
+	nodes := startClusterNodes(t, www, "a", "b")
 	browser := newBrowser(t)
 
 	playing := func(v netclient.DebugView) bool { return v.Status == "connected" && v.Frames > 0 && v.Snapshots > 0 }
@@ -68,7 +71,7 @@ func TestPagesOfTwoNodesPlayInOneRoom(t *testing.T) {
 	var ownerURL string
 	for _, n := range nodes {
 		if n.id == owner {
-			ownerURL = "ws://" + n.addr + "/ws"
+			ownerURL = n.ws()
 		}
 	}
 	if v1.Room != "shared" || v2.Room != "shared" || v1.URL != ownerURL || v2.URL != ownerURL || v1.Player == v2.Player {
