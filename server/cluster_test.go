@@ -608,9 +608,10 @@ func TestGoClientPlaysOnTheRoomsNode(t *testing.T) {
 // TestPagesOfAnotherNodeMayConnect: a page served by node a that is redirected to node b opens its
 // WebSocket to b with a's host as Origin. b accepts it (the nodes of a cluster are one service),
 // with no -origins set, and plays it in the room; an origin that is no node's host is still
-// refused with 403, and so is c's host once c has left the cluster.
+// refused with 403. Once c has left the cluster its host is still accepted for a while (a page it
+// served plays on in a room that moved away from it, and may lose its connection), then refused.
 func TestPagesOfAnotherNodeMayConnect(t *testing.T) {
-	nodes := startCluster(t, "a", "b", "c")
+	nodes := startClusterWith(t, func(c *server.Config) { c.Cluster.DeadNodeMemory = 2 * time.Second }, "a", "b", "c")
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -668,18 +669,25 @@ func TestPagesOfAnotherNodeMayConnect(t *testing.T) {
 		t.Fatalf("after the hello at b: op %v, %v; want a welcome", f.Op, err)
 	}
 
-	// The view changes: once c has left (a runs the NATS server), its host is an origin like any other.
+	// The view changes: once c has left (a runs the NATS server), its host is accepted for
+	// DeadNodeMemory, then it is an origin like any other.
 	ctxs, cancels := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancels()
 	if err := c.srv.Shutdown(ctxs); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "b to see c leave", func() bool { _, ok := b.srv.Lobby().Node().Node("c"); return !ok })
+	if ws, code, err := dial(b.ws(), "http://"+c.addr); err != nil {
+		t.Errorf("origin of c, just gone, at b: HTTP %d (%v), want accepted", code, err)
+	} else {
+		ws.CloseNow()
+	}
+	waitUntil(t, "b to forget c", func() bool { return len(b.srv.Lobby().Node().Departed()) == 0 })
 	if ws, code, err := dial(b.ws(), "http://"+c.addr); code != http.StatusForbidden {
 		if err == nil {
 			ws.CloseNow()
 		}
-		t.Errorf("origin of c, gone, at b: HTTP %d (%v), want 403", code, err)
+		t.Errorf("origin of c, gone for longer than DeadNodeMemory, at b: HTTP %d (%v), want 403", code, err)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -342,6 +344,19 @@ func (n *Node) Nodes() []NodeInfo {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.v.nodeList()
+}
+
+// Departed returns the last entries of the nodes that left the view (stopped, or died) within
+// Config.DeadNodeMemory, sorted by id: pages those nodes served may still be playing on this one.
+func (n *Node) Departed() []NodeInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]NodeInfo, 0, len(n.v.gone))
+	for _, g := range n.v.gone {
+		out = append(out, g.info)
+	}
+	slices.SortFunc(out, func(a, b NodeInfo) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // Node returns the live node id.

@@ -10,18 +10,21 @@ import (
 // Origins in a cluster. A page served by one node and sent by a redirect to another opens its
 // WebSocket there with its own node's host as Origin: cross-origin for the node it reaches. The
 // nodes of one cluster are one service, so each accepts, besides the same origin and
-// Config.OriginPatterns, the hosts of the live nodes' public URLs. They are read from the cluster's
-// view at every handshake, since nodes come and go; every other origin is still refused (HTTP 403),
-// which keeps the protection against cross-site WebSocket hijacking.
+// Config.OriginPatterns, the hosts of the live nodes' public URLs, and of the nodes that left the
+// cluster lately (cluster.Config.DeadNodeMemory): a page served by a node that was then restarted
+// plays on another node, to which its room moved, and must be let in again after a lost
+// connection. They are read from the cluster's view at every handshake, since nodes come and go;
+// every other origin is still refused (HTTP 403), which keeps the protection against cross-site
+// WebSocket hijacking.
 
 // originPatterns returns the origin patterns a handshake is checked against: Config.OriginPatterns
-// and the hosts of the live nodes (none before the lobby has joined the cluster).
+// and the hosts of the live and lately departed nodes (none before the lobby has joined the cluster).
 func (g *Gateway) originPatterns() []string {
 	n := g.lobby.Node()
 	if n == nil {
 		return g.cfg.OriginPatterns
 	}
-	nodes := nodeOrigins(n.Nodes())
+	nodes := nodeOrigins(append(n.Nodes(), n.Departed()...))
 	if len(nodes) == 0 {
 		return g.cfg.OriginPatterns
 	}

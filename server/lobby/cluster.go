@@ -107,14 +107,17 @@ func (l *Lobby) SetDraining(d bool) {
 }
 
 // Load returns the players (reservations included) and rooms open here, for the node's registry
-// entry.
+// entry. A room that has moved to another node (still closing here) is not counted.
 func (l *Lobby) Load() (players, rooms int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range l.open {
-		players += len(e.taken) + len(e.holds)
+		if !e.moved {
+			players += len(e.taken) + len(e.holds)
+			rooms++
+		}
 	}
-	return players, len(l.open)
+	return players, rooms
 }
 
 // publish writes e's state to the directory (the node coalesces writes). l.mu is held.
