@@ -124,7 +124,7 @@ const shardSize = 256
 type counters struct {
 	connected, joined, withSnapshots, errors atomic.Int64
 	seatsLost                                atomic.Int64 // welcomes as another player than the bot's seat
-	peak                                     atomicMax // most connected at once
+	peak                                     atomicMax    // most connected at once
 	snapshots                                atomic.Int64
 	bytesIn, bytesOut                        atomic.Int64
 	errMu                                    sync.Mutex
