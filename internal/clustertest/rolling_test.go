@@ -54,12 +54,6 @@ func TestRollingRestart(t *testing.T) {
 	var wg sync.WaitGroup
 	sums := make([]loadtest.Summary, len(servers))
 	errs := make([]error, len(servers))
-	for i, s := range servers {
-		wg.Go(func() {
-			sums[i], errs[i] = loadtest.Run(ctx, loadtest.Config{URL: s.ws(), Game: "arena", Bots: perNode,
-				Rooms: perNode / roomSize, RoomPrefix: "roll-" + s.id, Hold: 5 * time.Minute, Seed: uint64(i)})
-		})
-	}
 	players := func() int {
 		var rooms roomList
 		if getJSON(t, "http://"+servers[0].addr+"/api/rooms", &rooms) != nil {
@@ -71,11 +65,45 @@ func TestRollingRestart(t *testing.T) {
 		}
 		return total
 	}
-	waitUntil(t, "every bot to be seated", 20*time.Second, func() bool { return players() == len(servers)*perNode })
+	// One node's bots after another, each group once the load before it is in every view, so that
+	// placement puts the three rooms on the three nodes and every restart moves a room.
+	for i, s := range servers {
+		wg.Go(func() {
+			sums[i], errs[i] = loadtest.Run(ctx, loadtest.Config{URL: s.ws(), Game: "arena", Bots: perNode,
+				Rooms: perNode / roomSize, RoomPrefix: "roll-" + s.id, Hold: 5 * time.Minute, Seed: uint64(i)})
+		})
+		waitUntil(t, "the bots from "+s.id+" to be seated and seen", 20*time.Second, func() bool {
+			if players() != (i+1)*perNode {
+				return false
+			}
+			for _, s := range servers {
+				total := 0
+				for _, p := range loads(t, s) {
+					total += p
+				}
+				if total != (i+1)*perNode {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	roomsOn := func(id string) int {
+		var rooms roomList
+		_ = getJSON(t, "http://"+servers[0].addr+"/api/rooms", &rooms)
+		n := 0
+		for _, r := range rooms.Rooms {
+			if r.Node == id {
+				n++
+			}
+		}
+		return n
+	}
 	time.Sleep(2 * time.Second)
 
 	for i, id := range ids {
 		s := servers[i]
+		held := roomsOn(id)
 		began := time.Now()
 		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
@@ -92,8 +120,8 @@ func TestRollingRestart(t *testing.T) {
 		servers[i] = start(id)
 		waitUntil(t, "every node to see "+id+" live again", 15*time.Second, allLive)
 		seated := waitUntil(t, "every bot to be seated again", 15*time.Second, func() bool { return players() == len(servers)*perNode })
-		t.Logf("%s: exited %v after SIGTERM, live again %v after it; every bot seated %v later",
-			id, exited.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), seated.Round(time.Millisecond))
+		t.Logf("%s (%d rooms): exited %v after SIGTERM, live again %v after it; every bot seated %v later",
+			id, held, exited.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), seated.Round(time.Millisecond))
 		time.Sleep(2 * time.Second) // play a while on the new layout
 	}
 	stopLoad()

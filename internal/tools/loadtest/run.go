@@ -107,6 +107,7 @@ type bot[S, I any] struct {
 	snapRate  int
 
 	player   sim.PlayerID  // the seat of its first welcome (or of the newest, after a lost one)
+	welcomes int           // View.Welcomes when it was last seen connected
 	lastSnap time.Time     // when its newest snapshot arrived
 	maxGap   time.Duration // the longest time between two of its snapshots
 }
@@ -387,12 +388,14 @@ func (b *bot[S, I]) refresh(cnt *counters, stopping *atomic.Bool) (netclient.Vie
 		return netclient.View{}, false
 	}
 	v := b.c.View()
-	if v.Status == netclient.Connected && !v.Welcome.Spectator {
-		// A bot welcomed as another player than its seat's lost the seat: it joined afresh.
-		if b.player != 0 && v.Welcome.Player != b.player {
+	if v.Status == netclient.Connected && v.Welcomes > b.welcomes && !v.Welcome.Spectator {
+		// A welcome after the first is a resumed seat, unless the bot is welcomed as another
+		// player or its last connection ended with 4015 (the resume refused: it joined afresh,
+		// possibly in a fresh room that gave it the same id).
+		if b.welcomes > 0 && (v.Welcome.Player != b.player || v.Code == int(wire.CloseResumeFailed)) {
 			cnt.seatsLost.Add(1)
 		}
-		b.player = v.Welcome.Player
+		b.player, b.welcomes = v.Welcome.Player, v.Welcomes
 	}
 	if v.Status == netclient.Connected && !b.welcomed {
 		b.welcomed = true

@@ -36,8 +36,8 @@ type Summary struct {
 	// MaxGapMillis is the longest time between two snapshots one bot received, over the whole run
 	// (from each bot's first snapshot): a stall, a lost connection, or a room that moved.
 	MaxGapMillis float64 `json:"maxGapMs"`
-	// SeatsLost counts the times a bot was welcomed as another player than the seat it had: it
-	// lost its seat and joined afresh.
+	// SeatsLost counts the times a bot lost its seat and joined afresh: welcomed again as another
+	// player than the seat it had, or after its resume was refused (4015).
 	SeatsLost int `json:"seatsLost"`
 	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
 	// figure above its core count means the server and the bots waited for CPU.
