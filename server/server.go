@@ -304,6 +304,29 @@ func (s *Server) Drain(ctx context.Context) error {
 	}
 }
 
+// HandOff marks this node draining and moves its rooms to other nodes (see lobby.Lobby.HandoffAll):
+// each room's clients follow it and resume their seats there. It tries a few rounds, for rooms
+// placed here before every node saw it draining, and returns how many rooms moved; the others play
+// on here (Drain then waits for them).
+func (s *Server) HandOff(ctx context.Context) (moved int, err error) {
+	s.lobby.SetDraining(true)
+	for round := range handoffRounds {
+		m, rerr := s.lobby.HandoffAll(ctx)
+		moved, err = moved+m, rerr
+		if _, rooms := s.lobby.Load(); rooms == 0 || round == handoffRounds-1 || ctx.Err() != nil {
+			break
+		}
+		select { // let the other nodes see this one draining, then look again
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return moved, err
+}
+
+// handoffRounds is how many times HandOff goes over the rooms.
+const handoffRounds = 3
+
 // Shutdown stops accepting connections, closes every client's connection with 1001 and a reason,
 // stops the rooms and waits for them, and leaves the cluster, within ctx's deadline.
 func (s *Server) Shutdown(ctx context.Context) error {

@@ -22,9 +22,9 @@ import (
 
 type nopPeer struct{}
 
-func (nopPeer) Send([]byte)                  {}
-func (nopPeer) SendSnapshot([]byte)          {}
-func (nopPeer) Close(wire.CloseCode, string) {}
+func (nopPeer) Send([]byte)            {}
+func (nopPeer) SendSnapshot([]byte)    {}
+func (nopPeer) Close(*wire.CloseError) {}
 
 func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 	t.Parallel()

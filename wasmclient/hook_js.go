@@ -20,8 +20,12 @@ import "syscall/js"
 // status is "title" before the first connection, then "connecting", "connected", "reconnecting"
 // (with attempt, code and reason) or "closed" (with code and reason). url is the server the client
 // plays on (or is connecting to): the page's own, or the node of a cluster a redirect sent it to
-// (redirects counts those followed). tick and ack are the newest snapshot's; snapshots and events
-// count what arrived; frames counts frames drawn; net has the newest value of each net graph
+// (redirects counts those followed). tick and ack are the newest snapshot's; snapshots, events and
+// welcomes count what arrived (a resumed seat is one more welcome); rollbacks counts the resumes
+// welcomed behind the newest snapshot (a room restored from a checkpoint after its node died),
+// rolledBack and rolledBackMs how far the last went back, and notice is the line the play screen
+// shows for 5 s after one ("The server restarted — the game went back 0.7 s."); frames counts
+// frames drawn; net has the newest value of each net graph
 // series. entities groups the newest snapshot's entities by the schema's kind name, each with its
 // id, its fields by schema name and, for a player's avatar (an id below 1<<16), its player's name.
 // Fields left out of the JSON are zero or empty. Until the wasm has started, window.tickwireView is

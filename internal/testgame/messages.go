@@ -83,6 +83,7 @@ func (Game) Messages() wire.MessageSet {
 func (Game) Receive(s *State, _ uint32, from sim.PlayerID, m wire.Message) {
 	switch m := m.(type) {
 	case *Jump:
+		s.Jumps++
 		s.Pos[from] += int32(m.By)
 		s.Out = append(s.Out, wire.Event{Msg: &Jumped{Player: from, Pos: s.Pos[from]}})
 	case *Whisper:

@@ -4,7 +4,9 @@
 package testgame
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -27,12 +29,17 @@ type Game struct {
 	TickRate int
 	// SnapshotRate is the game's snapshots per second; zero leaves it to the server.
 	SnapshotRate int
+	// StateVersion is the game's sim.Info.StateVersion, for tests of captures of another version.
+	StateVersion int
 }
 
-// State is the players' positions, and the events for clients not yet handed to the room.
+// State is the players' positions, the number of jumps made in the room, and the events for clients
+// not yet handed to the room. Jumps is not in the entities: it is the test game's room state, kept
+// across a capture by SaveRoomState and LoadRoomState (server/room's StateKeeper).
 type State struct {
-	Pos map[sim.PlayerID]int32
-	Out []wire.Event
+	Pos   map[sim.PlayerID]int32
+	Jumps uint64
+	Out   []wire.Event
 }
 
 func (g Game) Info() sim.Info {
@@ -41,7 +48,7 @@ func (g Game) Info() sim.Info {
 		name = "line"
 	}
 	return sim.Info{Name: name, TickRate: cmp(g.TickRate, 30), SnapshotRate: g.SnapshotRate, MaxPlayers: cmp(g.MaxPlayers, 3),
-		Schema: Schema}
+		Schema: Schema, StateVersion: g.StateVersion}
 }
 
 func cmp(v, def int) int {
@@ -54,7 +61,6 @@ func cmp(v, def int) int {
 func (Game) NewState(uint64) State                          { return State{Pos: map[sim.PlayerID]int32{}} }
 func (Game) Join(s *State, p sim.PlayerID)                  { s.Pos[p] = 0 }
 func (Game) Leave(s *State, p sim.PlayerID)                 { delete(s.Pos, p) }
-func (Game) Restore(*State, []sim.Entity) error             { return errors.New("testgame: no restore") }
 func (Game) EncodeInput(e *msgpack.Encoder, in *int8) error { return e.EncodeInt(int64(*in)) }
 
 func (Game) DecodeInput(d *msgpack.Decoder, in *int8) error {
@@ -70,6 +76,39 @@ func (Game) Step(s *State, _ uint32, ins []sim.Input[int8]) {
 			panic("testgame reached PanicAt")
 		}
 	}
+}
+
+// Restore rebuilds the positions from the entities (the room state, Jumps, is left as it is).
+func (Game) Restore(s *State, ents []sim.Entity) error {
+	clear(s.Pos)
+	if s.Pos == nil {
+		s.Pos = map[sim.PlayerID]int32{}
+	}
+	s.Out = s.Out[:0]
+	for i := range ents {
+		e := &ents[i]
+		if err := Schema.Check(e); err != nil {
+			return err
+		}
+		if e.ID == 0 || e.ID >= 1<<16 {
+			return fmt.Errorf("testgame: entity id %d is not a player's", e.ID)
+		}
+		s.Pos[sim.PlayerID(e.ID)] = e.Fields[0]
+	}
+	return nil
+}
+
+// SaveRoomState appends the room state (Jumps) to dst.
+func (Game) SaveRoomState(s *State, dst []byte) []byte { return binary.AppendUvarint(dst, s.Jumps) }
+
+// LoadRoomState reads what SaveRoomState wrote.
+func (Game) LoadRoomState(s *State, data []byte) error {
+	v, n := binary.Uvarint(data)
+	if n <= 0 || n != len(data) {
+		return errors.New("testgame: bad room state")
+	}
+	s.Jumps = v
+	return nil
 }
 
 func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {

@@ -511,7 +511,7 @@ func TestRestartedNodeDropsItsPreviousRooms(t *testing.T) {
 	}
 }
 
-// TestBucketsCarryReplicas: both buckets are configured with Config.Replicas (1 by default), and
+// TestBucketsCarryReplicas: the three buckets are configured with Config.Replicas (1 by default), and
 // every node applies it, so a NATS cluster keeps that many copies of the registry and directory.
 func TestBucketsCarryReplicas(t *testing.T) {
 	t.Parallel()
@@ -531,9 +531,12 @@ func TestBucketsCarryReplicas(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nodes, rooms := (&Node{cfg: cfg}).bucketConfigs()
-			if nodes.Replicas != tc.want || rooms.Replicas != tc.want {
-				t.Errorf("replicas: nodes bucket %d, rooms bucket %d; want %d", nodes.Replicas, rooms.Replicas, tc.want)
+			nodes, rooms, ckpts := (&Node{cfg: cfg}).bucketConfigs()
+			if nodes.Replicas != tc.want || rooms.Replicas != tc.want || ckpts.Replicas != tc.want {
+				t.Errorf("replicas: nodes bucket %d, rooms bucket %d, checkpoints bucket %d; want %d", nodes.Replicas, rooms.Replicas, ckpts.Replicas, tc.want)
+			}
+			if ckpts.History != 1 || ckpts.Storage != jetstream.FileStorage || ckpts.Bucket != "tickwire_checkpoints" {
+				t.Errorf("checkpoints bucket %+v: want tickwire_checkpoints, history 1, file storage", ckpts)
 			}
 		})
 	}

@@ -29,7 +29,7 @@ type Config struct {
 	URLs []string
 	// Embedded configures the in-process NATS server used when URLs is empty.
 	Embedded EmbeddedConfig
-	// Replicas is how many NATS servers keep a copy of each of the two key-value buckets (the
+	// Replicas is how many NATS servers keep a copy of each of the three key-value buckets (the
 	// replicas of their streams): 3 in a NATS cluster of three, so that losing any one server loses
 	// neither the registry nor the directory. With 1 a bucket lives on one server, and while that
 	// server is down every node keeps its last view and can change nothing. 1 to 5 (JetStream's
@@ -62,14 +62,27 @@ type Config struct {
 	// live node purges it (it has already left every view at once). It covers a room written before
 	// its node's entry reached a watcher. Defaults to NodeTTL.
 	OrphanGrace time.Duration
-	// RequestTimeout bounds a call to another node (a seat reservation) when the caller's context has
-	// no earlier deadline. Defaults to 2s.
+	// RequestTimeout bounds a call to another node (a seat reservation, an adoption: Handoff and
+	// the recovery of a dead node's room) when the caller's context has no earlier deadline, and
+	// each write of the directory, a checkpoint, or a load of one. Defaults to 2s.
 	RequestTimeout time.Duration
 	// ReservationTTL is how long a reserved seat is held and its token valid. Defaults to 15s.
 	ReservationTTL time.Duration
-	// MaxInFlight bounds the calls this node serves at once; one more is refused with
-	// wire.CloseServerFull. Defaults to 64.
+	// MaxInFlight bounds the calls this node serves at once (reservations and adoptions together);
+	// one more is refused with wire.CloseServerFull. Half of it, at least 1, bounds the dead nodes'
+	// rooms the janitor recovers at once (the rest wait for its next sweep). Defaults to 64.
 	MaxInFlight int
+	// DeadNodeMemory is how long a node remembers the last registry entry of a node it saw leave
+	// (expire or deregister): while it does, that node's rooms are recovered or purged at the next
+	// sweep without waiting OrphanGrace, and its Games give the state version a recovered room
+	// needs. A room of a node not remembered waits OrphanGrace and is purged, not recovered.
+	// Defaults to 10m.
+	DeadNodeMemory time.Duration
+	// StaleCheckpointAge is how long a checkpoint with no room in the directory (a room that closed
+	// while its last write was in flight, or whose node died and whose recovery gave up) stays in
+	// the bucket before the janitor deletes it; the janitor lists the bucket every quarter of it.
+	// Defaults to 1m.
+	StaleCheckpointAge time.Duration
 	// ReconnectWait is the first wait before reconnecting to NATS; each failed attempt doubles it, up
 	// to MaxReconnectWait, with jitter. The node reconnects forever. Default to 100ms and 2s.
 	ReconnectWait, MaxReconnectWait time.Duration
@@ -79,7 +92,8 @@ type Config struct {
 	PingInterval time.Duration
 
 	// Prefix begins every bucket and subject this package uses, so that two services can share a
-	// NATS server: buckets <Prefix>_nodes and <Prefix>_rooms, subjects <Prefix>.node.<id>.<call>.
+	// NATS server: buckets <Prefix>_nodes, <Prefix>_rooms and <Prefix>_checkpoints, subjects
+	// <Prefix>.node.<id>.<call> (reserve, adopt).
 	// Defaults to "tickwire".
 	Prefix string
 	// OnRoomLost is called (from the node's goroutine; it must not block) when a room this node owns
@@ -150,6 +164,8 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.ReconnectWait, 100*time.Millisecond)
 	def(&c.MaxReconnectWait, 2*time.Second)
 	def(&c.PingInterval, 5*time.Second)
+	def(&c.DeadNodeMemory, 10*time.Minute)
+	def(&c.StaleCheckpointAge, time.Minute)
 	def(&c.Embedded.ReadyTimeout, 10*time.Second)
 	if c.NodeTTL < 2*c.RefreshInterval {
 		return c, fmt.Errorf("cluster: NodeTTL %v is less than 2 × RefreshInterval %v: one late refresh would expire a live node", c.NodeTTL, c.RefreshInterval)
@@ -157,7 +173,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.NodeTTL < time.Second {
 		return c, fmt.Errorf("cluster: NodeTTL %v is below 1s, the least TTL NATS keeps an expiry marker for", c.NodeTTL)
 	}
-	for _, d := range []time.Duration{c.RoomUpdateInterval, c.OrphanGrace, c.RequestTimeout, c.ReservationTTL, c.ReconnectWait, c.MaxReconnectWait, c.PingInterval} {
+	for _, d := range []time.Duration{c.RoomUpdateInterval, c.OrphanGrace, c.RequestTimeout, c.ReservationTTL, c.ReconnectWait, c.MaxReconnectWait, c.PingInterval, c.DeadNodeMemory, c.StaleCheckpointAge} {
 		if d < 0 {
 			return c, fmt.Errorf("cluster: negative duration %v in Config", d)
 		}

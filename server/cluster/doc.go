@@ -24,28 +24,52 @@
 //     <prefix>.node.<id>.reserve, to hold a seat; the owner's lobby implements [Reserver] and alone
 //     counts its seats, so a room never overfills. The answer is a [Reservation] (a signed token and
 //     the owner's public URL, to send the client to) or the owner's refusal as a *wire.CloseError.
+//   - Handoff: [Node.PlaceAdoption] chooses where a room moves (a live node, not draining, not this
+//     one, hosting the game at the room's state version); [Node.Handoff] stops writing the room's
+//     entry and asks that node, over NATS request/reply on <prefix>.node.<id>.adopt (headers name
+//     game, room and the node it comes from; the body is the room's capture, at most the NATS
+//     server's max_payload), to adopt it. The adopting node's lobby implements [Adopter] (on its
+//     Reserver) and calls [Node.TakeOver], which makes the entry its own provided it is absent or
+//     held by the node the room comes from. On a failure Handoff writes the entry as this node's
+//     again before it returns (adopt.go says why the room never ends up on two nodes).
+//   - Checkpoints: [Node.Checkpoint] (never blocks; the latest capture of a room wins; one writer
+//     goroutine puts it in the bucket <prefix>_checkpoints), [Node.DropCheckpoint] when a room
+//     closes for good, [Node.LoadCheckpoint] (or [ErrNoCheckpoint]).
 //   - Tokens: [Node.Signer] signs resume tokens and verifies reservations and resume tokens (HS256
 //     with Config.TokenKey; "none" and every other algorithm is refused); a [Ledger] makes a
 //     token's one-time id usable once.
-//   - Stopping: [Node.Leave] on a clean shutdown (the node and its rooms leave every view at once);
-//     [Node.Close] without deregistering, as a crash would.
+//   - Stopping: [Node.Leave] on a clean shutdown, after the handoffs (the node and its rooms leave
+//     every view at once, and the checkpoints of the rooms it still owns are deleted);
+//     [Node.Close] without deregistering, as a crash would (the checkpoints stay, for recovery).
 //
 // # Liveness and the directory
 //
-// Two JetStream key-value buckets hold the state; every node watches both (Watch, not polling) and
-// keeps its view current in memory. Each bucket has Config.Replicas copies (1 by default): in a NATS
-// cluster of three, 3 keeps the registry and the directory when any one NATS server dies, where with
-// 1 the bucket on the dead server freezes until it returns. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
+// Three JetStream key-value buckets hold the state; every node watches the first two (Watch, not
+// polling) and keeps its view current in memory; the third, <prefix>_checkpoints (History 1), is
+// only written and read. Each bucket has Config.Replicas copies (1 by default): in a NATS cluster of
+// three, 3 keeps the registry and the directory when any one NATS server dies, where with 1 the
+// bucket on the dead server freezes until it returns. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
 // rewrites its entry every RefreshInterval (1 s), and the entry of a node that stops (kill -9, a cut
 // network) is removed by the NATS server NodeTTL after its last write; the limit marker the server
 // leaves (LimitMarkerTTL, NATS ≥ 2.11) tells every watcher. Nobody has to delete it.
 //
 // <prefix>_rooms has no TTL, so a room that does not change costs no message at all (with a TTL,
 // every room would be rewritten every second to stay alive). Instead the view shows only rooms whose
-// node is live, so a dead node's rooms leave every view in the same instant as the node itself; the
-// live node with the lowest id then purges them once they have been orphaned for OrphanGrace (each
-// purge names the revision it saw, so a newer claim of the name survives). A node that claims a name
-// held by a node that is no longer registered purges it and claims it without waiting.
+// node is live, so a dead node's rooms leave every view in the same instant as the node itself. The
+// live node with the lowest id, the janitor, then recovers or purges them: at once when its view saw
+// the node leave (it remembers a gone node's last entry for DeadNodeMemory, 10 min), or once they
+// have been orphaned for OrphanGrace when it never saw the node. A room with a checkpoint goes, in
+// an adopt request (Recovered, from the dead node), to PlaceAdoption's node for the state version
+// the dead node published in its Games, or to the janitor itself when no other node is eligible;
+// a room without a checkpoint, or that no node adopts, is purged and its checkpoint deleted. Each
+// room is handled in its own goroutine (at most MaxInFlight/2 at once), each call bounded by
+// RequestTimeout; each purge names the revision it saw, so a newer claim of the name survives. A
+// node that claims a name held by a node that is no longer registered purges it and claims it
+// without waiting. A node cut off from NATS for longer than NodeTTL looks dead: its rooms may be
+// recovered elsewhere, and when it comes back it finds them taken and reports each with
+// Config.OnRoomLost (its lobby must close them). Every quarter of StaleCheckpointAge (1 min) the
+// janitor lists the checkpoints' keys and deletes those that have had no room in the directory
+// for StaleCheckpointAge.
 //
 // A node restarted with its old id within NodeTTL purges the rooms its previous run left. While NATS
 // is unreachable a node writes nothing and keeps its last view; after a reconnect it recreates the
@@ -56,6 +80,9 @@
 //
 // At idle a node sends one message a second (its entry) and receives one per node a second (every
 // entry, through its watch) plus the acknowledgement: 1 out and 4 in with three nodes
-// (TestIdleTraffic measures it). A room costs one write per RoomUpdateInterval while it changes and
-// nothing while it does not.
+// (TestIdleTraffic measures it); the janitor adds a listing of the checkpoints every 15 s (a few
+// messages, and one per checkpoint). A room costs one write per RoomUpdateInterval while it changes
+// and nothing while it does not, and one checkpoint write (its capture) each time its lobby
+// checkpoints it. The checkpoint writer writes one capture at a time, so its rate is one per
+// round trip to NATS; a room whose capture waits is simply written later, with its latest.
 package cluster

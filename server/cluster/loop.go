@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -74,6 +75,12 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 		n.loadingNodes = map[string]NodeInfo{}
 		return
 	case e == nil:
+		now := time.Now()
+		for id, ni := range n.v.nodes {
+			if _, ok := n.loadingNodes[id]; !ok {
+				n.v.left(ni, now) // expired while the watch was away
+			}
+		}
 		n.v.nodes, n.loadingNodes = n.loadingNodes, nil
 		n.v.forget()
 		return
@@ -84,6 +91,9 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 	}
 	var ni NodeInfo
 	if e.Operation() != jetstream.KeyValuePut {
+		if old, ok := m[e.Key()]; ok && !fresh {
+			n.v.left(old, time.Now())
+		}
 		delete(m, e.Key())
 		if !fresh {
 			n.v.forget()
@@ -96,6 +106,7 @@ func (n *Node) applyNode(fresh bool, e jetstream.KeyValueEntry) {
 		return
 	}
 	m[e.Key()] = ni
+	delete(n.v.gone, ni.ID)
 	n.v.reported(ni.ID)
 }
 
@@ -342,37 +353,155 @@ func (n *Node) settle(ctx context.Context, key string, info RoomInfo) (uint64, e
 	return 0, errors.New("cluster: room entry keeps changing")
 }
 
-// sweep purges the rooms of nodes missing from the view for OrphanGrace, when this node is the
-// janitor: the live node with the lowest id. Views can disagree for a moment, so two nodes may purge
-// the same room; each purge names the revision it saw, so the second is refused and a newer claim of
-// the name is never removed.
+// sweep handles the rooms of nodes missing from the view, when this node is the janitor: the live
+// node with the lowest id. A room of a node this view saw leave is handled at once, one of a node
+// never seen once it has been orphaned for OrphanGrace. Each goes to a goroutine (recoverRoom), at
+// most MaxInFlight/2 at once, so that a slow recovery holds up neither the others nor the loop (which
+// must keep refreshing this node's entry); the rest wait for the next sweep. Views can disagree for
+// a moment, so two nodes may handle the same room; each purge names the revision it saw and each
+// take-over is conditional, so the second is refused and a newer claim of the name is never removed.
+// Every quarter of StaleCheckpointAge the janitor also looks for stale checkpoints.
 func (n *Node) sweep(now time.Time) {
+	type job struct {
+		r     RoomInfo
+		rev   uint64
+		dead  NodeInfo
+		known bool
+	}
 	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.v.forgetGone(now, n.cfg.DeadNodeMemory)
 	orphans := n.v.orphans(now, n.cfg.OrphanGrace)
+	for k, rev := range n.recovering {
+		if cur, ok := n.roomRevs[k]; !ok || cur != rev {
+			delete(n.recovering, k) // the entry changed: the mark has done its work
+		}
+	}
 	janitor := true
 	for id := range n.v.nodes {
 		if id < n.cfg.ID {
 			janitor = false
 		}
 	}
-	revs := make([]uint64, len(orphans))
-	for i, r := range orphans {
-		revs[i] = n.roomRevs[roomKey(r.Game, r.Name)]
+	var jobs []job
+	for _, r := range orphans {
 		if r.Node == n.cfg.ID {
 			// This node's own entry expired while it was away: its rooms are its to rewrite.
 			janitor = false
 		}
+		key := roomKey(r.Game, r.Name)
+		rev := n.roomRevs[key]
+		if done, ok := n.recovering[key]; ok && done == rev {
+			continue
+		}
+		g, known := n.v.gone[r.Node]
+		jobs = append(jobs, job{r, rev, g.info, known})
 	}
-	n.mu.Unlock()
 	if !janitor {
 		return
 	}
-	for i, r := range orphans {
-		ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
-		err := n.rooms.Purge(ctx, roomKey(r.Game, r.Name), jetstream.LastRevision(revs[i]), jetstream.PurgeTTL(roomMarkerTTL))
-		cancel()
-		if err != nil && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) && n.ctx.Err() == nil {
-			n.log.Warn("cluster: purge a dead node's room", "room", roomKey(r.Game, r.Name), "node", r.Node, "err", err)
+	for _, j := range jobs {
+		select {
+		case n.recoverSlots <- struct{}{}:
+		default:
+			return // the rest at the next sweep
+		}
+		n.recovering[roomKey(j.r.Game, j.r.Name)] = j.rev
+		n.wg.Add(1)
+		go n.recoverRoom(j.r, j.rev, j.dead, j.known)
+	}
+	if !n.staleRunning && now.Sub(n.lastStaleCheck) >= n.cfg.StaleCheckpointAge/4 {
+		n.staleRunning, n.lastStaleCheck = true, now
+		n.wg.Add(1)
+		go n.sweepCheckpoints(now)
+	}
+}
+
+// recoverRoom brings back room r of a dead node (dead, its last entry, when known): from its
+// checkpoint, through an adopt request (From the dead node, Recovered) to PlaceAdoption's node, or
+// to this node when no other is eligible (through NATS too: one path). A room without a checkpoint,
+// or that no node adopts, is purged (at the revision the sweep saw) with its checkpoint. A failure
+// to read the checkpoint is left for the next sweep. Each call is bounded by RequestTimeout.
+func (n *Node) recoverRoom(r RoomInfo, rev uint64, dead NodeInfo, known bool) {
+	defer n.wg.Done()
+	defer func() { <-n.recoverSlots }()
+	key := roomKey(r.Game, r.Name)
+	data, err := n.LoadCheckpoint(n.ctx, r.Game, r.Name)
+	switch {
+	case errors.Is(err, ErrNoCheckpoint):
+		n.purgeOrphan(r, rev, false)
+		return
+	case err != nil:
+		n.retryRecovery(key, rev, "cluster: read a dead node's checkpoint", r.Node, err)
+		return
+	}
+	target, why := n.recoveryTarget(r.Game, dead, known)
+	if target != "" {
+		err := n.adopt(n.ctx, target, Adoption{Game: r.Game, Room: r.Name, From: r.Node, Recovered: true, Capture: data})
+		if err == nil {
+			n.log.Info("cluster: a dead node's room recovered", "room", key, "dead", r.Node, "node", target)
+			return
+		}
+		why = fmt.Sprintf("node %s did not adopt it: %v", target, err)
+	}
+	if n.ctx.Err() == nil {
+		n.log.Warn("cluster: a dead node's room is not recovered", "room", key, "dead", r.Node, "why", why)
+	}
+	n.purgeOrphan(r, rev, true)
+}
+
+// recoveryTarget returns the node to adopt a dead node's room of game, or "" and why there is none.
+func (n *Node) recoveryTarget(game string, dead NodeInfo, known bool) (string, string) {
+	if !known {
+		return "", "its node was never seen live here, so its state version is unknown"
+	}
+	version, ok := dead.Games[game]
+	if !ok {
+		return "", fmt.Sprintf("its node %s did not publish a state version of %s", dead.ID, game)
+	}
+	if ni, ok := n.PlaceAdoption(game, version); ok {
+		return ni.ID, ""
+	}
+	n.mu.Lock()
+	draining := n.draining
+	n.mu.Unlock()
+	if v, ok := n.cfg.Games[game]; ok && v == version && !draining {
+		return n.cfg.ID, ""
+	}
+	return "", fmt.Sprintf("no live node hosts %s at state version %d", game, version)
+}
+
+// purgeOrphan removes a dead node's room entry, at the revision rev the sweep saw, and with
+// dropCheckpoint its checkpoint too, unless the entry changed (a newer claim, or an adoption that
+// went through late): then both stay.
+func (n *Node) purgeOrphan(r RoomInfo, rev uint64, dropCheckpoint bool) {
+	key := roomKey(r.Game, r.Name)
+	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
+	defer cancel()
+	err := n.rooms.Purge(ctx, key, jetstream.LastRevision(rev), jetstream.PurgeTTL(roomMarkerTTL))
+	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) || isWrongLastSeq(err) {
+		return
+	}
+	if err != nil {
+		n.retryRecovery(key, rev, "cluster: purge a dead node's room", r.Node, err)
+		return
+	}
+	if dropCheckpoint {
+		if err := n.ckpts.Purge(ctx, key, jetstream.PurgeTTL(roomMarkerTTL)); err != nil && n.ctx.Err() == nil {
+			n.log.Warn("cluster: drop a dead node's checkpoint", "room", key, "err", err)
 		}
 	}
+}
+
+// retryRecovery logs a failure to recover or purge room key (at revision rev) of node, for want of
+// NATS, and unmarks it so that the next sweep tries again.
+func (n *Node) retryRecovery(key string, rev uint64, msg, node string, err error) {
+	if n.ctx.Err() == nil {
+		n.log.Warn(msg, "room", key, "node", node, "err", err)
+	}
+	n.mu.Lock()
+	if n.recovering[key] == rev {
+		delete(n.recovering, key)
+	}
+	n.mu.Unlock()
 }

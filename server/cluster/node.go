@@ -48,10 +48,13 @@ type Node struct {
 	js     jetstream.JetStream
 	nodes  jetstream.KeyValue
 	rooms  jetstream.KeyValue
+	ckpts  jetstream.KeyValue
 	signer *Signer
 	res    Reserver
-	sub    *nats.Subscription
-	slots  chan struct{} // one per call being served
+	subs   []*nats.Subscription // reserve, adopt
+	slots  chan struct{}        // one per call being served
+	// recoverSlots bounds the dead nodes' rooms the janitor recovers at once (MaxInFlight/2).
+	recoverSlots chan struct{}
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -70,6 +73,19 @@ type Node struct {
 	loadingNodes map[string]NodeInfo
 	loadingRooms map[string]RoomInfo
 	loadingRevs  map[string]uint64
+	// adopting: the adoptions being served, by room key, so that TakeOver keeps to their deadline.
+	adopting map[string]adoptTicket
+	// recovering: the dead nodes' rooms the janitor is recovering or has settled, by room key, with
+	// the revision of the entry it saw (a mark goes when the entry changes).
+	recovering map[string]uint64
+	// staleSince: when the janitor first saw each checkpoint with no room (checkpoint.go).
+	staleSince     map[string]time.Time
+	lastStaleCheck time.Time
+	staleRunning   bool
+
+	ckMu      sync.Mutex
+	ckPending map[string]checkpointOp // the latest checkpoint write or delete of each room, not yet done
+	ckKick    chan struct{}           // wakes the checkpoint writer
 }
 
 // ownedRoom is a room this node owns: its latest info and the revision of its entry.
@@ -99,7 +115,11 @@ func Start(ctx context.Context, cfg Config, r Reserver) (*Node, error) {
 	n := &Node{cfg: cfg, log: cfg.Log.With("node", cfg.ID), signer: signer, res: r,
 		slots: make(chan struct{}, cfg.MaxInFlight), kick: make(chan struct{}, 1), resync: make(chan struct{}, 1),
 		rewatch: [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)},
-		v:       newView(), roomRevs: map[string]uint64{}, owned: map[string]*ownedRoom{}}
+		v:       newView(), roomRevs: map[string]uint64{}, owned: map[string]*ownedRoom{},
+		recoverSlots: make(chan struct{}, max(1, cfg.MaxInFlight/2)),
+		adopting:     map[string]adoptTicket{}, recovering: map[string]uint64{}, staleSince: map[string]time.Time{},
+		ckPending: map[string]checkpointOp{}, ckKick: make(chan struct{}, 1),
+		lastStaleCheck: time.Now()} // the first listing of checkpoints a quarter of StaleCheckpointAge after the start
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if err := n.start(ctx); err != nil {
 		n.Close()
@@ -137,17 +157,22 @@ func (n *Node) start(ctx context.Context) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	if n.sub, err = n.nc.Subscribe(n.subject(n.cfg.ID, "reserve"), n.serveReserve); err != nil {
-		return fmt.Errorf("cluster: subscribe: %w", err)
+	for call, serve := range map[string]nats.MsgHandler{"reserve": n.serveReserve, "adopt": n.serveAdopt} {
+		sub, err := n.nc.Subscribe(n.subject(n.cfg.ID, call), serve)
+		if err != nil {
+			return fmt.Errorf("cluster: subscribe: %w", err)
+		}
+		n.subs = append(n.subs, sub)
 	}
 	if err := n.putNode(ctx); err != nil {
 		return fmt.Errorf("cluster: register node: %w", err)
 	}
 	ready := make(chan struct{}, 2)
-	n.wg.Add(3)
+	n.wg.Add(4)
 	go n.watch(n.nodes, 0, n.applyNode, ready)
 	go n.watch(n.rooms, 1, n.applyRoom, ready)
 	go n.loop()
+	go n.writeCheckpoints()
 	for range 2 {
 		select {
 		case <-ready:
@@ -179,8 +204,8 @@ func (n *Node) dropPreviousRooms(ctx context.Context) error {
 	return nil
 }
 
-// bucketConfigs are the two buckets' configurations.
-func (n *Node) bucketConfigs() (nodes, rooms jetstream.KeyValueConfig) {
+// bucketConfigs are the three buckets' configurations.
+func (n *Node) bucketConfigs() (nodes, rooms, checkpoints jetstream.KeyValueConfig) {
 	// Liveness is the bucket's TTL: every refresh is a Put, which starts the key's age again, and a
 	// node that stops refreshing is removed by the server NodeTTL later. The limit marker the server
 	// then writes is what tells every watcher. (A per-key TTL, jetstream.KeyTTL, is set by Create
@@ -195,19 +220,28 @@ func (n *Node) bucketConfigs() (nodes, rooms jetstream.KeyValueConfig) {
 		Bucket: n.cfg.Prefix + "_rooms", Description: "tickwire rooms: one entry per open room, written by its owner",
 		LimitMarkerTTL: roomMarkerTTL, Storage: jetstream.FileStorage, Replicas: n.cfg.Replicas,
 	}
-	return nodes, rooms
+	// A room's latest capture, for crash recovery: only the latest matters (History 1), and a
+	// deleted one leaves a marker that lives roomMarkerTTL.
+	checkpoints = jetstream.KeyValueConfig{
+		Bucket: n.cfg.Prefix + "_checkpoints", Description: "tickwire checkpoints: the latest capture of each open room",
+		History: 1, LimitMarkerTTL: roomMarkerTTL, Storage: jetstream.FileStorage, Replicas: n.cfg.Replicas,
+	}
+	return nodes, rooms, checkpoints
 }
 
 // buckets creates the buckets, or updates them to this node's configuration, and binds to them.
 func (n *Node) buckets(ctx context.Context) error {
 	c, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
 	defer cancel()
-	nc, rc := n.bucketConfigs()
+	nc, rc, cc := n.bucketConfigs()
 	var err error
 	if n.nodes, err = n.js.CreateOrUpdateKeyValue(c, nc); err != nil {
 		return err
 	}
-	n.rooms, err = n.js.CreateOrUpdateKeyValue(c, rc)
+	if n.rooms, err = n.js.CreateOrUpdateKeyValue(c, rc); err != nil {
+		return err
+	}
+	n.ckpts, err = n.js.CreateOrUpdateKeyValue(c, cc)
 	return err
 }
 
@@ -216,7 +250,10 @@ func (n *Node) buckets(ctx context.Context) error {
 func (n *Node) ensureBuckets() error {
 	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
 	defer cancel()
-	for _, cfg := range func() []jetstream.KeyValueConfig { a, b := n.bucketConfigs(); return []jetstream.KeyValueConfig{a, b} }() {
+	for _, cfg := range func() []jetstream.KeyValueConfig {
+		a, b, c := n.bucketConfigs()
+		return []jetstream.KeyValueConfig{a, b, c}
+	}() {
 		if _, err := n.js.CreateOrUpdateKeyValue(ctx, cfg); err != nil {
 			return err
 		}
@@ -232,7 +269,7 @@ func (n *Node) subject(node, call string) string {
 // expired entries while this node was away, so the loop re-registers and re-checks every owned
 // room, and the watchers reload the view from scratch.
 func (n *Node) reconnected() {
-	for _, c := range append(n.rewatch[:], n.resync) {
+	for _, c := range append(n.rewatch[:], n.resync, n.ckKick) {
 		select {
 		case c <- struct{}{}:
 		default:
@@ -500,8 +537,10 @@ func (n *Node) purgeIfMine(ctx context.Context, key string) error {
 	return nil
 }
 
-// Leave deregisters the node (its entry and every room it owns leave the directory at once) and
-// closes it. Close alone leaves them to expire, as a crash would.
+// Leave deregisters the node (its entry and every room it owns leave the directory at once),
+// deletes the checkpoints of the rooms it still owns (a graceful stop comes after the handoffs, so
+// those rooms closed their players: they are over), and closes it. Close alone leaves them all to
+// expire or be recovered, as a crash would.
 func (n *Node) Leave(ctx context.Context) error {
 	n.mu.Lock()
 	owned := make(map[string]uint64, len(n.owned))
@@ -516,6 +555,9 @@ func (n *Node) Leave(ctx context.Context) error {
 	for k, rev := range owned {
 		if err := n.rooms.Purge(ctx, k, jetstream.LastRevision(rev), jetstream.PurgeTTL(roomMarkerTTL)); err != nil &&
 			!errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) {
+			errs = append(errs, err)
+		}
+		if err := n.ckpts.Purge(ctx, k, jetstream.PurgeTTL(roomMarkerTTL)); err != nil {
 			errs = append(errs, err)
 		}
 	}

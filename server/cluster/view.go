@@ -49,6 +49,10 @@ type view struct {
 	// missing records, for each node that owns a room in the view but has no entry, when it was
 	// first seen missing, so that its rooms are purged once the absence is older than OrphanGrace.
 	missing map[string]time.Time
+	// gone keeps the last entry of each node that left the view (its entry expired or was purged)
+	// for a while (Config.DeadNodeMemory): its rooms need no OrphanGrace, since this view saw the
+	// node die, and its Games tell which state version a recovered room needs.
+	gone map[string]goneNode
 	// placed counts, for each node, the new rooms this node has placed there that the node's
 	// reports may not include yet (see placements).
 	placed map[string]placements
@@ -63,11 +67,17 @@ type view struct {
 // placements are seen only through the reports.)
 type placements struct{ cur, prev int }
 
+// goneNode is the last entry of a node that left the view, and when it left.
+type goneNode struct {
+	info NodeInfo
+	at   time.Time
+}
+
 func (p placements) pending() int { return p.cur + p.prev }
 
 func newView() *view {
 	return &view{nodes: map[string]NodeInfo{}, rooms: map[string]RoomInfo{}, missing: map[string]time.Time{},
-		placed: map[string]placements{}}
+		placed: map[string]placements{}, gone: map[string]goneNode{}}
 }
 
 // roomKey is a room's key in the bucket: game and name are already restricted to characters that
@@ -95,10 +105,15 @@ func (v *view) nodeList() []NodeInfo {
 // is its last report plus the rooms (one player each) this node has placed there since (placed).
 // The NodeInfo returned carries that load.
 func (v *view) leastLoaded() (NodeInfo, bool) {
+	return v.leastLoadedOf(func(NodeInfo) bool { return true })
+}
+
+// leastLoadedOf is leastLoaded among the nodes ok accepts.
+func (v *view) leastLoadedOf(ok func(NodeInfo) bool) (NodeInfo, bool) {
 	var best NodeInfo
 	found := false
 	for _, n := range v.nodes {
-		if n.Draining {
+		if n.Draining || !ok(n) {
 			continue
 		}
 		p := v.placed[n.ID].pending()
@@ -114,7 +129,21 @@ func (v *view) leastLoaded() (NodeInfo, bool) {
 // place returns the node where a new room goes (leastLoaded) and counts the room and its first
 // player against that node until its reports show them.
 func (v *view) place() (NodeInfo, bool) {
-	n, ok := v.leastLoaded()
+	return v.count(v.leastLoaded())
+}
+
+// placeAdoption returns the node where a moved or recovered room of game at state version goes:
+// the least loaded live node, not draining and not self, that hosts game at that version. The room
+// counts against it as place's rooms do (its players arrive with it, but one is what is known).
+func (v *view) placeAdoption(self, game string, version int) (NodeInfo, bool) {
+	return v.count(v.leastLoadedOf(func(n NodeInfo) bool {
+		ver, ok := n.Games[game]
+		return n.ID != self && ok && ver == version
+	}))
+}
+
+// count counts a new room and its first player against n until n's reports show them.
+func (v *view) count(n NodeInfo, ok bool) (NodeInfo, bool) {
 	if ok {
 		p := v.placed[n.ID]
 		p.cur++
@@ -135,6 +164,21 @@ func (v *view) reported(id string) {
 		return
 	}
 	v.placed[id] = p
+}
+
+// left records at now that node id left the view, with its last entry ni; a node that comes back is
+// no longer gone.
+func (v *view) left(ni NodeInfo, now time.Time) {
+	v.gone[ni.ID] = goneNode{info: ni, at: now}
+}
+
+// forgetGone forgets the nodes that left more than memory before now.
+func (v *view) forgetGone(now time.Time, memory time.Duration) {
+	for k, g := range v.gone {
+		if now.Sub(g.at) > memory {
+			delete(v.gone, k)
+		}
+	}
 }
 
 // forget drops the placements on nodes no longer in the view.
@@ -192,7 +236,9 @@ func (v *view) owner(game, name string) (RoomInfo, bool) {
 }
 
 // orphans updates the record of missing nodes at now and returns the rooms whose node has been
-// missing for at least grace.
+// missing for at least grace, or at once when this view saw the node leave (gone): a room written
+// before its node's entry reached the watcher is what grace waits for, and a node seen live and
+// then gone is past that doubt.
 func (v *view) orphans(now time.Time, grace time.Duration) []RoomInfo {
 	owners := map[string]bool{}
 	for _, r := range v.rooms {
@@ -210,7 +256,8 @@ func (v *view) orphans(now time.Time, grace time.Duration) []RoomInfo {
 	}
 	var out []RoomInfo
 	for _, r := range v.rooms {
-		if since, ok := v.missing[r.Node]; ok && now.Sub(since) >= grace {
+		_, died := v.gone[r.Node]
+		if since, ok := v.missing[r.Node]; ok && (died || now.Sub(since) >= grace) {
 			out = append(out, r)
 		}
 	}

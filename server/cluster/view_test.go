@@ -153,7 +153,8 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	}
 	if !idRe.MatchString(c.ID) || len(c.TokenKey) != 32 || c.NodeTTL != 3*time.Second || c.RefreshInterval != time.Second ||
 		c.RoomUpdateInterval != 500*time.Millisecond || c.OrphanGrace != c.NodeTTL || c.RequestTimeout != 2*time.Second ||
-		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Replicas != 1 || c.Log == nil {
+		c.ReservationTTL != 15*time.Second || c.MaxInFlight != 64 || c.PingInterval != 5*time.Second || c.Prefix != "tickwire" || c.Replicas != 1 || c.Log == nil ||
+		c.DeadNodeMemory != 10*time.Minute || c.StaleCheckpointAge != time.Minute {
 		t.Fatalf("defaults: %+v", c)
 	}
 	for _, tc := range []struct {
@@ -169,6 +170,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		{"ttl below two refreshes", Config{PublicURL: "ws://x", NodeTTL: 3 * time.Second, RefreshInterval: 2 * time.Second}},
 		{"ttl below a second", Config{PublicURL: "ws://x", NodeTTL: 800 * time.Millisecond, RefreshInterval: 100 * time.Millisecond}},
 		{"negative timeout", Config{PublicURL: "ws://x", RequestTimeout: -time.Second}},
+		{"negative stale checkpoint age", Config{PublicURL: "ws://x", StaleCheckpointAge: -time.Second}},
 		{"bad prefix", Config{PublicURL: "ws://x", Prefix: "a b"}},
 		{"negative replicas", Config{PublicURL: "ws://x", Replicas: -1}},
 		{"more replicas than JetStream allows", Config{PublicURL: "ws://x", TokenKey: testKey, URLs: []string{"nats://127.0.0.1:4222"}, Replicas: 6}},
@@ -268,5 +270,54 @@ func TestPlacementsOfGoneNodesAreForgotten(t *testing.T) {
 	v.nodes["a"] = node("a", 0, 0, 0, false)
 	if got, _ := v.leastLoaded(); got.ID != "a" || got.Players != 0 {
 		t.Fatalf("leastLoaded = %+v, want a with its report's load", got)
+	}
+}
+
+func TestPlaceAdoption(t *testing.T) {
+	t.Parallel()
+	hosts := func(n NodeInfo, version int) NodeInfo {
+		n.Games = map[string]int{"pong": version, "arena": 1}
+		return n
+	}
+	for _, tc := range []struct {
+		name  string
+		nodes []NodeInfo
+		want  string // "" for none
+	}{
+		{"least loaded other node", []NodeInfo{hosts(node("self", 0, 0, 0, false), 3), hosts(node("b", 9, 1, 0, false), 3), hosts(node("c", 4, 1, 0, false), 3)}, "c"},
+		{"never self", []NodeInfo{hosts(node("self", 0, 0, 0, false), 3)}, ""},
+		{"same version only", []NodeInfo{hosts(node("b", 0, 0, 0, false), 2), hosts(node("c", 50, 5, 0, false), 3)}, "c"},
+		{"game not hosted", []NodeInfo{node("b", 0, 0, 0, false)}, ""},
+		{"draining skipped", []NodeInfo{hosts(node("b", 0, 0, 0, true), 3), hosts(node("c", 50, 5, 0, false), 3)}, "c"},
+		{"none eligible", []NodeInfo{hosts(node("b", 0, 0, 0, true), 3), hosts(node("c", 0, 0, 0, false), 4)}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := viewOf(tc.nodes, nil).placeAdoption("self", "pong", 3)
+			if ok != (tc.want != "") || got.ID != tc.want {
+				t.Fatalf("placeAdoption = %q, %v; want %q", got.ID, ok, tc.want)
+			}
+		})
+	}
+	// Placements count, as PlaceRoom's do: a burst of adoptions spreads.
+	v := viewOf([]NodeInfo{hosts(node("b", 0, 0, 0, false), 3), hosts(node("c", 0, 0, 0, false), 3)}, nil)
+	first, _ := v.placeAdoption("self", "pong", 3)
+	second, _ := v.placeAdoption("self", "pong", 3)
+	if first.ID != "b" || second.ID != "c" {
+		t.Fatalf("two adoptions went to %s and %s; want b then c", first.ID, second.ID)
+	}
+}
+
+func TestOrphansOfANodeSeenToDieNeedNoGrace(t *testing.T) {
+	t.Parallel()
+	v := viewOf([]NodeInfo{node("a", 0, 0, 0, false)}, []RoomInfo{room("r1", "dead", 1, 2, true, false), room("r2", "never", 1, 2, true, false)})
+	v.left(node("dead", 0, 0, 0, false), t0)
+	got := v.orphans(t0, time.Minute)
+	if len(got) != 1 || got[0].Name != "r1" {
+		t.Fatalf("orphans at once = %v, want r1 only (its node was seen to die)", got)
+	}
+	v.forgetGone(t0.Add(2*time.Minute), time.Minute)
+	if _, ok := v.gone["dead"]; ok {
+		t.Fatal("a node gone longer than the memory is still remembered")
 	}
 }

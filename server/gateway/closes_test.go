@@ -301,7 +301,7 @@ func TestWriterSendsAByeBeforeEveryClose(t *testing.T) {
 			if quiet {
 				c.out.closeQuietly(code, "because")
 			} else {
-				c.out.Close(code, "because")
+				c.out.Close(&wire.CloseError{Code: code, Reason: "because"})
 			}
 			br := bufio.NewReader(cli)
 			if !quiet {

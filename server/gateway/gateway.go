@@ -144,7 +144,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "ip", ip)
 	}
 	if refused != nil {
-		c.out.Close(refused.Code, refused.Reason)
+		c.out.Close(refused)
 		c.writer()
 		return
 	}
@@ -193,7 +193,7 @@ func (g *Gateway) Shutdown(ctx context.Context, reason string) error {
 	g.mu.Lock()
 	g.draining = true
 	for c := range g.conns {
-		c.out.Close(wire.CloseGoingAway, reason)
+		c.out.Close(&wire.CloseError{Code: wire.CloseGoingAway, Reason: reason})
 	}
 	g.mu.Unlock()
 	done := make(chan struct{})
@@ -283,12 +283,9 @@ func (c *conn) serve(ctx context.Context) {
 	seat, refused := c.g.lobby.Enter(hello, c.out)
 	if refused != nil {
 		c.log.Info("refused", "cause", refused.Reason, "code", int(refused.Code), "name", hello.Name, "room", hello.Room, "spectate", hello.Spectate)
-		if r := refused.Redirect; r != nil {
-			// Played on another node: the redirect goes first, then the bye and the close (4018).
-			c.out.Redirect(r, refused.Code, refused.Reason)
-			return
-		}
-		c.out.Close(refused.Code, refused.Reason)
+		// Played on another node (refused.Redirect set): the redirect goes first, then the bye and
+		// the close (4018).
+		c.out.Close(refused)
 		return
 	}
 	c.seat, c.spectator = seat, hello.Spectate
@@ -336,7 +333,7 @@ func (c *conn) fail(err error) {
 		c.out.closeQuietly(ce.Code, ce.Reason)
 	case decided:
 		c.log.Info("closed", "cause", ce.Reason, "code", int(ce.Code))
-		c.out.Close(ce.Code, ce.Reason)
+		c.out.Close(ce)
 	default:
 		rtt := time.Duration(c.rtt.Load()).Round(time.Microsecond)
 		if code := websocket.CloseStatus(err); code != -1 {
@@ -361,7 +358,7 @@ func (c *conn) handshake(ctx context.Context) (wire.Hello, error) {
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(c.g.cfg.HandshakeTimeout, func() {
 		timedOut.Store(true)
-		c.out.Close(timeout.Code, timeout.Reason) // unblocks the read below
+		c.out.Close(timeout) // unblocks the read below
 	})
 	defer timer.Stop()
 	f, err := c.read(ctx)

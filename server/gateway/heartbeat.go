@@ -30,7 +30,7 @@ func (c *conn) heartbeat(ctx context.Context) {
 		}
 		if err != nil {
 			c.log.Info("closed", "cause", "no pong", "code", int(wire.CloseNoPong), "wait", c.g.cfg.PongWait)
-			c.out.Close(wire.CloseNoPong, "no answer to ping within "+c.g.cfg.PongWait.String())
+			c.out.Close(&wire.CloseError{Code: wire.CloseNoPong, Reason: "no answer to ping within " + c.g.cfg.PongWait.String()})
 			return
 		}
 		c.rtt.Store(int64(time.Since(start)))

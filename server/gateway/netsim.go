@@ -103,7 +103,7 @@ func (c *conn) writeFrame(frame []byte) error {
 	}
 	err := c.sim.WriteFrame(context.Background(), frame)
 	if errors.Is(err, netsim.ErrFull) {
-		c.out.Close(wire.CloseSlowClient, "too slow: frames piled up in the simulated network (-netsim)")
+		c.out.Close(&wire.CloseError{Code: wire.CloseSlowClient, Reason: "too slow: frames piled up in the simulated network (-netsim)"})
 		return nil // the frame is lost with the connection; the writer takes the close next
 	}
 	return err

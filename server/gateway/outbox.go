@@ -101,15 +101,12 @@ func (o *outbox) clock() time.Time {
 	return time.Now()
 }
 
-// Close asks the writer to close the connection after what is queued, with a bye that repeats code
-// and reason (cut to what a close frame holds). The first close asked for wins.
-func (o *outbox) Close(code wire.CloseCode, reason string) {
-	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason)})
-}
-
-// Redirect is Close with a redirect frame written just before the bye (close code 4018).
-func (o *outbox) Redirect(r *wire.Redirect, code wire.CloseCode, reason string) {
-	o.closeWith(&closeReq{code: code, reason: wire.FitReason(reason), redirect: r})
+// Close asks the writer to close the connection after what is queued, as ce says: a bye that
+// repeats its code and reason (cut to what a close frame holds), then the close frame; when
+// ce.Redirect is set, the redirect frame is written just before the bye (close code 4018). The
+// first close asked for wins.
+func (o *outbox) Close(ce *wire.CloseError) {
+	o.closeWith(&closeReq{code: ce.Code, reason: wire.FitReason(ce.Reason), redirect: ce.Redirect})
 }
 
 // closeQuietly is Close without the bye, for a close that answers the peer's own.

@@ -108,7 +108,7 @@ func TestWriteTimeoutDoesNotOutliveTheWrite(t *testing.T) {
 			t.Errorf("observer saw %d failed writes and %d pongs out, want 0 and 3", obs.failed, obs.out[wire.OpPong])
 		}
 	})
-	c.out.Close(wire.CloseNoPong, "") // a bye and a close frame that nobody reads: dropped after a second
+	c.out.Close(&wire.CloseError{Code: wire.CloseNoPong}) // a bye and a close frame that nobody reads: dropped after a second
 	select {
 	case <-writerDone:
 	case <-time.After(5 * time.Second):

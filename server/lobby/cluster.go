@@ -57,6 +57,12 @@ func (l *Lobby) Start(ctx context.Context, cfg cluster.Config) error {
 	if cfg.Log == nil {
 		cfg.Log = l.cfg.Logger
 	}
+	if cfg.Games == nil { // the state versions a room moving here must have (handoff.go)
+		cfg.Games = map[string]int{}
+		for name, f := range l.games {
+			cfg.Games[name] = f.Info().StateVersion
+		}
+	}
 	lost := cfg.OnRoomLost
 	cfg.OnRoomLost = func(game, name, winner string) {
 		l.lost(game, name, winner)
@@ -84,7 +90,7 @@ func (l *Lobby) lost(game, name, winner string) {
 	if e == nil {
 		return
 	}
-	e.released = true // the entry is the winner's now
+	e.released, e.moved = true, true // the entry, and the checkpoint, are the winner's now
 	l.cfg.Logger.Warn("room taken over by another node while this one was cut off; closing it", "room", name, "winner", winner)
 	e.room.Stop(wire.CloseGoingAway, "this room moved to another server: join it again")
 }
@@ -534,11 +540,13 @@ func tokenProblem(err error) string {
 	return "the token is not valid"
 }
 
-// resume finds the seat a resume token names. The token is verified with the cluster's key; one
-// that names another node sends the player there (the seat is held on that node), and the room of
-// this node checks the seat's own secret. The seat is still counted as taken (it is freed only when
-// the room lets it go), so nothing changes in the lobby. Only the token counts: the hello's game,
-// room and name are not looked at.
+// resume finds the seat a resume token names. The token is verified with the cluster's key, and the
+// seat is looked for where its room is now: here (the room may have moved here from the node that
+// signed the token), else on the room's owner in the directory, else on the node the token names;
+// there the room checks the seat's own secret, as on a single server. A room that is nowhere but
+// has a checkpoint is being restored after its node died: the client is told to try again (4017).
+// The seat is still counted as taken (it is freed only when the room lets it go), so nothing
+// changes in the lobby. Only the token counts: the hello's game, room and name are not looked at.
 func (l *Lobby) resume(n *cluster.Node, h wire.Hello, p room.Peer) (room.Seat, *wire.CloseError) {
 	c, err := n.Signer().Verify(h.Resume, time.Now())
 	if err != nil {
@@ -547,26 +555,41 @@ func (l *Lobby) resume(n *cluster.Node, h wire.Hello, p room.Peer) (room.Seat, *
 	if c.Kind != cluster.KindResume {
 		return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: the token is a %s token; join again", c.Kind)
 	}
-	if c.Node != n.ID() {
-		ni, ok := n.Node(c.Node)
-		if !ok {
-			return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: the server that held your seat (%s) is gone; join again", c.Node)
-		}
-		return nil, wire.RedirectTo(ni.URL, "", fmt.Sprintf("your seat is on node %s", c.Node))
-	}
 	t := room.Token{Game: c.Game, Room: c.Room, Player: sim.PlayerID(c.Player)}
 	secret, err := hex.DecodeString(c.ID)
 	if err != nil || len(secret) != len(t.Secret) || t.Player == 0 {
 		return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: malformed token")
 	}
 	copy(t.Secret[:], secret)
+	key := roomKey{t.Game, t.Room}
 	l.mu.Lock()
-	e := l.open[roomKey{t.Game, t.Room}]
+	e, adopting := l.open[key], l.opening[key] != nil
 	l.mu.Unlock()
-	if e == nil {
-		return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: room %q is gone; join again", truncate(t.Room, 32))
+	switch {
+	case e != nil:
+		return e.room.Resume(t, p)
+	case adopting:
+		return nil, wire.Closef(wire.CloseResumeLater, "cannot resume yet: your room is arriving on this server; try again")
 	}
-	return e.room.Resume(t, p)
+	if r, ok := n.Owner(t.Game, t.Room); ok && r.Node != n.ID() {
+		if ni, ok := n.Node(r.Node); ok {
+			return nil, wire.RedirectTo(ni.URL, "", fmt.Sprintf("your room is on node %s", r.Node))
+		}
+	}
+	if c.Node != n.ID() {
+		if ni, ok := n.Node(c.Node); ok {
+			return nil, wire.RedirectTo(ni.URL, "", fmt.Sprintf("your seat is on node %s", c.Node))
+		}
+	}
+	ctx, cancel := context.WithTimeout(l.ctx, placeTimeout)
+	defer cancel()
+	if _, err := n.LoadCheckpoint(ctx, t.Game, t.Room); err == nil {
+		return nil, wire.Closef(wire.CloseResumeLater, "cannot resume yet: the server your room was on stopped, and the room is being restored on another; try again")
+	}
+	if c.Node != n.ID() {
+		return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: the server that held your seat (%s) is gone; join again", c.Node)
+	}
+	return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: room %q is gone; join again", truncate(t.Room, 32))
 }
 
 // watch gives a spectator a place in the named room of the game, or, with no room name, in the

@@ -59,6 +59,10 @@ type Config struct {
 	// Authenticator decides who joins or watches (see auth.go). Nil, the default, lets everyone in
 	// as a guest with the name its hello chose.
 	Authenticator Authenticator
+	// CheckpointInterval is how often each room writes its capture to the cluster's checkpoint
+	// bucket, from which another node restores it if this one dies (handoff.go). Defaults to 1 s;
+	// negative turns checkpoints off (a dead node's rooms are then lost with it).
+	CheckpointInterval time.Duration
 }
 
 // Observer is told when rooms open and close and seats are taken and freed, for metrics
@@ -119,7 +123,9 @@ type entry struct {
 	// holds are the seats reserved for players another node is sending here, by reservation id, with
 	// their expiry; they count as taken until honoured or expired.
 	holds    map[string]time.Time
-	released bool // its directory entry was (or is being) removed
+	released bool // its directory entry was (or is being) removed, or is another node's now
+	moved    bool // the room runs on another node now (handed off, or taken over): so does its checkpoint
+	dropped  bool // its checkpoint was dropped
 }
 
 // New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
@@ -135,6 +141,9 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 	}
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
+	}
+	if cfg.CheckpointInterval == 0 {
+		cfg.CheckpointInterval = time.Second
 	}
 	l := &Lobby{cfg: cfg, games: map[string]room.Factory{}, ctx: ctx, open: map[roomKey]*entry{},
 		opening: map[roomKey]chan struct{}{}, auto: map[string]int{}}
@@ -234,24 +243,16 @@ func (l *Lobby) unwatch(e *entry) {
 // openRoom starts the room key, whose name this node has claimed in the directory. l.mu is held.
 func (l *Lobby) openRoom(n *cluster.Node, key roomKey, f room.Factory, private bool) *entry {
 	l.seed++
-	seed := l.seed
+	e := l.newEntry(key, private)
+	rc := e.config(l, n)
+	rc.Seed = l.seed
 	if l.cfg.Seed != nil {
-		seed = l.cfg.Seed()
+		rc.Seed = l.cfg.Seed()
 	}
-	e := &entry{key: key, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1, holds: map[string]time.Time{}}
-	cfg := l.roomConfig()
-	cfg.Name, cfg.Private, cfg.Seed = key.name, private, seed
-	cfg.SignToken = l.signToken(n)
-	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }
-	cfg.OnSpectatorLeave = func() { l.unwatch(e) }
-	cfg.OnClose = func(error) { l.closed(key, e) }
-	cfg.Observer = l.cfg.Observer.RoomOpened(key.game)
-	e.room = f.New(cfg)
+	e.room = f.New(rc)
 	e.max = e.room.Config().MaxPlayers
 	e.maxWatch = e.room.Config().MaxSpectators
-	l.open[key] = e
-	l.wg.Go(func() { _ = e.room.Run(l.ctx) })
-	l.publish(e)
+	l.start(e)
 	return e
 }
 
@@ -289,6 +290,7 @@ func (l *Lobby) closeIfEmpty(e *entry, now time.Time) {
 		l.cfg.Observer.RoomClosed(e.key.game)
 	}
 	l.release(e)
+	l.dropCheckpoint(e)
 	e.room.Stop(wire.CloseNormal, "room closed")
 }
 
@@ -302,6 +304,7 @@ func (l *Lobby) closed(key roomKey, e *entry) {
 		l.cfg.Observer.RoomClosed(key.game)
 	}
 	l.release(e)
+	l.dropCheckpoint(e)
 	// A room that stopped with players in it (a shutdown, a panic) calls OnLeave no more: their seats
 	// are gone with it.
 	if n := len(e.taken); n > 0 {

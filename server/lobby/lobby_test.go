@@ -22,9 +22,9 @@ type nopPeer struct {
 
 func (*nopPeer) Send([]byte)         {}
 func (*nopPeer) SendSnapshot([]byte) {}
-func (p *nopPeer) Close(code wire.CloseCode, _ string) {
+func (p *nopPeer) Close(ce *wire.CloseError) {
 	p.mu.Lock()
-	p.closed = code
+	p.closed = ce.Code
 	p.mu.Unlock()
 }
 

@@ -20,8 +20,8 @@ type countingClient struct {
 	down   int
 }
 
-func (c *countingClient) Send(b []byte)                { c.down += len(b) }
-func (c *countingClient) Close(wire.CloseCode, string) { c.b.Fatal("the room closed a client") }
+func (c *countingClient) Send(b []byte)          { c.down += len(b) }
+func (c *countingClient) Close(*wire.CloseError) { c.b.Fatal("the room closed a client") }
 
 func (c *countingClient) SendSnapshot(b []byte) {
 	c.down += len(b)
@@ -171,6 +171,6 @@ func BenchmarkSnapshotCost(b *testing.B) {
 // discard is a peer that drops what it is sent, returning the buffers to the pool.
 type discard struct{}
 
-func (discard) Send(b []byte)                { bufpoolPut(b) }
-func (discard) SendSnapshot(b []byte)        { bufpoolPut(b) }
-func (discard) Close(wire.CloseCode, string) {}
+func (discard) Send(b []byte)          { bufpoolPut(b) }
+func (discard) SendSnapshot(b []byte)  { bufpoolPut(b) }
+func (discard) Close(*wire.CloseError) {}

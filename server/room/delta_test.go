@@ -94,7 +94,7 @@ type lossyClient struct {
 }
 
 func (c *lossyClient) Send(b []byte) {}
-func (c *lossyClient) Close(wire.CloseCode, string) {
+func (c *lossyClient) Close(*wire.CloseError) {
 	c.t.Error("the room closed a client")
 }
 

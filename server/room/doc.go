@@ -8,4 +8,13 @@
 // input.go). Everything leaves through the [Peer] interface, which must never
 // block, so a slow client cannot delay the tick or anyone else. Time reaches the room as an argument
 // ([Stepper.Advance]); only Run reads the clock.
+//
+// A room can leave its server whole. [Room.Freeze] stops it between two ticks and returns its
+// [Capture]; [Capture.Marshal] and [UnmarshalCapture] carry it to another server, where
+// [Factory.Restore] makes a room that steps on from the next tick, its seats held for their players
+// to resume with the tokens they hold; then [Room.Moved] redirects the old room's clients there (or
+// [Room.Thaw] lets it play on). With Config.CheckpointEvery a room also captures itself regularly
+// for Config.OnCheckpoint, to come back after a crash. See capture.go, restore.go and freeze.go; a
+// game keeps state outside its entities with a [StateKeeper], and says what its captures mean with
+// sim.Info.StateVersion.
 package room

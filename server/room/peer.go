@@ -11,6 +11,8 @@ type Peer interface {
 	// SendSnapshot queues a snapshot frame; a snapshot not yet written when the next one arrives is
 	// replaced by it. The peer takes ownership of frame.
 	SendSnapshot(frame []byte)
-	// Close closes the connection with a code and a reason a person can read.
-	Close(code wire.CloseCode, reason string)
+	// Close closes the connection as ce says: a bye with its code and reason, then the close frame.
+	// When ce.Redirect is set (code 4018, see [wire.RedirectTo]) the redirect frame goes first, so
+	// the client knows where to play on. The first close asked for wins.
+	Close(ce *wire.CloseError)
 }

@@ -171,12 +171,16 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 		req.reply <- resumeReply[S, I]{err: err}
 		return
 	}
-	// The new connection starts afresh: input sequence from 1, no snapshot baselines.
+	// The new connection starts afresh: input sequence from 1, no snapshot baselines. But a seat
+	// restored from a capture keeps the inputs its player sent before the room moved: the client
+	// carries on where it was, and those inputs are what it predicted.
 	s.mu.Lock()
-	s.clearInputs()
+	if !s.moved {
+		s.clearInputs()
+	}
 	s.lastSeq, s.snapAckIn = 0, 0
 	s.mu.Unlock()
-	s.detached, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, 0, req.peer, 0, 0, sent{}
+	s.detached, s.moved, s.graceLeft, s.peer, s.ack, s.snapAck, s.sent = false, false, 0, req.peer, 0, 0, sent{}
 	s.left.Store(false)
 	r.sendWelcome(s)
 	r.roster = true
@@ -187,9 +191,9 @@ func (r *room[S, I]) resume(req *resumeRequest[S, I]) {
 // detachedPeer stands in for a detached seat's connection: what the room sends it goes nowhere.
 type detachedPeer struct{}
 
-func (detachedPeer) Send(b []byte)                { bufpool.Put(b) }
-func (detachedPeer) SendSnapshot(b []byte)        { bufpool.Put(b) }
-func (detachedPeer) Close(wire.CloseCode, string) {}
+func (detachedPeer) Send(b []byte)          { bufpool.Put(b) }
+func (detachedPeer) SendSnapshot(b []byte)  { bufpool.Put(b) }
+func (detachedPeer) Close(*wire.CloseError) {}
 
 // holds reports whether secret is the seat's current token's, or the one its client is known to
 // hold while the welcome carrying the current one may have been lost (nothing heard from the

@@ -83,6 +83,13 @@ type Config struct {
 	OnClose func(error)
 	// Observer is told every step's duration and lateness, and missed steps. Nil observes nothing.
 	Observer Observer
+	// CheckpointEvery is how often the room captures itself and hands the encoded capture to
+	// OnCheckpoint, so that it can be restored from it if its server dies (see freeze.go); it is
+	// rounded to whole ticks, at least one. Defaults to 0: no checkpoints.
+	CheckpointEvery time.Duration
+	// OnCheckpoint receives each checkpoint, Capture.Marshal's bytes (its own to keep). It is
+	// called from the room's goroutine, after a step, and must not block. Nil takes no checkpoints.
+	OnCheckpoint func(data []byte)
 }
 
 // Factory makes rooms of one game.
@@ -91,11 +98,18 @@ type Factory interface {
 	Info() sim.Info
 	// New returns a room ready to Run.
 	New(cfg Config) Room
+	// Restore returns a room ready to Run that carries on from a capture (see restore.go). cfg is
+	// as for New, but for the name, privacy, rates and capacities, which come from the capture. A
+	// capture of another game or StateVersion is refused with an error matching
+	// ErrCaptureVersion.
+	Restore(cfg Config, c *Capture) (Room, error)
 }
 
 // Room is a running room seen from outside its goroutine.
 type Room interface {
-	// Run steps the room until ctx is done or Stop is called, then closes every player's connection.
+	// Run steps the room until ctx is done or Stop is called, then closes every player's connection;
+	// or until Moved, after a Freeze, sends them elsewhere. A restored room's first step is the
+	// tick after its capture's.
 	Run(ctx context.Context) error
 	// Join queues a player's arrival; the room sends the welcome when it applies it. The caller must
 	// have reserved a seat: Join never blocks while fewer than MaxPlayers seats are taken.
@@ -114,6 +128,16 @@ type Room interface {
 	Stats() TickStats
 	// Config returns the room's effective configuration.
 	Config() Config
+	// Freeze stops the room at its next tick boundary and returns its capture; the room then steps
+	// nothing until Thaw or Moved (see freeze.go). ctx bounds the wait for the boundary. A room
+	// that stopped, or stops first, returns an error matching ErrStopped.
+	Freeze(ctx context.Context) (*Capture, error)
+	// Thaw ends a freeze: the room plays on from where it stopped, without a burst of steps for
+	// the time it was frozen.
+	Thaw()
+	// Moved ends a freeze for good: every player and spectator is sent to url (a redirect frame,
+	// then close 4018), and Run returns nil.
+	Moved(url string)
 }
 
 // Seat is one player's place in a room, used by the player's connection.
@@ -199,7 +223,9 @@ type factory[S, I any] struct {
 
 func (f factory[S, I]) Info() sim.Info { return f.g.Info() }
 
-func (f factory[S, I]) New(cfg Config) Room {
+func (f factory[S, I]) New(cfg Config) Room { return f.newRoom(cfg) }
+
+func (f factory[S, I]) newRoom(cfg Config) *room[S, I] {
 	info := f.g.Info()
 	cfg = Resolve(info, cfg)
 	cfg.Logger = cfg.Logger.With("game", info.Name, "room", cfg.Name)
@@ -212,18 +238,23 @@ func (f factory[S, I]) New(cfg Config) Room {
 		obs = nopObserver{}
 	}
 	r := &room[S, I]{
-		g:        f.g,
-		interest: interest,
-		cfg:      cfg,
-		info:     info,
-		state:    f.g.NewState(cfg.Seed),
-		control:  make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
-		stop:     make(chan stopRequest, 1),
-		stats:    newTickRecorder(),
-		obs:      obs,
+		g:         f.g,
+		interest:  interest,
+		cfg:       cfg,
+		info:      info,
+		state:     f.g.NewState(cfg.Seed),
+		control:   make(chan control[S, I], 2*(cfg.MaxPlayers+cfg.MaxSpectators)+2),
+		stop:      make(chan *wire.CloseError, 1),
+		freezes:   make(chan *freezeRequest),
+		unfreezes: make(chan unfreeze, 1),
+		done:      make(chan struct{}),
+		stats:     newTickRecorder(),
+		obs:       obs,
 	}
 	r.msgr, r.msgs = f.msgr, f.msgs
 	r.comp = newCompensator(f.g, cfg, info.Schema)
+	r.keeper, _ = any(f.g).(StateKeeper[S])
+	r.checkpointEvery = checkpointTicks(cfg)
 	return r
 }
 
@@ -232,11 +263,6 @@ type control[S, I any] struct {
 	resume *resumeRequest[S, I] // a new connection asks for a held seat (resume.go)
 	join   bool
 	seat   *seat[S, I]
-}
-
-type stopRequest struct {
-	code   wire.CloseCode
-	reason string
 }
 
 type room[S, I any] struct {
@@ -248,7 +274,7 @@ type room[S, I any] struct {
 	state    S
 
 	control chan control[S, I]
-	stop    chan stopRequest
+	stop    chan *wire.CloseError
 	tick    atomic.Uint32
 	stats   *tickRecorder
 	obs     Observer
@@ -276,6 +302,16 @@ type room[S, I any] struct {
 	watchRaw []byte
 
 	departed departures // the last seats removed and why, for refusing their tokens (resume.go)
+
+	// Capture (capture.go, restore.go, freeze.go).
+	keeper          StateKeeper[S] // nil: the game keeps no room state
+	capEnc          captureEncoder[I]
+	capEntities     int                 // entities in the last capture, to size the next one's table
+	checkpointEvery int                 // ticks between checkpoints; 0: none
+	freezes         chan *freezeRequest // Freeze to the room's goroutine
+	unfreezes       chan unfreeze       // Thaw or Moved to a frozen room
+	frozen          atomic.Bool         // the room is frozen: Thaw and Moved apply
+	done            chan struct{}       // closed when Run returns
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -291,7 +327,7 @@ func (r *room[S, I]) Join(id sim.PlayerID, name string, p Peer) Seat {
 
 func (r *room[S, I]) Stop(code wire.CloseCode, reason string) {
 	select {
-	case r.stop <- stopRequest{code, reason}:
+	case r.stop <- &wire.CloseError{Code: code, Reason: wire.FitReason(reason)}:
 	default: // already stopping
 	}
 }
@@ -313,12 +349,13 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	stepper.Start(time.Now().Add(-period / 2))
 	r.cfg.Logger.Info("room open", "tickRate", r.cfg.TickRate, "snapshotRate", r.cfg.SnapshotRate, "maxPlayers", r.cfg.MaxPlayers)
 
+	defer close(r.done)
 	defer func() {
 		// A panic in the game is contained here: this room closes, every other room runs on.
 		if p := recover(); p != nil {
 			err = fmt.Errorf("game panicked: %v", p)
 			r.cfg.Logger.Error("room failed", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r.closeAll(wire.CloseServerError, "the room failed; please rejoin")
+			r.closeAll(&wire.CloseError{Code: wire.CloseServerError, Reason: "the room failed; please rejoin"})
 		}
 		st := r.stats.stats()
 		r.cfg.Logger.Info("room closed", "ticks", r.tick.Load(), "tickP50", st.P50, "tickP99", st.P99, "tickMax", st.Max,
@@ -331,13 +368,23 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 	for {
 		select {
 		case <-ctx.Done():
-			r.closeAll(wire.CloseGoingAway, "server shutting down")
+			r.closeAll(&wire.CloseError{Code: wire.CloseGoingAway, Reason: "server shutting down"})
 			return nil
 		case req := <-r.stop:
-			r.closeAll(req.code, req.reason)
+			r.closeAll(req)
 			return nil
 		case now := <-ticker.C:
 			r.advance(stepper, now)
+		case req := <-r.freezes:
+			if r.freeze(ctx, req) {
+				return nil
+			}
+			// Played on: restart the clock, so that the time frozen is not stepped in a burst.
+			select {
+			case <-ticker.C:
+			default:
+			}
+			stepper.Start(time.Now().Add(-period / 2))
 		}
 	}
 }
@@ -396,6 +443,7 @@ func (r *room[S, I]) step() {
 			r.sendSpectatorSnapshot(tick, r.history.table(slot))
 		}
 	}
+	r.checkpoint(tick)
 }
 
 func (r *room[S, I]) applyControl() {
@@ -537,13 +585,14 @@ func (r *room[S, I]) encodeFor(s *seat[S, I], tick uint32, slot int, vis []sim.E
 	return wire.Encode(bufpool.Get(), &r.snap)
 }
 
-func (r *room[S, I]) closeAll(code wire.CloseCode, reason string) {
+// closeAll closes every player's and spectator's connection as ce says, those still arriving too.
+func (r *room[S, I]) closeAll(ce *wire.CloseError) {
 	r.applyControl()
 	for _, s := range r.seats {
-		s.peer.Close(code, reason)
+		s.peer.Close(ce)
 	}
 	for _, s := range r.watchers {
-		s.peer.Close(code, reason)
+		s.peer.Close(ce)
 	}
 }
 
@@ -581,6 +630,7 @@ type seat[S, I any] struct {
 	secret    [16]byte // of the current token
 	kept      [16]byte // of the newest token the client is known to hold (see holds)
 	detached  bool     // the connection is gone; the seat is held
+	moved     bool     // restored from a capture and not yet resumed: a resume keeps its inputs
 	graceLeft int      // ticks until a detached seat is freed
 }
 

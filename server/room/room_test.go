@@ -16,9 +16,10 @@ import (
 
 // fakePeer records what a room sends.
 type fakePeer struct {
-	mu     sync.Mutex
-	frames []wire.Frame
-	closed string
+	mu       sync.Mutex
+	frames   []wire.Frame
+	closed   string
+	closeErr *wire.CloseError
 }
 
 func (p *fakePeer) record(b []byte) {
@@ -32,9 +33,10 @@ func (p *fakePeer) record(b []byte) {
 }
 func (p *fakePeer) Send(b []byte)         { p.record(b) }
 func (p *fakePeer) SendSnapshot(b []byte) { p.record(b) }
-func (p *fakePeer) Close(code wire.CloseCode, reason string) {
+func (p *fakePeer) Close(ce *wire.CloseError) {
 	p.mu.Lock()
-	p.closed = reason
+	p.closed = ce.Reason
+	p.closeErr = ce
 	p.mu.Unlock()
 }
 

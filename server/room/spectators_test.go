@@ -87,7 +87,7 @@ func TestStopClosesSpectatorsToo(t *testing.T) {
 	r.Join(1, "a", &a)
 	r.Watch("w", &w)
 	r.Stop(wire.CloseNormal, "room closed")
-	r.closeAll(wire.CloseNormal, "room closed")
+	r.closeAll(&wire.CloseError{Code: wire.CloseNormal, Reason: "room closed"})
 	if w.closed != "room closed" || a.closed != "room closed" {
 		t.Errorf("closed: player %q, spectator %q; want both closed", a.closed, w.closed)
 	}

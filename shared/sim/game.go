@@ -49,6 +49,14 @@ type Info struct {
 	MaxPlayers int
 	// Schema describes the entity kinds and their fields.
 	Schema Schema
+	// StateVersion numbers the meaning of the game's state: what its entities' fields (and the room
+	// state of a game that keeps one, see server/room's StateKeeper) say. A capture of a room (a
+	// handoff to another server, a checkpoint) names it, and a server refuses a capture of another
+	// version, so bump it when a capture of the old state would be misread by the new code: a field
+	// added, removed or reinterpreted, a kind added, a rule that gives an old field a new meaning.
+	// A change that only alters how the state steps from here on needs no bump. Zero for a game
+	// never changed so.
+	StateVersion int
 }
 
 // Interest is implemented by a game that limits what each player sees (interest management). The

@@ -194,7 +194,9 @@ func (a *App[I]) Layout(outsideWidth, outsideHeight int) (int, int) {
 func (a *App[I]) DebugJSON() string {
 	d := netclient.DebugView{Status: "title", Entities: map[string][]netclient.DebugEntity{}}
 	if c := a.client.Load(); c != nil {
-		d = netclient.Debug(c.View(), a.schema)
+		v := c.View()
+		d = netclient.Debug(v, a.schema)
+		d.Notice = v.Notice(time.Now())
 		d.Net = map[string]float64{}
 		for _, s := range c.NetGraph(nil) {
 			d.Net[s.Name] = s.Last()

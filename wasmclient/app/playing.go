@@ -14,12 +14,14 @@ import (
 // game's input, runs the netcode's driver with it (which stamps and sends the input, and times what
 // is drawn), and hands the game its frame; then it sends the game's messages. None of it waits on
 // the network. A spectator's input and messages are never sent. Over the game it draws the net
-// graph's button and, when toggled on, the net graph.
+// graph's button and, when toggled on, the net graph; for a few seconds after a rollback, a notice
+// saying so.
 type playing[I any] struct {
 	app    *App[I]
 	client *netclient.Client[I]
 	msgs   []wire.Message
 	frame  Frame
+	notice string // View.Notice as of the last Update: after a rollback, what happened
 }
 
 func (p *playing[I]) Update(ctx *ui.Context) error {
@@ -28,6 +30,7 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 		ctx.Switch(newClosed(p.app, p, v))
 		return nil
 	}
+	p.notice = v.Notice(time.Now())
 	p.app.net.update(ctx, p.app.net.read(), p.client)
 	m, _ := p.app.game.(Messenger)
 	if m != nil {
@@ -63,6 +66,8 @@ func (p *playing[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	p.app.game.Draw(screen, ctx)
 	if v := p.client.View(); v.Status == netclient.Reconnecting {
 		drawReconnecting(screen, ctx, v)
+	} else if p.notice != "" {
+		drawNotice(screen, ctx, p.notice)
 	}
 	p.app.net.draw(screen, ctx)
 }
@@ -83,4 +88,12 @@ func drawReconnecting(screen *ebiten.Image, ctx *ui.Context, v netclient.View) {
 		detail = v.Reason + " · " + detail
 	}
 	ui.Text(screen, detail, th.Face(ui.Body), cx, cy+ctx.Px(18), ui.Center, ui.Center, ui.Muted)
+}
+
+// drawNotice shows a short line over the top of the game, a band the game plays on under: after a
+// rollback (the server restarted and the game went back), so that a jump back is never silent.
+func drawNotice(screen *ebiten.Image, ctx *ui.Context, text string) {
+	h := ctx.Px(40)
+	ui.FillRect(screen, 0, float32(ctx.Px(48)), float32(ctx.W), float32(h), ui.Background, 0.75)
+	ui.Text(screen, text, ctx.Theme.Bold(ui.Body), float64(ctx.W)/2, ctx.Px(48)+h/2, ui.Center, ui.Center, ui.Warn)
 }

@@ -2,6 +2,7 @@ package netclient
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -79,9 +80,18 @@ type View struct {
 	Redirects int
 
 	Welcome wire.Welcome
-	// Welcomes counts the welcomes over the client's life: each (a first join, a resumed seat, a
-	// fresh join after a lost one) starts a new netcode session.
-	Welcomes  int
+	// Welcomes counts the welcomes over the client's life: a first join or a fresh join after a
+	// lost seat starts a new netcode session, a resumed seat (after a lost connection, or at the
+	// node the room moved to) carries it over (see netcode.Driver).
+	Welcomes int
+	// Rollbacks counts the resumed seats welcomed at a tick behind the newest snapshot seen: the
+	// room was restored from a checkpoint after its node died, and the game went back. RolledBack
+	// is how many ticks the last went back, RolledBackAt when its welcome arrived (the client's
+	// clock); [View.Notice] tells the player.
+	Rollbacks    int
+	RolledBack   uint32
+	RolledBackAt time.Time
+
 	Roster    []wire.RosterEntry
 	Tick      uint32       // tick of the newest snapshot
 	Ack       uint32       // newest input sequence the server applied
@@ -101,6 +111,28 @@ type View struct {
 	DroppedSnapshots, DroppedInputs int
 	// BytesIn and BytesOut count every frame's bytes both ways.
 	BytesIn, BytesOut int64
+}
+
+// NoticeFor is how long the play screen shows [View.Notice] after a rollback.
+const NoticeFor = 5 * time.Second
+
+// Notice returns what to tell the player at time now, or "": for NoticeFor after a rollback, that
+// the server restarted and how far the game went back, in seconds from the ticks and the room's
+// tick rate. A player whose game jumps back is never left to wonder why.
+func (v *View) Notice(now time.Time) string {
+	if v.Rollbacks == 0 || now.Sub(v.RolledBackAt) >= NoticeFor || now.Before(v.RolledBackAt) {
+		return ""
+	}
+	return "The server restarted — the game went back " + rollbackText(v.RolledBack, v.Welcome.TickRate) + "."
+}
+
+// rollbackText says how long ticks last at rate ticks a second, for people: "0.7 s", "50 ms".
+func rollbackText(ticks, rate uint32) string {
+	d := time.Duration(ticks) * time.Second / time.Duration(max(rate, 1))
+	if d < 100*time.Millisecond {
+		return fmt.Sprintf("%d ms", max(d.Milliseconds(), 1))
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // Name returns the roster name of player id, or "".

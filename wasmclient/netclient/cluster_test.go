@@ -1,6 +1,7 @@
 package netclient_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,6 +25,13 @@ type reply struct {
 	redirect *wire.Redirect // send it, then a bye and a close with 4018
 	refuse   wire.CloseCode // a bye and a close with this code
 	resume   string         // otherwise welcome, with this resume token, and a snapshot
+	// play, with a welcome, plays the room instead of the one snapshot: the welcome says tick, then
+	// a snapshot of each tick after it at 30 a second, pings answered, for play long; then
+	// the node sends the client to moveTo (a redirect without a token, and 4018), as a room that
+	// moved does, or, without moveTo, drops the connection as a node that died does.
+	tick   uint32
+	play   time.Duration
+	moveTo string
 }
 
 func redirectTo(url, token string) reply {
@@ -39,6 +47,9 @@ type fakeNode struct {
 	url    string
 	srv    *httptest.Server
 	answer func(n int, h wire.Hello) reply
+
+	last   atomic.Uint32 // the newest tick a played room sent
+	inputs atomic.Int32  // inputs received in played rooms
 
 	mu     sync.Mutex
 	hellos []wire.Hello
@@ -104,6 +115,12 @@ func (n *fakeNode) serve(w http.ResponseWriter, r *http.Request) {
 		closeWith(wire.CloseRedirect, "the room is on another node")
 	case a.refuse != 0:
 		closeWith(a.refuse, "refused by the test")
+	case a.play > 0:
+		n.playRoom(ctx, ws, a, send)
+		if a.moveTo != "" {
+			send(&wire.Redirect{URL: a.moveTo})
+			closeWith(wire.CloseRedirect, "the room moved to another node")
+		}
 	default:
 		send(&wire.Welcome{Player: 1, Game: "arena", Room: "r", TickRate: 30, SnapshotRate: 20, MaxPlayers: 16, Resume: a.resume})
 		send(&wire.Snapshot{Tick: 1})
@@ -112,6 +129,54 @@ func (n *fakeNode) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+	}
+}
+
+// playRoom welcomes the client at a.tick and plays the room for a.play: a snapshot of each tick
+// at 30 a second (an arena with player 1 in it), pings answered. n.last is the newest tick sent.
+func (n *fakeNode) playRoom(ctx context.Context, ws *websocket.Conn, a reply, send func(wire.Message)) {
+	send(&wire.Welcome{Player: 1, Game: "arena", Room: "r", TickRate: 30, SnapshotRate: 30, MaxPlayers: 16, Tick: a.tick, Resume: a.resume})
+	// The client's frames: pings answered, inputs counted, until the connection ends. Not on a
+	// context of its own: a Read whose context ends closes the connection, before the redirect.
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		for {
+			_, data, err := ws.Read(ctx)
+			if err != nil {
+				return
+			}
+			f, err := wire.Decode(data)
+			if err != nil {
+				return
+			}
+			switch f.Op {
+			case wire.OpPing:
+				var p wire.Ping
+				if f.Decode(&p) == nil {
+					send(&wire.Pong{ClientTime: p.ClientTime, Tick: n.last.Load()})
+				}
+			case wire.OpInput:
+				n.inputs.Add(1)
+			}
+		}
+	}()
+	g := arena.Game{}
+	st := g.NewState(1)
+	g.Join(&st, 1)
+	t := time.NewTicker(time.Second / 30)
+	defer t.Stop()
+	tick := a.tick
+	for end := time.Now().Add(a.play); time.Now().Before(end); {
+		select {
+		case <-gone:
+			return
+		case <-t.C:
+		}
+		tick++
+		n.last.Store(tick)
+		g.Step(&st, tick, nil)
+		send(&wire.Snapshot{Tick: tick, Entities: g.Entities(&st, nil)})
 	}
 }
 

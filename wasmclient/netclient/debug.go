@@ -27,6 +27,18 @@ type DebugView struct {
 	Snapshots int    `json:"snapshots"`
 	Events    int    `json:"events"` // game messages received
 	RTTMillis int64  `json:"rttMs"`
+	// Welcomes counts the welcomes over the client's life (a resumed seat, at the node the room
+	// moved to or after a lost connection, is one more).
+	Welcomes int `json:"welcomes"`
+	// Rollbacks counts the resumes welcomed behind the newest snapshot seen (a room restored from a
+	// checkpoint after its node died); RolledBack is how many ticks the last went back, and
+	// RolledBackMillis the same in milliseconds at the room's tick rate.
+	Rollbacks        int    `json:"rollbacks,omitempty"`
+	RolledBack       uint32 `json:"rolledBack,omitempty"`
+	RolledBackMillis int64  `json:"rolledBackMs,omitempty"`
+	// Notice is the line the play screen shows now (View.Notice: for 5 s after a rollback), filled
+	// in by the caller; empty without one.
+	Notice string `json:"notice,omitempty"`
 	// Frames is the number of frames the game has drawn, filled in by the caller.
 	Frames int `json:"frames"`
 	// NetGraph says whether the net graph is shown, filled in by the caller; Net holds the newest
@@ -52,7 +64,9 @@ func Debug(v View, schema sim.Schema) DebugView {
 		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
 		Spectator: v.Welcome.Spectator, Private: v.Welcome.Private,
 		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, Events: v.Events, RTTMillis: v.RTT.Milliseconds(),
-		Entities: map[string][]DebugEntity{},
+		Welcomes: v.Welcomes, Rollbacks: v.Rollbacks, RolledBack: v.RolledBack,
+		RolledBackMillis: int64(v.RolledBack) * 1000 / int64(max(v.Welcome.TickRate, 1)),
+		Entities:         map[string][]DebugEntity{},
 	}
 	for i := range v.Entities {
 		e := &v.Entities[i]

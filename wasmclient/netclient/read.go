@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
 // readLoop handles frames until the connection ends and returns how: the code and reason to show,
@@ -116,10 +118,20 @@ func closed(ctx context.Context, err error, bye wire.Bye) ending {
 	}
 }
 
-// welcomed starts a session's life on the connection: the view says connected, and a player
-// starts sending its inputs and messages.
+// welcomed starts a session's life on the connection: the view says connected (and records a
+// rollback: a resumed seat welcomed behind the newest snapshot), and a player starts sending its
+// inputs and messages.
 func (c *Client[I]) welcomed(ctx context.Context, w wire.Welcome) {
+	now := time.Now()
 	c.mu.Lock()
+	if c.view.Welcomes > 0 && netcode.Resumes(c.view.Welcome, w) {
+		// The seat resumed behind the newest snapshot seen: the room was restored from a
+		// checkpoint (its node died). The netcode re-bases on it; the page says so.
+		if back := netcode.Rollback(c.view.Tick, w.Tick); back > 0 {
+			c.view.Rollbacks++
+			c.view.RolledBack, c.view.RolledBackAt = back, now
+		}
+	}
 	c.view.Status, c.view.Welcome, c.view.Attempt = Connected, w, 0
 	c.view.Welcomes++
 	c.token = w.Resume

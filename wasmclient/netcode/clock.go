@@ -96,6 +96,25 @@ func (s *Sync) Snapshot(tick uint32, at time.Time) {
 	}
 }
 
+// Rebase starts the estimate of the server's clock afresh from a welcome of tick that arrived at
+// time at: a new connection to the same seat, perhaps on another node, perhaps to a room restored
+// from an older checkpoint (a rollback). The snapshots recorded so far measured the old
+// connection's server, whose clock may be ahead (a rollback, a room frozen while it moved) or
+// behind (a long pause) this one's: they are forgotten, and the welcome stands for a snapshot until
+// the new connection's own arrive. The welcome is read at a frame, a little after it arrived, so
+// it reads the server early, never late; the first snapshot that arrives with less delay takes
+// over (the estimate keeps the least delayed). The round trips are forgotten but the newest, which
+// stands until the new connection's first pong: the estimate stays ready, and nothing stops.
+func (s *Sync) Rebase(tick uint32, at time.Time) {
+	s.offsets.keepNewest(0)
+	s.ticks.keepNewest(0)
+	s.rtts.keepNewest(1)
+	s.behind = 0
+	s.newest = tick
+	s.offsets.add(float64(tick) - s.at(at))
+	s.lastAt, s.prevTick = s.at(at), tick
+}
+
 // RTT records a measured round trip.
 func (s *Sync) RTT(d time.Duration) {
 	if d > 0 {

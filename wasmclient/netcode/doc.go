@@ -5,8 +5,10 @@
 // of it for the net graph.
 //
 // Start with [Driver]: the one pipeline every game client, bot and netlab player runs, over a
-// [Link] (netclient.Client). It keeps a [Session] per welcome, built from a [Sync] (the server's
-// clock), an [Interpolator] and, when the game predicts, a [Predictor].
+// [Link] (netclient.Client). It keeps a [Session] per seat, built from a [Sync] (the server's
+// clock), an [Interpolator] and, when the game predicts, a [Predictor]; a welcome that resumes the
+// seat on a new connection (a reconnect, a room moved to another node, or restored from a
+// checkpoint behind what the client saw: a [Rollback]) carries the session over ([Session.Resume]).
 //
 // It is pure and free of Ebiten and WebSocket: time is passed in, so it is tested natively with
 // generated timestamps (only [Driver.Play], for headless players, reads the clock).

@@ -32,8 +32,8 @@ const (
 // None of its methods may block on the network.
 type Link[I any] interface {
 	// Welcomed returns the newest welcome, how many welcomes there have been over the link's life
-	// (each starts a new session: a first join, a resumed seat, a fresh join), and whether the
-	// connection is up under the newest now.
+	// (each starts a new session, a first join or a fresh join, or carries the session over to a
+	// new connection, a resumed seat), and whether the connection is up under the newest now.
 	Welcomed() (w wire.Welcome, n int, connected bool)
 	// RoundTrip returns the newest round trip measured and how many have been.
 	RoundTrip() (rtt time.Duration, n int)
@@ -75,6 +75,7 @@ type Driver[S, I any] struct {
 
 	session  *Session[S, I] // the current welcome's; nil before the first
 	welcomes int            // the welcome the session belongs to
+	welcome  wire.Welcome   // and that welcome
 	pongs    int            // round trips fed to the session
 	live     bool           // connected under the session's welcome at the last Frame
 	snaps    []Snapshot
@@ -94,8 +95,10 @@ func NewDriver[S, I any](g sim.Game[S, I], link Link[I], cfg DriverConfig) *Driv
 	return &Driver[S, I]{g: g, link: link, cfg: cfg}
 }
 
-// Frame runs the netcode for one frame at time now with the input the player holds: every welcome
-// starts a new session (spectators only interpolate); the session takes in what arrived, advances,
+// Frame runs the netcode for one frame at time now with the input the player holds: a welcome
+// starts a new session (spectators only interpolate), or, when it resumes the same seat in the
+// same room (a reconnect, a room that moved to another node or came back from a checkpoint),
+// carries the session over ([Session.Resume]); the session takes in what arrived, advances,
 // and its inputs go to the link. While the link is not connected (connecting, reconnecting)
 // nothing is sent and Ready is false. An error means a snapshot the game cannot restore: nothing
 // sensible can be drawn, and the caller closes the connection.
@@ -107,15 +110,22 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 		return nil
 	}
 	if n != d.welcomes || d.session == nil {
-		d.welcomes = n
-		cfg := d.cfg.Session
-		cfg.TickRate, cfg.SnapshotRate, cfg.Predict = int(w.TickRate), int(w.SnapshotRate), d.cfg.Predict
-		cfg.Player = 0
-		if !w.Spectator {
-			cfg.Player = w.Player
+		prev := d.welcome
+		d.welcomes, d.welcome = n, w
+		if d.session != nil && Resumes(prev, w) {
+			// The same seat on a new connection (a reconnect, a moved or restored room): the
+			// session carries on, its clocks too, and re-bases on the new server.
+			d.session.Resume(w.Tick, now)
+		} else {
+			cfg := d.cfg.Session
+			cfg.TickRate, cfg.SnapshotRate, cfg.Predict = int(w.TickRate), int(w.SnapshotRate), d.cfg.Predict
+			cfg.Player = 0
+			if !w.Spectator {
+				cfg.Player = w.Player
+			}
+			d.session = NewSession(d.g, cfg)
+			d.pongs, d.corrAt, d.corrFrom = 0, time.Time{}, 0
 		}
-		d.session = NewSession(d.g, cfg)
-		d.pongs, d.corrAt, d.corrFrom = 0, time.Time{}, 0
 	}
 	s := d.session
 	if rtt, pongs := d.link.RoundTrip(); pongs != d.pongs && pongs > 0 {
@@ -142,6 +152,14 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	d.sent = append(d.sent, outs...)
 	d.graph(now, s.Stats())
 	return nil
+}
+
+// Resumes reports whether welcome w resumes the seat that welcome prev gave, on a new connection:
+// the same room, the same player (or a spectator again), the same rates. A fresh join (the seat
+// was lost), another room or another game starts a new session.
+func Resumes(prev, w wire.Welcome) bool {
+	return prev.Game == w.Game && prev.Room == w.Room && prev.Player == w.Player && prev.Spectator == w.Spectator &&
+		prev.TickRate == w.TickRate && prev.SnapshotRate == w.SnapshotRate
 }
 
 // graph sets the net graph's netcode series: jitter and delay as measured, and the corrections

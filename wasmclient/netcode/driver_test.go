@@ -33,9 +33,10 @@ func (l *fakeLink) TakeSnapshots(dst []Snapshot) []Snapshot {
 
 // TestDriver plays a walker room on generated time through a fake link: nothing is sent before a
 // snapshot and a round trip; then one input per tick, numbered from 1, for ticks ahead of the
-// server's; the net graph's netcode series are set; a new welcome starts a new session (numbered
-// from 1 again); a spectator sends nothing; and the own entity is predicted ahead of the
-// interpolated world only when the driver predicts.
+// server's; the net graph's netcode series are set; a spectator sends nothing; the own entity is
+// predicted ahead of the interpolated world only when the driver predicts; a welcome that resumes
+// the seat carries the session over (its inputs numbered from 1 again), one as another player
+// starts a new one.
 func TestDriver(t *testing.T) {
 	t.Parallel()
 	const me = sim.PlayerID(1)
@@ -109,8 +110,10 @@ func TestDriver(t *testing.T) {
 			if ahead != tc.predict {
 				t.Errorf("own x drawn %d, server %d: ahead %v, want %v", own.Fields[fx], snap.Fields[fx], ahead, tc.predict)
 			}
-			// A new welcome (a resumed seat) starts a new session: numbered from 1 again.
+			// A new welcome resuming the seat carries the session over: numbered from 1 again.
+			sess := d.Session()
 			link.welcomes++
+			link.welcome.Tick = srv.tick
 			link.sent = link.sent[:0]
 			for range 60 {
 				now = now.Add(time.Second / 60)
@@ -123,6 +126,16 @@ func TestDriver(t *testing.T) {
 			if len(link.sent) == 0 || link.sent[0].Seq != 1 {
 				t.Errorf("after a new welcome the first input is %+v; want seq 1", link.sent)
 			}
+			if d.Session() != sess || d.Session().Stats().Rollbacks != 0 {
+				t.Errorf("a resume of the same seat started a new session, or counted a rollback")
+			}
+			// A welcome to another seat (the old one was lost: a fresh join) starts a new session.
+			link.welcomes++
+			link.welcome.Player++
+			if err := d.Frame(now.Add(time.Second/60), push); err != nil || d.Session() == sess {
+				t.Errorf("a welcome as another player kept the session (err %v)", err)
+			}
+			link.welcome.Player--
 			// Disconnected: nothing drawn, nothing sent.
 			link.connected = false
 			link.sent = link.sent[:0]

@@ -47,6 +47,18 @@ func (p *Interpolator) Add(tick uint32, ents []sim.Entity) {
 // Reset forgets every snapshot.
 func (p *Interpolator) Reset() { clear(p.snaps); p.snaps = p.snaps[:0] }
 
+// DropAfter forgets the snapshots newer than tick: after a rollback (a room restored from an older
+// checkpoint) they describe a past that did not happen, and the newer snapshots of the new one
+// must not be refused as old.
+func (p *Interpolator) DropAfter(tick uint32) {
+	n := len(p.snaps)
+	for n > 0 && int32(p.snaps[n-1].tick-tick) > 0 {
+		n--
+	}
+	clear(p.snaps[n:])
+	p.snaps = p.snaps[:n]
+}
+
 // Len returns the number of snapshots kept.
 func (p *Interpolator) Len() int { return len(p.snaps) }
 

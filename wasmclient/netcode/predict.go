@@ -74,6 +74,14 @@ func (p *Predictor[S, I]) Reset(tick uint32, ents []sim.Entity) {
 	p.provis = p.provis[:0]
 }
 
+// Forget drops every prediction and the snapshot they started from, after a rollback: the next
+// Reset starts afresh. Until then Started is false.
+func (p *Predictor[S, I]) Forget() {
+	p.base, p.last, p.started = 0, 0, false
+	p.baseEnts = p.baseEnts[:0]
+	p.provis = p.provis[:0]
+}
+
 // Step predicts tick (the tick after Last) with the player's input, judging any hit against seen
 // (what the player draws now; see sim.Compensated), and returns the input as judged: what the
 // server will step with if it gets the input in time.

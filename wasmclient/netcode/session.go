@@ -77,6 +77,10 @@ type Stats struct {
 	RenderTick    float64 // the moment remote entities are drawn at, in ticks
 	InputTick     float64 // the input clock, in ticks
 	EstimatedTick float64 // the server's tick as estimated now
+	// Rollbacks counts the resumes welcomed behind the newest snapshot (see [Session.Resume]);
+	// RolledBack is how many ticks the last went back.
+	Rollbacks  int
+	RolledBack uint32
 }
 
 // Session is the client's netcode for one connection: feed it what arrives (Receive, RTT), call
@@ -187,6 +191,67 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 // (see Ready): a [Driver] feeds it each one the connection measures.
 func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
 
+// Resume carries the session over to a new connection to the same seat, welcomed at tick (the
+// welcome's) and seen at now: a reconnect, the room moved to another node (a handoff), or the room
+// restored on another node from a checkpoint. What is drawn carries on; what belonged to the old
+// connection does not:
+//
+//   - the estimate of the server's clock starts afresh from the welcome (see [Sync.Rebase]): the
+//     old server's arrivals say nothing of the new one, which may be behind (a room that stood
+//     still while it moved, a rollback) or ahead (a long pause) of the old estimate;
+//   - inputs are numbered from 1 again, and those sent for ticks after the welcome's are lost with
+//     the old connection: the input clock synchronises afresh at the next Advance (it jumps to the
+//     new estimate, which after a handoff is about where it was) and sends from where it lands, as
+//     a new session does, the prediction restarting from the newest snapshot;
+//   - a welcome behind the newest snapshot is a rollback (see [Rollback]): the snapshots and the
+//     predictions after tick describe a past that did not happen and are dropped, and the render
+//     clock too re-bases on the server's tick at once, however far back, so no input is stamped for a tick
+//     the room will not reach for seconds (the server closes an input more than its input lead
+//     ahead with 4016). A welcome far ahead re-bases them too: the new estimate is more than the
+//     clocks' jump limit off, and they jump.
+//
+// It returns the ticks rolled back (0: none), also counted in Stats.
+func (s *Session[S, I]) Resume(tick uint32, now time.Time) uint32 {
+	s.seq, s.lateSeq = 0, 0
+	s.seqs = [predictRing]struct{ tick, seq uint32 }{}
+	s.kept = s.kept[:0]
+	s.sync.Rebase(tick, now)
+	s.input.set = false
+	if s.sent != 0 && int32(s.sent-tick) > 0 {
+		s.sent = tick
+	}
+	back := uint32(0)
+	if s.interp.Len() > 0 {
+		back = Rollback(s.interp.Newest(), tick)
+	}
+	if back == 0 {
+		return 0
+	}
+	s.stats.Rollbacks++
+	s.stats.RolledBack = back
+	s.interp.DropAfter(tick)
+	if s.pred != nil {
+		s.pred.Forget()
+	}
+	if s.sentTick != 0 && int32(s.sentTick-tick) > 0 {
+		s.sentTick = 0 // the server never got it: nothing is repeated
+	}
+	s.render.set = false
+	clear(s.smooth[:])
+	return back
+}
+
+// Rollback returns how many ticks a room went back when a new connection to the same seat is
+// welcomed at tick after the client saw snapshots up to newest: the room was restored from a
+// checkpoint older than what the client saw (its node died). It is 0 when tick is not behind
+// newest: a reconnect, or a room that moved whole (a handoff), carries on from where it was.
+func Rollback(newest, tick uint32) uint32 {
+	if d := int32(newest - tick); d > 0 {
+		return uint32(d)
+	}
+	return 0
+}
+
 // Advance moves the session to time now with the input the player holds, and returns the inputs
 // to send (at most one per tick, never one for a tick already sent). The slice is reused.
 func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
@@ -199,7 +264,7 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 		dt = 0
 	}
 	s.last = now
-	if !s.sync.Ready() {
+	if !s.Ready() { // after a rollback, until a snapshot of the new past arrives
 		return s.out, nil
 	}
 	period := s.sync.Period()

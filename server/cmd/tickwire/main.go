@@ -1,14 +1,17 @@
 // Command tickwire runs the tickwire game server with every game registered in a game_NAME.go file
 // beside this one (the arena is the default): it serves the web page, the WebSocket endpoint and the
-// room list on one port, and with -admin-addr Prometheus metrics, pprof profiles and POST /drain on
-// another.
+// room list on one port, and with -admin-addr Prometheus metrics, pprof profiles, POST /drain and
+// POST /handoff?game=G&room=R (move one room to another node) on another.
 //
 // Alone it runs an embedded NATS server and needs nothing else; with -nats (and -token-key, and
 // -public-url where browsers reach it, and -nats-replicas with a NATS cluster) several of them are
 // one game service: see docs/SCALING.md.
-// SIGTERM (or POST /drain on the admin listener) drains the node: no new room is placed on it, its
-// rooms play on until they empty or -drain-timeout passes, then it closes what is left with 1001 and
-// exits. SIGINT (Ctrl-C) shuts down at once.
+// SIGTERM (or POST /drain on the admin listener) drains the node: no new room is placed on it, each
+// of its rooms moves to another node with its state, its players following it (-handoff, on by
+// default; see docs/SCALING.md), and the rooms that cannot move play on until they empty or
+// -drain-timeout passes; then it closes what is left with 1001 and exits. SIGINT (Ctrl-C) shuts down
+// at once. Every room also saves its state to NATS every -checkpoint-interval, so that another node
+// restores it if this one dies without warning.
 //
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
@@ -27,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,6 +64,8 @@ type options struct {
 	netSim                             netsim.Profile
 	nats, publicURL, nodeID, tokenKey  string
 	drainTimeout                       time.Duration
+	handoff                            bool
+	checkpointInterval                 time.Duration
 	natsReplicas                       int
 }
 
@@ -112,6 +118,8 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.StringVar(&o.publicURL, "public-url", "", "the WebSocket URL browsers reach this server at, e.g. wss://eu1.example.com/ws (empty: ws://HOST:PORT/ws of -addr)")
 	fs.StringVar(&o.nodeID, "node-id", "", "this server's id in the cluster, 1-32 of A-Z a-z 0-9 - _ (empty: a random one at each start)")
 	fs.StringVar(&o.tokenKey, "token-key", "", "the key, at least 32 bytes and the same on every server, that signs reservations and resume tokens; required with -nats (empty without: random, this process only)")
+	fs.BoolVar(&o.handoff, "handoff", true, "on SIGTERM or POST /drain, first move every room to another node (its players follow and keep their seats); rooms that cannot move play on until -drain-timeout")
+	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", time.Second, "how often each room saves its state to NATS, from which another node restores it if this one dies (0: never; the room then dies with its node)")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Minute, "after SIGTERM or POST /drain, how long running rooms may play on before they are closed and the server exits")
 	fs.Var(profileFlag{&o.netSim}, "netsim", "simulate a bad network on every connection, for trying netcode: off, bad (rtt=150ms,jitter=30ms,loss=5%), or e.g. rtt=100ms,jitter=20ms,loss=2%")
 	fs.Usage = func() {
@@ -151,6 +159,9 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	if err == nil && o.natsReplicas > 1 && o.nats == "" {
 		err = fmt.Errorf("-nats-replicas %d needs -nats naming a NATS cluster of at least %d servers: the embedded NATS server is a single server", o.natsReplicas, o.natsReplicas)
 	}
+	if err == nil && o.checkpointInterval < 0 {
+		err = fmt.Errorf("-checkpoint-interval %v is negative (0 turns checkpoints off)", o.checkpointInterval)
+	}
 	if err == nil && o.drainTimeout < 0 {
 		err = fmt.Errorf("-drain-timeout %v is negative", o.drainTimeout)
 	}
@@ -187,6 +198,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg.Gateway.MessageRate, cfg.Gateway.MessageBurst = o.messageRate, o.messageRate/2
 	cfg.Gateway.MaxConnsPerIP = o.maxConnsPerIP
 	cfg.Lobby.ResumeGrace = o.resumeGrace
+	cfg.Lobby.CheckpointInterval = o.checkpointInterval
+	if o.checkpointInterval == 0 {
+		cfg.Lobby.CheckpointInterval = -1 // off
+	}
 	cfg.Gateway.SlowTimeout = o.slowAfter
 	cfg.Gateway.NetSim = o.netSim
 	if o.netSim.Enabled() {
@@ -218,7 +233,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Warn("no built web page: run 'go tool mage build' (the WebSocket endpoint works without it)", "www", o.www)
 	}
 
-	drainReq := make(chan struct{}, 1) // POST /drain on the admin listener
+	drainReq := make(chan struct{}, 1)        // POST /drain on the admin listener
+	var serving atomic.Pointer[server.Server] // for POST /handoff, once the server has started
 	var m *metrics.Metrics
 	if o.adminAddr != "" {
 		m = metrics.New()
@@ -238,10 +254,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			w.WriteHeader(http.StatusAccepted)
 			fmt.Fprintf(w, "draining: no new rooms here; running rooms play on for at most %v, then the server exits\n", o.drainTimeout)
 		})
+		mux.HandleFunc("POST /handoff", func(w http.ResponseWriter, r *http.Request) {
+			handoffRoom(w, r, serving.Load())
+		})
 		admin := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = admin.Serve(aln) }()
 		defer admin.Close()
-		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/ POST /drain")
+		log.Info("admin listening", "addr", aln.Addr().String(), "paths", "/metrics /debug/pprof/ POST /drain POST /handoff")
 	}
 
 	srv, err := server.New(cfg, hostedGames()...)
@@ -259,6 +278,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	serving.Store(srv)
 	if m != nil {
 		m.SetNode(srv.Lobby().Node().ID())
 		m.SetNATS(srv.Lobby().Node().Status)
@@ -281,10 +301,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case <-ctx.Done():
 	case sig := <-sigs:
 		if sig == syscall.SIGTERM {
-			reason = drain(srv, log, o.drainTimeout, sigs)
+			reason = drain(srv, log, o.drainTimeout, o.handoff, sigs)
 		}
 	case <-drainReq:
-		reason = drain(srv, log, o.drainTimeout, sigs)
+		reason = drain(srv, log, o.drainTimeout, o.handoff, sigs)
 	}
 	log.Info("shutting down", "timeout", o.shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
@@ -294,10 +314,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	return err
 }
 
-// drain marks the node draining and waits for its rooms to empty, for at most timeout (a SIGINT
-// cuts it short), and returns the reason the remaining clients are closed with.
-func drain(srv *server.Server, log *slog.Logger, timeout time.Duration, sigs <-chan os.Signal) string {
-	log.Info("draining: no new rooms here; running rooms play on", "timeout", timeout)
+// drain marks the node draining, moves its rooms to other nodes when handoff is on, and waits for
+// the rooms left to empty, for at most timeout in all (a SIGINT cuts it short); it returns the
+// reason the remaining clients are closed with.
+func drain(srv *server.Server, log *slog.Logger, timeout time.Duration, handoff bool, sigs <-chan os.Signal) string {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	go func() {
@@ -307,10 +327,39 @@ func drain(srv *server.Server, log *slog.Logger, timeout time.Duration, sigs <-c
 		case <-ctx.Done():
 		}
 	}()
+	if handoff {
+		start := time.Now()
+		moved, err := srv.HandOff(ctx)
+		log.Info("handed rooms off to other nodes", "moved", moved, "took", time.Since(start), "error", err)
+	}
+	log.Info("draining: no new rooms here; running rooms play on", "timeout", timeout)
 	if err := srv.Drain(ctx); err != nil {
 		log.Info("drain ended with rooms still running", "cause", err.Error())
 	} else {
 		log.Info("drained: no room left")
 	}
 	return "this server is restarting: join again through the lobby"
+}
+
+// handoffRoom serves POST /handoff?game=G&room=R on the admin listener: it moves that room to another
+// node and says where, or why not.
+func handoffRoom(w http.ResponseWriter, r *http.Request, srv *server.Server) {
+	if srv == nil {
+		http.Error(w, "the server has not started yet", http.StatusServiceUnavailable)
+		return
+	}
+	game, name := r.URL.Query().Get("game"), r.URL.Query().Get("room")
+	if game == "" || name == "" {
+		http.Error(w, "name the room: POST /handoff?game=GAME&room=ROOM", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	node, err := srv.Lobby().Handoff(ctx, game, name)
+	if err != nil {
+		http.Error(w, "room not moved: "+err.Error(), http.StatusConflict)
+		return
+	}
+	fmt.Fprintf(w, "moved to node %s in %d ms\n", node, time.Since(start).Milliseconds())
 }

@@ -90,7 +90,8 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`,
-		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout", "-nats-replicas", "TICKWIRE_NATS_REPLICAS"} {
+		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout", "-nats-replicas", "TICKWIRE_NATS_REPLICAS",
+		"-handoff", "TICKWIRE_HANDOFF", "-checkpoint-interval", "TICKWIRE_CHECKPOINT_INTERVAL"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
@@ -243,6 +244,8 @@ func TestClusterFlags(t *testing.T) {
 		{"nats without a key", []string{"-nats", "nats://a:4222"}, nil, "-token-key", 0},
 		{"short key", []string{"-token-key", "short"}, nil, "at least 32", 0},
 		{"negative drain", []string{"-drain-timeout", "-1s"}, nil, "negative", 0},
+		{"negative checkpoint interval", []string{"-checkpoint-interval", "-1s"}, nil, "0 turns checkpoints off", 0},
+		{"no checkpoints, no handoff", []string{"-checkpoint-interval", "0", "-handoff=false"}, nil, "", 1},
 		{"three replicas", []string{"-nats", "nats://a:4222,nats://b:4222,nats://c:4222", "-token-key", key, "-nats-replicas", "3"}, nil, "", 3},
 		{"replicas from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key, "TICKWIRE_NATS_REPLICAS": "3"}, "", 3},
 		{"replicas without nats", []string{"-nats-replicas", "3"}, nil, "needs -nats", 0},
