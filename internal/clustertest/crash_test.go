@@ -2,6 +2,7 @@ package clustertest
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,19 @@ func TestCrashRecovery(t *testing.T) {
 	owner := byURL[bots[0].c.View().URL]
 	t.Logf("kill -9: every bot played again, on %s, %v after the kill", owner, took.Round(time.Millisecond))
 	time.Sleep(time.Second)
+	// The tick the room was restored at, from its new node's log: the checkpoint's.
+	restored := -1
+	for _, s := range servers[1:] {
+		for _, line := range s.log.grep(`msg="room restored"`, "room=crash") {
+			if _, rest, ok := strings.Cut(line, " tick="); ok {
+				f, _, _ := strings.Cut(rest, " ")
+				restored, _ = strconv.Atoi(f)
+			}
+		}
+	}
+	if restored < 0 {
+		t.Errorf("neither b nor c logged the room restored")
+	}
 
 	for i, p := range bots {
 		v := p.c.View()
@@ -89,11 +103,22 @@ func TestCrashRecovery(t *testing.T) {
 			t.Errorf("%s: no snapshot before the kill or none after it", p.name)
 			continue
 		}
-		t.Logf("%s: last tick before the kill %d, welcomed again at tick %d, first tick after %d (%+d ticks); closes seen %q",
-			p.name, last.Tick, v.Welcome.Tick, first.Tick, int64(first.Tick)-int64(last.Tick), p.closesSeen())
+		t.Logf("%s: last tick before the kill %d, room restored at tick %d, welcomed again at tick %d, first tick after %d; view: %d rollbacks, the last %d ticks; closes seen %q",
+			p.name, last.Tick, restored, v.Welcome.Tick, first.Tick, v.Rollbacks, v.RolledBack, p.closesSeen())
+		// The state restored is at most one interval older than what the bot saw.
+		if restored >= 0 && restored+checkpointTicks < int(last.Tick) {
+			t.Errorf("%s: the room was restored at tick %d, %d ticks behind the last it saw before the kill, %d; want at most %d",
+				p.name, restored, int(last.Tick)-restored, last.Tick, checkpointTicks)
+		}
 		if first.Tick+checkpointTicks < last.Tick {
 			t.Errorf("%s: the first tick after the restore, %d, is %d ticks behind the last seen before the kill, %d; want at most %d",
 				p.name, first.Tick, last.Tick-first.Tick, last.Tick, checkpointTicks)
+		}
+		// The game went back to the checkpoint: the player is told (the client's view records it
+		// and the page shows View.Notice), never silently.
+		if v.Rollbacks != 1 {
+			t.Errorf("%s: its view records %d rollbacks; want the one back to tick %d (it had seen %d) recorded, for the notice",
+				p.name, v.Rollbacks, restored, last.Tick)
 		}
 		for _, cl := range p.closesSeen() {
 			if strings.Contains(cl, "frame:") {
