@@ -104,6 +104,9 @@ func TestRollingRestart(t *testing.T) {
 	for i, id := range ids {
 		s := servers[i]
 		held := roomsOn(id)
+		if held == 0 {
+			t.Errorf("%s holds no room before its restart: the restart moves nothing", id)
+		}
 		began := time.Now()
 		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
