@@ -38,6 +38,48 @@ func checkResumed(t *testing.T, name string, b before, player sim.PlayerID, welc
 	}
 }
 
+// twoNodes starts a NATS server and nodes a and b, b with a ballast player, so that the room asked
+// for next is placed on a.
+func twoNodes(t *testing.T) (a, b *server) {
+	t.Helper()
+	bin := buildServer(t)
+	natsURL := startNATS(t).url()
+	a = startServer(t, bin, "a", natsURL)
+	b = startServer(t, bin, "b", natsURL)
+	waitUntil(t, "a to see two nodes", 10*time.Second, func() bool { return len(loads(t, a)) == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ballast(t, ctx, a, b)
+	return a, b
+}
+
+// sigtermUnder notes each bot's view, sends SIGTERM to a and waits until every bot plays on b
+// under one more welcome, then a second more (for the records after the move). It returns what it
+// noted and when the signal was sent.
+func sigtermUnder[S, I any](t *testing.T, a, b *server, bots []*bot[S, I]) ([]before, time.Time) {
+	t.Helper()
+	was := make([]before, len(bots))
+	for i, p := range bots {
+		v := p.c.View()
+		was[i] = before{player: v.Welcome.Player, welcomes: v.Welcomes, redirect: v.Redirects}
+	}
+	sent := time.Now()
+	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	took := waitUntil(t, "every bot to play on "+b.id, 15*time.Second, func() bool {
+		for i, p := range bots {
+			if !p.playingSince(was[i].welcomes+1) || p.c.View().URL != b.ws() {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("SIGTERM: every bot played on %s %v after the signal", b.id, took.Round(time.Millisecond))
+	time.Sleep(time.Second)
+	return was, sent
+}
+
 // TestHandoffOnSIGTERM: ten bots play the arena in one room on node a (their pages came from a or
 // b); SIGTERM a. The room moves to b whole: every bot plays on b as the same player after one more
 // welcome (a resume: no 4015, no fresh join), its avatar where it was (no farther at its first
@@ -45,14 +87,7 @@ func checkResumed(t *testing.T, name string, b before, player sim.PlayerID, welc
 // the room's clock going on; and a exits cleanly. The longest gap between two snapshots each bot
 // saw across the move is logged.
 func TestHandoffOnSIGTERM(t *testing.T) {
-	bin := buildServer(t)
-	natsURL := startNATS(t).url()
-	a := startServer(t, bin, "a", natsURL)
-	b := startServer(t, bin, "b", natsURL)
-	waitUntil(t, "a to see two nodes", 10*time.Second, func() bool { return len(loads(t, a)) == 2 })
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ballast(t, ctx, a, b) // the match is placed on a
+	a, b := twoNodes(t)
 
 	const n = 10
 	bots := []*bot[arena.State, arena.Input]{arenaBot(t, a.ws(), "match", 0)}
@@ -73,26 +108,7 @@ func TestHandoffOnSIGTERM(t *testing.T) {
 		return true
 	})
 	time.Sleep(3 * time.Second) // they play: they move, and some score
-	was := make([]before, n)
-	for i, p := range bots {
-		v := p.c.View()
-		was[i] = before{player: v.Welcome.Player, welcomes: v.Welcomes, redirect: v.Redirects}
-	}
-
-	sent := time.Now()
-	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	took := waitUntil(t, "every bot to play on b", 15*time.Second, func() bool {
-		for i, p := range bots {
-			if !p.playingSince(was[i].welcomes+1) || p.c.View().URL != b.ws() {
-				return false
-			}
-		}
-		return true
-	})
-	t.Logf("SIGTERM: every bot played on b %v after the signal", took.Round(time.Millisecond))
-	time.Sleep(time.Second) // a second of play on b, for the records after the move
+	was, sent := sigtermUnder(t, a, b, bots)
 
 	var gaps []string
 	for i, p := range bots {
@@ -163,14 +179,7 @@ func continuous(s0, s1 seen) error {
 // match is the same (score, serve, phase, each paddle's ready flag, from the snapshots either side
 // of the move) and the rally goes on: the ball keeps moving.
 func TestHandoffPongMidRally(t *testing.T) {
-	bin := buildServer(t)
-	natsURL := startNATS(t).url()
-	a := startServer(t, bin, "a", natsURL)
-	b := startServer(t, bin, "b", natsURL)
-	waitUntil(t, "a to see two nodes", 10*time.Second, func() bool { return len(loads(t, a)) == 2 })
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ballast(t, ctx, a, b)
+	a, b := twoNodes(t)
 
 	left := pongBot(t, a.ws(), "rally", "follower", true)
 	waitUntil(t, "the first bot to play", 10*time.Second, func() bool { return left.playingSince(1) })
@@ -188,26 +197,7 @@ func TestHandoffPongMidRally(t *testing.T) {
 		return ok && left.c.View().URL == a.ws() && right.c.View().URL == a.ws() &&
 			w.Field(pong.WorldLeft)+w.Field(pong.WorldRight) > 0 && pong.Phase(w.Field(pong.WorldPhase)) == pong.Playing
 	})
-	was := make([]before, len(bots))
-	for i, p := range bots {
-		v := p.c.View()
-		was[i] = before{player: v.Welcome.Player, welcomes: v.Welcomes, redirect: v.Redirects}
-	}
-
-	sent := time.Now()
-	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	took := waitUntil(t, "both bots to play on b", 15*time.Second, func() bool {
-		for i, p := range bots {
-			if !p.playingSince(was[i].welcomes+1) || p.c.View().URL != b.ws() {
-				return false
-			}
-		}
-		return true
-	})
-	t.Logf("SIGTERM: both bots played on b %v after the signal", took.Round(time.Millisecond))
-	time.Sleep(time.Second)
+	was, sent := sigtermUnder(t, a, b, bots)
 
 	for i, p := range bots {
 		v := p.c.View()
