@@ -183,6 +183,17 @@ func longestGap(h []seen, from time.Time) (gap time.Duration, before, after seen
 	return gap, before, after
 }
 
+// across returns the two snapshots in a row either side of tick frozen (the room's last tick on
+// the node it left): the last of a tick at most frozen, and the one after it.
+func across(h []seen, frozen int) (before, after seen, ok bool) {
+	for i := 1; i < len(h); i++ {
+		if int(h[i-1].Tick) <= frozen && int(h[i].Tick) > frozen {
+			return h[i-1], h[i], true
+		}
+	}
+	return seen{}, seen{}, false
+}
+
 // arenaBot plays the arena as the load tester's bots do (wandering, seeking orbs, dashing).
 func arenaBot(t *testing.T, home, room string, i int) *bot[arena.State, arena.Input] {
 	return startBot(t, loadtest.Arena, home, room, fmt.Sprintf("bot%d", i), loadtest.Arena.Bot(uint64(i)+1))

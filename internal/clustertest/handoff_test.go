@@ -109,6 +109,10 @@ func TestHandoffOnSIGTERM(t *testing.T) {
 	})
 	time.Sleep(3 * time.Second) // they play: they move, and some score
 	was, sent := sigtermUnder(t, a, b, bots)
+	frozen := a.log.tick(`msg="room frozen"`)
+	if frozen < 0 {
+		t.Fatal("a did not log the room frozen")
+	}
 
 	var gaps []string
 	for i, p := range bots {
@@ -118,8 +122,12 @@ func TestHandoffOnSIGTERM(t *testing.T) {
 			t.Errorf("%s followed %d redirects, %d before the move; want one more", p.name, v.Redirects, was[i].redirect)
 		}
 		h := p.history()
-		gap, last, first := longestGap(h, sent)
+		gap, _, _ := longestGap(h, sent)
 		gaps = append(gaps, gap.Round(time.Millisecond).String())
+		last, first, ok := across(h, frozen)
+		if !ok {
+			t.Errorf("%s: no two snapshots in a row either side of tick %d, where the room froze on a", p.name, frozen)
+		}
 		// Every two snapshots in a row from a second before the signal on, the move's among them:
 		// the clock goes on, and the avatar moves no farther than the ticks between allow.
 		for j := 1; j < len(h); j++ {
@@ -197,13 +205,18 @@ func TestHandoffPongMidRally(t *testing.T) {
 		return ok && left.c.View().URL == a.ws() && right.c.View().URL == a.ws() &&
 			w.Field(pong.WorldLeft)+w.Field(pong.WorldRight) > 0 && pong.Phase(w.Field(pong.WorldPhase)) == pong.Playing
 	})
-	was, sent := sigtermUnder(t, a, b, bots)
+	was, _ := sigtermUnder(t, a, b, bots)
+	frozen := a.log.tick(`msg="room frozen"`)
+	if frozen < 0 {
+		t.Fatal("a did not log the room frozen")
+	}
 
 	for i, p := range bots {
 		v := p.c.View()
 		checkResumed(t, p.name, was[i], v.Welcome.Player, v.Welcomes, p.closesSeen())
 		h := p.history()
-		gap, s0, s1 := longestGap(h, sent)
+		s0, s1, _ := across(h, frozen)
+		gap := s1.At.Sub(s0.At)
 		w0, ok0 := s0.kept(pong.WorldID)
 		w1, ok1 := s1.kept(pong.WorldID)
 		if !ok0 || !ok1 || s0.Me == nil || s1.Me == nil {

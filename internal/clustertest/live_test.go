@@ -184,6 +184,21 @@ next:
 	return out
 }
 
+// tick returns the tick the newest kept line with every one of words names (its "tick=" field),
+// or -1.
+func (l *logTail) tick(words ...string) int {
+	lines := l.grep(words...)
+	for i := len(lines) - 1; i >= 0; i-- {
+		if _, rest, ok := strings.Cut(lines[i], " tick="); ok {
+			f, _, _ := strings.Cut(rest, " ")
+			if n, err := strconv.Atoi(f); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
 // startServer starts node id on a loopback port, joined to the NATS server at natsURL, with extra
 // flags after the usual ones (a later flag wins). When the test fails, the newest lines of its log
 // are shown.
