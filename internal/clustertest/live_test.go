@@ -132,9 +132,11 @@ func buildServer(t *testing.T) string {
 // server is one tickwire-server process.
 type server struct {
 	id, addr string
+	admin    string // the admin listener's host:port, when started with -admin-addr
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when the process has exited, with err set
 	err      error
+	log      *logTail
 }
 
 func (s *server) ws() string { return "ws://" + s.addr + "/ws" }
@@ -148,24 +150,91 @@ func (s *server) hasExited() bool {
 	}
 }
 
-func startServer(t *testing.T, bin, id, natsURL string) *server {
+// logTail keeps the newest lines of a server's log, for a failing test to show.
+type logTail struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+const logTailLines = 200
+
+func (l *logTail) add(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) == logTailLines {
+		l.lines = append(l.lines[:0], l.lines[1:]...)
+	}
+	l.lines = append(l.lines, line)
+}
+
+// grep returns the lines kept that contain every one of words.
+func (l *logTail) grep(words ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+next:
+	for _, line := range l.lines {
+		for _, w := range words {
+			if !strings.Contains(line, w) {
+				continue next
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// tick returns the tick the newest kept line with every one of words names (its "tick=" field),
+// or -1.
+func (l *logTail) tick(words ...string) int {
+	lines := l.grep(words...)
+	for i := len(lines) - 1; i >= 0; i-- {
+		if _, rest, ok := strings.Cut(lines[i], " tick="); ok {
+			f, _, _ := strings.Cut(rest, " ")
+			if n, err := strconv.Atoi(f); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// startServer starts node id on a loopback port, joined to the NATS server at natsURL, with extra
+// flags after the usual ones (a later flag wins). When the test fails, the newest lines of its log
+// are shown.
+func startServer(t *testing.T, bin, id, natsURL string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-www", t.TempDir(), "-node-id", id, "-nats", natsURL,
-		"-token-key", tokenKey, "-drain-timeout", "2s", "-shutdown-timeout", "5s")
+	args := append([]string{"-addr", "127.0.0.1:0", "-www", t.TempDir(), "-node-id", id, "-nats", natsURL,
+		"-token-key", tokenKey, "-drain-timeout", "2s", "-shutdown-timeout", "5s"}, extra...)
+	cmd := exec.Command(bin, args...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{id: id, cmd: cmd, exited: make(chan struct{})}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-s.exited })
+	s := &server{id: id, cmd: cmd, exited: make(chan struct{}), log: &logTail{}}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-s.exited
+		if t.Failed() {
+			s.log.mu.Lock()
+			t.Logf("the last %d lines of node %s's log (pid %d):\n%s", len(s.log.lines), id, cmd.Process.Pid, strings.Join(s.log.lines, "\n"))
+			s.log.mu.Unlock()
+		}
+	})
 	lines := bufio.NewScanner(stderr)
+	lines.Buffer(nil, 1<<20)
 	for s.addr == "" && lines.Scan() {
+		s.log.add(lines.Text())
+		if _, rest, ok := strings.Cut(lines.Text(), "msg=\"admin listening\" addr="); ok {
+			s.admin, _, _ = strings.Cut(rest, " ")
+		}
 		if _, rest, ok := strings.Cut(lines.Text(), "msg=listening addr="); ok {
 			s.addr, _, _ = strings.Cut(rest, " ")
 		}
 	}
 	go func() {
 		for lines.Scan() { // keep draining the log
+			s.log.add(lines.Text())
 		}
 		s.err = cmd.Wait()
 		close(s.exited)

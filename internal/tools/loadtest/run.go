@@ -52,6 +52,12 @@ type Config struct {
 	Server Probe
 	// Seed seeds the bots' brains.
 	Seed uint64
+	// OnGap, if set, is called for every gap longer than GapOver between two snapshots one bot
+	// received (last and next are their arrival times): what a player sees of a room moving to
+	// another node or of a lost connection. It runs on a driver's goroutine and must not block.
+	OnGap func(bot int, last, next time.Time)
+	// GapOver is the shortest gap OnGap hears of. Defaults to 100 ms.
+	GapOver time.Duration
 }
 
 func (c *Config) defaults() error {
@@ -79,6 +85,9 @@ func (c *Config) defaults() error {
 	if c.ProgressEvery <= 0 {
 		c.ProgressEvery = time.Second
 	}
+	if c.GapOver <= 0 {
+		c.GapOver = 100 * time.Millisecond
+	}
 	return nil
 }
 
@@ -96,6 +105,11 @@ type bot[S, I any] struct {
 	rtt       time.Duration
 	tickRate  int
 	snapRate  int
+
+	player   sim.PlayerID  // the seat of its first welcome (or of the newest, after a lost one)
+	welcomes int           // View.Welcomes when it was last seen connected
+	lastSnap time.Time     // when its newest snapshot arrived
+	maxGap   time.Duration // the longest time between two of its snapshots
 }
 
 // shard is a group of bots driven by one goroutine, so that thousands of bots need a handful of
@@ -110,7 +124,8 @@ const shardSize = 256
 // counters are the run's live totals, kept by the drivers for the progress line.
 type counters struct {
 	connected, joined, withSnapshots, errors atomic.Int64
-	peak                                     atomicMax // most connected at once
+	seatsLost                                atomic.Int64 // welcomes as another player than the bot's seat
+	peak                                     atomicMax    // most connected at once
 	snapshots                                atomic.Int64
 	bytesIn, bytesOut                        atomic.Int64
 	errMu                                    sync.Mutex
@@ -194,7 +209,9 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		b := &bot[S, I]{c: netclient.Dial[I](nc, g.Shared, info.Schema), brain: g.Bot(cfg.Seed*1_000_003 + uint64(i))}
 		// The bots' driver interpolates only: a bot draws nothing, and predicting would spend the
 		// load tester's CPU on what the server never sees. The inputs go out the same.
-		b.d = netcode.NewDriver[S, I](g.Shared, b.c, netcode.DriverConfig{})
+		b.d = netcode.NewDriver[S, I](g.Shared, b.c, netcode.DriverConfig{OnSnapshot: func(s netcode.Snapshot) {
+			b.snapshotAt(i, s.At, &cfg)
+		}})
 		all = append(all, b)
 		sh := shards[i%len(shards)]
 		sh.mu.Lock()
@@ -249,6 +266,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 	var views []netclient.View
 	forEachBot(shards, func(b *bot[S, I]) {
 		v, _ := b.refresh(cnt, &stopping)
+		sum.MaxGapMillis = max(sum.MaxGapMillis, float64(b.maxGap)/float64(time.Millisecond))
 		views = append(views, v)
 		if b.rtt > 0 {
 			rtts = append(rtts, b.rtt)
@@ -265,6 +283,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		sum.HoldCCU = ccuSum / float64(ccuSamples)
 	}
 	sum.Errors = int(cnt.errors.Load())
+	sum.SeatsLost = int(cnt.seatsLost.Load())
 	cnt.errMu.Lock()
 	if len(cnt.reasons) > 0 {
 		sum.ErrorReasons = cnt.reasons
@@ -349,6 +368,19 @@ func (sh *shard[S, I]) drive(ctx context.Context, frame, think time.Duration, cn
 	}
 }
 
+// snapshotAt notes that bot i received a snapshot at at (its driver's goroutine, under the shard's
+// lock): the longest gap between two, and the gaps OnGap hears of.
+func (b *bot[S, I]) snapshotAt(i int, at time.Time, cfg *Config) {
+	if !b.lastSnap.IsZero() && at.After(b.lastSnap) {
+		gap := at.Sub(b.lastSnap)
+		b.maxGap = max(b.maxGap, gap)
+		if cfg.OnGap != nil && gap > cfg.GapOver {
+			cfg.OnGap(i, b.lastSnap, at)
+		}
+	}
+	b.lastSnap = at
+}
+
 // refresh reads the bot's view into its fields and the run's counters, and returns it with whether
 // the bot is playing.
 func (b *bot[S, I]) refresh(cnt *counters, stopping *atomic.Bool) (netclient.View, bool) {
@@ -356,6 +388,15 @@ func (b *bot[S, I]) refresh(cnt *counters, stopping *atomic.Bool) (netclient.Vie
 		return netclient.View{}, false
 	}
 	v := b.c.View()
+	if v.Status == netclient.Connected && v.Welcomes > b.welcomes && !v.Welcome.Spectator {
+		// A welcome after the first is a resumed seat, unless the bot is welcomed as another
+		// player or its last connection ended with 4015 (the resume refused: it joined afresh,
+		// possibly in a fresh room that gave it the same id).
+		if b.welcomes > 0 && (v.Welcome.Player != b.player || v.Code == int(wire.CloseResumeFailed)) {
+			cnt.seatsLost.Add(1)
+		}
+		b.player, b.welcomes = v.Welcome.Player, v.Welcomes
+	}
 	if v.Status == netclient.Connected && !b.welcomed {
 		b.welcomed = true
 		b.tickRate, b.snapRate = int(v.Welcome.TickRate), int(v.Welcome.SnapshotRate)

@@ -55,6 +55,10 @@ func TestRunCountsRefusedBotsAsErrors(t *testing.T) {
 	if want := []NodePlacement{{URL: url, Bots: 2}}; !slices.Equal(sum.Placement, want) {
 		t.Errorf("placement %+v, want %+v", sum.Placement, want)
 	}
+	// Snapshots come 20 a second: the longest gap is some 50 ms, not nothing and not a second.
+	if sum.SeatsLost != 0 || sum.MaxGapMillis < 20 || sum.MaxGapMillis > 1000 {
+		t.Errorf("seats lost %d, longest gap %.0f ms; want none lost and a gap of about 50 ms", sum.SeatsLost, sum.MaxGapMillis)
+	}
 	if !strings.Contains(progress.String(), "connected 2/3") || !strings.Contains(progress.String(), "errors 1") {
 		t.Errorf("progress lines:\n%s", progress.String())
 	}

@@ -33,6 +33,12 @@ type Summary struct {
 	BytesOutPerSecond  float64        `json:"bytesOutPerSecondPerClient"`  // client to server, on the wire
 	RTTP50Millis       float64        `json:"rttP50Ms"`
 	RTTP99Millis       float64        `json:"rttP99Ms"`
+	// MaxGapMillis is the longest time between two snapshots one bot received, over the whole run
+	// (from each bot's first snapshot): a stall, a lost connection, or a room that moved.
+	MaxGapMillis float64 `json:"maxGapMs"`
+	// SeatsLost counts the times a bot lost its seat and joined afresh: welcomed again as another
+	// player than the seat it had, or after its resume was refused (4015).
+	SeatsLost int `json:"seatsLost"`
 	// LoadAverage is the machine's one-minute load average at the end of the hold (-1 unknown): a
 	// figure above its core count means the server and the bots waited for CPU.
 	LoadAverage float64 `json:"loadAverage"`
@@ -236,6 +242,7 @@ func (s *Summary) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  per client snapshots %.2f/s delivered (%d/s configured), %s/s in, %s/s out, RTT p50 %.2f ms p99 %.2f ms\n",
 		s.SnapshotsPerSecond, s.SnapshotRate, bytesText(s.BytesInPerSecond), bytesText(s.BytesOutPerSecond), s.RTTP50Millis, s.RTTP99Millis)
+	fmt.Fprintf(w, "  continuity longest gap between two snapshots of one bot %.0f ms, seats lost %d\n", s.MaxGapMillis, s.SeatsLost)
 	if v := s.Server; v == nil {
 		fmt.Fprintln(w, "  server     no figures (give -admin for a remote server's metrics)")
 	} else {
