@@ -281,6 +281,12 @@ func (n *Node) writeRooms(now time.Time) {
 			// released meanwhile
 		case errors.Is(err, errLost):
 			delete(n.owned, j.key)
+			// The view shows the winner's entry from now on: it kept this node's until the loop
+			// settled the room, and the watcher sends nothing new for an entry it already applied.
+			var l *lostError
+			if errors.As(err, &l) && l.room.Node != "" {
+				n.v.rooms[j.key], n.roomRevs[j.key] = l.room, l.rev
+			}
 			n.mu.Unlock()
 			n.log.Warn("cluster: room taken over by another node while this one was away", "room", j.key)
 			if n.cfg.OnRoomLost != nil {
@@ -311,7 +317,11 @@ func (n *Node) writeRooms(now time.Time) {
 
 var errLost = errors.New("cluster: room lost")
 
-type lostError struct{ winner string }
+type lostError struct {
+	winner string
+	room   RoomInfo // the winner's entry, and its revision (when read)
+	rev    uint64
+}
 
 func (e *lostError) Error() string        { return "cluster: room lost to node " + e.winner }
 func (e *lostError) Is(target error) bool { return target == errLost }
@@ -342,7 +352,7 @@ func (n *Node) settle(ctx context.Context, key string, info RoomInfo) (uint64, e
 		}
 		var held RoomInfo
 		if json.Unmarshal(e.Value(), &held) == nil && held.Node != n.cfg.ID {
-			return 0, &lostError{winner: held.Node}
+			return 0, &lostError{winner: held.Node, room: held, rev: e.Revision()}
 		}
 		rev, err := n.rooms.Update(ctx, key, data, e.Revision())
 		if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
@@ -353,8 +363,15 @@ func (n *Node) settle(ctx context.Context, key string, info RoomInfo) (uint64, e
 	return 0, errors.New("cluster: room entry keeps changing")
 }
 
+// settleTime is how long after this node (re)connects to NATS it judges no node dead: a live node
+// cut off with it re-registers within its reconnect wait and a refresh, and an entry that expired
+// meanwhile takes NodeTTL to show.
+func (n *Node) settleTime() time.Duration {
+	return n.cfg.NodeTTL + n.cfg.MaxReconnectWait + n.cfg.RefreshInterval
+}
+
 // sweep handles the rooms of nodes missing from the view, when this node is the janitor: the live
-// node with the lowest id. A room of a node this view saw leave is handled at once, one of a node
+// node with the lowest id, connected to NATS for settleTime at least. A room of a node this view saw leave is handled at once, one of a node
 // never seen once it has been orphaned for OrphanGrace. Each goes to a goroutine (recoverRoom), at
 // most MaxInFlight/2 at once, so that a slow recovery holds up neither the others nor the loop (which
 // must keep refreshing this node's entry); the rest wait for the next sweep. Views can disagree for
@@ -372,6 +389,12 @@ func (n *Node) sweep(now time.Time) {
 	defer n.mu.Unlock()
 	n.v.forgetGone(now, n.cfg.DeadNodeMemory)
 	orphans := n.v.orphans(now, n.cfg.OrphanGrace)
+	if now.Sub(n.connectedSince) < n.settleTime() {
+		// Just (re)connected: every node missing from the view may be a live node still on its way
+		// back (after a NATS restart, all of them are), so nobody is judged dead until a live node
+		// has had the time to register again.
+		orphans = nil
+	}
 	for k, rev := range n.recovering {
 		if cur, ok := n.roomRevs[k]; !ok || cur != rev {
 			delete(n.recovering, k) // the entry changed: the mark has done its work

@@ -84,6 +84,8 @@ type Node struct {
 	staleSince     map[string]time.Time
 	lastStaleCheck time.Time
 	staleRunning   bool
+	// connectedSince is when this node last (re)connected to NATS; under mu.
+	connectedSince time.Time
 
 	ckMu      sync.Mutex
 	ckPending map[string]checkpointOp // the latest checkpoint write or delete of each room, not yet done
@@ -121,7 +123,7 @@ func Start(ctx context.Context, cfg Config, r Reserver) (*Node, error) {
 		recoverSlots: make(chan struct{}, max(1, cfg.MaxInFlight/2)),
 		adopting:     map[string]adoptTicket{}, recovering: map[string]uint64{}, staleSince: map[string]time.Time{},
 		ckPending: map[string]checkpointOp{}, ckKick: make(chan struct{}, 1),
-		lastStaleCheck: time.Now()} // the first listing of checkpoints a quarter of StaleCheckpointAge after the start
+		connectedSince: time.Now(), lastStaleCheck: time.Now()} // the first listing of checkpoints a quarter of StaleCheckpointAge after the start
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if err := n.start(ctx); err != nil {
 		n.Close()
@@ -271,6 +273,9 @@ func (n *Node) subject(node, call string) string {
 // expired entries while this node was away, so the loop re-registers and re-checks every owned
 // room, and the watchers reload the view from scratch.
 func (n *Node) reconnected() {
+	n.mu.Lock()
+	n.connectedSince = time.Now()
+	n.mu.Unlock()
 	for _, c := range append(n.rewatch[:], n.resync, n.ckKick) {
 		select {
 		case c <- struct{}{}:

@@ -164,6 +164,7 @@ func (l *Lobby) Adopt(ctx context.Context, a cluster.Adoption) error {
 	l.mu.Lock()
 	cfg := e.config(l, n) // counts the room as opened
 	l.mu.Unlock()
+	cfg.Recovered = a.Recovered // its players are told how far it went back; it waits for them
 	fail := func(ce *wire.CloseError) error {
 		l.mu.Lock()
 		l.cfg.Observer.RoomClosed(key.game)

@@ -173,7 +173,13 @@ func (r *room[S, I]) restore(c *Capture) error {
 		if sc.Detached {
 			s.graceLeft = sc.GraceLeft
 		}
+		if r.cfg.Recovered {
+			s.restored = c.Tick
+		}
 		r.seats = append(r.seats, s)
+	}
+	if r.cfg.Recovered && len(r.seats) > 0 {
+		r.waiting = max(1, int(r.cfg.RecoveryWait*time.Duration(r.cfg.TickRate)/time.Second))
 	}
 	r.roster = len(r.seats) > 0
 	for _, d := range c.Departed {
@@ -183,8 +189,19 @@ func (r *room[S, I]) restore(c *Capture) error {
 		}
 		r.departed.add(departed{player: d.Player, secret: d.Secret, kept: d.Kept, why: why})
 	}
-	r.cfg.Logger.Info("room restored", "tick", c.Tick, "players", len(r.seats))
+	r.cfg.Logger.Info("room restored", "tick", c.Tick, "players", len(r.seats), "recovered", r.cfg.Recovered)
 	return nil
+}
+
+// playerBack reports whether a seat of the room has a connection again (a Recovered room waits for
+// one before it steps), or the room has no seat to wait for.
+func (r *room[S, I]) playerBack() bool {
+	for _, s := range r.seats {
+		if !s.detached {
+			return true
+		}
+	}
+	return len(r.seats) == 0
 }
 
 // restoreSeat returns the held seat sc describes.

@@ -377,3 +377,101 @@ func TestPongMidRallySurvivesTheMove(t *testing.T) {
 		}
 	}
 }
+
+// welcomes returns the welcomes p was sent.
+func welcomes(t *testing.T, p *fakePeer) []wire.Welcome {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []wire.Welcome
+	for _, f := range p.frames {
+		if f.Op == wire.OpWelcome {
+			var w wire.Welcome
+			if err := f.Decode(&w); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// TestRecoveredRoomWaitsForItsPlayers: a room restored from a checkpoint after its server died
+// (Config.Recovered) stands still until its first player is back, so the game does not play on
+// with nobody there; that player, and one who comes back after the room played on, are each told
+// once, in their first welcome, the tick the room went back to. A room nobody comes back to plays
+// on after RecoveryWait. A handoff's restore (not Recovered) neither waits nor says so.
+func TestRecoveredRoomWaitsForItsPlayers(t *testing.T) {
+	t.Parallel()
+	a := newLineRoom(Config{Name: "r", ResumeGrace: time.Second})
+	var p1, p2 fakePeer
+	a.Join(1, "ann", &p1)
+	a.Join(2, "bob", &p2)
+	for range 10 {
+		a.step()
+	}
+	c := throughTheWire(t, captureNow(t, a))
+	secret := func(i int) [16]byte { return c.Seats[i].Secret }
+
+	restore := func(recovered bool, wait time.Duration) *room[testgame.State, int8] {
+		t.Helper()
+		r, err := For[testgame.State, int8](testgame.Game{}).Restore(Config{Logger: quietLogger(), Recovered: recovered, RecoveryWait: wait}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.(*room[testgame.State, int8])
+	}
+
+	b := restore(true, 10*time.Second)
+	for range 30 {
+		b.step()
+	}
+	if b.Tick() != c.Tick {
+		t.Fatalf("a recovered room nobody is back to stepped to tick %d from %d; want it standing still", b.Tick(), c.Tick)
+	}
+	var q1, q2 fakePeer
+	resumeNow(t, b, Token{Game: "line", Room: "r", Player: 1, Secret: secret(0)}, &q1)
+	b.step()
+	if b.Tick() != c.Tick+1 {
+		t.Fatalf("with a player back the room is at tick %d; want %d", b.Tick(), c.Tick+1)
+	}
+	for range 5 {
+		b.step()
+	}
+	resumeNow(t, b, Token{Game: "line", Room: "r", Player: 2, Secret: secret(1)}, &q2)
+	w1, w2 := welcomes(t, &q1), welcomes(t, &q2)
+	if len(w1) != 1 || w1[0].Restored != c.Tick || w1[0].Tick != c.Tick {
+		t.Errorf("first back: welcomes %+v; want one at tick %d saying restored at %d", w1, c.Tick, c.Tick)
+	}
+	if len(w2) != 1 || w2[0].Restored != c.Tick || w2[0].Tick != c.Tick+6 {
+		t.Errorf("second back: welcomes %+v; want one at tick %d saying restored at %d", w2, c.Tick+6, c.Tick)
+	}
+	// A later welcome of the same seat (another reconnect) says nothing of it.
+	b.detach(b.seats[0])
+	var q1b fakePeer
+	resumeNow(t, b, Token{Game: "line", Room: "r", Player: 1, Secret: b.seats[0].secret}, &q1b)
+	if w := welcomes(t, &q1b); len(w) != 1 || w[0].Restored != 0 {
+		t.Errorf("a later reconnect's welcomes %+v; want restored 0", w)
+	}
+
+	// Nobody comes back: the room plays on after RecoveryWait (a second: 30 ticks).
+	d := restore(true, time.Second)
+	for range 31 {
+		d.step()
+	}
+	if d.Tick() != c.Tick+1 {
+		t.Errorf("after RecoveryWait with nobody back the room is at tick %d; want %d", d.Tick(), c.Tick+1)
+	}
+
+	// A handoff: no wait, no word of a rollback.
+	h := restore(false, 0)
+	h.step()
+	var q3 fakePeer
+	resumeNow(t, h, Token{Game: "line", Room: "r", Player: 1, Secret: secret(0)}, &q3)
+	if h.Tick() != c.Tick+1 {
+		t.Errorf("a handed-off room is at tick %d after one step; want %d", h.Tick(), c.Tick+1)
+	}
+	if w := welcomes(t, &q3); len(w) != 1 || w[0].Restored != 0 {
+		t.Errorf("a handed-off room's welcomes %+v; want restored 0", w)
+	}
+}

@@ -90,6 +90,15 @@ type Config struct {
 	// OnCheckpoint receives each checkpoint, Capture.Marshal's bytes (its own to keep). It is
 	// called from the room's goroutine, after a step, and must not block. Nil takes no checkpoints.
 	OnCheckpoint func(data []byte)
+	// Recovered marks a room Factory.Restore makes from a checkpoint, after the server that ran it
+	// died: the room went back to the capture's tick. The first welcome of each restored seat says
+	// so (wire.Welcome.Restored), and the room stands still, stepping nothing, until the first of
+	// its players is back or RecoveryWait has passed, so that the game does not play on with nobody
+	// there. False for a handoff (the room left its server whole) and a new room.
+	Recovered bool
+	// RecoveryWait is the longest a Recovered room stands still waiting for its first player.
+	// Defaults to 10 s.
+	RecoveryWait time.Duration
 }
 
 // Factory makes rooms of one game.
@@ -199,6 +208,9 @@ func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.ResumeGrace <= 0 {
 		cfg.ResumeGrace = 30 * time.Second
 	}
+	if cfg.RecoveryWait <= 0 {
+		cfg.RecoveryWait = 10 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -307,6 +319,7 @@ type room[S, I any] struct {
 	keeper          StateKeeper[S] // nil: the game keeps no room state
 	capEnc          captureEncoder[I]
 	capEntities     int                 // entities in the last capture, to size the next one's table
+	waiting         int                 // steps a Recovered room still stands still for, waiting for a player
 	checkpointEvery int                 // ticks between checkpoints; 0: none
 	freezes         chan *freezeRequest // Freeze to the room's goroutine
 	unfreezes       chan unfreeze       // Thaw or Moved to a frozen room
@@ -410,6 +423,11 @@ func (r *room[S, I]) advance(stepper *Stepper, now time.Time) {
 // send what is due.
 func (r *room[S, I]) step() {
 	r.applyControl()
+	if r.waiting > 0 && !r.playerBack() {
+		r.waiting-- // restored from a checkpoint: stand still until a player is back (restore.go)
+		return
+	}
+	r.waiting = 0
 	r.expireDetached()
 	r.inputs = r.inputs[:0]
 	tick := r.tick.Load() + 1 // only this goroutine writes it
@@ -502,8 +520,9 @@ func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
 		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator, Private: r.cfg.Private,
-		Resume: token,
+		Resume: token, Restored: s.restored,
 	})
+	s.restored = 0  // said once
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
 		panic(err)
 	}
@@ -632,6 +651,7 @@ type seat[S, I any] struct {
 	detached  bool     // the connection is gone; the seat is held
 	moved     bool     // restored from a capture and not yet resumed: a resume keeps its inputs
 	graceLeft int      // ticks until a detached seat is freed
+	restored  uint32   // the tick a Recovered room went back to, for this seat's next welcome; 0: none
 }
 
 func (s *seat[S, I]) Player() sim.PlayerID { return s.id }

@@ -101,7 +101,7 @@ func (m *Hello) DecodeBody(d *msgpack.Decoder) error {
 
 // Welcome accepts a hello: who the player is and how the room runs.
 //
-//	[player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private]
+//	[player, game, room, tickRate, snapshotRate, tick, maxPlayers, spectator, private, resume, restored]
 type Welcome struct {
 	Player       sim.PlayerID // 0 for a spectator
 	Game         string
@@ -119,12 +119,23 @@ type Welcome struct {
 	// welcome carries a new one, and the previous one stops working. Empty for spectators.
 	// Appended in version 1.
 	Resume string
+	// Restored, in the first welcome of a seat whose room was restored from a checkpoint after its
+	// server died, is the tick the room was restored at: the room went back to it, and the client,
+	// which may have seen later ticks, tells its player so (it may be welcomed at a later tick
+	// still, if the room played on before it came back). 0 otherwise. Appended (compatibly) in
+	// version 2; an encoder writes it only when it is not 0, so a welcome without it is ten fields
+	// as before.
+	Restored uint32
 }
 
 func (*Welcome) Op() Op { return OpWelcome }
 
 func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
-	return encodeAll(e, 10, func() error { return PutUint(e, uint64(m.Player)) },
+	n := 10
+	if m.Restored != 0 {
+		n = 11
+	}
+	return encodeAll(e, n, func() error { return PutUint(e, uint64(m.Player)) },
 		func() error { return e.EncodeString(m.Game) },
 		func() error { return e.EncodeString(m.Room) },
 		func() error { return PutUint(e, uint64(m.TickRate)) },
@@ -133,7 +144,13 @@ func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
 		func() error { return PutUint(e, uint64(m.MaxPlayers)) },
 		func() error { return e.EncodeBool(m.Spectator) },
 		func() error { return e.EncodeBool(m.Private) },
-		func() error { return e.EncodeString(m.Resume) })
+		func() error { return e.EncodeString(m.Resume) },
+		func() error {
+			if n < 11 {
+				return nil
+			}
+			return PutUint(e, uint64(m.Restored))
+		})
 }
 
 func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
@@ -148,6 +165,7 @@ func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
 	m.Spectator = f.Bool("spectator")
 	m.Private = f.Bool("private")
 	m.Resume = f.String("resume", MaxTokenBytes)
+	m.Restored = f.Uint32("restored")
 	return f.Done()
 }
 

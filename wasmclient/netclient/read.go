@@ -125,9 +125,9 @@ func (c *Client[I]) welcomed(ctx context.Context, w wire.Welcome) {
 	now := time.Now()
 	c.mu.Lock()
 	if c.view.Welcomes > 0 && netcode.Resumes(c.view.Welcome, w) {
-		// The seat resumed behind the newest snapshot seen: the room was restored from a
-		// checkpoint (its node died). The netcode re-bases on it; the page says so.
-		if back := netcode.Rollback(c.view.Tick, w.Tick); back > 0 {
+		// The seat resumed in a room gone back behind the newest snapshot seen: the room was
+		// restored from a checkpoint (its node died). The netcode re-bases on it; the page says so.
+		if back := netcode.Rollback(c.view.Tick, netcode.WentBackTo(w)); back > 0 {
 			c.view.Rollbacks++
 			c.view.RolledBack, c.view.RolledBackAt = back, now
 		}

@@ -115,7 +115,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 		if d.session != nil && Resumes(prev, w) {
 			// The same seat on a new connection (a reconnect, a moved or restored room): the
 			// session carries on, its clocks too, and re-bases on the new server.
-			d.session.Resume(w.Tick, now)
+			d.session.Resume(w.Tick, WentBackTo(w), now)
 		} else {
 			cfg := d.cfg.Session
 			cfg.TickRate, cfg.SnapshotRate, cfg.Predict = int(w.TickRate), int(w.SnapshotRate), d.cfg.Predict

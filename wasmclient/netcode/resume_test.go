@@ -90,6 +90,9 @@ func TestSessionResume(t *testing.T) {
 		{name: "reconnect", away: 300 * time.Millisecond},
 		{name: "long pause", away: 10 * time.Second},
 		{name: "rollback", away: 3 * time.Second, still: 3 * time.Second, back: 21},
+		// Restored, then played on for 2 s before this client came back: its welcome is ahead of
+		// what it saw, and only Welcome.Restored tells the rollback.
+		{name: "rollback, welcomed later", away: 3 * time.Second, still: time.Second, back: 21},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -114,11 +117,18 @@ func TestSessionResume(t *testing.T) {
 				r.srv.tick = tick
 				r.start = now.Add(-time.Duration(tick) * r.period)
 			}
+			restored := r.srv.tick // the tick the room went back to (Welcome.Restored)
+			if tc.back > 0 && tc.still < tc.away {
+				r.start = r.start.Add(tc.still - tc.away) // it steps on for the rest of the time away
+			}
 			for due := r.start.Add(time.Duration(r.srv.tick+1) * r.period); !due.After(now); due = due.Add(r.period) {
 				r.srv.step(nil) // nobody's input: the client is away
 			}
-			welcome := r.srv.tick
-			if got := r.session.Resume(welcome, now); got != tc.back {
+			welcome, backTo := r.srv.tick, r.srv.tick
+			if tc.back > 0 {
+				backTo = restored
+			}
+			if got := r.session.Resume(welcome, backTo, now); got != tc.back {
 				t.Fatalf("Resume at tick %d (newest snapshot %d) = %d ticks back, want %d", welcome, r.srv.tick, got, tc.back)
 			}
 			r.late, r.ahead = 0, 0

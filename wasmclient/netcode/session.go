@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 )
 
 // Config describes a session. Zero fields take the defaults given.
@@ -192,7 +193,8 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
 
 // Resume carries the session over to a new connection to the same seat, welcomed at tick (the
-// welcome's) and seen at now: a reconnect, the room moved to another node (a handoff), or the room
+// welcome's) and seen at now, in a room that went back to backTo ([WentBackTo]: tick, unless the
+// room was restored from a checkpoint before the client came back): a reconnect, the room moved to another node (a handoff), or the room
 // restored on another node from a checkpoint. What is drawn carries on; what belonged to the old
 // connection does not:
 //
@@ -203,15 +205,15 @@ func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
 //     the old connection: the input clock synchronises afresh at the next Advance (it jumps to the
 //     new estimate, which after a handoff is about where it was) and sends from where it lands, as
 //     a new session does, the prediction restarting from the newest snapshot;
-//   - a welcome behind the newest snapshot is a rollback (see [Rollback]): the snapshots and the
-//     predictions after tick describe a past that did not happen and are dropped, and the render
+//   - a room gone back behind the newest snapshot is a rollback (see [Rollback]): the snapshots and the
+//     predictions after backTo describe a past that did not happen and are dropped, and the render
 //     clock too re-bases on the server's tick at once, however far back, so no input is stamped for a tick
 //     the room will not reach for seconds (the server closes an input more than its input lead
 //     ahead with 4016). A welcome far ahead re-bases them too: the new estimate is more than the
 //     clocks' jump limit off, and they jump.
 //
 // It returns the ticks rolled back (0: none), also counted in Stats.
-func (s *Session[S, I]) Resume(tick uint32, now time.Time) uint32 {
+func (s *Session[S, I]) Resume(tick, backTo uint32, now time.Time) uint32 {
 	s.seq, s.lateSeq = 0, 0
 	s.seqs = [predictRing]struct{ tick, seq uint32 }{}
 	s.kept = s.kept[:0]
@@ -222,14 +224,14 @@ func (s *Session[S, I]) Resume(tick uint32, now time.Time) uint32 {
 	}
 	back := uint32(0)
 	if s.interp.Len() > 0 {
-		back = Rollback(s.interp.Newest(), tick)
+		back = Rollback(s.interp.Newest(), backTo)
 	}
 	if back == 0 {
 		return 0
 	}
 	s.stats.Rollbacks++
 	s.stats.RolledBack = back
-	s.interp.DropAfter(tick)
+	s.interp.DropAfter(backTo)
 	if s.pred != nil {
 		s.pred.Forget()
 	}
@@ -241,8 +243,19 @@ func (s *Session[S, I]) Resume(tick uint32, now time.Time) uint32 {
 	return back
 }
 
-// Rollback returns how many ticks a room went back when a new connection to the same seat is
-// welcomed at tick after the client saw snapshots up to newest: the room was restored from a
+// WentBackTo returns the tick a resumed seat's room went back to, as its welcome says: the tick
+// the room was restored at from a checkpoint (Welcome.Restored, in the first welcome after its node
+// died), or else the welcome's tick. Compared with the newest snapshot seen, it tells a rollback
+// from a room that carried on ([Rollback]).
+func WentBackTo(w wire.Welcome) uint32 {
+	if w.Restored != 0 && int32(w.Restored-w.Tick) < 0 {
+		return w.Restored
+	}
+	return w.Tick
+}
+
+// Rollback returns how many ticks a room went back when a new connection to the same seat finds it
+// at tick ([WentBackTo]) after the client saw snapshots up to newest: the room was restored from a
 // checkpoint older than what the client saw (its node died). It is 0 when tick is not behind
 // newest: a reconnect, or a room that moved whole (a handoff), carries on from where it was.
 func Rollback(newest, tick uint32) uint32 {
