@@ -332,14 +332,17 @@ func join(ctx context.Context, url string, h wire.Hello) (*websocket.Conn, strin
 
 // TestThreeProcesses runs a real NATS server and three tickwire servers: rooms land on all three;
 // every node lists the same rooms; SIGTERM drains a node (no new room lands there, its room plays
-// on, then it exits); kill -9 of another removes it and its rooms from every list within 5 s.
+// on, then it exits); kill -9 of another removes it and its rooms from every list within 5 s. The
+// nodes run with -handoff=false, as a node whose rooms have nowhere to go drains (handoff_test.go
+// has SIGTERM move them), and -checkpoint-interval 0, so that the killed node's room is gone with
+// it (crash_test.go has it restored).
 func TestThreeProcesses(t *testing.T) {
 	bin := buildServer(t)
 	natsURL := startNATS(t).url()
 	servers := map[string]*server{}
 	var order []*server
 	for _, id := range []string{"a", "b", "c"} {
-		s := startServer(t, bin, id, natsURL)
+		s := startServer(t, bin, id, natsURL, "-handoff=false", "-checkpoint-interval", "0")
 		servers[id] = s
 		order = append(order, s)
 	}

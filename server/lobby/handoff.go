@@ -114,6 +114,12 @@ func (l *Lobby) handoff(ctx context.Context, n *cluster.Node, e *entry) (string,
 	e.released = true // and so is its directory entry
 	l.mu.Unlock()
 	e.room.Moved(target.URL)
+	// Wait for the room to have sent its clients there: a shutdown that follows must not close
+	// them first (with 1001, which sends them back to a lobby instead of to their room).
+	select {
+	case <-e.ended:
+	case <-ctx.Done():
+	}
 	l.cfg.Logger.Info("room handed off", "game", e.key.game, "room", e.key.name, "to", target.ID,
 		"players", len(c.Seats), "tick", c.Tick, "bytes", len(data), "took", time.Since(start))
 	return target.ID, nil
@@ -209,7 +215,8 @@ func (l *Lobby) Adopt(ctx context.Context, a cluster.Adoption) error {
 
 // newEntry returns the lobby's record of a room key about to open here (its room not yet made).
 func (l *Lobby) newEntry(key roomKey, private bool) *entry {
-	return &entry{key: key, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1, holds: map[string]time.Time{}}
+	return &entry{key: key, private: private, taken: map[sim.PlayerID]bool{}, nextID: 1, holds: map[string]time.Time{},
+		ended: make(chan struct{})}
 }
 
 // config is the configuration of e's room: the lobby's, with the callbacks that keep the lobby's

@@ -123,9 +123,10 @@ type entry struct {
 	// holds are the seats reserved for players another node is sending here, by reservation id, with
 	// their expiry; they count as taken until honoured or expired.
 	holds    map[string]time.Time
-	released bool // its directory entry was (or is being) removed, or is another node's now
-	moved    bool // the room runs on another node now (handed off, or taken over): so does its checkpoint
-	dropped  bool // its checkpoint was dropped
+	released bool          // its directory entry was (or is being) removed, or is another node's now
+	moved    bool          // the room runs on another node now (handed off, or taken over): so does its checkpoint
+	dropped  bool          // its checkpoint was dropped
+	ended    chan struct{} // closed when the room's Run has returned
 }
 
 // New returns a lobby hosting the given games; the first is the default. Rooms run until ctx is done.
@@ -298,6 +299,7 @@ func (l *Lobby) closeIfEmpty(e *entry, now time.Time) {
 func (l *Lobby) closed(key roomKey, e *entry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer close(e.ended) // OnClose runs once
 	e.closed = true
 	if l.open[key] == e {
 		delete(l.open, key)
