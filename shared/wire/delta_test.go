@@ -223,7 +223,7 @@ func FuzzDelta(f *testing.F) {
 		"920996000000909090",
 		"920996000000" + "90" + "91" + "93010301" + "90",
 		"920997cd012c0ccd0128" + "909090" + "cef16564ab", // with a check
-		"920997000000909090" + "c3",                       // a check that is not an integer
+		"920997000000909090" + "c3",                      // a check that is not an integer
 	} {
 		b, _ := hex.DecodeString(h)
 		f.Add(b)
