@@ -231,25 +231,10 @@ func TestCheckFindsTampering(t *testing.T) {
 	}
 }
 
-// rewrite writes rec back into a file with a Writer.
+// rewrite writes rec back into a file.
 func rewrite(tb testing.TB, rec *replay.Recording) []byte {
 	tb.Helper()
-	w, err := replay.NewWriter(rec.Header, rec.Keyframes[0])
-	if err != nil {
-		tb.Fatal(err)
-	}
-	k := 1
-	for i := range rec.Ticks {
-		if err := w.Tick(&rec.Ticks[i]); err != nil {
-			tb.Fatal(err)
-		}
-		for ; k < len(rec.Keyframes) && rec.Keyframes[k].Tick == rec.Ticks[i].Tick; k++ {
-			if err := w.Keyframe(&rec.Keyframes[k]); err != nil {
-				tb.Fatal(err)
-			}
-		}
-	}
-	b, err := w.Close(rec.End)
+	b, err := replay.Write(rec)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -209,3 +209,34 @@ func (w *appendWriter) WriteString(s string) (int, error) {
 	w.b = append(w.b, s...)
 	return len(s), nil
 }
+
+// Write writes a recording (read, and perhaps edited, by a tool) back into a file with a Writer.
+func Write(rec *Recording) ([]byte, error) {
+	if len(rec.Keyframes) == 0 {
+		return nil, errors.New("replay: a recording without keyframes")
+	}
+	w, err := NewWriter(rec.Header, rec.Keyframes[0])
+	if err != nil {
+		return nil, err
+	}
+	k := 1
+	for ; k < len(rec.Keyframes) && rec.Keyframes[k].Tick == rec.Keyframes[0].Tick; k++ {
+		if err := w.Keyframe(&rec.Keyframes[k]); err != nil {
+			return nil, err
+		}
+	}
+	for i := range rec.Ticks {
+		if err := w.Tick(&rec.Ticks[i]); err != nil {
+			return nil, err
+		}
+		for ; k < len(rec.Keyframes) && rec.Keyframes[k].Tick == rec.Ticks[i].Tick; k++ {
+			if err := w.Keyframe(&rec.Keyframes[k]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if k < len(rec.Keyframes) {
+		return nil, fmt.Errorf("replay: keyframe of tick %d is not at a recorded tick", rec.Keyframes[k].Tick)
+	}
+	return w.Close(rec.End)
+}
