@@ -80,6 +80,30 @@ func checkFile[S, I any](t *testing.T, g replay.Game[S, I], data []byte, want st
 	return rec
 }
 
+// sendInput sends s an input frame's body with header h.
+func sendInput[I any](t *testing.T, codec wire.InputCodec[I], s Seat, h wire.InputHeader, in I) {
+	t.Helper()
+	b, err := wire.EncodeInput(nil, codec, h, &in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := wire.Decode(b)
+	if err := s.Input(f.Body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// closeAndCheck ends r's recording as a closing room does and checks that it made one file that
+// replays as the room played, want.
+func closeAndCheck[S, I any](t *testing.T, r *room[S, I], g replay.Game[S, I], c *replays, want states) {
+	t.Helper()
+	r.recordClose(ReplayClosed)
+	if len(c.files) != 1 {
+		t.Fatalf("%d files, want 1", len(c.files))
+	}
+	checkFile(t, g, c.files[0], want)
+}
+
 // lineInput sends s the test game's input v for the room's next tick.
 func lineInput(t *testing.T, s Seat, seq uint32, v int8) {
 	t.Helper()
@@ -223,14 +247,7 @@ func TestRecordingReplaysPong(t *testing.T) {
 		}
 	}
 	send := func(s Seat, seq uint32, move int8) {
-		b, err := wire.EncodeInput(nil, pong.Game{}, wire.InputHeader{Seq: seq, Tick: r.Tick() + 1}, &pong.Input{Move: move})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := wire.Decode(b)
-		if err := s.Input(f.Body); err != nil {
-			t.Fatal(err)
-		}
+		sendInput(t, g, s, wire.InputHeader{Seq: seq, Tick: r.Tick() + 1}, pong.Input{Move: move})
 	}
 	for i := range 1500 { // player 1 sways, player 2 follows the ball
 		send(s1, uint32(i+1), int8((i/20%2)*254-127))
@@ -244,11 +261,7 @@ func TestRecordingReplaysPong(t *testing.T) {
 	if r.state.Score == [2]int32{} {
 		t.Fatalf("no point in 1500 ticks: %+v", r.state)
 	}
-	r.recordClose(ReplayClosed)
-	if len(c.files) != 1 {
-		t.Fatalf("%d files", len(c.files))
-	}
-	checkFile[pong.State, pong.Input](t, g, c.files[0], st)
+	closeAndCheck(t, r, g, &c, st)
 }
 
 // TestRecordingReplaysTheArenaWithJudgedHits: inputs are recorded as Step got them, after lag
@@ -268,15 +281,7 @@ func TestRecordingReplaysTheArenaWithJudgedHits(t *testing.T) {
 	hits := 0
 	for tick := 1; tick <= 900; tick++ {
 		for i, s := range seats {
-			in := scriptedInput(sim.PlayerID(i+1), tick)
-			b, err := wire.EncodeInput(nil, g, wire.InputHeader{Seq: uint32(tick), Tick: uint32(tick), Rewind: 3 * 256}, &in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, _ := wire.Decode(b)
-			if err := s.Input(f.Body); err != nil {
-				t.Fatal(err)
-			}
+			sendInput(t, g, s, wire.InputHeader{Seq: uint32(tick), Tick: uint32(tick), Rewind: 3 * 256}, scriptedInput(sim.PlayerID(i+1), tick))
 		}
 		st.step(r, ents)
 		for _, in := range r.inputs {
@@ -288,11 +293,7 @@ func TestRecordingReplaysTheArenaWithJudgedHits(t *testing.T) {
 	if hits == 0 {
 		t.Fatal("no input was judged a hit: the test shows nothing")
 	}
-	r.recordClose(ReplayClosed)
-	if len(c.files) != 1 {
-		t.Fatalf("%d files", len(c.files))
-	}
-	checkFile[arena.State, arena.Input](t, g, c.files[0], st)
+	closeAndCheck(t, r, g, &c, st)
 }
 
 func TestRecordingOffOrUnplayedRecordsNothing(t *testing.T) {
