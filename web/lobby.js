@@ -295,41 +295,8 @@
     });
   }
 
-  // replaysTable returns the body of the recent replays' table, making the section (below the open
-  // rooms) the first time.
-  function replaysTable() {
-    var body = $('lobby-replays');
-    if (body) {
-      return body;
-    }
-    var section = el('section');
-    section.setAttribute('aria-labelledby', 'replays-heading');
-    var h = el('h2', '', 'Recent replays');
-    h.id = 'replays-heading';
-    section.appendChild(h);
-    var table = el('table', 'rooms replays');
-    var head = el('tr');
-    var cols = [['Game', ''], ['Room', ''], ['Players', ''], ['Length', 'num'], ['', '']];
-    for (var i = 0; i < cols.length; i++) {
-      head.appendChild(el('th', cols[i][1], cols[i][0]));
-    }
-    var thead = el('thead');
-    thead.appendChild(head);
-    table.appendChild(thead);
-    body = el('tbody');
-    body.id = 'lobby-replays';
-    table.appendChild(body);
-    section.appendChild(table);
-    var none = el('p', 'muted', 'No replay yet: every match is recorded, and shows here once it ends.');
-    none.id = 'lobby-no-replays';
-    section.appendChild(none);
-    var rooms = $('lobby-rooms').closest('section');
-    rooms.parentNode.insertBefore(section, rooms.nextSibling);
-    return body;
-  }
-
   function renderReplays() {
-    var body = replaysTable();
+    var body = $('lobby-replays');
     body.textContent = '';
     var shown = lobby.replays.slice(0, REPLAYS_SHOWN);
     $('lobby-no-replays').hidden = shown.length > 0;

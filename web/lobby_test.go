@@ -51,7 +51,7 @@ func TestLobbyRules(t *testing.T) {
 		"names":    []string{"Ann", "  Zoë  ", "", "   ", "<b>", "a\tb", "Dr. Who?", "twenty-one characters", "日本", "x😀"},
 		"rooms":    []string{"friends", "p-x7", "", "Friends", "two words", "a_b", "0123456789012345678901234567890123"},
 		"searches": []string{"", "?", "?mute=1", "?game=pong", "?room=x&mute=1", "?name=Ann", "?spectate=1", "?play=1", "?gamer=1", "?replay=pong-duel-1-2"},
-		"lengths": []any{0, 59.4, 59.6, 65, 600, 3599, 3600, 3725, -3, "x", nil},
+		"lengths":  []any{0, 59.4, 59.6, 65, 600, 3599, 3600, 3725, -3, "x", nil},
 		"replays": []map[string]any{
 			{"id": "pong-duel-mi8u2x1c-3fa91b", "game": "pong", "room": "duel", "players": []string{"ann", "Zoë"}, "seconds": 125.5},
 			{"id": "arena-x-1-2", "game": "arena", "room": "x", "players": []string{}, "seconds": 4},
@@ -75,9 +75,9 @@ func TestLobbyRules(t *testing.T) {
 			Name  string `json:"name"`
 			Error string `json:"error"`
 		} `json:"names"`
-		Rooms  []string `json:"rooms"`
-		Wants  []bool   `json:"wants"`
-		Plays  []string `json:"plays"`
+		Rooms   []string `json:"rooms"`
+		Wants   []bool   `json:"wants"`
+		Plays   []string `json:"plays"`
 		Share   string   `json:"share"`
 		Random  []string `json:"random"`
 		Lengths []string `json:"lengths"`
