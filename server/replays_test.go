@@ -16,6 +16,7 @@ import (
 	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/server/replays"
 	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/shared/replay"
 	"github.com/tickwire/tickwire/shared/wire"
 )
 
@@ -115,6 +116,11 @@ func TestReplaysAreRecordedListedAndServed(t *testing.T) {
 			rec := get(srv, "/api/replays/"+m.ID)
 			if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/octet-stream" || rec.Body.Len() != m.Bytes {
 				t.Fatalf("GET the replay: status %d, type %q, %d bytes (listed %d)", rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len(), m.Bytes)
+			}
+			file, err := replay.Read(rec.Body.Bytes())
+			if err != nil || file.Header.Game != "line" || file.Header.Room != "second" || file.End.Reason != room.ReplayEmpty ||
+				file.End.Tick-file.Keyframes[0].Tick != m.Ticks {
+				t.Errorf("the file served: %v, %+v", err, file)
 			}
 			for _, path := range []string{"/api/replays/no-such-replay", "/api/replays/Bad.ID", "/api/replays/%2e%2e"} {
 				if rec := get(srv, path); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "replay") {
