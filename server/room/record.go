@@ -63,24 +63,26 @@ type ReplayMeta struct {
 
 // recorder writes one room's replay files. It is the room goroutine's alone.
 type recorder[I any] struct {
-	full     replay.FullInputCodec[I] // nil: inputs are stored with the game's wire codec
-	every    uint32                   // ticks between keyframes
-	cut      uint32                   // ticks in a file at most
-	w        *replay.Writer           // nil: no file open
-	first    uint32                   // the open file's keyframe tick
-	last     uint32                   // the last tick it recorded
+	inputEnc *replay.InputEncoder[I] // with the game's FullInputCodec when it has one
+	every    uint32                  // ticks between keyframes
+	cut      uint32                  // ticks in a file at most
+	w        *replay.Writer          // nil: no file open
+	first    uint32                  // the open file's keyframe tick
+	last     uint32                  // the last tick it recorded
 	started  time.Time
 	played   bool     // a tick was recorded with a player seated
 	players  []string // for ReplayMeta.Players
 	seen     map[sim.PlayerID]bool
 	arrivals []replay.Arrival // applied since the last tick recorded
 	messages []replay.Message // received this tick; bodies in buf
-	msgSpans [][2]int
+	msgSpans [][2]int         // each message's body in buf
+	raw      []byte           // the tick's inputs, encoded one after another
+	ends     []int            // where each input ends in raw
 	inputs   []replay.Input
 	tick     replay.Tick
 	entities []sim.Entity
 	seated   []replay.Arrival
-	buf      bytes.Buffer // encoded message bodies and inputs of the tick being recorded
+	buf      bytes.Buffer // encoded message bodies of the tick being recorded
 	enc      *msgpack.Encoder
 }
 
@@ -94,7 +96,7 @@ func newRecorder[S, I any](g Game[S, I], cfg Config) *recorder[I] {
 		cut:   max(1, uint32(MaxReplayLength*time.Duration(cfg.TickRate)/time.Second)),
 		seen:  map[sim.PlayerID]bool{},
 	}
-	rec.full, _ = any(g).(replay.FullInputCodec[I])
+	rec.inputEnc = replay.NewInputEncoder[I](g)
 	rec.enc = msgpack.NewEncoder(&rec.buf)
 	return rec
 }
@@ -183,30 +185,25 @@ func (r *room[S, I]) recordStep(tick uint32) {
 	if rec == nil || rec.w == nil {
 		return
 	}
-	spans := len(rec.msgSpans)
-	rec.inputs = rec.inputs[:0]
+	rec.raw, rec.ends, rec.inputs = rec.raw[:0], rec.ends[:0], rec.inputs[:0]
 	for i := range r.inputs {
-		start := rec.buf.Len()
 		var err error
-		if rec.full != nil {
-			err = rec.full.EncodeFullInput(rec.enc, &r.inputs[i].Input)
-		} else {
-			err = r.g.EncodeInput(rec.enc, &r.inputs[i].Input)
-		}
-		if err != nil {
+		if rec.raw, err = rec.inputEnc.Append(rec.raw, &r.inputs[i].Input); err != nil {
 			r.recordFailed(fmt.Errorf("player %d's input at tick %d: %w", r.inputs[i].Player, tick, err))
 			return
 		}
-		rec.msgSpans = append(rec.msgSpans, [2]int{start, rec.buf.Len()})
+		rec.ends = append(rec.ends, len(rec.raw))
 		rec.inputs = append(rec.inputs, replay.Input{Player: r.inputs[i].Player})
 	}
-	// The buffer has stopped growing: the bodies can be sliced out of it now.
+	// The buffers have stopped growing: the bodies can be sliced out of them now.
 	b := rec.buf.Bytes()
 	for i := range rec.messages {
 		rec.messages[i].Body = b[rec.msgSpans[i][0]:rec.msgSpans[i][1]]
 	}
+	start := 0
 	for i := range rec.inputs {
-		rec.inputs[i].Input = b[rec.msgSpans[spans+i][0]:rec.msgSpans[spans+i][1]]
+		rec.inputs[i].Input = rec.raw[start:rec.ends[i]]
+		start = rec.ends[i]
 	}
 	rec.tick = replay.Tick{Tick: tick, Arrivals: rec.arrivals, Messages: rec.messages, Inputs: rec.inputs}
 	err := rec.w.Tick(&rec.tick)
