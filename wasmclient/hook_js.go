@@ -35,3 +35,30 @@ import "syscall/js"
 func exposeView(view func() string) {
 	js.Global().Set("tickwireView", js.FuncOf(func(js.Value, []js.Value) any { return view() }))
 }
+
+// exposeOpen registers window.tickwireOpenReplay(bytes), which loader.js calls with the bytes (a
+// Uint8Array) of a replay file dropped on the page or picked with its file input (#replay-file):
+// the client plays it, switching to its game. It copies the bytes and returns at once.
+func exposeOpen(open func(data []byte)) {
+	js.Global().Set("tickwireOpenReplay", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) == 0 || args[0].Get("byteLength").IsUndefined() {
+			return nil
+		}
+		data := make([]byte, args[0].Get("byteLength").Int())
+		js.CopyBytesToGo(data, args[0])
+		open(data)
+		return nil
+	}))
+}
+
+// toLobby leaves for the lobby: the page's address with nothing to play.
+func toLobby() { js.Global().Get("location").Set("href", "/") }
+
+// openFile opens the page's file picker for a replay file (#replay-file, whose change loader.js
+// hands to tickwireOpenReplay). It runs a frame after the tap that asked, within the browser's
+// window for a user's gesture.
+func openFile() {
+	if in := js.Global().Get("document").Call("getElementById", "replay-file"); in.Truthy() {
+		in.Call("click")
+	}
+}

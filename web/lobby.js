@@ -15,7 +15,7 @@
 (function () {
   'use strict';
 
-  var PLAY_PARAMS = ['game', 'room', 'name', 'spectate', 'play'];
+  var PLAY_PARAMS = ['game', 'room', 'name', 'spectate', 'play', 'replay'];
   var NAME_KEY = 'tickwire.name';
   var REFRESH_MS = 2000;
 

@@ -47,7 +47,7 @@ func TestLobbyRules(t *testing.T) {
 	cases := map[string]any{
 		"names":    []string{"Ann", "  Zoë  ", "", "   ", "<b>", "a\tb", "Dr. Who?", "twenty-one characters", "日本", "x😀"},
 		"rooms":    []string{"friends", "p-x7", "", "Friends", "two words", "a_b", "0123456789012345678901234567890123"},
-		"searches": []string{"", "?", "?mute=1", "?game=pong", "?room=x&mute=1", "?name=Ann", "?spectate=1", "?play=1", "?gamer=1"},
+		"searches": []string{"", "?", "?mute=1", "?game=pong", "?room=x&mute=1", "?name=Ann", "?spectate=1", "?play=1", "?gamer=1", "?replay=arena-r1-1"},
 		"plays": []map[string]any{
 			{"game": "pong"},
 			{"game": "arena", "room": "friends", "name": "Zoë"},
@@ -91,7 +91,7 @@ func TestLobbyRules(t *testing.T) {
 			t.Errorf("validRoom(%q) = %q, want ok=%v", cases["rooms"].([]string)[i], e, wantRoomOK[i])
 		}
 	}
-	wantWants := []bool{false, false, false, true, true, true, true, true, false}
+	wantWants := []bool{false, false, false, true, true, true, true, true, false, true}
 	for i, w := range got.Wants {
 		if w != wantWants[i] {
 			t.Errorf("wantsGame(%q) = %v, want %v", cases["searches"].([]string)[i], w, wantWants[i])
