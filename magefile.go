@@ -89,6 +89,9 @@ var fuzzPackages = []string{"./shared/...", "./server/..."}
 // Default is the target run by a bare `go tool mage`.
 var Default = Build
 
+// Aliases lets targets be named as the docs spell them.
+var Aliases = map[string]any{"replay-check": ReplayCheck}
+
 func init() {
 	webbuild.GoCmd = mg.GoCmd()
 }
@@ -249,6 +252,16 @@ func New(name string, messages *bool) error {
 	fmt.Printf("\nNext: go test ./shared/games/%s/ ./wasmclient/games/%s/, then go tool mage serve and open\n"+
 		"http://localhost:8080/?game=%s (docs/NEW_GAME.md says what to change next).\n", name, name, name)
 	return nil
+}
+
+// ReplayCheck replays a replay FILE (a bug report's, say) with the game it names and compares every keyframe: prints the ticks replayed and OK, or the first difference.
+//
+// It runs internal/tools/cmd/replaycheck (`go tool mage replay-check FILE`, or replayCheck); the
+// command exits with status 1 when the replay differs from its recording (docs/REPLAY.md).
+func ReplayCheck(ctx context.Context, file string) error {
+	cmd := exec.CommandContext(ctx, mg.GoCmd(), "run", "./internal/tools/cmd/replaycheck", file)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
 }
 
 // Clean removes dist/.

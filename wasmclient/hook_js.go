@@ -13,7 +13,7 @@ import "syscall/js"
 //
 //	{"status":"connected","url":"ws://localhost:8080/ws","game":"pong","room":"r1","player":1,
 //	 "tick":912,"ack":905,"snapshots":301,"events":2,"rttMs":3,"frames":845,"netGraph":false,
-//	 "net":{"ping":3,"jitter":0.4,"snapshots":30,"in":2100,"out":900,"delay":50,"corrections":0},
+//	 "net":{"ping":3,"jitter":0.4,"snapshots":30,"in":2100,"out":900,"delay":50,"corrections":0,"desyncs":0},
 //	 "entities":{"ball":[{"id":65536,"fields":{"x":123456,"y":...}}],
 //	             "paddle":[{"id":1,"name":"ann","fields":{"side":0,"y":...}}], "world":[...]}}
 //

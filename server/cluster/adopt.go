@@ -25,6 +25,11 @@ type Adoption struct {
 	Game, Room, From string
 	Recovered        bool
 	Capture          []byte
+	// Revision is the revision of the room's directory entry as the asking node last saw it (0:
+	// unknown). TakeOver takes the entry over only at that revision: had the entry changed since
+	// (the asking node gave up and took its room back, another node claimed it), the adoption is
+	// refused rather than taking a room that is running elsewhere.
+	Revision uint64
 }
 
 // Adopter is the adopting side of a handoff or a recovery; the lobby implements it, on the same
@@ -47,12 +52,14 @@ const (
 	hdrFrom      = "Tickwire-From"
 	hdrRecovered = "Tickwire-Recovered" // "true" or absent
 	hdrBudget    = "Tickwire-Budget-Ms" // how long the asking node waits for the answer
+	hdrRevision  = "Tickwire-Revision"  // Adoption.Revision, when known
 )
 
 // adoptTicket is an adoption being served: TakeOver of its room from its node ends at deadline.
 type adoptTicket struct {
 	from     string
 	deadline time.Time
+	rev      uint64 // the entry's revision the asking node saw; 0: unknown
 }
 
 // adoptMsg builds the adopt request for a, to be answered before deadline.
@@ -65,6 +72,9 @@ func (n *Node) adoptMsg(node string, a Adoption, deadline time.Time) (*nats.Msg,
 		m.Header.Set(hdrRecovered, "true")
 	}
 	m.Header.Set(hdrBudget, strconv.FormatInt(time.Until(deadline).Milliseconds(), 10))
+	if a.Revision != 0 {
+		m.Header.Set(hdrRevision, strconv.FormatUint(a.Revision, 10))
+	}
 	m.Data = a.Capture
 	size := len("NATS/1.0\r\n\r\n") + len(m.Data)
 	for k, vs := range m.Header {
@@ -132,6 +142,13 @@ func (n *Node) serveAdopt(m *nats.Msg) {
 func (n *Node) serveAdoption(m *nats.Msg, now time.Time) reserveReply {
 	a := Adoption{Game: m.Header.Get(hdrGame), Room: m.Header.Get(hdrRoom), From: m.Header.Get(hdrFrom),
 		Recovered: m.Header.Get(hdrRecovered) == "true", Capture: m.Data}
+	if h := m.Header.Get(hdrRevision); h != "" {
+		rev, err := strconv.ParseUint(h, 10, 64)
+		if err != nil {
+			return reserveReply{Code: wire.CloseMalformed, Reason: fmt.Sprintf("adopt: bad revision %q in %s", h, hdrRevision)}
+		}
+		a.Revision = rev
+	}
 	if err := checkRoom(a.Game, a.Room); err != nil {
 		return reserveReply{Code: wire.CloseBadRoom, Reason: "adopt: " + err.Error()}
 	}
@@ -154,7 +171,7 @@ func (n *Node) serveAdoption(m *nats.Msg, now time.Time) reserveReply {
 	}
 	deadline := now.Add(budget)
 	key := roomKey(a.Game, a.Room)
-	t := adoptTicket{from: a.From, deadline: deadline}
+	t := adoptTicket{from: a.From, deadline: deadline, rev: a.Revision}
 	n.mu.Lock()
 	n.adopting[key] = t
 	n.mu.Unlock()
@@ -206,10 +223,6 @@ func (n *Node) Handoff(ctx context.Context, node, game, room string, capture []b
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
 	defer cancel()
 	deadline, _ := ctx.Deadline()
-	m, err := n.adoptMsg(node, Adoption{Game: game, Room: room, From: n.cfg.ID, Capture: capture}, deadline)
-	if err != nil {
-		return err
-	}
 	key := roomKey(game, room)
 	n.mu.Lock()
 	o, ok := n.owned[key]
@@ -217,6 +230,13 @@ func (n *Node) Handoff(ctx context.Context, node, game, room string, capture []b
 	n.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("cluster: handoff: %w: %s", ErrNotOwner, key)
+	}
+	m, err := n.adoptMsg(node, Adoption{Game: game, Room: room, From: n.cfg.ID, Capture: capture, Revision: o.rev}, deadline)
+	if err != nil {
+		n.mu.Lock()
+		n.owned[key] = o
+		n.mu.Unlock()
+		return err
 	}
 	err = n.requestAdopt(ctx, node, m)
 	if err == nil {
@@ -258,8 +278,10 @@ func (n *Node) takeBack(key string, o *ownedRoom, node string, movedOK bool) (mo
 // absent or held by node from (the node r moves from, alive or dead); an entry held by any other
 // node is refused with a *ClaimedError naming it. After it the room is this node's, as after Claim:
 // report its changes with UpdateRoom, and Release it when it closes. Inside Adopter.Adopt it ends
-// with the adoption's deadline (see Adopter). Were the outcome of its write unknown (a timeout),
-// it removes the entry if it names this node, so that no entry names a node without its room.
+// with the adoption's deadline (see Adopter), and takes the entry only at the revision the asking
+// node saw (Adoption.Revision), so that an entry the asking node wrote again after giving up is
+// never taken. Were the outcome of its write unknown (a timeout), it reads the entry again: one
+// that names this node is this node's (the write landed), anything else is an error.
 func (n *Node) TakeOver(ctx context.Context, r RoomInfo, from string) error {
 	if err := checkRoom(r.Game, r.Name); err != nil {
 		return err
@@ -277,10 +299,12 @@ func (n *Node) TakeOver(ctx context.Context, r RoomInfo, from string) error {
 	if mine {
 		return &ClaimedError{Room: o.info}
 	}
+	fence := uint64(0)
 	if adopting && t.from == from {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, t.deadline)
 		defer cancel()
+		fence = t.rev
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RequestTimeout)
 	defer cancel()
@@ -305,20 +329,33 @@ func (n *Node) TakeOver(ctx context.Context, r RoomInfo, from string) error {
 			if held.Node != from {
 				return &ClaimedError{Room: held}
 			}
+			if fence != 0 && e.Revision() != fence {
+				return fmt.Errorf("%w: room %s's entry changed since node %s asked (revision %d, not %d): it took the room back",
+					ErrClaimed, key, from, e.Revision(), fence)
+			}
 			if rev, err = n.rooms.Update(ctx, key, data, e.Revision()); errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+				if fence != 0 {
+					return fmt.Errorf("%w: room %s's entry changed while it was taken over", ErrClaimed, key)
+				}
 				continue
 			}
 		}
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) {
-				// The write may have landed after all: leave no entry naming this node without a room.
+				// The write may have landed after all: if the entry names this node, the room is
+				// this node's (the asking node, reading it, counts the handoff done).
 				c, cancel := context.WithTimeout(n.ctx, n.cfg.RequestTimeout)
-				if perr := n.purgeIfMine(c, key); perr != nil {
-					n.log.Warn("cluster: remove an entry a failed take-over may have written", "room", key, "err", perr)
-				}
+				e, gerr := n.rooms.Get(c, key)
 				cancel()
+				var held RoomInfo
+				if gerr == nil && json.Unmarshal(e.Value(), &held) == nil && held.Node == n.cfg.ID {
+					rev = e.Revision()
+					err = nil
+				}
 			}
-			return fmt.Errorf("cluster: take over room %s: %w", key, err)
+			if err != nil {
+				return fmt.Errorf("cluster: take over room %s: %w", key, err)
+			}
 		}
 		n.mu.Lock()
 		n.owned[key] = &ownedRoom{info: r, rev: rev, lastWrite: time.Now()}

@@ -363,3 +363,79 @@ func TestCrashRecovery(t *testing.T) {
 		})
 	}
 }
+
+// TestRestartedNodeRestoresItsRooms: a node that crashed and came back under its id before its
+// registry entry expired (no janitor saw it die) restores the rooms its previous run left with a
+// checkpoint, through the recovery path (here on itself: the only node hosting the game), and drops
+// those without one.
+func TestRestartedNodeRestoresItsRooms(t *testing.T) {
+	t.Parallel()
+	url := natsServer(t)
+	games := func(c *Config) { c.Games = map[string]int{"pong": 1} }
+	a := startNode(t, "a", url, newSeats(1))
+	b := startNode(t, "b", url, newSeats(1), games)
+	ctx := context.Background()
+	for _, name := range []string{"saved", "unsaved"} {
+		if err := b.Claim(ctx, RoomInfo{Game: "pong", Name: name, Seats: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Checkpoint("pong", "saved", []byte("tick 9"))
+	eventually(t, 3*time.Second, "the checkpoint written and a seeing both rooms", func() bool {
+		_, err := a.LoadCheckpoint(ctx, "pong", "saved")
+		_, ok := a.Owner("pong", "unsaved")
+		return err == nil && ok
+	})
+	b.Close() // crash, and come back at once with the same id
+	b2, ad := startAdopter(t, "b", url, "take", games)
+	select {
+	case got := <-ad.got:
+		if got.Room != "saved" || got.From != "b" || !got.Recovered || string(got.Capture) != "tick 9" {
+			t.Fatalf("adoption %+v", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the restarted node restored nothing")
+	}
+	eventually(t, 2*time.Second, "the restored room to be the restarted node's own", func() bool {
+		return b2.UpdateRoom(RoomInfo{Game: "pong", Name: "saved", Seats: 2, Players: 1}) == nil
+	})
+	eventually(t, 2*time.Second, "a sees saved on b with a player, unsaved gone", func() bool {
+		r, ok := a.Owner("pong", "saved")
+		_, still := a.Owner("pong", "unsaved")
+		return ok && r.Node == "b" && r.Players == 1 && !still
+	})
+}
+
+// TestClaimWaitsForARoomBeingRestored: once a node has died, a name its room held is not free
+// while the room has a checkpoint (it is being restored): Claim says ErrRestoring instead of
+// opening it afresh. A room of the dead node without a checkpoint is free to claim.
+func TestClaimWaitsForARoomBeingRestored(t *testing.T) {
+	t.Parallel()
+	url := natsServer(t)
+	fast := func(c *Config) { c.NodeTTL, c.RefreshInterval = time.Second, 250*time.Millisecond }
+	// Neither a nor b adopts rooms (their Reservers are no Adopters), so c's saved room waits for
+	// a node that will, and its name stays taken meanwhile.
+	a := startNode(t, "a", url, newSeats(1), fast)
+	b := startNode(t, "b", url, newSeats(1), fast)
+	c := startNode(t, "c", url, newSeats(1), fast, func(c *Config) { c.Games = map[string]int{"pong": 1} })
+	ctx := context.Background()
+	for _, name := range []string{"saved", "unsaved"} {
+		if err := c.Claim(ctx, RoomInfo{Game: "pong", Name: name, Seats: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Checkpoint("pong", "saved", []byte("tick 9"))
+	eventually(t, 3*time.Second, "the checkpoint written", func() bool { _, err := b.LoadCheckpoint(ctx, "pong", "saved"); return err == nil })
+	c.Close()
+	eventually(t, 4*time.Second, "c's entry expired", func() bool { _, err := a.nodes.Get(ctx, "c"); return errors.Is(err, jetstream.ErrKeyNotFound) })
+	err := b.Claim(ctx, RoomInfo{Game: "pong", Name: "saved", Seats: 2})
+	if !errors.Is(err, ErrRestoring) {
+		t.Errorf("claiming the dead node's saved room: %v; want ErrRestoring", err)
+	}
+	if !b.Restoring("pong", "saved") {
+		t.Error("Restoring(pong, saved) is false on b")
+	}
+	if err := b.Claim(ctx, RoomInfo{Game: "pong", Name: "unsaved", Seats: 2}); err != nil {
+		t.Errorf("claiming the dead node's unsaved room: %v; want it free", err)
+	}
+}

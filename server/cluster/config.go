@@ -18,7 +18,7 @@ import (
 type Config struct {
 	// ID names the node in the cluster: 1 to 32 of a-z, A-Z, 0-9, '-' and '_'. It is part of NATS
 	// subjects and keys, and must be unique among running nodes (a node restarted with its old id
-	// drops the rooms its previous run left). Defaults to "n-" and 8 random hex digits, different at
+	// restores the rooms its previous run left with a checkpoint, and drops the others). Defaults to "n-" and 8 random hex digits, different at
 	// each start.
 	ID string
 	// PublicURL is the WebSocket URL at which browsers reach this node (e.g. wss://eu1.example.com/ws;

@@ -71,7 +71,12 @@
 // janitor lists the checkpoints' keys and deletes those that have had no room in the directory
 // for StaleCheckpointAge.
 //
-// A node restarted with its old id within NodeTTL purges the rooms its previous run left. While NATS
+// A node restarted with its old id within NodeTTL (no janitor saw it die) restores the rooms its
+// previous run left with a checkpoint, through the recovery path, and purges the others. A room of
+// a dead node that has a checkpoint is not a free name until it is restored or given up: Claim
+// answers ErrRestoring. No node is judged dead until the janitor has been connected to NATS for
+// NodeTTL + MaxReconnectWait + RefreshInterval, so that a NATS restart, after which every node is
+// missing from the view for a moment, restores nobody's live rooms. While NATS
 // is unreachable a node writes nothing and keeps its last view; after a reconnect it recreates the
 // buckets if the server lost them, rewrites its entry, re-checks every room it owns (recreating an entry
 // the server lost, giving up one that another node claimed meanwhile: Config.OnRoomLost), and

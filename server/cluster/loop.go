@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/tickwire/tickwire/shared/wire"
 )
 
 // watch keeps one bucket's part of the view current. It loads every entry into a fresh map, swaps
@@ -180,6 +182,7 @@ func (n *Node) loop() {
 		case <-n.ctx.Done():
 			return
 		case <-refresh.C:
+			n.restorePrevious()
 			if needBuckets {
 				needBuckets = n.ensureBucketsLogged()
 			}
@@ -460,12 +463,21 @@ func (n *Node) recoverRoom(r RoomInfo, rev uint64, dead NodeInfo, known bool) {
 	}
 	target, why := n.recoveryTarget(r.Game, dead, known)
 	if target != "" {
-		err := n.adopt(n.ctx, target, Adoption{Game: r.Game, Room: r.Name, From: r.Node, Recovered: true, Capture: data})
+		err := n.adopt(n.ctx, target, Adoption{Game: r.Game, Room: r.Name, From: r.Node, Recovered: true, Capture: data, Revision: rev})
 		if err == nil {
+			n.mu.Lock()
+			delete(n.recoverTries, key)
+			n.mu.Unlock()
 			n.log.Info("cluster: a dead node's room recovered", "room", key, "dead", r.Node, "node", target)
 			return
 		}
 		why = fmt.Sprintf("node %s did not adopt it: %v", target, err)
+		if passing(err) && n.tryAgain(key) {
+			// Busy, starting, draining since the view saw it, or slow: the next sweep tries again,
+			// perhaps elsewhere (a few times: then the room is given up as below).
+			n.retryRecovery(key, rev, "cluster: a dead node's room not adopted yet", r.Node, err)
+			return
+		}
 	}
 	if n.ctx.Err() == nil {
 		n.log.Warn("cluster: a dead node's room is not recovered", "room", key, "dead", r.Node, "why", why)
@@ -518,6 +530,31 @@ func (n *Node) purgeOrphan(r RoomInfo, rev uint64, dropCheckpoint bool) {
 
 // retryRecovery logs a failure to recover or purge room key (at revision rev) of node, for want of
 // NATS, and unmarks it so that the next sweep tries again.
+// recoveryTries is how many sweeps in a row may find no node adopting a dead node's room for a
+// passing reason before the room is given up.
+const recoveryTries = 10
+
+// passing reports whether an adoption failed for a reason that may pass: a busy, starting or
+// draining node, or no answer in time.
+func passing(err error) bool {
+	if ce, ok := wire.AsCloseError(err); ok {
+		return ce.Code == wire.CloseServerFull || ce.Code == wire.CloseServerError
+	}
+	return errors.Is(err, ErrTimeout) || errors.Is(err, ErrNodeUnreachable)
+}
+
+// tryAgain counts a passing failure to recover key and reports whether another sweep may try.
+func (n *Node) tryAgain(key string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.recoverTries[key]++
+	if n.recoverTries[key] > recoveryTries {
+		delete(n.recoverTries, key)
+		return false
+	}
+	return true
+}
+
 func (n *Node) retryRecovery(key string, rev uint64, msg, node string, err error) {
 	if n.ctx.Err() == nil {
 		n.log.Warn(msg, "room", key, "node", node, "err", err)

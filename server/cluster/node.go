@@ -22,6 +22,9 @@ var (
 	ErrClaimed = errors.New("cluster: room is already open")
 	// ErrNotOwner is returned for a room this node does not own (or no longer does).
 	ErrNotOwner = errors.New("cluster: room is not owned by this node")
+	// ErrRestoring is returned by Claim for a room whose node stopped and which has a checkpoint:
+	// it is being restored on a live node (loop.go), and must not be opened afresh meanwhile.
+	ErrRestoring = errors.New("cluster: the room is being restored from its checkpoint")
 )
 
 // ClaimedError says that a room name is already held, and by whom.
@@ -80,6 +83,12 @@ type Node struct {
 	// recovering: the dead nodes' rooms the janitor is recovering or has settled, by room key, with
 	// the revision of the entry it saw (a mark goes when the entry changes).
 	recovering map[string]uint64
+	// recoverTries counts, by room key, the sweeps in a row that found no node adopting a dead
+	// node's room for a passing reason (loop.go).
+	recoverTries map[string]int
+	// previous: the rooms an earlier run of this node left with checkpoints, until the loop
+	// restores them.
+	previous []previousRoom
 	// staleSince: when the janitor first saw each checkpoint with no room (checkpoint.go).
 	staleSince     map[string]time.Time
 	lastStaleCheck time.Time
@@ -121,7 +130,7 @@ func Start(ctx context.Context, cfg Config, r Reserver) (*Node, error) {
 		rewatch: [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)},
 		v:       newView(), roomRevs: map[string]uint64{}, owned: map[string]*ownedRoom{},
 		recoverSlots: make(chan struct{}, max(1, cfg.MaxInFlight/2)),
-		adopting:     map[string]adoptTicket{}, recovering: map[string]uint64{}, staleSince: map[string]time.Time{},
+		adopting:     map[string]adoptTicket{}, recovering: map[string]uint64{}, recoverTries: map[string]int{}, staleSince: map[string]time.Time{},
 		ckPending: map[string]checkpointOp{}, ckKick: make(chan struct{}, 1),
 		connectedSince: time.Now(), lastStaleCheck: time.Now()} // the first listing of checkpoints a quarter of StaleCheckpointAge after the start
 	n.ctx, n.cancel = context.WithCancel(context.Background())
@@ -187,25 +196,60 @@ func (n *Node) start(ctx context.Context) error {
 	return n.dropPreviousRooms(ctx)
 }
 
-// dropPreviousRooms purges the rooms the directory still lists under this node's id: they belong to
-// an earlier run of a node with the same id (restarted within NodeTTL, so its entry never expired
-// and no janitor saw them orphaned), since this run has claimed none yet.
+// dropPreviousRooms deals with the rooms the directory still lists under this node's id: they
+// belong to an earlier run of a node with the same id (restarted within NodeTTL, so its entry never
+// expired and no janitor saw them orphaned), since this run has claimed none yet. A room with a
+// checkpoint is restored (the earlier run crashed; restorePrevious, from the loop, once the lobby
+// is ready to adopt), one without is purged.
 func (n *Node) dropPreviousRooms(ctx context.Context) error {
 	n.mu.Lock()
-	stale := map[string]uint64{}
+	stale := map[string]RoomInfo{}
+	revs := map[string]uint64{}
 	for k, r := range n.v.rooms {
 		if _, mine := n.owned[k]; r.Node == n.cfg.ID && !mine {
-			stale[k] = n.roomRevs[k]
+			stale[k], revs[k] = r, n.roomRevs[k]
 		}
 	}
 	n.mu.Unlock()
-	for k, rev := range stale {
-		err := n.rooms.Purge(ctx, k, jetstream.LastRevision(rev), jetstream.PurgeTTL(roomMarkerTTL))
+	for k, r := range stale {
+		if _, err := n.ckpts.Get(ctx, k); err == nil {
+			n.mu.Lock()
+			n.previous = append(n.previous, previousRoom{r, revs[k]})
+			n.mu.Unlock()
+			continue
+		}
+		err := n.rooms.Purge(ctx, k, jetstream.LastRevision(revs[k]), jetstream.PurgeTTL(roomMarkerTTL))
 		if err != nil && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) {
 			return fmt.Errorf("cluster: purge a previous run's room %s: %w", k, err)
 		}
 	}
 	return nil
+}
+
+// previousRoom is a room an earlier run of this node left with a checkpoint, to restore.
+type previousRoom struct {
+	r   RoomInfo
+	rev uint64
+}
+
+// restorePrevious restores, through the recovery path, the rooms an earlier run of this node left
+// with checkpoints (dropPreviousRooms): on the least-loaded node that hosts their game at this
+// node's version, or here. The loop calls it at each refresh; the first comes after Start has
+// returned, when this node's lobby is ready to adopt.
+func (n *Node) restorePrevious() {
+	n.mu.Lock()
+	prev := n.previous
+	n.previous = nil
+	for _, p := range prev {
+		n.recovering[roomKey(p.r.Game, p.r.Name)] = p.rev
+	}
+	n.mu.Unlock()
+	self := NodeInfo{ID: n.cfg.ID, URL: n.cfg.PublicURL, Games: n.cfg.Games}
+	for _, p := range prev {
+		n.recoverSlots <- struct{}{}
+		n.wg.Add(1)
+		go n.recoverRoom(p.r, p.rev, self, true)
+	}
 }
 
 // bucketConfigs are the three buckets' configurations.
@@ -364,6 +408,25 @@ func (n *Node) Departed() []NodeInfo {
 	return out
 }
 
+// Restoring reports whether the directory holds an entry for room of game that no live node runs:
+// its node stopped (the janitor restores or removes it), or it names this node from a previous run
+// that this run has not taken back yet. No I/O.
+func (n *Node) Restoring(game, room string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	key := roomKey(game, room)
+	r, ok := n.v.rooms[key]
+	if !ok {
+		return false
+	}
+	if r.Node == n.cfg.ID {
+		_, mine := n.owned[key]
+		return !mine
+	}
+	_, live := n.v.nodes[r.Node]
+	return !live
+}
+
 // Node returns the live node id.
 func (n *Node) Node(id string) (NodeInfo, bool) {
 	n.mu.Lock()
@@ -467,8 +530,13 @@ func (n *Node) Claim(ctx context.Context, r RoomInfo) error {
 			}
 			return &ClaimedError{Room: held}
 		}
-		// The holder is gone: remove its entry (only that revision, so a newer claim survives) and
-		// try again.
+		// The holder is gone. With a checkpoint its room is being restored (by the janitor, or by
+		// the holder itself restarted under its id): it is not a free name.
+		if _, err := n.ckpts.Get(ctx, key); err == nil {
+			return fmt.Errorf("%w: %s (its node %s stopped)", ErrRestoring, key, held.Node)
+		}
+		// Without one, remove its entry (only that revision, so a newer claim survives) and try
+		// again.
 		if err := n.rooms.Purge(ctx, key, jetstream.LastRevision(e.Revision()), jetstream.PurgeTTL(roomMarkerTTL)); err != nil &&
 			!errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !isWrongLastSeq(err) {
 			return fmt.Errorf("cluster: claim room %s: purge dead holder %s: %w", key, held.Node, err)
@@ -579,6 +647,19 @@ func (n *Node) Leave(ctx context.Context) error {
 		}
 		if err := n.ckpts.Purge(ctx, k, jetstream.PurgeTTL(roomMarkerTTL)); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	// The deletes still queued: the checkpoints of rooms that closed while the node stopped (the
+	// writer has stopped with the loop; writes still queued are of rooms that are over too).
+	n.ckMu.Lock()
+	pending := n.ckPending
+	n.ckPending = map[string]checkpointOp{}
+	n.ckMu.Unlock()
+	for k := range pending {
+		if _, done := owned[k]; !done {
+			if err := n.ckpts.Purge(ctx, k, jetstream.PurgeTTL(roomMarkerTTL)); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	if err := n.nodes.Purge(ctx, n.cfg.ID); err != nil {

@@ -36,6 +36,10 @@ import (
 //   - A resume token is signed and names its node: any node verifies it and sends the player to
 //     that node; there the room checks the seat's own secret, as on a single server.
 
+// restoringWait is how long a hello for a room being restored after its node stopped waits before
+// it looks again.
+const restoringWait = 250 * time.Millisecond
+
 // placeTimeout bounds the cluster work of one hello (claims and reservations, each also bounded by
 // cluster.Config.RequestTimeout).
 const placeTimeout = 5 * time.Second
@@ -224,7 +228,7 @@ func (l *Lobby) join(n *cluster.Node, game, roomName, player string, private boo
 	defer cancel()
 	for {
 		if ctx.Err() != nil {
-			return nil, wire.Closef(wire.CloseServerError, "no room found in time: the cluster is busy; try again")
+			return nil, wire.Closef(wire.CloseServerError, "no room found in time: the cluster is busy (or the room is being restored after its server stopped); try again")
 		}
 		seat, ce, retry := l.place(ctx, n, f, game, roomName, name, private, p)
 		if !retry {
@@ -367,6 +371,14 @@ func (l *Lobby) claimAndOpen(ctx context.Context, n *cluster.Node, f room.Factor
 	case errors.As(err, &claimed):
 		l.mu.Unlock()
 		return nil, wire.Closef(wire.CloseRedirect, "room %q is open on node %s", key.name, claimed.Room.Node), false
+	case errors.Is(err, cluster.ErrRestoring):
+		// Its node stopped and it is coming back from its checkpoint: join it once it is back.
+		l.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-time.After(restoringWait):
+		}
+		return nil, nil, true
 	case err != nil:
 		l.mu.Unlock()
 		return nil, wire.Closef(wire.CloseServerError, "cannot open room %q: %v", key.name, err), false
@@ -584,10 +596,12 @@ func (l *Lobby) resume(n *cluster.Node, h wire.Hello, p room.Peer) (room.Seat, *
 			return nil, wire.RedirectTo(ni.URL, "", fmt.Sprintf("your seat is on node %s", c.Node))
 		}
 	}
-	ctx, cancel := context.WithTimeout(l.ctx, placeTimeout)
-	defer cancel()
-	if _, err := n.LoadCheckpoint(ctx, t.Game, t.Room); err == nil {
-		return nil, wire.Closef(wire.CloseResumeLater, "cannot resume yet: the server your room was on stopped, and the room is being restored on another; try again")
+	if n.Restoring(t.Game, t.Room) {
+		ctx, cancel := context.WithTimeout(l.ctx, placeTimeout)
+		defer cancel()
+		if _, err := n.LoadCheckpoint(ctx, t.Game, t.Room); err == nil {
+			return nil, wire.Closef(wire.CloseResumeLater, "cannot resume yet: the server your room was on stopped, and the room is being restored; try again")
+		}
 	}
 	if c.Node != n.ID() {
 		return nil, wire.Closef(wire.CloseResumeFailed, "cannot resume: the server that held your seat (%s) is gone; join again", c.Node)

@@ -38,6 +38,9 @@ const handoffParallel = 8
 // version and is not draining: the room stays here.
 var ErrNoTarget = errors.New("lobby: no other node can take the room (none live, not draining, with the same game version)")
 
+// ErrNotOpen is returned by Handoff for a room that is not open on this node.
+var ErrNotOpen = errors.New("lobby: the room is not open on this node")
+
 // Handoff moves the named room to another node and returns that node's id. The room plays on here
 // when it fails.
 func (l *Lobby) Handoff(ctx context.Context, game, name string) (string, error) {
@@ -49,7 +52,7 @@ func (l *Lobby) Handoff(ctx context.Context, game, name string) (string, error) 
 	e := l.open[roomKey{game, name}]
 	l.mu.Unlock()
 	if e == nil {
-		return "", fmt.Errorf("lobby: room %q of %q is not open on this node", name, game)
+		return "", fmt.Errorf("%w: room %q of %q", ErrNotOpen, name, game)
 	}
 	return l.handoff(ctx, n, e)
 }
@@ -158,12 +161,14 @@ func (l *Lobby) Adopt(ctx context.Context, a cluster.Adoption) error {
 	}
 	done := make(chan struct{})
 	l.opening[key] = done
+	l.adopting.Add(1) // Wait waits for it: once the entry is taken over, the room must run
 	l.mu.Unlock()
 	defer func() {
 		l.mu.Lock()
 		delete(l.opening, key)
 		close(done)
 		l.mu.Unlock()
+		l.adopting.Done()
 	}()
 
 	e := l.newEntry(key, c.Private)
@@ -193,15 +198,14 @@ func (l *Lobby) Adopt(ctx context.Context, a cluster.Adoption) error {
 	if err != nil {
 		var claimed *cluster.ClaimedError
 		if errors.As(err, &claimed) {
-			return fail(wire.Closef(wire.CloseRedirect, "room %q is open on node %s", truncate(c.Room, 32), claimed.Room.Node))
+			return fail(wire.Closef(wire.CloseServerError, "cannot take room %q over: node %s holds it", truncate(c.Room, 32), claimed.Room.Node))
 		}
 		return fail(wire.Closef(wire.CloseServerError, "cannot take room %q over: %v", truncate(c.Room, 32), err))
 	}
+	// The entry is this node's: the room runs here, whatever happens now (Adopter's contract). A
+	// Wait that began meanwhile waits for this adoption before it waits for the rooms, so the room
+	// joins them and stops with them.
 	l.mu.Lock()
-	if l.stopped { // Wait began meanwhile: the room is not ours to run; Leave gives the name up
-		l.mu.Unlock()
-		return fail(wire.Closef(wire.CloseServerFull, "this server is shutting down: it takes no room"))
-	}
 	defer l.mu.Unlock()
 	l.start(e)
 	l.cfg.Observer.Seats(key.game, len(e.taken))
@@ -233,7 +237,14 @@ func (e *entry) config(l *Lobby, n *cluster.Node) room.Config {
 	cfg.Observer = l.cfg.Observer.RoomOpened(key.game)
 	if l.cfg.CheckpointInterval > 0 {
 		cfg.CheckpointEvery = l.cfg.CheckpointInterval
-		cfg.OnCheckpoint = func(data []byte) { n.Checkpoint(key.game, key.name, data) }
+		cfg.OnCheckpoint = func(data []byte) {
+			l.mu.Lock()
+			over := e.dropped || e.moved // its last player left in this very step, or it moved
+			l.mu.Unlock()
+			if !over {
+				n.Checkpoint(key.game, key.name, data)
+			}
+		}
 	}
 	return cfg
 }

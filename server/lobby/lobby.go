@@ -104,8 +104,11 @@ type Lobby struct {
 	// must not grow while it is waited on); Leave removes this node's rooms from the directory.
 	stopped bool
 
-	node   atomic.Pointer[cluster.Node] // set by Start
-	ledger cluster.Ledger               // reservations already honoured
+	node atomic.Pointer[cluster.Node] // set by Start
+	// adopting counts the adoptions under way (handoff.go): Wait waits for them before the rooms,
+	// since an adoption whose directory take-over succeeded must start its room.
+	adopting sync.WaitGroup
+	ledger   cluster.Ledger // reservations already honoured
 }
 
 type roomKey struct{ game, name string }
@@ -354,6 +357,7 @@ func (l *Lobby) Wait() {
 	if n := l.node.Load(); n != nil {
 		n.SetDraining(true) // no node places a room here while the rooms stop
 	}
+	l.adopting.Wait()
 	l.wg.Wait()
 	if n := l.node.Load(); n != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

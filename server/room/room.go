@@ -1,10 +1,12 @@
 package room
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +59,11 @@ type Config struct {
 	// FullSnapshots turns delta snapshots off: every snapshot carries every entity the client sees.
 	// For measuring and debugging; defaults to false (deltas on).
 	FullSnapshots bool
+	// CheckEvery is how often a player's snapshot carries the desync check of its own entity
+	// (wire.Snapshot.Check, wire.Checksum): every CheckEvery-th snapshot, counted as the room's
+	// snapshots are, so 2 a second at 20 snapshots a second, about 10 bytes a second per player.
+	// Defaults to 10; negative sends none.
+	CheckEvery int
 	// SeeEverything turns interest management off: every client sees every entity, even when the
 	// game implements sim.Interest. Defaults to false.
 	SeeEverything bool
@@ -204,6 +211,9 @@ func Resolve(info sim.Info, cfg Config) Config {
 	}
 	if cfg.MessageQueue <= 0 {
 		cfg.MessageQueue = 8
+	}
+	if cfg.CheckEvery == 0 {
+		cfg.CheckEvery = 10
 	}
 	if cfg.ResumeGrace <= 0 {
 		cfg.ResumeGrace = 30 * time.Second
@@ -574,8 +584,12 @@ func (r *room[S, I]) sendRoster() {
 // sendSnapshot sends each player what it sees of the state at tick, whose table is in history slot:
 // as a delta against the newest snapshot the player acknowledged while that one is still in the
 // history, else in full.
+//
+// Every CheckEvery-th snapshot also carries each player's desync check: the checksum of its own
+// entity in the whole table, which the client compares with its own prediction of the tick.
 func (r *room[S, I]) sendSnapshot(tick uint32, slot int) {
 	all := r.history.table(slot)
+	checked := r.cfg.CheckEvery > 0 && r.snapshot%r.cfg.CheckEvery == 0
 	for _, s := range r.seats {
 		vis := all
 		if r.interest != nil {
@@ -583,7 +597,11 @@ func (r *room[S, I]) sendSnapshot(tick uint32, slot int) {
 			vis = r.visible
 		}
 		s.sent.record(slot, tick, vis, r.interest != nil)
-		frame, err := r.encodeFor(s, tick, slot, vis)
+		check := uint32(0)
+		if checked {
+			check = ownCheck(all, s.id)
+		}
+		frame, err := r.encodeFor(s, tick, slot, vis, check)
 		if err != nil { // cannot happen for entities the game made; fail loudly in the room
 			panic(err)
 		}
@@ -591,17 +609,27 @@ func (r *room[S, I]) sendSnapshot(tick uint32, slot int) {
 	}
 }
 
-func (r *room[S, I]) encodeFor(s *seat[S, I], tick uint32, slot int, vis []sim.Entity) ([]byte, error) {
+func (r *room[S, I]) encodeFor(s *seat[S, I], tick uint32, slot int, vis []sim.Entity, check uint32) ([]byte, error) {
 	if !r.cfg.FullSnapshots {
 		if b, ok := r.history.find(s.snapAck, slot); ok && s.sent.has(b, s.snapAck) {
 			r.base = s.sent.filter(b, r.history.table(b), r.base[:0])
-			r.delta.Tick, r.delta.Ack, r.delta.BaseTick = tick, s.ack, s.snapAck
+			r.delta.Tick, r.delta.Ack, r.delta.BaseTick, r.delta.Check = tick, s.ack, s.snapAck, check
 			r.delta.Diff(r.base, vis)
 			return wire.Encode(bufpool.Get(), &r.delta)
 		}
 	}
-	r.snap.Tick, r.snap.Ack, r.snap.Entities = tick, s.ack, vis
+	r.snap.Tick, r.snap.Ack, r.snap.Entities, r.snap.Check = tick, s.ack, vis, check
 	return wire.Encode(bufpool.Get(), &r.snap)
+}
+
+// ownCheck returns the desync check of player id's own entity in the table all (sorted by id), or
+// 0 (none) when the player has no entity.
+func ownCheck(all []sim.Entity, id sim.PlayerID) uint32 {
+	i, ok := slices.BinarySearchFunc(all, sim.EntityID(id), func(e sim.Entity, id sim.EntityID) int { return cmp.Compare(e.ID, id) })
+	if !ok {
+		return 0
+	}
+	return wire.Checksum(all[i : i+1])
 }
 
 // closeAll closes every player's and spectator's connection as ce says, those still arriving too.

@@ -13,7 +13,7 @@ import (
 // entities that changed as a field mask and the differences of those fields, and the ids of
 // entities that disappeared (left the game or the client's view).
 //
-//	[tick, ack, baseTick, [[idGap, kind, field...]...], [[idGap, mask, diff...]...], [idGap...]]
+//	[tick, ack, baseTick, [[idGap, kind, field...]...], [[idGap, mask, diff...]...], [idGap...], check]
 //
 // Ids in each list are sorted and sent as the gap from the previous id in the list (the first from
 // 0), so they encode in a byte or two. A diff is new - old in wrapping 32-bit arithmetic; small
@@ -23,6 +23,9 @@ type Delta struct {
 	Created             []sim.Entity
 	Updated             []EntityUpdate
 	Removed             []sim.EntityID
+	// Check is the desync check of the receiving player's own entity at Tick, as in
+	// [Snapshot.Check]: 0 for none, and then not written (six fields as before).
+	Check uint32
 }
 
 // EntityUpdate is the change of one entity: bit i of Mask set means field i changed by Diffs[k],
@@ -153,7 +156,11 @@ func (u *EntityUpdate) applyTo(e *sim.Entity) error {
 }
 
 func (d *Delta) EncodeBody(e *msgpack.Encoder) error {
-	if err := encodeAll(e, 6, func() error { return PutUint(e, uint64(d.Tick)) },
+	n := 6
+	if d.Check != 0 {
+		n = 7
+	}
+	if err := encodeAll(e, n, func() error { return PutUint(e, uint64(d.Tick)) },
 		func() error { return PutUint(e, uint64(d.Ack)) },
 		func() error { return PutUint(e, uint64(d.BaseTick)) }); err != nil {
 		return err
@@ -201,7 +208,10 @@ func (d *Delta) EncodeBody(e *msgpack.Encoder) error {
 		}
 		prev = id
 	}
-	return nil
+	if n == 6 {
+		return nil
+	}
+	return PutUint(e, uint64(d.Check))
 }
 
 // DecodeBody reads a delta, reusing d's slices. It checks the message's shape (sorted, distinct ids
@@ -270,6 +280,7 @@ func (d *Delta) DecodeBody(dec *msgpack.Decoder) error {
 		id, rid = nextID(&f, id, uint64(gap), k)
 		d.Removed = append(d.Removed, rid)
 	}
+	d.Check = f.Uint32("check")
 	return f.Done()
 }
 

@@ -48,6 +48,44 @@ func TestDeltaGolden(t *testing.T) {
 	}
 }
 
+// TestDeltaCheckGolden pins the appended check: a seventh field, written only when not 0, which a
+// decoder that knows six fields skips and one that knows seven reads as 0 when absent.
+func TestDeltaCheckGolden(t *testing.T) {
+	t.Parallel()
+	d := Delta{Tick: 300, Ack: 12, BaseTick: 296, Check: 0xf16564ab}
+	b, err := Encode(nil, &d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 97 a 7-array; 300, 12, 296; no created, updated or removed; ce f16564ab the check.
+	const want = "920997cd012c0ccd0128" + "909090" + "cef16564ab"
+	if got := hex.EncodeToString(b); got != want {
+		t.Errorf("delta frame\n got %s\nwant %s", got, want)
+	}
+	f, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Delta
+	if err := f.Decode(&back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Check != d.Check || back.Tick != 300 {
+		t.Errorf("decoded %+v", back)
+	}
+	// Without it: six fields, and Check reads as 0.
+	d.Check = 0
+	b, _ = Encode(nil, &d)
+	if got := hex.EncodeToString(b); got != "920996cd012c0ccd0128909090" {
+		t.Errorf("delta without a check: %s", got)
+	}
+	back.Check = 7
+	f, _ = Decode(b)
+	if err := f.Decode(&back); err != nil || back.Check != 0 {
+		t.Errorf("decoded a delta without a check: %v, check %d", err, back.Check)
+	}
+}
+
 // randomEntities returns a sorted set of entities drawn from a small id space, so that two draws
 // share, add and drop ids.
 func randomEntities(r *rand.Rand) []sim.Entity {
@@ -184,6 +222,8 @@ func FuzzDelta(f *testing.F) {
 		"920996cd012c0ccd0128" + "91930501" + "01" + "92" + "9303010a" + "93ce0001116d02fd" + "9107",
 		"920996000000909090",
 		"920996000000" + "90" + "91" + "93010301" + "90",
+		"920997cd012c0ccd0128" + "909090" + "cef16564ab", // with a check
+		"920997000000909090" + "c3",                      // a check that is not an integer
 	} {
 		b, _ := hex.DecodeString(h)
 		f.Add(b)

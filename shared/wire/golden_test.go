@@ -43,6 +43,8 @@ func newMessage(op wire.Op) wire.Message {
 		return &wire.Pong{}
 	case wire.OpRedirect:
 		return &wire.Redirect{}
+	case wire.OpDelta:
+		return &wire.Delta{}
 	}
 	return nil
 }
@@ -166,6 +168,19 @@ var goldenCases = []goldenCase{
 			// ce 7fffffff (2^31-1), d2 80000000 (-2^31)
 			" 9c ce00ffffff 00 ccff cd0100 cd7fff cd8000 cdffff ce00010000 d18000 d2ffff7fff" +
 			" ce7fffffff d280000000",
+	},
+	{
+		name: "snapshot with a check",
+		msg:  &wire.Snapshot{Tick: 128, Ack: 255, Check: 0x9d106a5d},
+		// 94 four fields: the check is written only when not 0; cc 80; cc ff; 90 no entities;
+		// ce 9d106a5d the check (uint32)
+		hex: "92 04 94 cc80 ccff 90 ce9d106a5d",
+	},
+	{
+		name: "snapshot with a small check",
+		msg:  &wire.Snapshot{Tick: 1, Check: 1},
+		// a check below 128 is a fixint, as any integer: 01
+		hex: "92 04 94 01 00 90 01",
 	},
 	{
 		name: "snapshot entity without fields",
@@ -342,7 +357,8 @@ func TestCompatibility(t *testing.T) {
 		{"hello extra nested", "92 01 9b 01 a0 a0 a1 6e c3 c2 a0 a0 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
 		{"redirect extra", "92 0a 93 a1 75 a1 74 c3", &wire.Redirect{URL: "u", Token: "t"}},
 		{"welcome extra", "92 02 9c 01 a0 a0 1e 14 00 10 c2 c2 a0 00 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
-		{"snapshot extra", "92 04 94 05 06 91 93 01 02 03 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}}},
+		{"snapshot extra", "92 04 95 05 06 91 93 01 02 03 07 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}, Check: 7}},
+		{"delta extra", "92 09 98 05 06 04 90 90 90 cd 0102 a1 78", &wire.Delta{Tick: 5, Ack: 6, BaseTick: 4, Check: 258}},
 		{"roster entry extra", "92 05 91 93 01 a1 61 90", &wire.Roster{Players: []wire.RosterEntry{{1, "a"}}}},
 		{"bye extra", "92 06 93 cd03e8 a0 c0", &wire.Bye{Code: 1000}},
 		{"ping extra", "92 07 92 05 06", &wire.Ping{ClientTime: 5}},
@@ -356,6 +372,7 @@ func TestCompatibility(t *testing.T) {
 		{"welcome two fields", "92 02 92 07 a1 61", &wire.Welcome{Player: 7, Game: "a"}},
 		{"snapshot tick only", "92 04 91 05", &wire.Snapshot{Tick: 5}},
 		{"snapshot empty", "92 04 90", &wire.Snapshot{}},
+		{"snapshot before check", "92 04 93 05 06 90", &wire.Snapshot{Tick: 5, Ack: 6}},
 		{"roster entry id only", "92 05 91 91 09", &wire.Roster{Players: []wire.RosterEntry{{Player: 9}}}},
 		{"roster entry empty", "92 05 91 90", &wire.Roster{Players: []wire.RosterEntry{{}}}},
 		{"bye empty", "92 06 90", &wire.Bye{}},

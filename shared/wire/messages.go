@@ -171,23 +171,34 @@ func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
 
 // Snapshot is the room's state as of a tick, as the receiving client may see it.
 //
-//	[tick, ack, [[id, kind, field...], ...]]
+//	[tick, ack, [[id, kind, field...], ...], check]
 type Snapshot struct {
 	Tick uint32
 	// Ack is the sequence number of the newest input from the receiving client that the server has
 	// applied; 0 before any.
 	Ack      uint32
 	Entities []sim.Entity
+	// Check is the desync check of the receiving player's own entity at Tick ([Checksum]), on some
+	// snapshots (every 10th by default); 0 on the others. Appended (compatibly) in version 2; an
+	// encoder writes it only when it is not 0, so a snapshot without it is three fields as before.
+	Check uint32
 }
 
 func (*Snapshot) Op() Op { return OpSnapshot }
 
 func (m *Snapshot) EncodeBody(e *msgpack.Encoder) error {
-	if err := encodeAll(e, 3, func() error { return PutUint(e, uint64(m.Tick)) },
+	n := 3
+	if m.Check != 0 {
+		n = 4
+	}
+	if err := encodeAll(e, n, func() error { return PutUint(e, uint64(m.Tick)) },
 		func() error { return PutUint(e, uint64(m.Ack)) }); err != nil {
 		return err
 	}
-	return EncodeEntities(e, m.Entities)
+	if err := EncodeEntities(e, m.Entities); err != nil || n == 3 {
+		return err
+	}
+	return PutUint(e, uint64(m.Check))
 }
 
 // DecodeBody reads a snapshot, reusing the capacity of m.Entities.
@@ -207,6 +218,7 @@ func (m *Snapshot) DecodeBody(d *msgpack.Decoder) error {
 		f.Fail(decodeEntity(d, &ent))
 		m.Entities = append(m.Entities, ent)
 	}
+	m.Check = f.Uint32("check")
 	return f.Done()
 }
 

@@ -38,8 +38,17 @@ func TestProtocolDocExamples(t *testing.T) {
 	d.Tick, d.Ack, d.BaseTick = 300, 12, 296
 	d.Diff([]sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9), sim.NewEntity(70000, 0, -1, 0)},
 		[]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)})
+	// The next delta, checked: player 3's entity moved on by 1, and the check of it as it now is.
+	var checked wire.Delta
+	now := []sim.Entity{sim.NewEntity(3, 0, 111, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)}
+	checked.Diff([]sim.Entity{sim.NewEntity(3, 0, 110, 5), sim.NewEntity(5, 1, 1), sim.NewEntity(70000, 0, -1, -3)}, now)
+	checked.Tick, checked.Ack, checked.BaseTick, checked.Check = 301, 13, 300, wire.Checksum(now[:1])
+	if checked.Check != 0xae6e45aa {
+		t.Errorf("the doc's check of [3, 0, 111, 5] is 0xae6e45aa, Checksum gives %#x", checked.Check)
+	}
 	want := map[string][]byte{
 		"delta":    encode(&d),
+		"checked":  encode(&checked),
 		"hello":    encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Name: "Ann"}),
 		"watch":    encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Spectate: true}),
 		"welcome":  encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),

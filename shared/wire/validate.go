@@ -31,6 +31,19 @@ var ErrMalformed = errors.New("malformed frame")
 // The walk is a loop over the bytes with a stack of how many values each open array or map still
 // holds, so a frame costs a few instructions per byte.
 func Validate(b []byte) error {
+	_, err := validate(b, true)
+	return err
+}
+
+// ValidatePrefix is [Validate] for a stream of values (a replay file's records, say): it checks
+// that b begins with one well-formed value, with Validate's rules, and returns the value's length;
+// the bytes after it are left for the next call.
+func ValidatePrefix(b []byte) (int, error) {
+	return validate(b, false)
+}
+
+// validate checks the value at the start of b; whole refuses bytes after it.
+func validate(b []byte, whole bool) (int, error) {
 	var left [MaxDepth + 1]int // values still expected at each open level; level 0 is the frame
 	depth := 0
 	left[0] = 1
@@ -38,16 +51,16 @@ func Validate(b []byte) error {
 	for {
 		for left[depth] == 0 {
 			if depth == 0 {
-				if i != len(b) {
-					return malformed("%d trailing bytes after the frame", len(b)-i)
+				if whole && i != len(b) {
+					return 0, malformed("%d trailing bytes after the frame", len(b)-i)
 				}
-				return nil
+				return i, nil
 			}
 			depth--
 		}
 		left[depth]--
 		if i >= len(b) {
-			return malformed("frame ends at offset %d where a value should be", i)
+			return 0, malformed("frame ends at offset %d where a value should be", i)
 		}
 		code := b[i]
 		i++
@@ -57,7 +70,7 @@ func Validate(b []byte) error {
 			continue
 		case code >= 0xa0 && code <= 0xbf: // fixstr
 			if l := int(code & 0x1f); l > len(b)-i {
-				return malformed("declares %d bytes at offset %d, only %d remain", l, i, len(b)-i)
+				return 0, malformed("declares %d bytes at offset %d, only %d remain", l, i, len(b)-i)
 			} else {
 				i += l
 			}
@@ -94,11 +107,11 @@ func Validate(b []byte) error {
 			case 0xdf: // map32
 				size = 4
 			default: // ext types and 0xc1
-				return malformed("msgpack type 0x%02x at offset %d is not used by the protocol", code, i-1)
+				return 0, malformed("msgpack type 0x%02x at offset %d is not used by the protocol", code, i-1)
 			}
 			if size > 0 {
 				if size > len(b)-i {
-					return malformed("declares %d bytes at offset %d, only %d remain", size, i, len(b)-i)
+					return 0, malformed("declares %d bytes at offset %d, only %d remain", size, i, len(b)-i)
 				}
 				var l uint64
 				switch size {
@@ -111,14 +124,14 @@ func Validate(b []byte) error {
 				}
 				i += size
 				if l > uint64(len(b)) {
-					return malformed("declares length %d in a %d-byte frame", l, len(b))
+					return 0, malformed("declares length %d in a %d-byte frame", l, len(b))
 				}
 				switch code {
 				case 0xdc, 0xdd:
 					n = int(l)
 				case 0xde, 0xdf:
 					if int(l) > (len(b)-i)/2 {
-						return malformed("map declares %d entries at offset %d, only %d bytes remain", l, i, len(b)-i)
+						return 0, malformed("map declares %d entries at offset %d, only %d bytes remain", l, i, len(b)-i)
 					}
 					n = 2 * int(l)
 				default: // a string or binary of l bytes
@@ -127,7 +140,7 @@ func Validate(b []byte) error {
 			}
 			if code < 0xdc || code > 0xdf { // not a container: skip its bytes
 				if skip > len(b)-i {
-					return malformed("declares %d bytes at offset %d, only %d remain", skip, i, len(b)-i)
+					return 0, malformed("declares %d bytes at offset %d, only %d remain", skip, i, len(b)-i)
 				}
 				i += skip
 				continue
@@ -135,10 +148,10 @@ func Validate(b []byte) error {
 		}
 		// An array or map of n values opens here.
 		if depth+1 > MaxDepth {
-			return malformed("nested deeper than %d at offset %d", MaxDepth, i)
+			return 0, malformed("nested deeper than %d at offset %d", MaxDepth, i)
 		}
 		if n > len(b)-i {
-			return malformed("declares %d elements at offset %d, only %d bytes remain", n, i, len(b)-i)
+			return 0, malformed("declares %d elements at offset %d, only %d bytes remain", n, i, len(b)-i)
 		}
 		depth++
 		left[depth] = n

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,6 +145,30 @@ func TestValidateValid(t *testing.T) {
 				t.Fatalf("Validate(% x): %v", b, err)
 			}
 		})
+	}
+}
+
+// TestValidatePrefix splits a stream of values, and refuses what Validate refuses in each.
+func TestValidatePrefix(t *testing.T) {
+	t.Parallel()
+	stream := unhex(t, "92 01 90  c4 02 ffff  7f")
+	var lens []int
+	for b := stream; len(b) > 0; {
+		n, err := wire.ValidatePrefix(b)
+		if err != nil {
+			t.Fatalf("ValidatePrefix(% x): %v", b, err)
+		}
+		lens = append(lens, n)
+		b = b[n:]
+	}
+	if want := []int{3, 4, 1}; !slices.Equal(lens, want) {
+		t.Errorf("value lengths %v, want %v", lens, want)
+	}
+	for _, tc := range hostileValues {
+		b := unhex(t, tc.hex)
+		if n, err := wire.ValidatePrefix(b); err == nil && n == len(b) {
+			t.Errorf("%s: ValidatePrefix(% x) = %d, nil: accepted the whole hostile value", tc.name, b, n)
+		}
 	}
 }
 

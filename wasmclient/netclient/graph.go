@@ -13,7 +13,7 @@ const (
 )
 
 // newGraph returns the net graph with netcode's series: the client measures ping, snapshots and
-// bytes itself; the netcode's driver sets jitter, delay and corrections (with SetGraph).
+// bytes itself; the netcode's driver sets jitter, delay, corrections and desyncs (with SetGraph).
 func newGraph() *netcode.Graph {
 	return netcode.NewGraph(graphEvery, graphLength,
 		netcode.Series{Name: netcode.GraphPing, Unit: "ms", Warn: 150},
@@ -23,6 +23,7 @@ func newGraph() *netcode.Graph {
 		netcode.Series{Name: netcode.GraphOut, Unit: "B/s"},
 		netcode.Series{Name: netcode.GraphDelay, Unit: "ms", Warn: 200},
 		netcode.Series{Name: netcode.GraphCorrections, Unit: "/s", Warn: 0.5},
+		netcode.Series{Name: netcode.GraphDesyncs, Unit: "", Warn: 0.5},
 	)
 }
 

@@ -62,7 +62,7 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) ending {
 					return ending{reason: fmt.Sprintf("the server sent an invalid entity: %v", err)}
 				}
 			}
-			c.received(&tables, snap.Tick, snap.Ack, snap.Entities, len(data))
+			c.received(&tables, snap.Tick, snap.Ack, snap.Entities, snap.Check, len(data))
 		case wire.OpDelta:
 			if err := f.Decode(&delta); err != nil {
 				return ending{reason: fmt.Sprintf("bad delta snapshot: %v", err)}
@@ -76,7 +76,7 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) ending {
 			if err != nil {
 				return ending{reason: fmt.Sprintf("bad delta snapshot: %v", err)}
 			}
-			c.received(&tables, delta.Tick, delta.Ack, ents, len(data))
+			c.received(&tables, delta.Tick, delta.Ack, ents, delta.Check, len(data))
 		case wire.OpPong:
 			var p wire.Pong
 			if err := f.Decode(&p); err != nil {

@@ -25,7 +25,7 @@ func (c *Client[I]) TakeSnapshots(dst []netcode.Snapshot) []netcode.Snapshot {
 
 // received makes a reconstructed snapshot the newest state, queues it for TakeSnapshots and keeps it
 // as a possible baseline.
-func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Entity, size int) {
+func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Entity, check uint32, size int) {
 	tables.add(tick, ents)
 	now := time.Now()
 	c.mu.Lock()
@@ -38,7 +38,7 @@ func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Ent
 		c.snaps = c.snaps[:maxQueued-1]
 		c.view.DroppedSnapshots++
 	}
-	c.snaps = append(c.snaps, netcode.Snapshot{Tick: tick, Ack: ack, Entities: ents, At: now})
+	c.snaps = append(c.snaps, netcode.Snapshot{Tick: tick, Ack: ack, Entities: ents, At: now, Check: check})
 	c.sampleGraph(now)
 	c.mu.Unlock()
 }

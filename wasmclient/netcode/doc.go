@@ -9,6 +9,8 @@
 // clock), an [Interpolator] and, when the game predicts, a [Predictor]; a welcome that resumes the
 // seat on a new connection (a reconnect, a room moved to another node, or restored from a
 // checkpoint behind what the client saw: a [Rollback]) carries the session over ([Session.Resume]).
+// A session also compares the server's desync checks with its uncontested predictions
+// (desync.go; [Stats].Desyncs).
 //
 // It is pure and free of Ebiten and WebSocket: time is passed in, so it is tested natively with
 // generated timestamps (only [Driver.Play], for headless players, reads the clock).

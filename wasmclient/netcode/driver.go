@@ -2,6 +2,7 @@ package netcode
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ type Snapshot struct {
 	Tick, Ack uint32       // its tick, and the newest input sequence the server had applied
 	Entities  []sim.Entity // sorted by id; never modified after it is taken
 	At        time.Time    // when it arrived, on the client's clock
+	Check     uint32       // the server's desync check of the own entity (wire.Snapshot.Check); 0: none
 }
 
 // The net graph's series. The connection measures ping, snapshots and bytes itself; a [Driver]
@@ -26,6 +28,7 @@ const (
 	GraphOut         = "out"
 	GraphDelay       = "delay"
 	GraphCorrections = "corrections"
+	GraphDesyncs     = "desyncs"
 )
 
 // Link is the connection a [Driver] plays over: netclient.Client implements it, a test a fake.
@@ -58,6 +61,9 @@ type DriverConfig struct {
 	// OnSnapshot, if set, is called by Frame after the session took in each snapshot, before the
 	// frame advances: a harness (netlab) reads the session's Stats there to judge each correction.
 	OnSnapshot func(s Snapshot)
+	// Logger receives the first desync of each session (see Stats.Desyncs), with its tick.
+	// Defaults to slog.Default().
+	Logger *slog.Logger
 }
 
 // Driver is the one netcode pipeline of a game client: each frame it hands the session of the
@@ -66,8 +72,8 @@ type DriverConfig struct {
 // by registration (app.Config.Predict says whether it predicts) and draws [Driver.Entities]; bots
 // and netlab run the same driver headless ([Driver.Play]).
 //
-// It is not safe for concurrent use: the game loop that calls Frame owns it (only Hold may be
-// called from elsewhere while Play runs).
+// It is not safe for concurrent use: the game loop that calls Frame owns it (only Hold and Stats
+// may be called from elsewhere while Play runs).
 type Driver[S, I any] struct {
 	g    sim.Game[S, I]
 	link Link[I]
@@ -83,15 +89,20 @@ type Driver[S, I any] struct {
 
 	corrAt   time.Time // the corrections rate's window start
 	corrFrom int       // Stats.Corrections then
+	desynced bool      // the session's first desync was logged
 
 	held struct {
 		sync.Mutex
-		in I
+		in    I
+		stats Stats // the session's, as of the last Frame
 	}
 }
 
 // NewDriver returns a driver of game g (its shared half: the same Step the server runs) over link.
 func NewDriver[S, I any](g sim.Game[S, I], link Link[I], cfg DriverConfig) *Driver[S, I] {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	return &Driver[S, I]{g: g, link: link, cfg: cfg}
 }
 
@@ -124,7 +135,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 				cfg.Player = w.Player
 			}
 			d.session = NewSession(d.g, cfg)
-			d.pongs, d.corrAt, d.corrFrom = 0, time.Time{}, 0
+			d.pongs, d.corrAt, d.corrFrom, d.desynced = 0, time.Time{}, 0, false
 		}
 	}
 	s := d.session
@@ -134,7 +145,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	}
 	d.snaps = d.link.TakeSnapshots(d.snaps[:0])
 	for _, r := range d.snaps {
-		if err := s.Receive(r.Tick, r.Ack, r.Entities, r.At); err != nil {
+		if err := s.ReceiveSnapshot(r); err != nil {
 			return err
 		}
 		if d.cfg.OnSnapshot != nil {
@@ -150,8 +161,20 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 		d.link.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
 	}
 	d.sent = append(d.sent, outs...)
-	d.graph(now, s.Stats())
+	st := s.Stats()
+	d.graph(now, st)
+	d.held.Lock()
+	d.held.stats = st
+	d.held.Unlock()
 	return nil
+}
+
+// Stats returns the current session's measures as of the last Frame (zero before the first
+// session). Unlike the rest of the driver it is safe to call from any goroutine, while Play runs.
+func (d *Driver[S, I]) Stats() Stats {
+	d.held.Lock()
+	defer d.held.Unlock()
+	return d.held.stats
 }
 
 // Resumes reports whether welcome w resumes the seat that welcome prev gave, on a new connection:
@@ -168,6 +191,12 @@ func (d *Driver[S, I]) graph(now time.Time, st Stats) {
 	ms := func(v time.Duration) float64 { return float64(v) / float64(time.Millisecond) }
 	d.link.SetGraph(GraphJitter, ms(st.Jitter))
 	d.link.SetGraph(GraphDelay, ms(st.Delay))
+	d.link.SetGraph(GraphDesyncs, float64(st.Desyncs))
+	if st.Desyncs > 0 && !d.desynced {
+		d.desynced = true
+		d.cfg.Logger.Warn("desync: the server's check of the own entity differs from its uncontested prediction; the game's Step is not deterministic across platforms",
+			"tick", st.FirstDesync, "game", d.welcome.Game, "room", d.welcome.Room)
+	}
 	switch dt := now.Sub(d.corrAt); {
 	case d.corrAt.IsZero():
 		d.corrAt, d.corrFrom = now, st.Corrections

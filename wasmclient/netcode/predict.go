@@ -185,6 +185,26 @@ func (p *Predictor[S, I]) Input(tick uint32) (I, bool) {
 	return r.input, true
 }
 
+// inputAt returns the judged input tick was predicted with, if the ring still holds it: for the
+// base too, when the base was itself predicted before a snapshot confirmed it.
+func (p *Predictor[S, I]) inputAt(tick uint32) (I, bool) {
+	r := &p.ring[tick%predictRing]
+	if r.tick != tick || int32(tick-p.last) > 0 || p.last-tick >= predictRing {
+		var zero I
+		return zero, false
+	}
+	return r.input, true
+}
+
+// predictedAt returns the entities predicted after tick, a tick after the base, if any.
+func (p *Predictor[S, I]) predictedAt(tick uint32) ([]sim.Entity, bool) {
+	r := &p.ring[tick%predictRing]
+	if r.tick != tick || int32(tick-p.base) <= 0 || int32(tick-p.last) > 0 {
+		return nil, false
+	}
+	return r.ents, true
+}
+
 // Own returns the own entity as predicted after tick (Last or Last+1 with Provisional), if any.
 func (p *Predictor[S, I]) Own(tick uint32) (sim.Entity, bool) {
 	switch {

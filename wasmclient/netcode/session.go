@@ -82,6 +82,12 @@ type Stats struct {
 	// RolledBack is how many ticks the last went back.
 	Rollbacks  int
 	RolledBack uint32
+	// Checks counts the desync checks compared (the snapshot's check of the own entity, against an
+	// uncontested prediction of its tick); ChecksSkipped those that came with a contested
+	// prediction (see desync.go). Desyncs counts the compared ones that differed, the first at
+	// tick FirstDesync (0: none): the game's Step gave another result here than on the server.
+	Checks, ChecksSkipped, Desyncs int
+	FirstDesync                    uint32
 }
 
 // Session is the client's netcode for one connection: feed it what arrives (Receive, RTT), call
@@ -98,6 +104,7 @@ type Session[S, I any] struct {
 	seq         uint32
 	sent        uint32 // the newest tick an input was sent (or assumed) for
 	seqs        [predictRing]struct{ tick, seq uint32 }
+	acks        [predictRing]struct{ tick, ack uint32 } // the acks of the snapshots received, by tick
 	kept        []keptInput[I]
 	inputJumped bool
 	margin      float64 // extra input lead, in ticks, after late inputs; fades
@@ -148,12 +155,20 @@ func NewSession[S, I any](g sim.Game[S, I], cfg Config) *Session[S, I] {
 // Receive takes a snapshot (full or rebuilt from a delta) of tick, carrying ack, the newest input
 // sequence the server applied, that arrived at time at. ents must not be modified afterwards.
 func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Time) error {
+	return s.ReceiveSnapshot(Snapshot{Tick: tick, Ack: ack, Entities: ents, At: at})
+}
+
+// ReceiveSnapshot is Receive with the snapshot's desync check (Snapshot.Check), which it compares
+// with the prediction of its tick when that was uncontested (see desync.go and Stats.Desyncs).
+func (s *Session[S, I]) ReceiveSnapshot(r Snapshot) error {
+	tick, ack, ents := r.Tick, r.Ack, r.Entities
 	if n := s.interp.Newest(); s.interp.Len() > 0 && int32(tick-n) <= 0 {
 		return nil
 	}
 	s.stats.Snapshots++
-	s.sync.Snapshot(tick, at)
+	s.sync.Snapshot(tick, r.At)
 	s.interp.Add(tick, ents)
+	s.acks[tick%predictRing] = struct{ tick, ack uint32 }{tick, ack}
 	if s.cfg.Player == 0 || s.sent == 0 {
 		return nil
 	}
@@ -171,6 +186,9 @@ func (s *Session[S, I]) Receive(tick, ack uint32, ents []sim.Entity, at time.Tim
 	}
 	if s.pred == nil || !s.pred.Started() {
 		return nil
+	}
+	if r.Check != 0 {
+		s.checkTick(tick, ack, ents, r.Check)
 	}
 	before, had := s.ownDrawn()
 	size, err := s.pred.Reconcile(tick, ents)

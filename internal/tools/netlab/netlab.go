@@ -69,6 +69,14 @@ type Report struct {
 	FirstUnfaithful string `json:"firstUnfaithful,omitempty"`
 	// FirstUncontested describes the first uncontested correction, if there was one.
 	FirstUncontested string `json:"firstUncontested,omitempty"`
+	// Desync checks (the snapshots' checksum of the own entity, every 10th snapshot), as the
+	// players' sessions judged them: compared against an uncontested prediction, skipped as
+	// contested, and the compared ones that differed (must be 0: the same Step on both sides);
+	// FirstDesync names the first.
+	Checks        int    `json:"desyncChecks"`
+	ChecksSkipped int    `json:"desyncChecksSkipped"`
+	Desyncs       int    `json:"desyncs"`
+	FirstDesync   string `json:"firstDesync,omitempty"`
 	// MaxCorrection is the largest correction, in pixels (the game's Unit).
 	MaxCorrection float64 `json:"maxCorrectionPx"`
 	LateInputs    int     `json:"lateInputs"`
@@ -101,11 +109,13 @@ func (r Report) String() string {
 	return fmt.Sprintf(`%s, network %s: %d players, %d ticks, %d frames
   snapshots differing from the server's state: %d
   prediction corrections: %d uncontested, %d in contact, %d after a late input, %d after a resync (largest %.1f px); %d late inputs
+  desyncs: %d in %d checks compared (%d skipped as contested)
   interpolation stalls: %d frames in %d stalls, longest %s (extrapolation bound %s)
   remote entities' displayed error: mean %.2f px, max %.1f px
   interpolation delay %s (%s to %s), input lead %s, RTT %s, jitter %s, snapshot loss %.1f%%`,
 		r.Game, r.Net, r.Players, r.Ticks, r.Frames, r.Unfaithful,
 		r.Uncontested, r.Contact, r.LateInput, r.Resync, r.MaxCorrection, r.LateInputs,
+		r.Desyncs, r.Checks, r.ChecksSkipped,
 		r.StallFrames, r.Stalls, ms(r.LongestStall), ms(r.ExtrapolationBound),
 		r.MeanError, r.MaxError,
 		ms(r.Delay), ms(r.MinDelay), ms(r.MaxDelay), ms(r.Lead), ms(r.RTT), ms(r.Jitter), 100*r.SnapshotLoss)
@@ -243,6 +253,12 @@ func report[S, I any](opts Options, g Game[S, I], players []*player[S, I]) Repor
 		r.Unfaithful += p.unfaithful
 		if r.FirstUnfaithful == "" {
 			r.FirstUnfaithful = p.unfaithfulDetail
+		}
+		r.Checks += st.Checks
+		r.ChecksSkipped += st.ChecksSkipped
+		r.Desyncs += st.Desyncs
+		if r.FirstDesync == "" && st.Desyncs > 0 {
+			r.FirstDesync = fmt.Sprintf("player %d at tick %d", p.me, st.FirstDesync)
 		}
 		r.MaxCorrection = max(r.MaxCorrection, st.MaxCorrect/g.Unit)
 		r.LateInputs += st.LateInputs

@@ -31,6 +31,9 @@ func TestBadNetwork(t *testing.T) {
 	if r.Unfaithful != 0 {
 		t.Errorf("%d snapshots differ from the server's state; the first: %s", r.Unfaithful, r.FirstUnfaithful)
 	}
+	if r.Desyncs != 0 {
+		t.Errorf("%d desyncs in %d checks; the arena's Step is the same on both sides. The first: %s", r.Desyncs, r.Checks, r.FirstDesync)
+	}
 	if r.Frames == 0 || r.MaxError == 0 || r.RTT < netsim.Bad.RTT/2 {
 		t.Errorf("nothing measured: %d frames, max error %v, RTT %v", r.Frames, r.MaxError, r.RTT)
 	}
@@ -66,6 +69,10 @@ func TestOtherGame(t *testing.T) {
 	}
 	if r.Unfaithful != 0 || r.Uncontested+r.Contact+r.LateInput+r.Resync != 0 {
 		t.Errorf("%d snapshots unfaithful, %d corrections; want none", r.Unfaithful, r.Uncontested+r.Contact+r.LateInput+r.Resync)
+	}
+	// Pong predicts nothing, so there is no prediction to check: none compared, none skipped.
+	if r.Desyncs+r.Checks+r.ChecksSkipped != 0 {
+		t.Errorf("pong: %d desyncs in %d checks (%d skipped); a game that does not predict compares none", r.Desyncs, r.Checks, r.ChecksSkipped)
 	}
 	if r.Frames == 0 || r.MaxError == 0 {
 		t.Errorf("nothing measured: %d frames, max error %v", r.Frames, r.MaxError)

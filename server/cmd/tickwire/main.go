@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/cluster"
+	"github.com/tickwire/tickwire/server/lobby"
 	"github.com/tickwire/tickwire/server/metrics"
 	"github.com/tickwire/tickwire/shared/netsim"
 )
@@ -342,7 +344,8 @@ func drain(srv *server.Server, log *slog.Logger, timeout time.Duration, handoff 
 }
 
 // handoffRoom serves POST /handoff?game=G&room=R on the admin listener: it moves that room to another
-// node and says where, or why not.
+// node and says where, or why not: 404 for a room not open on this node, 503 when no node can take
+// it, 504 when the move timed out, 409 when the chosen node refused it.
 func handoffRoom(w http.ResponseWriter, r *http.Request, srv *server.Server) {
 	if srv == nil {
 		http.Error(w, "the server has not started yet", http.StatusServiceUnavailable)
@@ -358,7 +361,16 @@ func handoffRoom(w http.ResponseWriter, r *http.Request, srv *server.Server) {
 	start := time.Now()
 	node, err := srv.Lobby().Handoff(ctx, game, name)
 	if err != nil {
-		http.Error(w, "room not moved: "+err.Error(), http.StatusConflict)
+		status := http.StatusConflict // refused by the chosen node, or the room could not freeze
+		switch {
+		case errors.Is(err, lobby.ErrNotOpen):
+			status = http.StatusNotFound
+		case errors.Is(err, lobby.ErrNoTarget):
+			status = http.StatusServiceUnavailable
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, cluster.ErrTimeout):
+			status = http.StatusGatewayTimeout
+		}
+		http.Error(w, "room not moved: "+err.Error(), status)
 		return
 	}
 	fmt.Fprintf(w, "moved to node %s in %d ms\n", node, time.Since(start).Milliseconds())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 func unhex(tb testing.TB, s string) []byte {
@@ -221,4 +222,79 @@ func FuzzInput(f *testing.F) {
 			t.Fatalf("round trip changed the input: %+v %+v, now %+v %+v", h, in, h2, in2)
 		}
 	})
+}
+
+// encodeFull encodes in with the arena's FullInputCodec, as a replay records it.
+func encodeFull(tb testing.TB, in *arena.Input) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := (arena.Game{}).EncodeFullInput(msgpack.NewEncoder(&buf), in); err != nil {
+		tb.Fatalf("EncodeFullInput: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// decodeFull validates b and decodes it with the arena's FullInputCodec.
+func decodeFull(b []byte) (arena.Input, error) {
+	var in arena.Input
+	if err := wire.Validate(b); err != nil {
+		return in, err
+	}
+	return in, wire.DecodeBody(b, func(d *msgpack.Decoder) error { return (arena.Game{}).DecodeFullInput(d, &in) })
+}
+
+func TestFullInputGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		in   arena.Input
+		hex  string
+	}{
+		// 94 [moveX, moveY, buttons, hit]
+		{"zero", arena.Input{}, "94 00 00 00 00"},
+		// d0 81 -127; 7f 127; 01 dash; 07 hit player 7
+		{"dash striking a player", arena.Input{MoveX: -127, MoveY: 127, Buttons: arena.ButtonDash, Hit: 7}, "94 d081 7f 01 07"},
+		// ce 00010013 the last drone (1<<16 + 19)
+		{"dash striking the last drone", arena.Input{MoveX: 1, Buttons: arena.ButtonDash, Hit: 1<<16 + arena.NumDrones - 1}, "94 01 00 01 ce00010013"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			want := unhex(t, tc.hex)
+			if got := encodeFull(t, &tc.in); !bytes.Equal(got, want) {
+				t.Fatalf("EncodeFullInput:\n got % x\nwant % x", got, want)
+			}
+			in, err := decodeFull(want)
+			if err != nil || in != tc.in {
+				t.Fatalf("DecodeFullInput = %+v, %v; want %+v", in, err, tc.in)
+			}
+		})
+	}
+}
+
+func TestFullInputCompatibilityAndRefusals(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		hex  string
+		want arena.Input
+		ok   bool
+	}{
+		{"wire input: no hit", "93 05 06 01", arena.Input{MoveX: 5, MoveY: 6, Buttons: 1}, true},
+		{"extra field skipped", "95 05 06 01 07 a1 78", arena.Input{MoveX: 5, MoveY: 6, Buttons: 1, Hit: 7}, true},
+		{"hit past the drones", "94 00 00 01 ce00010014", arena.Input{}, false},
+		{"hit negative", "94 00 00 01 ff", arena.Input{}, false},
+		{"hit string", "94 00 00 01 a1 31", arena.Input{}, false},
+		{"moveX 128", "94 cc80 00 00 00", arena.Input{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			in, err := decodeFull(unhex(t, tc.hex))
+			if tc.ok && (err != nil || in != tc.want) {
+				t.Fatalf("DecodeFullInput = %+v, %v; want %+v", in, err, tc.want)
+			}
+			if !tc.ok && err == nil {
+				t.Fatalf("DecodeFullInput accepted %+v", in)
+			}
+		})
+	}
 }
