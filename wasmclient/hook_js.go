@@ -31,6 +31,13 @@ import "syscall/js"
 // Fields left out of the JSON are zero or empty. Until the wasm has started, window.tickwireView is
 // undefined (window.tickwireLoader reports the download).
 //
+// mode is "play" for all of the above, or "replay" while a replay loads (status "loading"), plays
+// (status "watching") or cannot be played (status "failed", with reason). Watching, tick is the
+// recording's tick drawn and entities its entities, and first, last and tickRate are the
+// recording's, speed (0.25 to 4), playing and following (the player the camera follows, 0 for the
+// game's choice) the playback's, and players the players seated at that tick with their names and
+// the scores the game shows, e.g. "players":[{"id":1,"name":"ann","score":12}].
+//
 // view must not block: the browser calls it on its event loop.
 func exposeView(view func() string) {
 	js.Global().Set("tickwireView", js.FuncOf(func(js.Value, []js.Value) any { return view() }))
