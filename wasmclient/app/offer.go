@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"image"
 	"sync"
 	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
 // ReplayOffer is the newest replay of the room being played, for a game's "Watch the replay": the
@@ -88,4 +92,25 @@ func (o *ReplayOffer) Watch() {
 	if id, _ := o.Newest(); id != "" {
 		o.watch(id)
 	}
+}
+
+// Draw draws the offer in r: a gold button reading label once the room has a replay, until then
+// the quiet line none, which says when there will be one. Centre puts the line in r's middle
+// rather than at its start.
+func (o *ReplayOffer) Draw(screen *ebiten.Image, ctx *ui.Context, r image.Rectangle, label, none string, centre bool) {
+	if o == nil || r.Empty() {
+		return
+	}
+	th := ctx.Theme
+	x, y, w, h := float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())
+	if id, _ := o.Newest(); id != "" {
+		ui.RoundRect(screen, x, y, w, h, h/2, ui.Accent)
+		ui.Text(screen, label, th.Bold(ui.Small), x+w/2, y+h/2, ui.Center, ui.Center, ui.AccentText)
+		return
+	}
+	tx, align := x+ctx.Px(4), ui.Start
+	if centre {
+		tx, align = x+w/2, ui.Center
+	}
+	ui.ShadowText(screen, none, th.Face(ui.Small), tx, y+h/2, ctx.Px(1), align, ui.Center, ui.Muted)
 }

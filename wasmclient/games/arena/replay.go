@@ -55,20 +55,9 @@ func (b *replayButton) update(ctx *ui.Context, offer *app.ReplayOffer, dt float6
 }
 
 func (b *replayButton) draw(screen *ebiten.Image, ctx *ui.Context) {
-	if b.offer == nil || b.rect.Empty() {
-		return
-	}
-	th := ctx.Theme
-	r := b.rect
-	x, y, w, h := float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())
-	if id, _ := b.offer.Newest(); id != "" {
-		ui.RoundRect(screen, x, y, w, h, h/2, ui.Accent)
-		ui.Text(screen, "Watch the replay", th.Bold(ui.Small), x+w/2, y+h/2, ui.Center, ui.Center, ui.AccentText)
-		return
-	}
-	label := "replay: saved when the room closes"
+	none := "replay: saved when the room closes"
 	if b.noneFor > 0 {
-		label = "no replay of this room yet"
+		none = "no replay of this room yet"
 	}
-	ui.ShadowText(screen, label, th.Face(ui.Small), x+ctx.Px(4), y+h/2, ctx.Px(1), ui.Start, ui.Center, ui.Muted)
+	b.offer.Draw(screen, ctx, b.rect, "Watch the replay", none, false)
 }

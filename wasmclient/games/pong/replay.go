@@ -48,17 +48,5 @@ func (c *Client) replayInput(ctx *ui.Context) bool {
 }
 
 func (c *Client) drawReplayOffer(screen *ebiten.Image, ctx *ui.Context) {
-	r := c.replayRect
-	if r.Empty() {
-		return
-	}
-	th := ctx.Theme
-	x, y, w, h := float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())
-	if id, _ := c.offer.Newest(); id != "" {
-		ui.RoundRect(screen, x, y, w, h, h/2, ui.Accent)
-		ui.Text(screen, "Watch the replay (R)", th.Bold(ui.Body), x+w/2, y+h/2, ui.Center, ui.Center, ui.AccentText)
-		return
-	}
-	ui.ShadowText(screen, "the replay is saved when the room closes", th.Face(ui.Small), x+w/2, y+h/2, ctx.Px(1),
-		ui.Center, ui.Center, ui.Muted)
+	c.offer.Draw(screen, ctx, c.replayRect, "Watch the replay (R)", "the replay is saved when the room closes", true)
 }
