@@ -131,16 +131,16 @@ func (s *shell) Close() { (*s.cur.Load()).Close() }
 // maxReplayBytes bounds a fetched replay file: a 10-minute file of a full room is far smaller.
 const maxReplayBytes = 64 << 20
 
-// replayID is the shape of a replay's id: letters, digits, '-', '_' and '.', not starting with a
-// dot, at most 128 characters. The page checks it before fetching, so that ?replay= can never
-// name another path of the server.
-var replayID = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$`)
+// replayID is the shape of a replay's id, the server's (server/replays.CheckID): 1 to 80 of a-z,
+// 0-9 and '-'. The page checks it before fetching, so that ?replay= can never name another path
+// of the server.
+var replayID = regexp.MustCompile(`^[a-z0-9-]{1,80}$`)
 
 // replayURL returns the address of replay id on the server whose WebSocket endpoint is ws:
 // /api/replays/ID on the same host, over https for wss.
 func replayURL(ws, id string) (string, error) {
 	if !replayID.MatchString(id) {
-		return "", fmt.Errorf("%q is not a replay id (letters, digits, '-', '_' and '.', at most 128)", id)
+		return "", fmt.Errorf("%q is not a replay id (1 to 80 of a-z, 0-9 and '-')", id)
 	}
 	u, err := url.Parse(ws)
 	if err != nil {

@@ -14,13 +14,14 @@ func TestReplayURL(t *testing.T) {
 		name, ws, id, want, err string
 	}{
 		{"ws", "ws://localhost:8080/ws", "arena-r1-1733240000000", "http://localhost:8080/api/replays/arena-r1-1733240000000", ""},
-		{"wss", "wss://example.com/ws", "a_b.c", "https://example.com/api/replays/a_b.c", ""},
+		{"wss", "wss://example.com/ws", "pong-duel-mi8u2x1c-3fa91b", "https://example.com/api/replays/pong-duel-mi8u2x1c-3fa91b", ""},
 		{"empty", "ws://h/ws", "", "", "not a replay id"},
 		{"a path", "ws://h/ws", "../etc/passwd", "", "not a replay id"},
 		{"a slash", "ws://h/ws", "a/b", "", "not a replay id"},
-		{"a leading dot", "ws://h/ws", ".hidden", "", "not a replay id"},
+		{"a dot", "ws://h/ws", "a.twr", "", "not a replay id"},
+		{"upper case", "ws://h/ws", "Arena-r1", "", "not a replay id"},
 		{"a query", "ws://h/ws", "a?b=1", "", "not a replay id"},
-		{"too long", "ws://h/ws", strings.Repeat("a", 129), "", "not a replay id"},
+		{"too long", "ws://h/ws", strings.Repeat("a", 81), "", "not a replay id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
