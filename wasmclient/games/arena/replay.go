@@ -33,8 +33,10 @@ func (b *replayButton) update(ctx *ui.Context, offer *app.ReplayOffer, dt float6
 	now := time.Now()
 	offer.Look(now, false)
 	m, top := ctx.Px(12), ctx.Px(48)
-	if narrow(ctx) {
-		top += ctx.Px(36) + ctx.Px(26)*4 // below the leaderboard, which moved under the status line
+	if float64(ctx.W) < ctx.Px(460) {
+		// Too narrow to sit beside the leaderboard (under the status line on a narrow screen):
+		// below its first rows.
+		top += ctx.Px(36) + ctx.Px(26)*4
 	}
 	b.rect = image.Rect(int(m), int(top), int(m+ctx.Px(190)), int(top+ctx.Px(34)))
 	id, looked := offer.Newest()
