@@ -83,6 +83,22 @@ func splitLive(goCmd string) (quick, live []string, err error) {
 	return quick, live, nil
 }
 
+// wasmPackages are tested again compiled to js/wasm and run under Node.js (go_js_wasm_exec), as the
+// browser runs them: shared/replay replays recordings made natively and compares them byte for
+// byte, the check that the browser steps every game exactly as the server does (docs/REPLAY.md).
+var wasmPackages = []string{"./shared/replay/"}
+
+// wasmTests runs wasmPackages' tests as js/wasm under Node.js.
+func wasmTests(goCmd string) error {
+	goroot, err := sh.Output(goCmd, "env", "GOROOT")
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"GOOS": "js", "GOARCH": "wasm",
+		"PATH": filepath.Join(goroot, "lib", "wasm") + string(os.PathListSeparator) + os.Getenv("PATH")}
+	return sh.RunWithV(env, goCmd, append([]string{"test", "-count=1"}, wasmPackages...)...)
+}
+
 // fuzzPackages are searched for fuzz targets by `mage test`.
 var fuzzPackages = []string{"./shared/...", "./server/..."}
 
@@ -129,7 +145,7 @@ func Serve(ctx context.Context) error {
 	return webbuild.RunForwardingSignals(ctx, cmd)
 }
 
-// Test runs go vet, the tests with -race (browser tests use dist/), and a short fuzz run of every fuzz target (FuzzBudget inputs each).
+// Test runs go vet, the tests with -race (browser tests use dist/), shared/replay's again as js/wasm under Node.js, and a short fuzz run of every fuzz target (FuzzBudget inputs each).
 func Test(ctx context.Context) error {
 	goCmd := mg.GoCmd()
 	if err := sh.RunV(goCmd, "vet", "./..."); err != nil {
@@ -157,9 +173,10 @@ func Test(ctx context.Context) error {
 	}
 	env := map[string]string{"TICKWIRE_DIST": d}
 	quickErr := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1"}, quick...)...)
+	wasmErr := wasmTests(goCmd)
 	liveErr := sh.RunWithV(env, goCmd, append([]string{"test", "-race", "-count=1", "-p", "1"}, live...)...)
-	// Both phases run whatever the first found, so that one run shows every failure.
-	if err := errors.Join(quickErr, liveErr); err != nil {
+	// Every phase runs whatever the others found, so that one run shows every failure.
+	if err := errors.Join(quickErr, wasmErr, liveErr); err != nil {
 		return err
 	}
 	targets, err := webbuild.FuzzTargets(ctx, fuzzPackages...)

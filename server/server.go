@@ -8,12 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickwire/tickwire/server/cluster"
 	"github.com/tickwire/tickwire/server/gateway"
 	"github.com/tickwire/tickwire/server/lobby"
+	"github.com/tickwire/tickwire/server/replays"
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/server/static"
 )
@@ -37,9 +40,27 @@ type Config struct {
 	// (then Cluster.TokenKey is required). Cluster.PublicURL defaults to ws://HOST:PORT/ws of the
 	// listener given to Serve (localhost for an unspecified address). Cluster.Log defaults to Logger.
 	Cluster cluster.Config
+	// Replays says where the rooms' recordings are kept (Lobby.Record turns recording on) and
+	// served from, at GET /api/replays.
+	Replays ReplaysConfig
 	// Logger receives every log line. Defaults to slog.Default().
 	Logger *slog.Logger
 }
+
+// ReplaysConfig says where replays are kept (see server/replays).
+type ReplaysConfig struct {
+	// Dir is a directory of this node to keep them in (-replays). Empty, the default, keeps them in
+	// the cluster's NATS object store (the bucket <prefix>_replays; with the embedded NATS server
+	// too), where every node lists and serves them.
+	Dir string
+	// Keep is how many replays are kept, the newest; older ones are deleted. Defaults to 500.
+	Keep int
+	// MaxBytes bounds the cluster's replay bucket. Defaults to 1 GiB.
+	MaxBytes int64
+}
+
+// maxListed is the most replays GET /api/replays lists.
+const maxListed = 100
 
 // Server hosts games over HTTP and WebSocket.
 type Server struct {
@@ -53,6 +74,11 @@ type Server struct {
 	startOnce sync.Once
 	startErr  error
 	loadDone  chan struct{} // closed when the load publisher has stopped; nil before Start
+
+	// Replays: the store is set by New (a directory) or Start (the cluster's object store); the
+	// saver with it, when rooms record.
+	replays atomic.Pointer[replays.Store]
+	saver   atomic.Pointer[replays.Saver]
 }
 
 // New returns a server hosting games; the first is the default game.
@@ -65,15 +91,63 @@ func New(cfg Config, games ...room.Factory) (*Server, error) {
 		cfg.Lobby.Authenticator = cfg.Authenticator
 	}
 	cfg.Gateway.Logger = cfg.Logger
+	if cfg.Replays.MaxBytes <= 0 {
+		cfg.Replays.MaxBytes = 1 << 30
+	}
+	s := &Server{cfg: cfg}
+	if cfg.Replays.Dir != "" {
+		d, err := replays.OpenDir(cfg.Replays.Dir, cfg.Replays.Keep)
+		if err != nil {
+			return nil, err
+		}
+		s.setReplays(d)
+	}
+	if cfg.Lobby.Record {
+		cfg.Lobby.OnReplay = s.saveReplay
+	}
+	done := cfg.Lobby.OnRoomsDone
+	cfg.Lobby.OnRoomsDone = func() {
+		if sv := s.saver.Load(); sv != nil {
+			sv.Close() // the last rooms' replays, while the cluster is still there
+		}
+		if done != nil {
+			done()
+		}
+	}
+	s.cfg = cfg
 	ctx, cancel := context.WithCancel(context.Background())
 	l, err := lobby.New(ctx, cfg.Lobby, games...)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, lobby: l, gateway: gateway.New(cfg.Gateway, l), ctx: ctx, stop: cancel}
+	s.lobby, s.gateway, s.ctx, s.stop = l, gateway.New(cfg.Gateway, l), ctx, cancel
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
+}
+
+// setReplays makes st the store replays are saved to and served from, with a saver when rooms
+// record.
+func (s *Server) setReplays(st replays.Store) {
+	s.replays.Store(&st)
+	if s.cfg.Lobby.Record {
+		s.saver.Store(replays.NewSaver(st, 0, s.cfg.Logger))
+	}
+}
+
+// saveReplay is the rooms' Config.OnReplay: it queues the file for the saver (never blocking the
+// room), or drops it when there is no store.
+func (s *Server) saveReplay(data []byte, m room.ReplayMeta) {
+	sv := s.saver.Load()
+	if sv == nil {
+		s.cfg.Logger.Warn("replay dropped: no replay store", "game", m.Game, "room", m.Room)
+		return
+	}
+	ticks := m.LastTick - m.FirstTick
+	sv.Save(replays.Meta{ID: replays.NewID(m.Game, m.Room, m.Started), Game: m.Game, Room: m.Room,
+		Players: m.Players, Started: m.Started, FirstTick: m.FirstTick, LastTick: m.LastTick, Ticks: ticks,
+		TickRate: m.TickRate, Seconds: float64(ticks) / float64(max(1, m.TickRate)), Bytes: len(data),
+		Node: m.Node, Reason: m.Reason}, data)
 }
 
 // Start joins the cluster (see Config.Cluster); addr is the listener's address, from which the
@@ -100,6 +174,14 @@ func (s *Server) start(ctx context.Context, addr net.Addr) error {
 	}
 	n := s.lobby.Node()
 	s.cfg.Logger.Info("joined the cluster", "node", n.ID(), "url", n.PublicURL(), "nats", natsWhere(ccfg, n))
+	if s.replays.Load() == nil {
+		if bucket, err := n.Replays(ctx, s.cfg.Replays.MaxBytes); err != nil {
+			// Replays are not worth refusing to serve games for: the rooms play on, unrecorded.
+			s.cfg.Logger.Error("replays off: no replay store", "error", err)
+		} else {
+			s.setReplays(replays.NewObjectStore(bucket, s.cfg.Replays.Keep, ccfg.RequestTimeout))
+		}
+	}
 	s.loadDone = make(chan struct{})
 	every := ccfg.RefreshInterval
 	if every <= 0 {
@@ -163,6 +245,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /ws", s.gateway)
 	mux.HandleFunc("GET /api/rooms", s.rooms)
 	mux.HandleFunc("GET /api/cluster", s.clusterJSON)
+	mux.HandleFunc("GET /api/replays", s.listReplays)
+	mux.HandleFunc("GET /api/replays/{id}", s.serveReplay)
 	if s.cfg.WWW != "" {
 		mux.Handle("GET /", static.Handler(s.cfg.WWW))
 	}
@@ -260,6 +344,53 @@ func (s *Server) clusterJSON(w http.ResponseWriter, _ *http.Request) {
 		}
 	}
 	writeJSON(w, out)
+}
+
+// replaysJSON is the body of GET /api/replays.
+type replaysJSON struct {
+	// Replays are the newest replays first, at most 100.
+	Replays []replays.Meta `json:"replays"`
+}
+
+// listReplays serves GET /api/replays: the newest replays of the store (of the whole cluster, for
+// the cluster's object store).
+func (s *Server) listReplays(w http.ResponseWriter, _ *http.Request) {
+	out := replaysJSON{Replays: []replays.Meta{}}
+	if st := s.replays.Load(); st != nil {
+		list, err := (*st).List(maxListed)
+		if err != nil {
+			s.cfg.Logger.Error("list replays", "error", err)
+			http.Error(w, "cannot list the replays now", http.StatusServiceUnavailable)
+			return
+		}
+		out.Replays = list
+	}
+	writeJSON(w, out)
+}
+
+// serveReplay serves GET /api/replays/{id}: the replay file, or 404 with the reason.
+func (s *Server) serveReplay(w http.ResponseWriter, r *http.Request) {
+	st := s.replays.Load()
+	if st == nil {
+		http.Error(w, "this server keeps no replays", http.StatusNotFound)
+		return
+	}
+	id := r.PathValue("id")
+	data, _, err := (*st).Open(id)
+	switch {
+	case errors.Is(err, replays.ErrNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	case err != nil:
+		s.cfg.Logger.Error("open replay", "replay", id, "error", err)
+		http.Error(w, "cannot read the replay now", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.twr"`) // CheckID: no quote in it
+	w.Header().Set("Cache-Control", "public, max-age=86400, immutable")        // an id names one file for ever
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
 }
 
 // Lobby returns the server's lobby, to inspect rooms.

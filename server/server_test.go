@@ -85,26 +85,34 @@ func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 // every key it shows exists, and every key the endpoint writes is shown.
 func TestRoomListDocMatches(t *testing.T) {
 	t.Parallel()
+	var v roomsJSON
+	docMatches(t, "The room list", &v, roomsJSON{Games: []string{"g"}, GameInfo: []gameJSON{{}}, Rooms: []roomJSON{{}}})
+}
+
+// docMatches decodes the JSON example under heading in docs/PROTOCOL.md into v, refusing keys v
+// does not have, and checks that the example shows every key full (v's type, every part filled)
+// encodes to.
+func docMatches(t *testing.T, heading string, v, full any) {
+	t.Helper()
 	doc, err := os.ReadFile("../docs/PROTOCOL.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, block, ok := strings.Cut(string(doc), "## The room list")
+	_, block, ok := strings.Cut(string(doc), "## "+heading)
 	_, block, ok2 := strings.Cut(block, "```json\n")
 	block, _, ok3 := strings.Cut(block, "```")
 	if !ok || !ok2 || !ok3 {
-		t.Fatal("docs/PROTOCOL.md has no JSON example under 'The room list'")
+		t.Fatalf("docs/PROTOCOL.md has no JSON example under %q", heading)
 	}
 	dec := json.NewDecoder(strings.NewReader(block))
 	dec.DisallowUnknownFields()
-	var v roomsJSON
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("the doc's example is not what /api/rooms writes: %v", err)
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("the doc's example under %q is not what the server writes: %v", heading, err)
 	}
-	full, _ := json.Marshal(roomsJSON{Games: []string{"g"}, GameInfo: []gameJSON{{}}, Rooms: []roomJSON{{}}})
-	for _, key := range regexp.MustCompile(`"(\w+)":`).FindAllStringSubmatch(string(full), -1) {
+	js, _ := json.Marshal(full)
+	for _, key := range regexp.MustCompile(`"(\w+)":`).FindAllStringSubmatch(string(js), -1) {
 		if !strings.Contains(block, `"`+key[1]+`":`) {
-			t.Errorf("the doc's example lacks the key %q", key[1])
+			t.Errorf("the doc's example under %q lacks the key %q", heading, key[1])
 		}
 	}
 }

@@ -4,11 +4,13 @@
 // GET /api/rooms, refreshed every two seconds), and lets the player pick a name, join or watch a
 // room, start a quick game, or create a room, public or private, with a link to share. Every
 // choice is a link to this same page with ?game=, ?room=, ?name=, ?spectate= or ?private=, where
-// loader.js starts the game instead.
+// loader.js starts the game instead. Below the rooms it lists the recent replays (GET
+// /api/replays, refreshed every ten seconds), each with a Watch link, ?replay=ID, which loader.js
+// plays.
 //
-// window.tickwireLobby = {active, rooms, games, validName, validRoom, playURL, shareURL,
-// wantsGame, randomRoom} is for tests: active says whether the lobby is showing (loader.js then
-// stays idle); the functions are the pure rules the page applies.
+// window.tickwireLobby = {active, rooms, games, replays, validName, validRoom, playURL, shareURL,
+// wantsGame, randomRoom, replayURL, replayRow, formatLength} is for tests: active says whether the
+// lobby is showing (loader.js then stays idle); the functions are the pure rules the page applies.
 //
 // Written in ES5 like loader.js; it uses \p{…} in one regular expression, guarded, so an old
 // browser still loads the page.
@@ -18,6 +20,8 @@
   var PLAY_PARAMS = ['game', 'room', 'name', 'spectate', 'play', 'replay'];
   var NAME_KEY = 'tickwire.name';
   var REFRESH_MS = 2000;
+  var REPLAYS_REFRESH_MS = 10000; // a replay appears when a room closes or empties: rarely
+  var REPLAYS_SHOWN = 10;
 
   // wantsGame reports whether a query string (location.search) asks to play rather than for the
   // lobby.
@@ -114,10 +118,46 @@
     return s;
   }
 
+  // replayURL is the address that plays replay id.
+  function replayURL(id) {
+    return query(['replay', id]);
+  }
+
+  // formatLength writes a number of seconds as m:ss (h:mm:ss from an hour).
+  function formatLength(seconds) {
+    var t = Math.max(0, Math.round(Number(seconds) || 0));
+    var h = Math.floor(t / 3600);
+    var m = Math.floor(t / 60) % 60;
+    var s = t % 60;
+    var ss = (s < 10 ? '0' : '') + s;
+    if (h > 0) {
+      return h + ':' + (m < 10 ? '0' : '') + m + ':' + ss;
+    }
+    return m + ':' + ss;
+  }
+
+  // replayRow is what the list shows of a replay from GET /api/replays: its game, room, players
+  // and length, and the link that plays it.
+  function replayRow(r) {
+    var players = r.players || [];
+    return {
+      game: title(String(r.game || '')),
+      room: String(r.room || ''),
+      players: players.length ? players.join(', ') : '—',
+      length: formatLength(r.seconds),
+      href: replayURL(r.id),
+    };
+  }
+
+  function title(name) {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
   var lobby = {
-    active: false, rooms: [], games: [], error: '',
+    active: false, rooms: [], games: [], replays: [], error: '',
     validName: validName, validRoom: validRoom, playURL: playURL, shareURL: shareURL,
     wantsGame: wantsGame, randomRoom: randomRoom,
+    replayURL: replayURL, replayRow: replayRow, formatLength: formatLength,
   };
   window.tickwireLobby = lobby;
 
@@ -139,10 +179,6 @@
       e.textContent = text;
     }
     return e;
-  }
-
-  function title(name) {
-    return name.charAt(0).toUpperCase() + name.slice(1);
   }
 
   function storedName() {
@@ -259,6 +295,42 @@
     });
   }
 
+  function renderReplays() {
+    var body = $('lobby-replays');
+    body.textContent = '';
+    var shown = lobby.replays.slice(0, REPLAYS_SHOWN);
+    $('lobby-no-replays').hidden = shown.length > 0;
+    for (var i = 0; i < shown.length; i++) {
+      var row = replayRow(shown[i]);
+      var tr = el('tr');
+      tr.setAttribute('data-replay', shown[i].id);
+      tr.appendChild(el('td', '', row.game));
+      tr.appendChild(el('td', 'room-name', row.room));
+      tr.appendChild(el('td', '', row.players));
+      tr.appendChild(el('td', 'num', row.length));
+      var actions = el('td', 'actions');
+      var a = el('a', 'watch', 'Watch');
+      a.href = row.href;
+      actions.appendChild(a);
+      tr.appendChild(actions);
+      body.appendChild(tr);
+    }
+  }
+
+  // refreshReplays fetches the recent replays. A server that keeps none, or cannot list them now,
+  // leaves the list as it was: the replays are not worth an error on the lobby.
+  function refreshReplays() {
+    fetch('/api/replays', {cache: 'no-store'}).then(function (res) {
+      if (!res.ok) {
+        throw new Error('HTTP ' + res.status);
+      }
+      return res.json();
+    }).then(function (data) {
+      lobby.replays = data.replays || [];
+      renderReplays();
+    }, function () {});
+  }
+
   function createOptions() {
     return {
       game: $('lobby-create-game').value,
@@ -309,6 +381,9 @@
     };
     refresh();
     setInterval(refresh, REFRESH_MS);
+    renderReplays();
+    refreshReplays();
+    setInterval(refreshReplays, REPLAYS_REFRESH_MS);
   }
 
   if (document.readyState === 'loading') {

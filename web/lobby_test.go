@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,8 @@ process.stdout.write(JSON.stringify({
   plays: cases.plays.map((o) => l.playURL(o)),
   share: l.shareURL('https://play.example', 'pong', 'p-x7'),
   random: [l.randomRoom(rand), l.randomRoom(rand)],
+  lengths: cases.lengths.map((s) => l.formatLength(s)),
+  replays: cases.replays.map((r) => l.replayRow(r)),
 }));
 `
 
@@ -47,7 +50,13 @@ func TestLobbyRules(t *testing.T) {
 	cases := map[string]any{
 		"names":    []string{"Ann", "  Zoë  ", "", "   ", "<b>", "a\tb", "Dr. Who?", "twenty-one characters", "日本", "x😀"},
 		"rooms":    []string{"friends", "p-x7", "", "Friends", "two words", "a_b", "0123456789012345678901234567890123"},
-		"searches": []string{"", "?", "?mute=1", "?game=pong", "?room=x&mute=1", "?name=Ann", "?spectate=1", "?play=1", "?gamer=1", "?replay=arena-r1-1"},
+		"searches": []string{"", "?", "?mute=1", "?game=pong", "?room=x&mute=1", "?name=Ann", "?spectate=1", "?play=1", "?gamer=1", "?replay=pong-duel-1-2"},
+		"lengths":  []any{0, 59.4, 59.6, 65, 600, 3599, 3600, 3725, -3, "x", nil},
+		"replays": []map[string]any{
+			{"id": "pong-duel-mi8u2x1c-3fa91b", "game": "pong", "room": "duel", "players": []string{"ann", "Zoë"}, "seconds": 125.5},
+			{"id": "arena-x-1-2", "game": "arena", "room": "x", "players": []string{}, "seconds": 4},
+			{"id": "a&b", "game": "arena", "room": "<b>"},
+		},
 		"plays": []map[string]any{
 			{"game": "pong"},
 			{"game": "arena", "room": "friends", "name": "Zoë"},
@@ -66,11 +75,15 @@ func TestLobbyRules(t *testing.T) {
 			Name  string `json:"name"`
 			Error string `json:"error"`
 		} `json:"names"`
-		Rooms  []string `json:"rooms"`
-		Wants  []bool   `json:"wants"`
-		Plays  []string `json:"plays"`
-		Share  string   `json:"share"`
-		Random []string `json:"random"`
+		Rooms   []string `json:"rooms"`
+		Wants   []bool   `json:"wants"`
+		Plays   []string `json:"plays"`
+		Share   string   `json:"share"`
+		Random  []string `json:"random"`
+		Lengths []string `json:"lengths"`
+		Replays []struct {
+			Game, Room, Players, Length, Href string
+		} `json:"replays"`
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -91,7 +104,7 @@ func TestLobbyRules(t *testing.T) {
 			t.Errorf("validRoom(%q) = %q, want ok=%v", cases["rooms"].([]string)[i], e, wantRoomOK[i])
 		}
 	}
-	wantWants := []bool{false, false, false, true, true, true, true, true, false, true}
+	wantWants := []bool{false, false, false, true, true, true, true, true, false, true} // ?replay= plays too
 	for i, w := range got.Wants {
 		if w != wantWants[i] {
 			t.Errorf("wantsGame(%q) = %v, want %v", cases["searches"].([]string)[i], w, wantWants[i])
@@ -118,5 +131,17 @@ func TestLobbyRules(t *testing.T) {
 	}
 	if got.Random[0] == got.Random[1] {
 		t.Errorf("two random rooms are both %q", got.Random[0])
+	}
+	wantLengths := []string{"0:00", "0:59", "1:00", "1:05", "10:00", "59:59", "1:00:00", "1:02:05", "0:00", "0:00", "0:00"}
+	if fmt.Sprint(got.Lengths) != fmt.Sprint(wantLengths) {
+		t.Errorf("formatLength = %q, want %q", got.Lengths, wantLengths)
+	}
+	wantReplays := []struct{ Game, Room, Players, Length, Href string }{
+		{"Pong", "duel", "ann, Zoë", "2:06", "?replay=pong-duel-mi8u2x1c-3fa91b"},
+		{"Arena", "x", "—", "0:04", "?replay=arena-x-1-2"},
+		{"Arena", "<b>", "—", "0:00", "?replay=a%26b"}, // text, never HTML; the id escaped
+	}
+	if fmt.Sprint(got.Replays) != fmt.Sprint(wantReplays) {
+		t.Errorf("replayRow:\n got %+v\nwant %+v", got.Replays, wantReplays)
 	}
 }

@@ -92,8 +92,8 @@ type Config struct {
 	PingInterval time.Duration
 
 	// Prefix begins every bucket and subject this package uses, so that two services can share a
-	// NATS server: buckets <Prefix>_nodes, <Prefix>_rooms and <Prefix>_checkpoints, subjects
-	// <Prefix>.node.<id>.<call> (reserve, adopt).
+	// NATS server: buckets <Prefix>_nodes, <Prefix>_rooms and <Prefix>_checkpoints (and the object
+	// store <Prefix>_replays, see Node.Replays), subjects <Prefix>.node.<id>.<call> (reserve, adopt).
 	// Defaults to "tickwire".
 	Prefix string
 	// OnRoomLost is called (from the node's goroutine; it must not block) when a room this node owns

@@ -46,7 +46,8 @@
 //
 // Three JetStream key-value buckets hold the state; every node watches the first two (Watch, not
 // polling) and keeps its view current in memory; the third, <prefix>_checkpoints (History 1), is
-// only written and read. Each bucket has Config.Replicas copies (1 by default): in a NATS cluster of
+// only written and read. (An object store, <prefix>_replays, made by [Node.Replays] when the server
+// asks for it, keeps the rooms' recordings for server/replays.) Each bucket has Config.Replicas copies (1 by default): in a NATS cluster of
 // three, 3 keeps the registry and the directory when any one NATS server dies, where with 1 the
 // bucket on the dead server freezes until it returns. <prefix>_nodes has a TTL of NodeTTL (default 3 s): each node
 // rewrites its entry every RefreshInterval (1 s), and the entry of a node that stops (kill -9, a cut

@@ -231,6 +231,9 @@ func (e *entry) config(l *Lobby, n *cluster.Node) room.Config {
 	cfg := l.roomConfig()
 	cfg.Name, cfg.Private = key.name, e.private
 	cfg.SignToken = l.signToken(n)
+	if n != nil {
+		cfg.Node = n.ID()
+	}
 	cfg.OnLeave = func(id sim.PlayerID) { l.leave(key, e, id) }
 	cfg.OnSpectatorLeave = func() { l.unwatch(e) }
 	cfg.OnClose = func(error) { l.closed(key, e) }

@@ -63,6 +63,14 @@ type Config struct {
 	// bucket, from which another node restores it if this one dies (handoff.go). Defaults to 1 s;
 	// negative turns checkpoints off (a dead node's rooms are then lost with it).
 	CheckpointInterval time.Duration
+	// Record has every room record its matches (see room.Config.Record) and hand each replay file to
+	// OnReplay, from the room's goroutine (it must not block). Defaults to false.
+	Record   bool
+	OnReplay func(data []byte, meta room.ReplayMeta)
+	// OnRoomsDone is called by Wait once every room has returned, before the node leaves the
+	// cluster: the server saves the last rooms' replays there, while the cluster's object store is
+	// still reachable. Nil does nothing.
+	OnRoomsDone func()
 }
 
 // Observer is told when rooms open and close and seats are taken and freed, for metrics
@@ -233,7 +241,8 @@ func (l *Lobby) GameInfos() []GameInfo {
 func (l *Lobby) roomConfig() room.Config {
 	return room.Config{TickRate: l.cfg.TickRate, SnapshotRate: l.cfg.SnapshotRate, MaxPlayers: l.cfg.MaxPlayers,
 		MaxSpectators: l.cfg.MaxSpectators, Logger: l.cfg.Logger,
-		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything, ResumeGrace: l.cfg.ResumeGrace}
+		FullSnapshots: l.cfg.FullSnapshots, SeeEverything: l.cfg.SeeEverything, ResumeGrace: l.cfg.ResumeGrace,
+		Record: l.cfg.Record, OnReplay: l.cfg.OnReplay}
 }
 
 // unwatch frees a spectator's place.
@@ -359,6 +368,9 @@ func (l *Lobby) Wait() {
 	}
 	l.adopting.Wait()
 	l.wg.Wait()
+	if l.cfg.OnRoomsDone != nil {
+		l.cfg.OnRoomsDone()
+	}
 	if n := l.node.Load(); n != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

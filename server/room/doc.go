@@ -17,4 +17,7 @@
 // for Config.OnCheckpoint, to come back after a crash. See capture.go, restore.go and freeze.go; a
 // game keeps state outside its entities with a [StateKeeper], and says what its captures mean with
 // sim.Info.StateVersion.
+//
+// With Config.Record a room records what it applies, tick by tick, into replay files
+// (shared/replay's format) that it hands to Config.OnReplay; see record.go.
 package room

@@ -133,6 +133,7 @@ func (r *room[S, I]) freeze(ctx context.Context, req *freezeRequest) (over bool)
 			return false
 		}
 		r.cfg.Logger.Info("room moved", "tick", c.Tick, "to", u.url)
+		r.recordEnd(ReplayMoved) // the room restored there records from here in a file of its own
 		r.closeMoved(wire.RedirectTo(u.url, "", movedReason))
 		return true
 	}

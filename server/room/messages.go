@@ -80,6 +80,7 @@ func (r *room[S, I]) receive(tick uint32) {
 		s.messages = s.messages[:0]
 		s.mu.Unlock()
 		for _, m := range r.inbox {
+			r.recordMessage(s.id, m)
 			r.msgr.Receive(&r.state, tick, s.id, m)
 		}
 	}

@@ -106,6 +106,20 @@ type Config struct {
 	// RecoveryWait is the longest a Recovered room stands still waiting for its first player.
 	// Defaults to 10 s.
 	RecoveryWait time.Duration
+	// Record turns recording on: the room writes what it applies into replay files (see record.go)
+	// and hands each finished one to OnReplay. Defaults to false; without OnReplay it records
+	// nothing.
+	Record bool
+	// KeyframeEvery is how often a recording holds the whole state, for seeking; rounded to whole
+	// ticks, at least one. Defaults to 5 s.
+	KeyframeEvery time.Duration
+	// OnReplay receives each finished replay file (its own to keep) and its description. It is
+	// called from the room's goroutine and must not block: hand the file to a queue (server/replays'
+	// Saver).
+	OnReplay func(data []byte, meta ReplayMeta)
+	// Node names the server in the recordings' headers (the lobby sets its cluster node's id).
+	// Defaults to "".
+	Node string
 }
 
 // Factory makes rooms of one game.
@@ -221,6 +235,9 @@ func Resolve(info sim.Info, cfg Config) Config {
 	if cfg.RecoveryWait <= 0 {
 		cfg.RecoveryWait = 10 * time.Second
 	}
+	if cfg.KeyframeEvery <= 0 {
+		cfg.KeyframeEvery = 5 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -277,6 +294,7 @@ func (f factory[S, I]) newRoom(cfg Config) *room[S, I] {
 	r.comp = newCompensator(f.g, cfg, info.Schema)
 	r.keeper, _ = any(f.g).(StateKeeper[S])
 	r.checkpointEvery = checkpointTicks(cfg)
+	r.rec = newRecorder(f.g, cfg)
 	return r
 }
 
@@ -335,6 +353,8 @@ type room[S, I any] struct {
 	unfreezes       chan unfreeze       // Thaw or Moved to a frozen room
 	frozen          atomic.Bool         // the room is frozen: Thaw and Moved apply
 	done            chan struct{}       // closed when Run returns
+
+	rec *recorder[I] // nil: the room records nothing (record.go)
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -379,6 +399,11 @@ func (r *room[S, I]) Run(ctx context.Context) (err error) {
 			err = fmt.Errorf("game panicked: %v", p)
 			r.cfg.Logger.Error("room failed", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			r.closeAll(&wire.CloseError{Code: wire.CloseServerError, Reason: "the room failed; please rejoin"})
+		}
+		if err != nil {
+			r.recordClose(ReplayFailed) // up to the last tick that stepped: the panic's bug report
+		} else {
+			r.recordClose(ReplayClosed)
 		}
 		st := r.stats.stats()
 		r.cfg.Logger.Info("room closed", "ticks", r.tick.Load(), "tickP50", st.P50, "tickP99", st.P99, "tickMax", st.Max,
@@ -432,6 +457,9 @@ func (r *room[S, I]) advance(stepper *Stepper, now time.Time) {
 // step runs one tick: apply joins and leaves, gather inputs, hand the game its messages, step it,
 // send what is due.
 func (r *room[S, I]) step() {
+	if len(r.seats) > 0 {
+		r.recordBegin() // a restored room, or a file just cut: the recording starts from here
+	}
 	r.applyControl()
 	if r.waiting > 0 && !r.playerBack() {
 		r.waiting-- // restored from a checkpoint: stand still until a player is back (restore.go)
@@ -456,6 +484,7 @@ func (r *room[S, I]) step() {
 		r.comp.judge(&r.state, tick, r.seats, r.inputs, &r.history)
 	}
 	r.g.Step(&r.state, tick, r.inputs)
+	r.recordStep(tick)
 	if r.roster {
 		r.sendRoster()
 	}
@@ -511,7 +540,9 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 	copy(r.seats[i+1:], r.seats[i:])
 	r.seats[i] = s
 	s.joined = true
+	r.recordBegin() // before the join changes the state: the file's keyframe is the state it joined
 	r.g.Join(&r.state, s.id)
+	r.recordArrival(s, false)
 	r.roster = true
 	s.peer.Send(r.welcome(s))
 	r.cfg.Logger.Info("player joined", "player", s.id, "name", s.name, "players", len(r.seats))
@@ -557,6 +588,7 @@ func (r *room[S, I]) removeSeat(s *seat[S, I], why departure) {
 	s.joined = false
 	r.departed.add(departed{player: s.id, secret: s.secret, kept: s.kept, why: why})
 	r.g.Leave(&r.state, s.id)
+	r.recordArrival(s, true)
 	r.roster = true
 	r.cfg.Logger.Info("player left", "player", s.id, "name", s.name, "players", len(r.seats))
 	r.freeSeat(s.id)

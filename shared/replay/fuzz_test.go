@@ -32,6 +32,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(raw)
 	}
 	f.Add([]byte{})
+	replay.LowerDecompressionBound(1 << 20)
 	f.Fuzz(fuzzOne)
 }
 

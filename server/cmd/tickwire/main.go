@@ -13,6 +13,10 @@
 // at once. Every room also saves its state to NATS every -checkpoint-interval, so that another node
 // restores it if this one dies without warning.
 //
+// Every room records its matches (-record, on by default) as replays kept in the cluster's NATS
+// object store, or in -replays DIR on this server, the -replays-keep newest of them: GET
+// /api/replays lists them, GET /api/replays/ID serves one, and the page plays it at /?replay=ID.
+//
 // Every flag can also be set by an environment variable named TICKWIRE_ and the flag's name in upper
 // case with '-' as '_' (for example -addr and TICKWIRE_ADDR); a flag on the command line wins.
 package main
@@ -69,6 +73,9 @@ type options struct {
 	handoff                            bool
 	checkpointInterval                 time.Duration
 	natsReplicas                       int
+	record                             bool
+	replays                            string
+	replaysKeep                        int
 }
 
 // profileFlag is -netsim's value: a profile in the form netsim.Parse reads.
@@ -123,6 +130,9 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.BoolVar(&o.handoff, "handoff", true, "on SIGTERM or POST /drain, first move every room to another node (its players follow and keep their seats); rooms that cannot move play on until -drain-timeout")
 	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", time.Second, "how often each room saves its state to NATS, from which another node restores it if this one dies (0: never; the room then dies with its node)")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Minute, "after SIGTERM or POST /drain, how long running rooms may play on before they are closed and the server exits")
+	fs.BoolVar(&o.record, "record", true, "record every room's matches as replays, listed at /api/replays and watched at /?replay=ID (false: record nothing)")
+	fs.StringVar(&o.replays, "replays", "", "directory to keep replays in, on this server (empty: the cluster's NATS object store, bucket tickwire_replays, shared by every server)")
+	fs.IntVar(&o.replaysKeep, "replays-keep", 500, "how many replays to keep, the newest; older ones are deleted")
 	fs.Var(profileFlag{&o.netSim}, "netsim", "simulate a bad network on every connection, for trying netcode: off, bad (rtt=150ms,jitter=30ms,loss=5%), or e.g. rtt=100ms,jitter=20ms,loss=2%")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: tickwire [flags]\n\nServes the tickwire demo games. Each flag falls back to the environment variable shown.\n\n")
@@ -164,6 +174,9 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	if err == nil && o.checkpointInterval < 0 {
 		err = fmt.Errorf("-checkpoint-interval %v is negative (0 turns checkpoints off)", o.checkpointInterval)
 	}
+	if err == nil && o.replaysKeep < 1 {
+		err = fmt.Errorf("-replays-keep %d: at least 1 (-record=false records nothing)", o.replaysKeep)
+	}
 	if err == nil && o.drainTimeout < 0 {
 		err = fmt.Errorf("-drain-timeout %v is negative", o.drainTimeout)
 	}
@@ -204,6 +217,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if o.checkpointInterval == 0 {
 		cfg.Lobby.CheckpointInterval = -1 // off
 	}
+	cfg.Lobby.Record = o.record
+	cfg.Replays.Dir, cfg.Replays.Keep = o.replays, o.replaysKeep
 	cfg.Gateway.SlowTimeout = o.slowAfter
 	cfg.Gateway.NetSim = o.netSim
 	if o.netSim.Enabled() {

@@ -91,7 +91,8 @@ func TestHelpListsFlagsAndVariables(t *testing.T) {
 	}
 	for _, want := range []string{"-addr", "TICKWIRE_ADDR", "-tick-rate", "-snapshot-rate", "-max-players", `":8080"`, "-admin-addr", "TICKWIRE_ADMIN_ADDR", "-netsim", "TICKWIRE_NETSIM", `default "off"`,
 		"-nats", "TICKWIRE_NATS", "-public-url", "-node-id", "-token-key", "TICKWIRE_TOKEN_KEY", "-drain-timeout", "-nats-replicas", "TICKWIRE_NATS_REPLICAS",
-		"-handoff", "TICKWIRE_HANDOFF", "-checkpoint-interval", "TICKWIRE_CHECKPOINT_INTERVAL"} {
+		"-handoff", "TICKWIRE_HANDOFF", "-checkpoint-interval", "TICKWIRE_CHECKPOINT_INTERVAL",
+		"-record", "TICKWIRE_RECORD", "-replays", "TICKWIRE_REPLAYS", "-replays-keep", "TICKWIRE_REPLAYS_KEEP"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q:\n%s", want, out.String())
 		}
@@ -250,6 +251,8 @@ func TestClusterFlags(t *testing.T) {
 		{"replicas from the environment", nil, map[string]string{"TICKWIRE_NATS": "nats://a:4222", "TICKWIRE_TOKEN_KEY": key, "TICKWIRE_NATS_REPLICAS": "3"}, "", 3},
 		{"replicas without nats", []string{"-nats-replicas", "3"}, nil, "needs -nats", 0},
 		{"no replica", []string{"-nats-replicas", "0"}, nil, "1 to 5", 0},
+		{"replays kept", []string{"-replays", "/tmp/r", "-replays-keep", "20", "-record=false"}, nil, "", 1},
+		{"no replay kept", []string{"-replays-keep", "0"}, nil, "at least 1", 0},
 		{"too many replicas", []string{"-nats", "nats://a:4222", "-token-key", key, "-nats-replicas", "6"}, nil, "1 to 5", 0},
 	}
 	for _, tt := range tests {
