@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/replays"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/shared/replay"
@@ -106,24 +106,34 @@ func expectedAt(t *testing.T, rec *replay.Recording, tick uint32) map[uint32]int
 	return scores
 }
 
-// serveReplays serves the built page and, at /api/replays/ID, the files of replays (404 with a
-// reason for any other id), as the server's replay routes do.
-func serveReplays(t *testing.T, www string, replays map[string][]byte) string {
+// serveReplays runs the real server with its replays kept in a directory where files (replay
+// files by id) were saved first, as its rooms' recordings are: GET /api/replays lists them and
+// GET /api/replays/ID serves them.
+func serveReplays(t *testing.T, www string, files map[string][]byte) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/replays/{id}", func(w http.ResponseWriter, r *http.Request) {
-		data, ok := replays[r.PathValue("id")]
-		if !ok {
-			http.Error(w, "no replay "+r.PathValue("id"), http.StatusNotFound)
-			return
+	dir := t.TempDir()
+	store, err := replays.OpenDir(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, data := range files {
+		rec, err := replay.Read(data)
+		if err != nil {
+			t.Fatal(err)
 		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Write(data)
-	})
-	mux.Handle("/", http.FileServer(http.Dir(www)))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL
+		h := rec.Header
+		m := replays.Meta{ID: id, Game: h.Game, Room: h.Room, Started: h.Started, FirstTick: rec.First(),
+			LastTick: rec.Last(), Ticks: rec.Last() - rec.First(), TickRate: h.TickRate, Bytes: len(data), Node: h.Node,
+			Seconds: float64(rec.Last()-rec.First()) / float64(h.TickRate), Reason: rec.End.Reason}
+		for _, p := range rec.Players {
+			m.Players = append(m.Players, p.Name)
+		}
+		if err := store.Save(m, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, base := startServer(t, www, func(cfg *server.Config) { cfg.Replays.Dir = dir })
+	return base
 }
 
 // mouse presses the left button at (x, y), holds it for d (a page drawing a few frames a second
@@ -146,7 +156,9 @@ func (p *page) mouse(x, y float64, d time.Duration) {
 // ?replay=ID, pauses it, scrubs to the middle of the timeline, and checks that the tick drawn and
 // every player's score (in the drawn entities and in the players list) are the recording's at that
 // tick, as replay.Replayer computes them. Then it drops a pong recording on the page through its
-// file input: the page switches to pong and plays it. A missing id shows the error screen.
+// file input: the page switches to pong and plays it. A player in the recorded room is offered the
+// room's replay and plays it with a click; a missing id shows the error screen. The replays are
+// the real server's, from a -replays directory.
 func TestReplayInChromium(t *testing.T) {
 	findChromium(t)
 	www := wwwDir(t)
@@ -244,6 +256,22 @@ func TestReplayInChromium(t *testing.T) {
 	p.screenshot(filepath.Join(dir, "replay-pong.png"))
 	if probs := p.consoleProblems(); len(probs) > 0 {
 		t.Errorf("console problems: %v", probs)
+	}
+
+	// Playing in the recorded room, the arena offers its newest replay beside the NET button (the
+	// server lists it): 180×30 px from x 66, centred on y 59. A click on the offer plays it.
+	r := openPage(t, browser, "player's page", base+"/?game=arena&room=e2e-replay&name=Ann&mute=1")
+	r.waitView("Ann to play in room e2e-replay", 90*time.Second, func(v netclient.DebugView) bool {
+		return v.Mode == "play" && v.Status == "connected" && v.Room == "e2e-replay" && v.Frames > 0
+	})
+	time.Sleep(time.Second) // the offer's first lookup
+	r.screenshot(filepath.Join(dir, "replay-offer-arena.png"))
+	r.mouse(156, 59, 400*time.Millisecond)
+	v = r.waitView("the room's replay to play", 30*time.Second, func(v netclient.DebugView) bool {
+		return v.Mode == "replay" && v.Status == "watching" && v.DebugReplay != nil
+	})
+	if v.Room != "e2e-replay" || v.Last != rec.End.Tick {
+		t.Errorf("the offered replay: room %q, last tick %d; want e2e-replay, %d", v.Room, v.Last, rec.End.Tick)
 	}
 
 	// A replay the server does not have: the error screen, with its reason.

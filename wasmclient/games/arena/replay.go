@@ -12,7 +12,7 @@ import (
 // noReplayFor is how long the HUD says there is no replay yet, after a tap asked for one.
 const noReplayFor = 4.0
 
-// replayButton is the HUD's offer of the room's newest replay, under the status line: a button
+// replayButton is the HUD's offer of the room's newest replay, beside the NET button: a button
 // once the room has one (its recording is saved when the room closes or every 10 minutes), until
 // then a quiet line saying so, which looks again when tapped.
 type replayButton struct {
@@ -32,13 +32,14 @@ func (b *replayButton) update(ctx *ui.Context, offer *app.ReplayOffer, dt float6
 	}
 	now := time.Now()
 	offer.Look(now, false)
-	m, top := ctx.Px(12), ctx.Px(48)
-	if float64(ctx.W) < ctx.Px(460) {
-		// Too narrow to sit beside the leaderboard (under the status line on a narrow screen):
-		// below its first rows.
+	// Beside the net graph's button, under the status line; on a screen too narrow to have it
+	// beside the leaderboard too, below the leaderboard's first rows.
+	nb := ui.NetGraphButton(ctx.Scale)
+	x, top, w, h := float64(nb.Max.X)+ctx.Px(8), float64(nb.Min.Y+nb.Dy()/2)-ctx.Px(15), ctx.Px(180), ctx.Px(30)
+	if float64(ctx.W) < ctx.Px(480) {
 		top += ctx.Px(36) + ctx.Px(26)*4
 	}
-	b.rect = image.Rect(int(m), int(top), int(m+ctx.Px(190)), int(top+ctx.Px(34)))
+	b.rect = image.Rect(int(x), int(top), int(x+w), int(top+h))
 	id, looked := offer.Newest()
 	switch {
 	case ctx.Tapped(b.rect) && id != "":
