@@ -94,7 +94,9 @@ func (s *shell) watch(l replayLoad) {
 	}
 	if g.Name != s.game {
 		cfg := s.cfg
-		cfg.Game, cfg.Replay = g.Name, "file"
+		// Replay set: the new app starts on the replay's loading screen, not the title screen or a
+		// connection; Watch below replaces it before it is drawn.
+		cfg.Game, cfg.Replay = g.Name, rec.Header.Room
 		s.start(g, cfg)
 		r = *s.cur.Load()
 	}
