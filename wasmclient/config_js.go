@@ -10,7 +10,7 @@ import (
 )
 
 // loadConfig reads the page's address: the WebSocket is /ws on the same host, over wss when the
-// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private=, ?mute=, ?netgraph= and ?net= come
+// page came over https; ?game=, ?room=, ?name=, ?spectate=, ?private=, ?mute=, ?netgraph=, ?net= and ?replay= come
 // from the query.
 func loadConfig() (config, error) {
 	loc := js.Global().Get("location")
@@ -40,5 +40,6 @@ func loadConfig() (config, error) {
 		Private:  yes(param("private")),
 		Mute:     param("mute") != "",
 		NetGraph: yes(param("netgraph")),
+		Replay:   param("replay"),
 	}, nil
 }

@@ -23,6 +23,7 @@ func loadConfig() (config, error) {
 	fs.BoolVar(&c.Mute, "mute", false, "play no sound")
 	net := fs.String("net", "off", "simulate a bad network: bad, or rtt=150ms,jitter=30ms,loss=5%")
 	fs.BoolVar(&c.NetGraph, "netgraph", false, "show the net graph from the start (F3 toggles it)")
+	fs.StringVar(&c.Replay, "replay", "", "watch the server's replay with this id instead of playing")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return c, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/shared/games"
+	"github.com/tickwire/tickwire/shared/replay"
 	"github.com/tickwire/tickwire/wasmclient/app"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
@@ -30,6 +31,9 @@ type runner interface {
 	DebugJSON() string
 	// SetNetGraph shows or hides the net graph.
 	SetNetGraph(shown bool)
+	// Watch plays a replay of the game; WatchFailed says why one cannot be played.
+	Watch(rec *replay.Recording) error
+	WatchFailed(err error)
 	Close()
 }
 
@@ -49,7 +53,8 @@ func register[S, I any](spec app.Spec[S, I]) {
 // app returns the page's settings as every game's app gets them: the one place they are copied,
 // so that none (the simulated network, say) is left out for one game.
 func (c config) app() app.Config {
-	return app.Config{URL: c.URL, Room: c.Room, Name: c.Name, Spectate: c.Spectate, Private: c.Private, NetSim: c.Net}
+	return app.Config{URL: c.URL, Room: c.Room, Name: c.Name, Spectate: c.Spectate, Private: c.Private, NetSim: c.Net,
+		Replay: c.Replay, ToLobby: toLobby, OpenFile: openFile, FindReplay: c.findReplay, WatchReplay: c.watchReplay}
 }
 
 // pickGame returns the game named name, or the default game for "".

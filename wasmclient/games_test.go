@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -25,9 +27,16 @@ func TestPickGame(t *testing.T) {
 func TestEverySettingReachesTheApp(t *testing.T) {
 	t.Parallel()
 	cfg := config{URL: "ws://h/ws", Game: "pong", Room: "r", Name: "ann", Spectate: true, Private: true,
-		Mute: true, NetGraph: true, Net: netsim.Bad}
-	want := app.Config{URL: "ws://h/ws", Room: "r", Name: "ann", Spectate: true, Private: true, NetSim: netsim.Bad}
-	if got := cfg.app(); got != want {
+		Mute: true, NetGraph: true, Net: netsim.Bad, Replay: "r1-7",
+		findReplay: func(context.Context, string, string) (string, error) { return "", nil }, watchReplay: func(string) {}}
+	want := app.Config{URL: "ws://h/ws", Room: "r", Name: "ann", Spectate: true, Private: true, NetSim: netsim.Bad,
+		Replay: "r1-7"} // natively there is no lobby page nor file picker: ToLobby and OpenFile are nil
+	got := cfg.app()
+	if got.FindReplay == nil || got.WatchReplay == nil {
+		t.Error("FindReplay and WatchReplay are not passed on")
+	}
+	got.FindReplay, got.WatchReplay = nil, nil
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("app config %+v, want %+v", got, want)
 	}
 }

@@ -31,7 +31,41 @@ import "syscall/js"
 // Fields left out of the JSON are zero or empty. Until the wasm has started, window.tickwireView is
 // undefined (window.tickwireLoader reports the download).
 //
+// mode is "play" for all of the above, or "replay" while a replay loads (status "loading"), plays
+// (status "watching") or cannot be played (status "failed", with reason). Watching, tick is the
+// recording's tick drawn and entities its entities, and first, last and tickRate are the
+// recording's, speed (0.25 to 4), playing and following (the player the camera follows, 0 for the
+// game's choice) the playback's, and players the players seated at that tick with their names and
+// the scores the game shows, e.g. "players":[{"id":1,"name":"ann","score":12}].
+//
 // view must not block: the browser calls it on its event loop.
 func exposeView(view func() string) {
 	js.Global().Set("tickwireView", js.FuncOf(func(js.Value, []js.Value) any { return view() }))
+}
+
+// exposeOpen registers window.tickwireOpenReplay(bytes), which loader.js calls with the bytes (a
+// Uint8Array) of a replay file dropped on the page or picked with its file input (#replay-file):
+// the client plays it, switching to its game. It copies the bytes and returns at once.
+func exposeOpen(open func(data []byte)) {
+	js.Global().Set("tickwireOpenReplay", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) == 0 || args[0].Get("byteLength").IsUndefined() {
+			return nil
+		}
+		data := make([]byte, args[0].Get("byteLength").Int())
+		js.CopyBytesToGo(data, args[0])
+		open(data)
+		return nil
+	}))
+}
+
+// toLobby leaves for the lobby: the page's address with nothing to play.
+func toLobby() { js.Global().Get("location").Set("href", "/") }
+
+// openFile opens the page's file picker for a replay file (#replay-file, whose change loader.js
+// hands to tickwireOpenReplay). It runs a frame after the tap that asked, within the browser's
+// window for a user's gesture.
+func openFile() {
+	if in := js.Global().Get("document").Call("getElementById", "replay-file"); in.Truthy() {
+		in.Call("click")
+	}
 }

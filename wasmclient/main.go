@@ -3,12 +3,15 @@
 // settings from the page's address: the WebSocket is /ws on the page's host (wss on https), ?game=
 // picks the game (default arena), ?room= a room, ?name= skips the title screen, ?spectate=1 watches
 // instead of playing, ?private=1 makes a room this client opens private, ?mute=1 turns sound off,
-// ?netgraph=1 shows the net graph from the start (F3 or the NET button toggles it), and ?net=bad
-// (or ?net=rtt=150ms,jitter=30ms,loss=5%25) simulates a bad network on the client's side. Built
+// ?netgraph=1 shows the net graph from the start (F3 or the NET button toggles it), ?net=bad
+// (or ?net=rtt=150ms,jitter=30ms,loss=5%25) simulates a bad network on the client's side, and
+// ?replay=ID plays the server's replay ID (/api/replays/ID) instead; a replay file dropped on the
+// page plays too (see shell). Built
 // natively it takes them from flags (see -help).
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -46,6 +49,14 @@ type config struct {
 	Net netsim.Profile
 	// NetGraph shows the net graph from the start. Defaults to false: F3 or the NET button shows it.
 	NetGraph bool
+	// Replay is a replay to watch (its id on the server: /api/replays/ID) instead of playing; the
+	// replay names its game. Defaults to none.
+	Replay string
+
+	// findReplay and watchReplay look up a room's newest replay and play one: the shell's, set
+	// before each game starts.
+	findReplay  func(ctx context.Context, game, room string) (string, error)
+	watchReplay func(id string)
 }
 
 func run() error {
@@ -57,12 +68,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	a := game.Start(cfg, ui.NewSounds(cfg.Mute))
+	a := newShell(cfg, game, ui.NewSounds(cfg.Mute))
 	defer a.Close()
 	a.SetNetGraph(cfg.NetGraph)
 	exposeView(a.DebugJSON)
+	exposeOpen(a.Open)
+	if cfg.Replay != "" {
+		a.fetchInto(cfg.Replay)
+	}
 
-	ebiten.SetWindowTitle(game.Title)
 	ebiten.SetWindowSize(1280, 720)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	return ebiten.RunGame(a)

@@ -5,10 +5,17 @@
 // starts the Go program. Ebiten adds its own canvas to <body>; the loader
 // overlay is hidden once the game runs and shown again if it stops.
 //
-// window.tickwireLoader = {state, error, loaded, total} reports progress to
-// tests: state is 'loading', 'running' or 'error' ('lobby' when lobby.js shows
-// the lobby instead, because the address names nothing to play); error is the
-// message shown on the page.
+// window.tickwireLoader = {state, error, loaded, total, replays} reports
+// progress to tests: state is 'loading', 'running' or 'error' ('lobby' when
+// lobby.js shows the lobby instead, because the address names nothing to play);
+// error is the message shown on the page; replays counts the replay files handed
+// to the game.
+//
+// A replay file dropped anywhere on the page, or picked with the file input
+// #replay-file (the game's Open button clicks it), is read and handed to the
+// game as bytes (window.tickwireOpenReplay, which the wasm registers), which
+// plays it with the game's own renderer. Dropped on the lobby, it starts the
+// game first and hands the file over once the game is up.
 //
 // Written in ES5 (plus Promise/fetch, used only after the feature checks) so
 // that very old browsers still get the "not supported" message instead of a
@@ -19,7 +26,9 @@
   var WASM_URL = 'tickwire.wasm';
   var MB = 1e6;
 
-  var loader = {state: 'loading', error: '', loaded: 0, total: 0};
+  var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0};
+  var pendingReplay = null; // a replay file's bytes waiting for the game to start
+  var HANDOVER_MS = 100;
   window.tickwireLoader = loader;
 
   function $(id) {
@@ -245,14 +254,93 @@
     });
   }
 
-  function main() {
-    if (window.tickwireLobby && window.tickwireLobby.active) {
-      loader.state = 'lobby'; // lobby.js shows the lobby: nothing to load
+  // handOver gives the pending replay to the game once it has registered
+  // tickwireOpenReplay, checking again every HANDOVER_MS until it has.
+  function handOver() {
+    if (pendingReplay === null || loader.state === 'error') {
       return;
     }
-    var game = /[?&]game=([a-z0-9-]+)/.exec((window.location && window.location.search) || '');
+    if (typeof window.tickwireOpenReplay !== 'function') {
+      setTimeout(handOver, HANDOVER_MS);
+      return;
+    }
+    var bytes = pendingReplay;
+    pendingReplay = null;
+    loader.replays++;
+    window.tickwireOpenReplay(bytes);
+  }
+
+  // openReplay reads a replay file and hands it to the game, starting the game
+  // first when the page shows the lobby.
+  function openReplay(file) {
+    if (!file || typeof FileReader !== 'function') {
+      return;
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      pendingReplay = new Uint8Array(reader.result);
+      if (loader.state === 'lobby') {
+        var lobby = $('lobby');
+        if (lobby) {
+          lobby.hidden = true;
+        }
+        loader.state = 'loading';
+        showLoader(true);
+        load();
+      }
+      handOver();
+    };
+    reader.onerror = function () {
+      if (window.console && console.error) {
+        console.error('tickwire: could not read ' + file.name + ': ' + describe(reader.error));
+      }
+    };
+    reader.readAsArrayBuffer(file);
+  }
+
+  // listenForReplays makes the whole page a drop target for replay files, and
+  // #replay-file the picker's.
+  function listenForReplays() {
+    if (!document.addEventListener) {
+      return;
+    }
+    document.addEventListener('dragover', function (e) {
+      e.preventDefault(); // without it the browser opens the file instead of dropping it here
+    });
+    document.addEventListener('drop', function (e) {
+      e.preventDefault();
+      var files = e.dataTransfer && e.dataTransfer.files;
+      if (files && files.length > 0) {
+        openReplay(files[0]);
+      }
+    });
+    var input = $('replay-file');
+    if (input) {
+      input.addEventListener('change', function () {
+        if (input.files && input.files.length > 0) {
+          openReplay(input.files[0]);
+        }
+        input.value = ''; // the same file again is a change too
+      });
+    }
+  }
+
+  function main() {
+    listenForReplays();
+    if (window.tickwireLobby && window.tickwireLobby.active) {
+      loader.state = 'lobby'; // lobby.js shows the lobby: nothing to load, until a replay is dropped
+      return;
+    }
+    load();
+  }
+
+  function load() {
+    var search = (window.location && window.location.search) || '';
+    var game = /[?&]game=([a-z0-9-]+)/.exec(search);
     var heading = $('game-title');
-    if (game && heading) {
+    if (heading && (pendingReplay !== null || /[?&]replay=/.test(search))) {
+      heading.textContent = 'replay';
+    } else if (game && heading) {
       heading.textContent = game[1];
     }
     if (!hasWebAssembly()) {

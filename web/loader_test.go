@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,13 +112,15 @@ function element(id) {
     setAttribute: (k, v) => { attrs[k] = String(v); },
     getAttribute: (k) => (k in attrs ? attrs[k] : null),
     removeAttribute: (k) => { delete attrs[k]; },
-    addEventListener() {},
+    listeners: {},
+    addEventListener(type, fn) { this.listeners[type] = fn; },
   };
 }
 const els = {};
-for (const id of ['loader', 'progress', 'progress-bar', 'status', 'error', 'error-message', 'reload']) {
+for (const id of ['loader', 'progress', 'progress-bar', 'status', 'error', 'error-message', 'reload', 'lobby', 'replay-file']) {
   els[id] = element(id);
 }
+const docListeners = {};
 let probes = 0;
 const document = {
   readyState: 'complete',
@@ -129,7 +132,7 @@ const document = {
       return { getExtension: () => ({ loseContext() {} }) };
     },
   }),
-  addEventListener() {},
+  addEventListener(type, fn) { docListeners[type] = fn; },
 };
 
 // A valid WebAssembly module: the header plus one custom section padded to
@@ -171,6 +174,14 @@ function fakeFetch(url) {
   }));
 }
 
+// The game registers tickwireOpenReplay a while after it starts; handed records what it got.
+const handed = [];
+class FakeFileReader {
+  readAsArrayBuffer(file) {
+    setTimeout(() => { this.result = file.bytes.buffer; this.onload(); }, 0);
+  }
+}
+
 let runs = 0;
 class FakeGo {
   constructor() {
@@ -180,6 +191,7 @@ class FakeGo {
   run(instance) {
     runs++;
     if (!instance || typeof instance.exports !== 'object') throw new Error('run without an instance');
+    setTimeout(() => { g.tickwireOpenReplay = (bytes) => { handed.push(Array.from(bytes)); }; }, 150);
     if (sc.exitCode === undefined) return new Promise(() => {}); // runs forever
     this.exit(sc.exitCode);
     return Promise.resolve();
@@ -188,9 +200,10 @@ class FakeGo {
 
 const g = {
   document, fetch: fakeFetch, console: { log() {}, warn() {}, error() {} },
-  setTimeout, Promise, Uint8Array, TextEncoder,
-  location: { reload() {} },
+  setTimeout, Promise, Uint8Array, TextEncoder, FileReader: FakeFileReader,
+  location: { reload() {}, search: sc.search || '' },
 };
+if (sc.lobby) g.tickwireLobby = { active: true };
 if (sc.webassembly !== false) g.WebAssembly = WebAssembly;
 if (sc.go !== false) g.Go = FakeGo;
 g.window = g;
@@ -201,9 +214,26 @@ if (sc.webassembly === false) vm.runInContext('delete globalThis.WebAssembly', g
 vm.runInContext(fs.readFileSync(loaderPath, 'utf8'), g, { filename: 'loader.js' });
 
 const deadline = Date.now() + 10000;
+let dropped = false;
 (function wait() {
   const st = g.tickwireLoader && g.tickwireLoader.state;
-  const settled = st === 'error' || (st === 'running' && (sc.exitCode === undefined || Date.now() > deadline));
+  let settled = st === 'error' || st === 'lobby' || (st === 'running' && (sc.exitCode === undefined || Date.now() > deadline));
+  if (settled && sc.drop && !dropped) {
+    // Drop a replay file on the page (or pick it with #replay-file), then wait for the game to get it.
+    dropped = true;
+    const file = { name: 'match.twr', bytes: new Uint8Array(sc.drop) };
+    if (sc.pick) {
+      els['replay-file'].files = [file];
+      els['replay-file'].listeners.change();
+    } else {
+      let prevented = 0;
+      docListeners.dragover({ preventDefault() { prevented++; } });
+      docListeners.drop({ preventDefault() { prevented++; }, dataTransfer: { files: [file] } });
+      if (prevented !== 2) throw new Error('dragover and drop must be prevented, or the browser opens the file');
+    }
+    settled = false;
+  }
+  if (sc.drop && dropped && handed.length === 0 && st !== 'error') settled = false;
   if (!settled && Date.now() < deadline) { setTimeout(wait, 10); return; }
   // Let pending promise callbacks (e.g. go.run finishing) run.
   setTimeout(() => {
@@ -214,6 +244,7 @@ const deadline = Date.now() + 10000;
       loaderHidden: els.loader.hidden, errorHidden: els.error.hidden,
       errorText: els['error-message'].textContent,
       barWidth: els['progress-bar'].style.width || '',
+      replays: l.replays, handed, lobbyHidden: !!els.lobby.hidden, title: (els['game-title'] || {}).textContent || '',
     }));
   }, 50);
 })();
@@ -232,6 +263,9 @@ type result struct {
 	ErrorHidden  bool     `json:"errorHidden"`
 	ErrorText    string   `json:"errorText"`
 	BarWidth     string   `json:"barWidth"`
+	Replays      int      `json:"replays"`
+	HandedInts   [][]int  `json:"handed"`
+	LobbyHidden  bool     `json:"lobbyHidden"`
 }
 
 func TestLoader(t *testing.T) {
@@ -273,6 +307,7 @@ func TestLoader(t *testing.T) {
 		wantFetches  int
 		wantRuns     int
 		wantTotal    int
+		wantHanded   []int // the bytes of the replay file the game got, if one was dropped
 	}{
 		{
 			name:         "X-Decoded-Length gives the total of a compressed download",
@@ -356,6 +391,30 @@ func TestLoader(t *testing.T) {
 			wantFetches: 1,
 		},
 		{
+			name:        "a replay dropped while the game runs is handed to it",
+			scenario:    with(ok, "drop", []int{0x28, 0xb5, 0x2f, 0xfd, 1}),
+			wantState:   "running",
+			wantFetches: 1, wantRuns: 1, wantHanded: []int{0x28, 0xb5, 0x2f, 0xfd, 1},
+		},
+		{
+			name:        "a replay picked with #replay-file is handed to the game",
+			scenario:    with(ok, "drop", []int{7, 8, 9}, "pick", true),
+			wantState:   "running",
+			wantFetches: 1, wantRuns: 1, wantHanded: []int{7, 8, 9},
+		},
+		{
+			name:        "a replay dropped on the lobby starts the game, then is handed to it",
+			scenario:    with(ok, "lobby", true, "drop", []int{1, 2, 3}),
+			wantState:   "running",
+			wantFetches: 1, wantRuns: 1, wantHanded: []int{1, 2, 3},
+		},
+		{
+			name:        "the lobby alone loads nothing",
+			scenario:    with(ok, "lobby", true),
+			wantState:   "lobby",
+			wantFetches: 0, wantRuns: 0,
+		},
+		{
 			name:      "game crashes",
 			scenario:  with(ok, "exitCode", 2),
 			wantState: "error", wantError: []string{"exit code 2"},
@@ -411,6 +470,16 @@ func TestLoader(t *testing.T) {
 			}
 			if got.Runs != tt.wantRuns {
 				t.Errorf("go.run calls = %d, want %d", got.Runs, tt.wantRuns)
+			}
+			if tt.wantHanded != nil {
+				if got.Replays != 1 || len(got.HandedInts) != 1 || fmt.Sprint(got.HandedInts[0]) != fmt.Sprint(tt.wantHanded) {
+					t.Errorf("replays handed %d: %v, want one: %v", got.Replays, got.HandedInts, tt.wantHanded)
+				}
+				if tt.scenario["lobby"] == true && !got.LobbyHidden {
+					t.Error("the lobby still shows while the dropped replay plays")
+				}
+			} else if got.Replays != 0 {
+				t.Errorf("replays handed %d, want none", got.Replays)
 			}
 			if tt.wantTotal != 0 && (got.Total != tt.wantTotal || got.Loaded != tt.wantTotal) {
 				t.Errorf("loaded/total = %d/%d, want %d/%d", got.Loaded, got.Total, tt.wantTotal, tt.wantTotal)

@@ -99,8 +99,9 @@ func artifactDir(t *testing.T, www string) string {
 	return dir
 }
 
-// startServer runs the real server, hosting the arena and pong, on a free loopback port.
-func startServer(t *testing.T, www string) (*server.Server, string) {
+// startServer runs the real server, hosting the arena and pong, on a free loopback port; each of
+// opts changes its configuration first.
+func startServer(t *testing.T, www string, opts ...func(cfg *server.Config)) (*server.Server, string) {
 	t.Helper()
 	cfg := server.Config{WWW: www, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	// The pages must see each other wherever the server places them, so interest management is off;
@@ -110,6 +111,9 @@ func startServer(t *testing.T, www string) (*server.Server, string) {
 	// page's event loop from sending its hello for seconds; this test is about play, not about the
 	// handshake timeout (the gateway tests are).
 	cfg.Gateway.HandshakeTimeout = 30 * time.Second
+	for _, o := range opts {
+		o(&cfg)
+	}
 	srv, addr := servertest.Start(t, cfg, room.For(arena.Game{}), room.For(pong.Game{}))
 	return srv, "http://" + addr
 }

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"context"
 	"math"
 	"sync/atomic"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/shared/replay"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -41,6 +43,17 @@ type Frame struct {
 	Drawn []sim.Entity
 	// Timed says Drawn are the driver's.
 	Timed bool
+	// Replay says the frame is a recording's tick played back (see [App.Watch]), not a connection:
+	// View is a spectator's, built from the recording (Status Connected, no round trip), and the
+	// game draws it as it would for a spectator, its HUD saying it is a replay rather than how the
+	// connection is.
+	Replay bool
+	// Follow is the player the viewer chose to follow in a replay (the camera follows, the HUD
+	// marks them); 0 leaves it to the game (the leader, say).
+	Follow sim.PlayerID
+	// Replays is the newest replay of the room being played, for a game's "Watch the replay";
+	// nil when the page cannot look replays up, and in a replay.
+	Replays *ReplayOffer
 }
 
 // Messenger is implemented by a game's client half that exchanges the game's own messages with the
@@ -99,6 +112,21 @@ type Config struct {
 	Private bool
 	// NetSim simulates a bad network on the client's side (the page's ?net=). Defaults to off.
 	NetSim netsim.Profile
+	// Replay starts on the loading screen of a replay (the page's ?replay=ID, fetched by the page,
+	// which then calls [App.Watch] or [App.WatchFailed]) instead of connecting. It names the
+	// replay for the loading screen.
+	Replay string
+	// ToLobby leaves for the lobby (the page navigates to it): a replay's Lobby button, Esc, and
+	// the way out of a replay that cannot be played. Nil goes back to the title screen.
+	ToLobby func()
+	// OpenFile opens the page's file picker for a replay file, which the page then plays (see
+	// App.Watch): a replay's Open button. Nil hides the button.
+	OpenFile func()
+	// FindReplay returns the id of the newest replay of a room ("" for none), from the server's
+	// list; WatchReplay fetches replay id and plays it. Both set, games offer the room's replay
+	// (Frame.Replays); nil, they do not.
+	FindReplay  func(ctx context.Context, game, room string) (string, error)
+	WatchReplay func(id string)
 }
 
 // driver is the netcode's Driver, whatever the game's state type.
@@ -119,12 +147,17 @@ type App[I any] struct {
 	title     string
 	tagline   string
 	newDriver func(link netcode.Link[I]) driver[I]
-	drv       driver[I] // the current connection's; the game loop's only
-	mgr       *ui.Manager
+	// newReplayer replays a recording with the game's shared half.
+	newReplayer func(rec *replay.Recording) (replaySource, error)
+	drv         driver[I] // the current connection's; the game loop's only
+	mgr         *ui.Manager
 
 	frames atomic.Int64
 	client atomic.Pointer[netclient.Client[I]]
-	net    netGraph // the net graph overlay, shown or not across connections
+	net    netGraph     // the net graph overlay, shown or not across connections
+	offer  *ReplayOffer // nil without Config.FindReplay
+	// replayView is what DebugJSON reports while a replay loads, plays or failed; nil in play.
+	replayView atomic.Pointer[netclient.DebugView]
 }
 
 // New returns the client of the game spec declares, connecting as cfg says. With cfg.Name set, or
@@ -136,8 +169,16 @@ func New[S, I any](cfg Config, spec Spec[S, I], sounds *ui.Sounds) *App[I] {
 	a.newDriver = func(link netcode.Link[I]) driver[I] {
 		return netcode.NewDriver(spec.Shared, link, netcode.DriverConfig{Predict: spec.Predict})
 	}
+	a.newReplayer = func(rec *replay.Recording) (replaySource, error) {
+		return replay.NewReplayer(replay.Game[S, I](spec.Shared), rec)
+	}
+	if cfg.FindReplay != nil && cfg.WatchReplay != nil {
+		a.offer = &ReplayOffer{find: cfg.FindReplay, watch: cfg.WatchReplay}
+	}
 	a.mgr = ui.NewManager(nil)
-	if cfg.Name != "" || cfg.Spectate {
+	if cfg.Replay != "" {
+		a.WaitForReplay("Fetching replay " + cfg.Replay + " from the server.")
+	} else if cfg.Name != "" || cfg.Spectate {
 		a.connect(cfg.Name)
 	} else {
 		a.mgr.Switch(newTitle(a))
@@ -152,6 +193,7 @@ func (a *App[I]) connect(name string) {
 		old.Close()
 	}
 	a.game.Reset()
+	a.publish(nil)
 	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.name, Room: a.cfg.Room, Name: name,
 		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.messages, NetSim: a.cfg.NetSim}, a.codec, a.schema)
 	a.drv = a.newDriver(c)
@@ -161,6 +203,7 @@ func (a *App[I]) connect(name string) {
 
 // toTitle ends the connection and goes back to the title screen to pick another name.
 func (a *App[I]) toTitle() {
+	a.publish(nil)
 	if old := a.client.Swap(nil); old != nil {
 		old.Close()
 	}
@@ -189,10 +232,17 @@ func (a *App[I]) Layout(outsideWidth, outsideHeight int) (int, int) {
 }
 
 // DebugJSON returns what the client knows as JSON (a [netclient.DebugView] with the number of
-// frames drawn), or status "title" before the first connection. It never blocks and is safe to
-// call from any goroutine.
+// frames drawn): mode "play", status "title" before the first connection; or, while a replay loads,
+// plays or failed, mode "replay" with the tick drawn, the playback and the players' scores (see
+// [netclient.DebugReplay]). It never blocks and is safe to call from any goroutine.
 func (a *App[I]) DebugJSON() string {
-	d := netclient.DebugView{Status: "title", Entities: map[string][]netclient.DebugEntity{}}
+	if r := a.replayView.Load(); r != nil {
+		d := *r
+		d.Frames = int(a.frames.Load())
+		d.NetGraph = a.net.shown.Load()
+		return d.JSON()
+	}
+	d := netclient.DebugView{Mode: "play", Status: "title", Entities: map[string][]netclient.DebugEntity{}}
 	if c := a.client.Load(); c != nil {
 		v := c.View()
 		d = netclient.Debug(v, a.schema)

@@ -9,6 +9,13 @@
 // Over every game the playing scene draws a NET button at the top left: it, or F3, shows the net
 // graph, the connection's measures as live sparklines ([App.SetNetGraph] sets it from the start).
 //
+// [App.Watch] plays a replay (a shared/replay recording) instead of a connection: the watching
+// scene steps a replay.Replayer at the playback's pace ([Playback]: play, pause, 0.25× to 4×, seek)
+// and hands the game the Frame a spectator would get, built from the recording's exact tick, so
+// the game's own renderer draws it; a bar at the bottom has the controls and a timeline to scrub,
+// a list at the left the players to follow with their scores ([Scorer]). While playing, a game can
+// offer the room's newest replay ([ReplayOffer], Frame.Replays).
+//
 // Start with [New] (a [Config] from the page, a [Spec] from the game's registration), and run the
 // result with ebiten.RunGame. [App.DebugJSON] is the read-only test
 // hook the browser build exposes as window.tickwireView().

@@ -46,6 +46,8 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	}
 	f := &p.frame
 	f.View, f.Drawn, f.Timed = v, v.Entities, false
+	p.app.offer.setRoom(p.app.name, v.Welcome.Room)
+	f.Replays = p.app.offer
 	if p.app.drv.Ready() {
 		f.Drawn, f.Timed = p.app.drv.Entities(), true
 	}

@@ -9,6 +9,10 @@ import (
 // DebugView is the client's view as plain data, for tests and tools: the page exposes it as JSON
 // through window.tickwireView(). Everything in it is what the client received from the server.
 type DebugView struct {
+	// Mode is "play" (a connection: everything below is what it received) or "replay" (a
+	// recording played back: Tick is the tick drawn, Entities its entities, and DebugReplay
+	// says the rest).
+	Mode    string `json:"mode"`
 	Status  string `json:"status"`
 	Attempt int    `json:"attempt,omitempty"`
 	Code    int    `json:"code,omitempty"`
@@ -48,6 +52,28 @@ type DebugView struct {
 	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
 	// when it is a player's avatar, and its fields by schema name.
 	Entities map[string][]DebugEntity `json:"entities"`
+	// DebugReplay is set in mode "replay", its fields inline.
+	*DebugReplay
+}
+
+// DebugReplay is a replay's playback, for a [DebugView] in mode "replay": the recording's first
+// and last ticks and its tick rate, the speed, whether it plays, the player followed (0: the
+// game's choice) and the players seated at the tick drawn, with the scores the game shows.
+type DebugReplay struct {
+	First     uint32        `json:"first"`
+	Last      uint32        `json:"last"`
+	TickRate  int           `json:"tickRate"`
+	Speed     float64       `json:"speed"`
+	Playing   bool          `json:"playing"`
+	Following uint32        `json:"following"`
+	Players   []DebugPlayer `json:"players"`
+}
+
+// DebugPlayer is one player of a [DebugReplay].
+type DebugPlayer struct {
+	ID    uint32 `json:"id"`
+	Name  string `json:"name"`
+	Score int32  `json:"score"`
 }
 
 // DebugEntity is one entity of a [DebugView].
@@ -60,7 +86,7 @@ type DebugEntity struct {
 // Debug returns v as a [DebugView], naming kinds and fields by schema.
 func Debug(v View, schema sim.Schema) DebugView {
 	d := DebugView{
-		Status: v.Status.String(), Attempt: v.Attempt, Code: v.Code, Reason: v.Reason, URL: v.URL, Redirects: v.Redirects,
+		Mode: "play", Status: v.Status.String(), Attempt: v.Attempt, Code: v.Code, Reason: v.Reason, URL: v.URL, Redirects: v.Redirects,
 		Game: v.Welcome.Game, Room: v.Welcome.Room, Player: uint32(v.Welcome.Player),
 		Spectator: v.Welcome.Spectator, Private: v.Welcome.Private,
 		Tick: v.Tick, Ack: v.Ack, Snapshots: v.Snapshots, Events: v.Events, RTTMillis: v.RTT.Milliseconds(),

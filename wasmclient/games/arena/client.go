@@ -38,13 +38,17 @@ type Client struct {
 	board     []Row
 	prevDash  map[sim.PlayerID]int32
 
-	mine      *player // the own player in players, or nil
-	spectator bool    // watching: no own player, the camera follows the leader
-	followed  *player // the player the spectator's camera follows, or nil
+	mine      *player      // the own player in players, or nil
+	spectator bool         // watching: no own player, the camera follows the leader
+	replay    bool         // watching a replay (app.Frame.Replay)
+	follow    sim.PlayerID // the player a replay's viewer follows; 0: the leader
+	followed  *player      // the player the spectator's camera follows, or nil
 	myScore   int32
 	scored    bool // myScore holds a score received
 	scoreText string
 	scoreBump float64 // 1 just after the score rose, easing to 0
+
+	replayBtn replayButton // the room's newest replay, offered
 
 	statusKey  statusKey
 	status     string
@@ -73,6 +77,7 @@ type popup struct {
 
 type statusKey struct {
 	spectator    bool
+	replay       bool
 	status       netclient.Status
 	room         string
 	rtt          int64
@@ -114,6 +119,7 @@ func (c *Client) Reset() {
 	c.smooth.Reset()
 	clear(c.prevDash)
 	c.controls.Reset()
+	c.replayBtn = replayButton{asked: -1}
 }
 
 func px(v int32) float64 { return float64(v) / arena.One }
@@ -129,6 +135,7 @@ func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	c.view = f.View
 	c.me = f.Welcome.Player
 	c.spectator = f.Welcome.Spectator
+	c.replay, c.follow = f.Replay, f.Follow
 	fresh := f.Snapshots != c.snapshots
 	c.snapshots = f.Snapshots
 
@@ -139,6 +146,7 @@ func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	}
 	c.updateEffects(dt)
 	c.updateHUD()
+	c.replayBtn.update(ctx, f.Replays, dt)
 }
 
 // updateEntities rebuilds the drawn players, drones and orbs from ents: the netcode's (own player
@@ -185,6 +193,11 @@ func (c *Client) updateCamera(ctx *ui.Context) {
 	c.followed = nil
 	if c.spectator {
 		c.followed = c.leader()
+		for i := range c.players {
+			if c.players[i].ID == c.follow {
+				c.followed = &c.players[i]
+			}
+		}
 	}
 	switch {
 	case c.mine != nil:
@@ -285,7 +298,7 @@ func (c *Client) updateHUD() {
 	}
 	c.board = Leaderboard(c.board, c.me, 5)
 
-	k := statusKey{spectator: c.spectator, status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
+	k := statusKey{spectator: c.spectator, replay: c.replay, status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
 		players: len(c.view.Roster), max: int(c.view.Welcome.MaxPlayers)}
 	if k != c.statusKey || c.status == "" {
 		c.statusKey = k
@@ -298,7 +311,19 @@ func (c *Client) updateHUD() {
 			c.status = "watching · " + c.status
 		}
 		c.statusGood = k.status == netclient.Connected && k.rtt < 150
+		if k.replay {
+			c.status = fmt.Sprintf("replay · room %s · %d players", k.room, k.players)
+			c.statusGood = true
+		}
 	}
+}
+
+// Scores implements app.Scorer: each player's score as of the last Update.
+func (c *Client) Scores(dst []app.Score) []app.Score {
+	for _, p := range c.players {
+		dst = append(dst, app.Score{Player: p.ID, Name: p.Name, Score: p.Score})
+	}
+	return dst
 }
 
 // Draw implements app.Game.

@@ -22,8 +22,11 @@ var ranks = func() []string {
 func (c *Client) drawHUD(screen *ebiten.Image, ctx *ui.Context) {
 	c.drawStatus(screen, ctx)
 	c.drawBoard(screen, ctx)
+	c.replayBtn.draw(screen, ctx)
 	if c.spectator {
-		c.drawSpectating(screen, ctx)
+		if !c.replay { // a replay's own bar says what is shown
+			c.drawSpectating(screen, ctx)
+		}
 		return
 	}
 	c.drawScore(screen, ctx)

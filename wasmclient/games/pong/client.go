@@ -2,6 +2,7 @@ package pong
 
 import (
 	"fmt"
+	"image"
 	"strconv"
 	"time"
 
@@ -40,6 +41,10 @@ type Client struct {
 	flashSide pong.Side
 	bubbles   []bubble
 	status    string
+	replay    bool // watching a replay (app.Frame.Replay)
+
+	offer      *app.ReplayOffer // the room's newest replay, offered when the match is over
+	replayRect image.Rectangle  // the offer's button; empty when not offered
 }
 
 // bubble is an emote shown beside a paddle for a while.
@@ -91,7 +96,7 @@ func (c *Client) Outbox(dst []wire.Message) []wire.Message {
 // Input implements app.Game: the paddle's move toward the pointer or by the keys, and the ready
 // and emote messages the controls asked for this tick.
 func (c *Client) Input(ctx *ui.Context) pong.Input {
-	if c.model.Spectator {
+	if c.replayInput(ctx) || c.model.Spectator {
 		return pong.Input{}
 	}
 	side, _ := c.model.MySide()
@@ -114,6 +119,7 @@ func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	v := &f.View
 	c.view = *v
 	c.model = FromView(v)
+	c.replay = f.Replay
 	fresh := v.Snapshots != c.snapshots
 	c.snapshots = v.Snapshots
 
@@ -148,6 +154,7 @@ func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	}
 	c.bubbles = live
 	c.updateStatus()
+	c.updateReplay(ctx, f.Replays)
 }
 
 func (c *Client) updateStatus() {
@@ -161,6 +168,19 @@ func (c *Client) updateStatus() {
 		room = "private " + room
 	}
 	c.status = fmt.Sprintf("%s · %s · %s · %d/%d players", v.Status, room, ping, len(v.Roster), v.Welcome.MaxPlayers)
+	if c.replay {
+		c.status = fmt.Sprintf("replay · %s · %d players", room, len(v.Roster))
+	}
+}
+
+// Scores implements app.Scorer: each paddle's player with the score of the paddle's side.
+func (c *Client) Scores(dst []app.Score) []app.Score {
+	for side, p := range c.model.Paddles {
+		if p.Present {
+			dst = append(dst, app.Score{Player: p.ID, Name: p.Name, Score: c.model.Score[side]})
+		}
+	}
+	return dst
 }
 
 // fit lays the field out on the screen.

@@ -27,6 +27,7 @@ func (c *Client) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	c.drawBall(screen, ctx, f)
 	c.drawBubbles(screen, ctx, f)
 	c.drawBanner(screen, ctx, f)
+	c.drawReplayOffer(screen, ctx)
 	c.drawTop(screen, ctx, f)
 }
 
@@ -139,7 +140,7 @@ func (c *Client) drawTop(screen *ebiten.Image, ctx *ui.Context, f Fit) {
 	w := ui.Measure(c.status, face) + ctx.Px(24)
 	ui.Panel(screen, ctx, image.Rect(int(m), int(m), int(m+w), int(m+h)))
 	ui.Text(screen, c.status, face, m+ctx.Px(12), m+h/2, ui.Start, ui.Center, ui.TextColor)
-	if c.model.Spectator {
+	if c.model.Spectator && !c.replay { // a replay's own bar says what is shown
 		label := "SPECTATING"
 		bw := ui.Measure(label, th.Bold(ui.Small)) + ctx.Px(28)
 		x := float64(ctx.W) - m - bw
@@ -168,6 +169,8 @@ func (c *Client) drawTop(screen *ebiten.Image, ctx *ui.Context, f Fit) {
 	}
 	help := "W/S or arrows: move · Space: ready · 1–4: emotes"
 	switch {
+	case c.replay:
+		help = "" // the replay's bar is there
 	case c.model.Spectator:
 		help = "you are watching: the players cannot see you"
 	case ctx.Touch:
