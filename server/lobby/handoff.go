@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -230,6 +231,7 @@ func (e *entry) config(l *Lobby, n *cluster.Node) room.Config {
 	key := e.key
 	cfg := l.roomConfig()
 	cfg.Name, cfg.Private = key.name, e.private
+	cfg.Record = l.records(key.game)
 	cfg.SignToken = l.signToken(n)
 	if n != nil {
 		cfg.Node = n.ID()
@@ -250,6 +252,11 @@ func (e *entry) config(l *Lobby, n *cluster.Node) room.Config {
 		}
 	}
 	return cfg
+}
+
+// records reports whether rooms of game record their matches (Config.Record, RecordGames).
+func (l *Lobby) records(game string) bool {
+	return l.cfg.Record && (len(l.cfg.RecordGames) == 0 || slices.Contains(l.cfg.RecordGames, game))
 }
 
 // start records e, whose room is made, as open and runs it. l.mu is held.

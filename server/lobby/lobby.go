@@ -67,6 +67,9 @@ type Config struct {
 	// OnReplay, from the room's goroutine (it must not block). Defaults to false.
 	Record   bool
 	OnReplay func(data []byte, meta room.ReplayMeta)
+	// RecordGames, when not empty, limits Record to the rooms of the games it names (each must be
+	// hosted: New refuses another). Empty, the default, records every game's rooms.
+	RecordGames []string
 	// OnRoomsDone is called by Wait once every room has returned, before the node leaves the
 	// cluster: the server saves the last rooms' replays there, while the cluster's object store is
 	// still reachable. Nil does nothing.
@@ -170,6 +173,11 @@ func New(ctx context.Context, cfg Config, games ...room.Factory) (*Lobby, error)
 		l.games[name] = g
 	}
 	l.first = games[0].Info().Name
+	for _, g := range cfg.RecordGames {
+		if _, ok := l.games[g]; !ok {
+			return nil, fmt.Errorf("lobby: RecordGames names %q, which is not hosted (hosted: %s)", g, strings.Join(l.Games(), ", "))
+		}
+	}
 	return l, nil
 }
 

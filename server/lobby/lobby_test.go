@@ -277,3 +277,30 @@ func TestEachGameKeepsItsRatesUnlessOverridden(t *testing.T) {
 		t.Errorf("with overrides: %v, want 20/5 for both", got)
 	}
 }
+
+// TestRecordGamesLimitsRecording: with RecordGames only the rooms of the games it names record;
+// without it every game's do; a name that is not hosted is refused when the lobby is made.
+func TestRecordGamesLimitsRecording(t *testing.T) {
+	t.Parallel()
+	games := []room.Factory{room.For(testgame.Game{Name: "slow"}), room.For(testgame.Game{Name: "fast"})}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		cfg        Config
+		slow, fast bool
+	}{
+		{Config{Record: true}, true, true},
+		{Config{Record: true, RecordGames: []string{"fast"}}, false, true},
+		{Config{Record: false, RecordGames: []string{"fast"}}, false, false},
+	} {
+		l, err := New(ctx, tc.cfg, games...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.records("slow") != tc.slow || l.records("fast") != tc.fast {
+			t.Errorf("%+v: slow records %v, fast %v; want %v, %v", tc.cfg, l.records("slow"), l.records("fast"), tc.slow, tc.fast)
+		}
+	}
+	if _, err := New(ctx, Config{Record: true, RecordGames: []string{"chess"}}, games...); err == nil || !strings.Contains(err.Error(), `"chess"`) {
+		t.Errorf("RecordGames naming a game not hosted: %v; want an error naming it", err)
+	}
+}

@@ -74,6 +74,7 @@ type options struct {
 	checkpointInterval                 time.Duration
 	natsReplicas                       int
 	record                             bool
+	recordGames                        string
 	replays                            string
 	replaysKeep                        int
 }
@@ -131,6 +132,7 @@ func parse(args []string, stderr io.Writer, getenv func(string) string) (options
 	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", time.Second, "how often each room saves its state to NATS, from which another node restores it if this one dies (0: never; the room then dies with its node)")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", time.Minute, "after SIGTERM or POST /drain, how long running rooms may play on before they are closed and the server exits")
 	fs.BoolVar(&o.record, "record", true, "record every room's matches as replays, listed at /api/replays and watched at /?replay=ID (false: record nothing)")
+	fs.StringVar(&o.recordGames, "record-games", "", "with -record, record only the rooms of these games (comma-separated names; empty: every game)")
 	fs.StringVar(&o.replays, "replays", "", "directory to keep replays in, on this server (empty: the cluster's NATS object store, bucket tickwire_replays, shared by every server)")
 	fs.IntVar(&o.replaysKeep, "replays-keep", 500, "how many replays to keep, the newest; older ones are deleted")
 	fs.Var(profileFlag{&o.netSim}, "netsim", "simulate a bad network on every connection, for trying netcode: off, bad (rtt=150ms,jitter=30ms,loss=5%), or e.g. rtt=100ms,jitter=20ms,loss=2%")
@@ -218,6 +220,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Lobby.CheckpointInterval = -1 // off
 	}
 	cfg.Lobby.Record = o.record
+	for _, g := range strings.Split(o.recordGames, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			cfg.Lobby.RecordGames = append(cfg.Lobby.RecordGames, g)
+		}
+	}
 	cfg.Replays.Dir, cfg.Replays.Keep = o.replays, o.replaysKeep
 	cfg.Gateway.SlowTimeout = o.slowAfter
 	cfg.Gateway.NetSim = o.netSim
