@@ -2,7 +2,10 @@
 
 package main
 
-import "syscall/js"
+import (
+	"fmt"
+	"syscall/js"
+)
 
 // exposeView registers window.tickwireView(), the page's read-only test hook, for the page's life.
 // The browser tests (internal/e2e) poll it to see what the client has received; a game's own
@@ -45,11 +48,15 @@ func exposeView(view func() string) {
 
 // exposeOpen registers window.tickwireOpenReplay(bytes), which loader.js calls with the bytes (a
 // Uint8Array) of a replay file dropped on the page or picked with its file input (#replay-file):
-// the client plays it, switching to its game. It copies the bytes and returns at once.
+// the client plays it, switching to its game. It copies the bytes and returns at once. A file
+// larger than maxReplayFile (loader.js refuses those first) is not copied: it returns a reason.
 func exposeOpen(open func(data []byte)) {
 	js.Global().Set("tickwireOpenReplay", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) == 0 || args[0].Get("byteLength").IsUndefined() {
 			return nil
+		}
+		if n := args[0].Get("byteLength").Int(); n > maxReplayFile {
+			return fmt.Sprintf("a file of %d bytes is too big to be a replay (at most %d)", n, maxReplayFile)
 		}
 		data := make([]byte, args[0].Get("byteLength").Int())
 		js.CopyBytesToGo(data, args[0])
@@ -57,6 +64,9 @@ func exposeOpen(open func(data []byte)) {
 		return nil
 	}))
 }
+
+// maxReplayFile is the largest replay file the page takes (web/loader.js's MAX_REPLAY_BYTES).
+const maxReplayFile = 16 << 20
 
 // toLobby leaves for the lobby: the page's address with nothing to play.
 func toLobby() { js.Global().Get("location").Set("href", "/") }

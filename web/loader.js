@@ -270,10 +270,24 @@
     window.tickwireOpenReplay(bytes);
   }
 
+  // MAX_REPLAY_BYTES is the largest replay file the page reads: far above a real
+  // one (a 10-minute arena match of 10 players is about 150 KB), far below what
+  // would exhaust the tab (a file dropped by mistake).
+  var MAX_REPLAY_BYTES = 16 << 20;
+
   // openReplay reads a replay file and hands it to the game, starting the game
-  // first when the page shows the lobby.
+  // first when the page shows the lobby. A file too big to be a replay is not
+  // read at all.
   function openReplay(file) {
     if (!file || typeof FileReader !== 'function') {
+      return;
+    }
+    if (file.size > MAX_REPLAY_BYTES) {
+      loader.replayRefused = file.name + ' is ' + Math.round(file.size / (1 << 20)) +
+        ' MB: too big to be a tickwire replay (at most 16 MB)';
+      if (window.console && console.error) {
+        console.error('tickwire: ' + loader.replayRefused);
+      }
       return;
     }
     var reader = new FileReader();

@@ -221,7 +221,7 @@ let dropped = false;
   if (settled && sc.drop && !dropped) {
     // Drop a replay file on the page (or pick it with #replay-file), then wait for the game to get it.
     dropped = true;
-    const file = { name: 'match.twr', bytes: new Uint8Array(sc.drop) };
+    const file = { name: 'match.twr', bytes: new Uint8Array(sc.drop), size: sc.dropSize || sc.drop.length };
     if (sc.pick) {
       els['replay-file'].files = [file];
       els['replay-file'].listeners.change();
@@ -233,7 +233,7 @@ let dropped = false;
     }
     settled = false;
   }
-  if (sc.drop && dropped && handed.length === 0 && st !== 'error') settled = false;
+  if (sc.drop && dropped && handed.length === 0 && st !== 'error' && !g.tickwireLoader.replayRefused) settled = false;
   if (!settled && Date.now() < deadline) { setTimeout(wait, 10); return; }
   // Let pending promise callbacks (e.g. go.run finishing) run.
   setTimeout(() => {
@@ -245,6 +245,7 @@ let dropped = false;
       errorText: els['error-message'].textContent,
       barWidth: els['progress-bar'].style.width || '',
       replays: l.replays, handed, lobbyHidden: !!els.lobby.hidden, title: (els['game-title'] || {}).textContent || '',
+      replayRefused: l.replayRefused || '',
     }));
   }, 50);
 })();
@@ -266,6 +267,8 @@ type result struct {
 	Replays      int      `json:"replays"`
 	HandedInts   [][]int  `json:"handed"`
 	LobbyHidden  bool     `json:"lobbyHidden"`
+	// ReplayRefused says why a dropped file was not read (too big to be a replay).
+	ReplayRefused string `json:"replayRefused"`
 }
 
 func TestLoader(t *testing.T) {
@@ -403,6 +406,12 @@ func TestLoader(t *testing.T) {
 			wantFetches: 1, wantRuns: 1, wantHanded: []int{7, 8, 9},
 		},
 		{
+			name:        "a file too big to be a replay is not read",
+			scenario:    with(ok, "drop", []int{1, 2, 3}, "dropSize", 20<<20),
+			wantState:   "running",
+			wantFetches: 1, wantRuns: 1,
+		},
+		{
 			name:        "a replay dropped on the lobby starts the game, then is handed to it",
 			scenario:    with(ok, "lobby", true, "drop", []int{1, 2, 3}),
 			wantState:   "running",
@@ -480,6 +489,9 @@ func TestLoader(t *testing.T) {
 				}
 			} else if got.Replays != 0 {
 				t.Errorf("replays handed %d, want none", got.Replays)
+			}
+			if size, _ := tt.scenario["dropSize"].(int); size > 0 && !strings.Contains(got.ReplayRefused, "too big") {
+				t.Errorf("a %d-byte file dropped: refused %q, want it refused as too big", size, got.ReplayRefused)
 			}
 			if tt.wantTotal != 0 && (got.Total != tt.wantTotal || got.Loaded != tt.wantTotal) {
 				t.Errorf("loaded/total = %d/%d, want %d/%d", got.Loaded, got.Total, tt.wantTotal, tt.wantTotal)

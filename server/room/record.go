@@ -243,6 +243,15 @@ func (r *room[S, I]) recordEnd(reason string) {
 	clear(rec.inputs)
 	rec.arrivals, rec.messages, rec.msgSpans = rec.arrivals[:0], rec.messages[:0], rec.msgSpans[:0]
 	rec.buf.Reset()
+	if reason != ReplayFailed && rec.last != rec.first && (rec.last-rec.first)%rec.every != 0 {
+		// A keyframe of the last tick too, so that replay.Check compares the file's last stretch
+		// (the state is the last tick's, except after a failed step).
+		kf := r.keyframe(rec.last)
+		if err := w.Keyframe(&kf); err != nil {
+			r.recordFailed(fmt.Errorf("last keyframe: %w", err))
+			return
+		}
+	}
 	data, err := w.Close(replay.End{Tick: rec.last, Reason: reason})
 	if err != nil {
 		r.recordFailed(fmt.Errorf("end: %w", err))

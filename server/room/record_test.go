@@ -162,6 +162,11 @@ func TestRecordingReplaysTheTestGame(t *testing.T) {
 	if rec.Header.Node != "n-1" || rec.End.Reason != ReplayClosed || rec.End.Tick != r.Tick() {
 		t.Errorf("header %+v, end %+v", rec.Header, rec.End)
 	}
+	// The file ends with a keyframe of its last tick, so that replay.Check compares the last
+	// stretch too (after the last periodic keyframe), however the length falls.
+	if last := rec.Keyframes[len(rec.Keyframes)-1].Tick; last != rec.End.Tick {
+		t.Errorf("the last keyframe is of tick %d, the file ends at %d: keyframes %v", last, rec.End.Tick, keyframeTicks(rec))
+	}
 }
 
 func keyframeTicks(rec *replay.Recording) []uint32 {

@@ -36,7 +36,30 @@ const (
 	MaxInputBytes = 1 << 10
 	// MaxMessageBytes is the most bytes of one recorded game message's body.
 	MaxMessageBytes = 1 << 14
+	// MaxEntries is the most entries a file may hold in all: ticks, entities of keyframes,
+	// arrivals, messages and inputs together. A hostile file of a few kilobytes could otherwise
+	// decompress into 64 MiB of records that decode into gigabytes; 4M entries decode into at most
+	// a few hundred MB, and a 10-minute file of a full 100-player arena holds about 2M.
+	MaxEntries = 1 << 22
+	// MaxPerRecord is the most entities, arrivals, messages or inputs one record may hold.
+	MaxPerRecord = 1 << 20
 )
+
+// count checks a record's declared count n against MaxPerRecord and the file's remaining budget
+// of entries, and returns how much room to allocate for it up front: the slice then grows with
+// what is actually read, never with what is declared.
+func count(f *wire.Fields, name string, n int, budget *int) int {
+	switch {
+	case n > MaxPerRecord:
+		f.Fail(fmt.Errorf("%s: %d of them in one record, at most %d", name, n, MaxPerRecord))
+		return 0
+	case n > *budget:
+		f.Fail(fmt.Errorf("%s: the file holds more than %d entries in all", name, MaxEntries))
+		return 0
+	}
+	*budget -= n
+	return min(n, 64)
+}
 
 // Header is a file's first record: which game, room and node it comes from, and how to read it.
 //
@@ -155,11 +178,11 @@ func (k *Keyframe) encode(e *msgpack.Encoder) error {
 		func() error { return encodeArrivals(e, k.Players, false) })
 }
 
-func (k *Keyframe) decode(d *msgpack.Decoder) error {
+func (k *Keyframe) decode(d *msgpack.Decoder, budget *int) error {
 	f := wire.ReadFields(d)
 	k.Tick = f.Uint32("tick")
 	n := f.Array("entities")
-	k.Entities = make([]sim.Entity, 0, n) // n is bounded by the record's size (wire.Validate)
+	k.Entities = make([]sim.Entity, 0, count(&f, "entities", n, budget))
 	for i := 0; i < n && f.Err() == nil; i++ {
 		var e sim.Entity
 		f.Fail(decodeEntity(d, &e))
@@ -171,7 +194,7 @@ func (k *Keyframe) decode(d *msgpack.Decoder) error {
 	k.RoomState = readBytes(&f, "roomState", MaxRoomState)
 	k.Players = nil
 	if f.Left() > 0 { // appended to the keyframe compatibly: absent means unknown
-		k.Players = decodeArrivals(&f, d, "players", false)
+		k.Players = decodeArrivals(&f, d, "players", false, budget)
 	}
 	return f.Done()
 }
@@ -227,14 +250,14 @@ func (t *Tick) encode(e *msgpack.Encoder) error {
 		})
 }
 
-func (t *Tick) decode(d *msgpack.Decoder) error {
+func (t *Tick) decode(d *msgpack.Decoder, budget *int) error {
 	f := wire.ReadFields(d)
 	t.Tick = f.Uint32("tick")
-	t.Arrivals = decodeArrivals(&f, d, "arrivals", true)
+	t.Arrivals = decodeArrivals(&f, d, "arrivals", true, budget)
 	n := f.Array("messages")
 	t.Messages = nil
-	if n > 0 {
-		t.Messages = make([]Message, 0, n)
+	if c := count(&f, "messages", n, budget); n > 0 && f.Err() == nil {
+		t.Messages = make([]Message, 0, c)
 	}
 	for i := 0; i < n && f.Err() == nil; i++ {
 		g := wire.ReadFields(d)
@@ -245,8 +268,8 @@ func (t *Tick) decode(d *msgpack.Decoder) error {
 	}
 	n = f.Array("inputs")
 	t.Inputs = nil
-	if n > 0 {
-		t.Inputs = make([]Input, 0, n)
+	if c := count(&f, "inputs", n, budget); n > 0 && f.Err() == nil {
+		t.Inputs = make([]Input, 0, c)
 	}
 	for i := 0; i < n && f.Err() == nil; i++ {
 		g := wire.ReadFields(d)
@@ -299,9 +322,9 @@ func encodeArrivals(e *msgpack.Encoder, as []Arrival, leaving bool) error {
 
 // decodeArrivals reads what encodeArrivals writes into a non-nil slice; a keyframe's players
 // (leaving false) must be sorted by player.
-func decodeArrivals(f *wire.Fields, d *msgpack.Decoder, name string, leaving bool) []Arrival {
+func decodeArrivals(f *wire.Fields, d *msgpack.Decoder, name string, leaving bool, budget *int) []Arrival {
 	n := f.Array(name)
-	as := make([]Arrival, 0, n)
+	as := make([]Arrival, 0, count(f, name, n, budget))
 	for i := 0; i < n && f.Err() == nil; i++ {
 		g := wire.ReadFields(d)
 		a := Arrival{Player: player(&g), Name: g.String("name", wire.MaxNameBytes)}

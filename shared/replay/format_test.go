@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,59 @@ func TestReadBoundsDecompression(t *testing.T) {
 	_, err = Read(buf.Bytes())
 	if err == nil || !strings.Contains(err.Error(), "more than") {
 		t.Fatalf("Read of %d bytes decompressing past the bound = %v", buf.Len(), err)
+	}
+}
+
+// TestReadRefusesHostileCounts: a file of a few kilobytes that declares tens of millions of
+// entities (one byte each, so wire.Validate passes), or piles up keyframes at one tick, or holds
+// more entries than MaxEntries, is refused without allocating what it declares.
+func TestReadRefusesHostileCounts(t *testing.T) {
+	const (
+		header = "92 01 98 01 a4706f6e67 00 a27231 3c 00 01 a26e31 "
+		first  = "92 02 94 00 90 c0 90 "
+	)
+	// A keyframe whose entities array declares 60M one-byte elements (0x00): 60 MB of records.
+	n := 60 << 20
+	huge := append(unhex(t, header+"92 02 94 00 dd"), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	huge = append(huge, make([]byte, n)...)
+	huge = append(huge, unhex(t, "c0 90 92 04 92 00 a0")...)
+	// Ticks, each with 64 inputs of one byte: past MaxEntries long before MaxDecompressed.
+	many := unhex(t, header+first)
+	for tick := 1; tick <= MaxEntries/64+1; tick++ {
+		rec := []byte{0x92, 0x03, 0x94, 0xce, byte(tick >> 24), byte(tick >> 16), byte(tick >> 8), byte(tick), 0x90, 0x90, 0xdc, 0, 64}
+		for p := 1; p <= 64; p++ {
+			rec = append(rec, 0x92, byte(p), 0xc4, 0x01, 0x00)
+		}
+		many = append(many, rec...)
+		if len(many) > MaxDecompressed-1024 {
+			break
+		}
+	}
+	many = append(many, unhex(t, "92 04 92 00 a0")...) // never reached
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"60M entities declared", huge, "at most"},
+		{"keyframes piled at one tick", unhex(t, header+first+"92 02 94 00 90 c0 90 92 04 92 00 a0"), "a second keyframe of tick 0"},
+		{"more entries than MaxEntries", many, "entries in all"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := compress(t, tc.raw)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := Read(file)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Read = %v, want an error containing %q", err, tc.want)
+			}
+			// The decompressed bytes themselves (up to 64 MiB) and the entries read are allowed;
+			// what the file declares (60M × 48-byte entities: 2.9 GB) is not.
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<30 {
+				t.Errorf("Read allocated %d MB for a %d-byte file", grew>>20, len(file))
+			}
+		})
 	}
 }

@@ -72,6 +72,7 @@ func parse(b []byte) (*Recording, error) {
 	r := &Recording{}
 	seen := map[uint32]bool{} // players already in r.Players
 	var last uint32           // the last tick read
+	budget := MaxEntries      // entries left for the rest of the file (MaxEntries)
 	for i, off := 0, 0; off < len(b); i++ {
 		n, err := wire.ValidatePrefix(b[off:])
 		if err != nil {
@@ -107,8 +108,11 @@ func parse(b []byte) (*Recording, error) {
 			}
 		case kindKeyframe:
 			var k Keyframe
-			if err := decodeBody(fr.Body, k.decode); err != nil {
+			if err := decodeBody(fr.Body, func(d *msgpack.Decoder) error { return k.decode(d, &budget) }); err != nil {
 				return nil, where(err)
+			}
+			if n := len(r.Keyframes); n > 0 && r.Keyframes[n-1].Tick == k.Tick {
+				return nil, where(fmt.Errorf("a second keyframe of tick %d", k.Tick))
 			}
 			if i == 1 {
 				last = k.Tick
@@ -121,7 +125,10 @@ func parse(b []byte) (*Recording, error) {
 			r.Keyframes = append(r.Keyframes, k)
 		case kindTick:
 			var t Tick
-			if err := decodeBody(fr.Body, t.decode); err != nil {
+			if budget--; budget < 0 {
+				return nil, where(fmt.Errorf("the file holds more than %d entries in all", MaxEntries))
+			}
+			if err := decodeBody(fr.Body, func(d *msgpack.Decoder) error { return t.decode(d, &budget) }); err != nil {
 				return nil, where(err)
 			}
 			if t.Tick != last+1 {

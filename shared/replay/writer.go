@@ -29,6 +29,7 @@ type Writer struct {
 	out  bytes.Buffer // the compressed file so far
 	rec  []byte       // the record being encoded, reused
 	last uint32       // the last tick written (the first keyframe's, before any)
+	key  uint32       // the tick of the last keyframe written
 	err  error
 }
 
@@ -100,6 +101,9 @@ func (w *Writer) Keyframe(k *Keyframe) error {
 	if k.Tick != w.last {
 		return w.fail(fmt.Errorf("keyframe of tick %d after tick %d", k.Tick, w.last))
 	}
+	if k.Tick == w.key {
+		return w.fail(fmt.Errorf("a second keyframe of tick %d", k.Tick))
+	}
 	return w.keyframe(k)
 }
 
@@ -117,6 +121,7 @@ func (w *Writer) keyframe(k *Keyframe) error {
 			return w.fail(fmt.Errorf("keyframe of tick %d: players not sorted, or a name too long", k.Tick))
 		}
 	}
+	w.key = k.Tick
 	return w.write(kindKeyframe, k.encode)
 }
 
