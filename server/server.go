@@ -100,6 +100,9 @@ func New(cfg Config, games ...room.Factory) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, why := range d.Skipped() {
+			cfg.Logger.Warn("replay metadata set aside (renamed .json.bad)", "cause", why)
+		}
 		s.setReplays(d)
 	}
 	if cfg.Lobby.Record {

@@ -19,9 +19,14 @@ type Dir struct {
 	dir  string
 	keep int
 
-	mu    sync.Mutex
-	metas map[string]Meta
+	mu      sync.Mutex
+	metas   map[string]Meta
+	skipped []string // why OpenDir set metadata files aside
 }
+
+// Skipped says which metadata files OpenDir found unreadable and set aside (renamed to .json.bad),
+// and why, for the server's log.
+func (d *Dir) Skipped() []string { return d.skipped }
 
 // OpenDir opens (creating it if needed) the directory dir as a Store that keeps the keep newest
 // replays (DefaultKeep for 0), and reads the metadata already there.
@@ -49,7 +54,11 @@ func OpenDir(dir string, keep int) (*Dir, error) {
 		}
 		m, err := d.readMeta(id)
 		if err != nil {
-			return nil, err
+			// Unreadable (a crash mid-write, a hand edit): set aside for a person to look at, out of
+			// the index, rather than refusing to start.
+			_ = os.Rename(d.path(id, ".json"), d.path(id, ".json.bad"))
+			d.skipped = append(d.skipped, err.Error())
+			continue
 		}
 		d.metas[id] = m
 	}

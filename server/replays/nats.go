@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,24 +58,39 @@ func (s *ObjectStore) Save(meta Meta, data []byte) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	_, err = s.os.Put(ctx, jetstream.ObjectMeta{Name: meta.ID, Metadata: map[string]string{metaKey: string(js)}},
-		bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("replays: save %s: %w", meta.ID, err)
-	}
+	// Trim first, to keep-1, so that the new file has room: a bucket at its MaxBytes refuses new
+	// objects (the object store discards new, not old), and trimming after the put would never
+	// run again.
 	metas, err := s.all(ctx)
 	if err != nil {
-		return fmt.Errorf("replays: saved %s, but cannot list to trim: %w", meta.ID, err)
+		return fmt.Errorf("replays: save %s: cannot list to trim: %w", meta.ID, err)
 	}
 	var errs []error
-	if len(metas) > s.keep {
-		for _, m := range metas[s.keep:] {
+	if len(metas) >= s.keep {
+		for _, m := range metas[s.keep-1:] {
 			if err := s.os.Delete(ctx, m.ID); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 				errs = append(errs, err)
 			}
 		}
-		metas = metas[:s.keep]
+		metas = metas[:s.keep-1]
 	}
+	_, err = s.os.Put(ctx, jetstream.ObjectMeta{Name: meta.ID, Metadata: map[string]string{metaKey: string(js)}},
+		bytes.NewReader(data))
+	if err != nil && strings.Contains(err.Error(), "maximum bytes") {
+		// Full by bytes before by count: make room from the oldest, a few at a time, and try again.
+		for tries := 0; err != nil && len(metas) > 0 && tries < 8; tries++ {
+			for _, m := range metas[max(0, len(metas)-8):] {
+				_ = s.os.Delete(ctx, m.ID)
+			}
+			metas = metas[:max(0, len(metas)-8)]
+			_, err = s.os.Put(ctx, jetstream.ObjectMeta{Name: meta.ID, Metadata: map[string]string{metaKey: string(js)}},
+				bytes.NewReader(data))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("replays: save %s: %w", meta.ID, err)
+	}
+	metas = append([]Meta{meta}, metas...) // newest first, as all lists them
 	s.mu.Lock()
 	s.cached, s.at = metas, time.Now()
 	s.mu.Unlock()

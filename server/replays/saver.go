@@ -7,14 +7,16 @@ import (
 
 // Saver saves replays to a Store from a goroutine of its own, so that a room, which hands its
 // recording over from the goroutine that steps it, never waits for a disk or NATS. Its queue is
-// bounded: a replay that finds it full is dropped with a log line, as a slow client's snapshot is.
+// bounded, in replays and in bytes: a replay that finds it full is dropped with a log line, as a
+// slow client's snapshot is.
 type Saver struct {
 	store Store
 	log   *slog.Logger
 	queue chan job
 
-	mu     sync.Mutex // guards closed against Save's send
+	mu     sync.Mutex // guards closed against Save's send, and bytes
 	closed bool
+	bytes  int // of the replays queued
 	done   chan struct{}
 }
 
@@ -24,8 +26,13 @@ type job struct {
 }
 
 // DefaultQueue is the saver's queue length when NewSaver is given 0: a burst of rooms closing at
-// once (a shutdown) waits there while the store writes.
-const DefaultQueue = 64
+// once (a shutdown: every recording room hands its file over within milliseconds) waits there
+// while the store writes, up to MaxQueuedBytes.
+const DefaultQueue = 4096
+
+// MaxQueuedBytes bounds the bytes of the replays waiting to be saved (a 10-minute file of a full
+// arena is about 150 KB, so a thousand such files fit).
+const MaxQueuedBytes = 256 << 20
 
 // NewSaver starts a saver into store with a queue of queue replays (DefaultQueue for 0). Close
 // stops it.
@@ -50,8 +57,13 @@ func (s *Saver) Save(meta Meta, data []byte) bool {
 		s.log.Warn("replay dropped: the saver has stopped", "replay", meta.ID, "bytes", len(data))
 		return false
 	}
+	if s.bytes+len(data) > MaxQueuedBytes {
+		s.log.Warn("replay dropped: the save queue is full", "replay", meta.ID, "bytes", len(data), "queued bytes", s.bytes)
+		return false
+	}
 	select {
 	case s.queue <- job{meta, data}:
+		s.bytes += len(data)
 		return true
 	default:
 		s.log.Warn("replay dropped: the save queue is full", "replay", meta.ID, "bytes", len(data), "queue", cap(s.queue))
@@ -74,7 +86,11 @@ func (s *Saver) Close() {
 func (s *Saver) run() {
 	defer close(s.done)
 	for j := range s.queue {
-		if err := s.store.Save(j.meta, j.data); err != nil {
+		err := s.store.Save(j.meta, j.data)
+		s.mu.Lock()
+		s.bytes -= len(j.data)
+		s.mu.Unlock()
+		if err != nil {
 			s.log.Error("replay not saved", "replay", j.meta.ID, "error", err)
 			continue
 		}

@@ -18,7 +18,7 @@ type Meta struct {
 	Game    string    `json:"game"`
 	Room    string    `json:"room"`
 	Players []string  `json:"players"` // everyone who played, in order of first arrival
-	Started time.Time `json:"started"` // when the file's first tick was stepped
+	Started time.Time `json:"started"` // when the room began the file (its first keyframe); a label, the ticks do not depend on it
 	// FirstTick and LastTick are the room's ticks the file covers: its keyframe's and its end's.
 	FirstTick uint32  `json:"firstTick"`
 	LastTick  uint32  `json:"lastTick"`

@@ -147,6 +147,22 @@ func TestDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.json.tmp")); !errors.Is(err, os.ErrNotExist) {
 		t.Error("a leftover temporary file was not removed")
 	}
+	// An unreadable metadata file (a crash mid-write) is set aside, not a reason to refuse to start.
+	broken := meta("broken", 25)
+	_ = os.WriteFile(filepath.Join(dir, broken.ID+".json"), nil, 0o644)
+	d2b, err := OpenDir(dir, 3)
+	if err != nil {
+		t.Fatalf("an empty metadata file stops OpenDir: %v", err)
+	}
+	if len(d2b.Skipped()) != 1 {
+		t.Errorf("skipped %v, want the broken file", d2b.Skipped())
+	}
+	if _, err := os.Stat(filepath.Join(dir, broken.ID+".json.bad")); err != nil {
+		t.Errorf("the broken metadata was not set aside: %v", err)
+	}
+	if l, _ := d2b.List(0); fmt.Sprint(ids(l)) != fmt.Sprint(ids(a)) {
+		t.Errorf("with a broken file beside them: %v, want %v", ids(l), ids(a))
+	}
 	// A smaller limit trims at once.
 	d3, err := OpenDir(dir, 1)
 	if err != nil {
@@ -275,4 +291,30 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestObjectStoreFullByBytesMakesRoom: a bucket at its MaxBytes refuses new objects (the object
+// store discards new, not old); saving then drops the oldest replays to make room, so recording
+// does not stop for good when the bucket fills before keep is reached.
+func TestObjectStoreFullByBytesMakesRoom(t *testing.T) {
+	t.Parallel()
+	js := startNATS(t)
+	bucket, err := js.CreateObjectStore(t.Context(), jetstream.ObjectStoreConfig{Bucket: "small_replays", MaxBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := NewObjectStore(bucket, 100, 0)
+	file := bytes.Repeat([]byte{7}, 10<<10)
+	for i := range 12 { // 120 KB into a 64 KB bucket
+		if err := st.Save(meta(fmt.Sprintf("r%d", i), i), file); err != nil {
+			t.Fatalf("save %d: %v", i, err)
+		}
+	}
+	l, err := NewObjectStore(bucket, 100, 0).List(0)
+	if err != nil || len(l) == 0 || len(l) >= 12 {
+		t.Fatalf("the bucket lists %v, %v; want the newest few", ids(l), err)
+	}
+	if l[0].Room != "r11" {
+		t.Errorf("newest listed %s, want r11's", l[0].ID)
+	}
 }
