@@ -43,8 +43,9 @@ func newShell(cfg config, g clientGame, sounds *ui.Sounds) *shell {
 
 // start makes g's app the current one, closing the one before.
 func (s *shell) start(g clientGame, cfg config) {
+	since := time.Now() // this game's session: a replay of the room from before it is another match
 	cfg.findReplay = func(ctx context.Context, game, room string) (string, error) {
-		return findReplay(ctx, s.cfg.URL, game, room)
+		return findReplay(ctx, s.cfg.URL, game, room, since)
 	}
 	cfg.watchReplay = s.fetchInto
 	r := g.Start(cfg, s.sounds)
@@ -198,15 +199,23 @@ func fetchReplay(ctx context.Context, ws, id string) ([]byte, error) {
 // replayList is GET /api/replays's answer, newest first; only what the client reads of it.
 type replayList struct {
 	Replays []struct {
-		ID   string `json:"id"`
-		Game string `json:"game"`
-		Room string `json:"room"`
+		ID      string    `json:"id"`
+		Game    string    `json:"game"`
+		Room    string    `json:"room"`
+		Started time.Time `json:"started"`
+		Seconds float64   `json:"seconds"`
 	} `json:"replays"`
 }
 
+// clockSlack is how far the server's clock may be off the browser's when findReplay tells this
+// session's replays from older ones.
+const clockSlack = time.Minute
+
 // findReplay returns the id of the newest replay of game's room on the server whose WebSocket
-// endpoint is ws, or "" when it lists none.
-func findReplay(ctx context.Context, ws, game, room string) (string, error) {
+// endpoint is ws that ended after since (this page's session in the room began; less clockSlack),
+// or "" when it lists none: a file of the room that ended before is another match (yesterday's,
+// strangers').
+func findReplay(ctx context.Context, ws, game, room string, since time.Time) (string, error) {
 	addr, err := replayURL(ws, "x")
 	if err != nil {
 		return "", err
@@ -229,7 +238,8 @@ func findReplay(ctx context.Context, ws, game, room string) (string, error) {
 		return "", fmt.Errorf("the server's replay list: %w", err)
 	}
 	for _, r := range list.Replays {
-		if r.Game == game && r.Room == room && replayID.MatchString(r.ID) {
+		ended := r.Started.Add(time.Duration(r.Seconds * float64(time.Second)))
+		if r.Game == game && r.Room == room && replayID.MatchString(r.ID) && !ended.Before(since.Add(-clockSlack)) {
 			return r.ID, nil
 		}
 	}

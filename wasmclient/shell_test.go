@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestReplayURL(t *testing.T) {
@@ -73,17 +74,24 @@ func TestFindReplay(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		w.Write([]byte(`{"replays":[{"id":"pong-r1-3","game":"pong","room":"r1","ticks":9},
-			{"id":"arena-r2-2","game":"arena","room":"r2"},{"id":"arena-r1-2","game":"arena","room":"r1"},
-			{"id":"arena-r1-1","game":"arena","room":"r1"},{"id":"../bad","game":"arena","room":"r3"}]}`))
+		w.Write([]byte(`{"replays":[{"id":"pong-r1-3","game":"pong","room":"r1","ticks":9,"started":"2026-12-03T12:00:00Z"},
+			{"id":"arena-r2-2","game":"arena","room":"r2","started":"2026-12-03T12:00:00Z"},
+			{"id":"arena-r1-2","game":"arena","room":"r1","started":"2026-12-03T12:00:00Z"},
+			{"id":"arena-r1-1","game":"arena","room":"r1","started":"2026-12-03T11:00:00Z"},
+			{"id":"arena-r4-1","game":"arena","room":"r4","started":"2026-12-02T12:00:00Z","seconds":600},
+			{"id":"arena-r5-1","game":"arena","room":"r5","started":"2026-12-03T11:55:00Z","seconds":300},
+			{"id":"../bad","game":"arena","room":"r3","started":"2026-12-03T12:00:00Z"}]}`))
 	}))
 	defer srv.Close()
 	ws := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
+	since := time.Date(2026, 12, 3, 11, 59, 30, 0, time.UTC) // this page's session began then
 	for _, tt := range []struct{ game, room, want string }{
 		{"arena", "r1", "arena-r1-2"}, {"pong", "r1", "pong-r1-3"}, {"arena", "r9", ""}, {"arena", "r3", ""},
+		{"arena", "r4", ""},           // only a match that ended before this session: not its file
+		{"arena", "r5", "arena-r5-1"}, // began before this page joined, ended after: this session's
 	} {
-		if got, err := findReplay(context.Background(), ws, tt.game, tt.room); err != nil || got != tt.want {
-			t.Errorf("findReplay(%s, %s) = %q, %v; want %q (the newest listed)", tt.game, tt.room, got, err, tt.want)
+		if got, err := findReplay(context.Background(), ws, tt.game, tt.room, since); err != nil || got != tt.want {
+			t.Errorf("findReplay(%s, %s) = %q, %v; want %q (the newest of this session listed)", tt.game, tt.room, got, err, tt.want)
 		}
 	}
 }

@@ -122,7 +122,9 @@ func serveReplays(t *testing.T, www string, files map[string][]byte) string {
 			t.Fatal(err)
 		}
 		h := rec.Header
-		m := replays.Meta{ID: id, Game: h.Game, Room: h.Room, Started: h.Started, FirstTick: rec.First(),
+		// Started now, as a room's file recorded just before the page's session: the arena's offer
+		// shows only files that ended after the page joined the room (less a minute of clocks).
+		m := replays.Meta{ID: id, Game: h.Game, Room: h.Room, Started: time.Now(), FirstTick: rec.First(),
 			LastTick: rec.Last(), Ticks: rec.Last() - rec.First(), TickRate: h.TickRate, Bytes: len(data), Node: h.Node,
 			Seconds: float64(rec.Last()-rec.First()) / float64(h.TickRate), Reason: rec.End.Reason}
 		for _, p := range rec.Players {
