@@ -174,7 +174,7 @@ func (w *Writer) fail(err error) error {
 // it records. It is not safe for concurrent use.
 type InputEncoder[I any] struct {
 	c inputCodec[I]
-	w appendWriter
+	w wire.AppendWriter
 	e *msgpack.Encoder
 }
 
@@ -187,32 +187,14 @@ func NewInputEncoder[I any](c wire.InputCodec[I]) *InputEncoder[I] {
 
 // Append appends the encoding of in to dst and returns the extended slice.
 func (x *InputEncoder[I]) Append(dst []byte, in *I) ([]byte, error) {
-	x.w.b = dst
+	x.w.Reset(dst)
 	err := x.c.encode(x.e, in)
-	b := x.w.b
-	x.w.b = nil
+	b := x.w.Bytes()
+	x.w.Reset(nil)
 	if err != nil {
 		return dst, fmt.Errorf("replay: encode input: %w", err)
 	}
 	return b, nil
-}
-
-// appendWriter is an io.Writer that appends to a byte slice.
-type appendWriter struct{ b []byte }
-
-func (w *appendWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
-}
-
-func (w *appendWriter) WriteByte(c byte) error {
-	w.b = append(w.b, c)
-	return nil
-}
-
-func (w *appendWriter) WriteString(s string) (int, error) {
-	w.b = append(w.b, s...)
-	return len(s), nil
 }
 
 // Write writes a recording (read, and perhaps edited, by a tool) back into a file with a Writer.

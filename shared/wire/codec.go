@@ -248,27 +248,35 @@ func (f *Fields) Done() error {
 	return f.err
 }
 
-// appendWriter is an io.Writer that appends to a byte slice.
-type appendWriter struct{ b []byte }
+// AppendWriter is an io.Writer that appends to a byte slice. A msgpack.Encoder writing to one
+// takes this package's fast paths (PutUint, PutInt, PutArrayLen work on the bytes directly): give
+// one to an encoder kept for a hot path, as shared/replay's InputEncoder does.
+type AppendWriter struct{ b []byte }
 
-func (w *appendWriter) Write(p []byte) (int, error) {
+// Reset makes w append to dst from now on.
+func (w *AppendWriter) Reset(dst []byte) { w.b = dst }
+
+// Bytes returns what w holds: the slice given to Reset, extended by what was written since.
+func (w *AppendWriter) Bytes() []byte { return w.b }
+
+func (w *AppendWriter) Write(p []byte) (int, error) {
 	w.b = append(w.b, p...)
 	return len(p), nil
 }
 
-func (w *appendWriter) WriteByte(c byte) error {
+func (w *AppendWriter) WriteByte(c byte) error {
 	w.b = append(w.b, c)
 	return nil
 }
 
-func (w *appendWriter) WriteString(s string) (int, error) {
+func (w *AppendWriter) WriteString(s string) (int, error) {
 	w.b = append(w.b, s...)
 	return len(s), nil
 }
 
 type encoder struct {
 	e *msgpack.Encoder
-	w appendWriter
+	w AppendWriter
 }
 
 type decoder struct {

@@ -13,7 +13,7 @@ import (
 // The hot paths (snapshot entities, deltas, the input header) spend their time on integers and array
 // headers. msgpack's Decoder reads each through an io.Reader and its Encoder writes each through an
 // io.Writer; when the decoder reads one of our pooled sliceReaders, or the encoder writes to an
-// appendWriter, the functions here work on the bytes directly, producing and accepting exactly
+// AppendWriter, the functions here work on the bytes directly, producing and accepting exactly
 // what msgpack does. Any other reader or writer, and any unusual encoding (nil or a float where an
 // integer belongs), goes through msgpack itself.
 
@@ -144,7 +144,7 @@ func decodeArrayLen(d *msgpack.Decoder) (int, error) {
 // PutArrayLen are for games' own hot-path codecs (inputs, say): the same bytes as the Encoder's
 // methods, written in place when e writes to a frame being built by this package.
 func PutUint(e *msgpack.Encoder, n uint64) error {
-	w, ok := e.Writer().(*appendWriter)
+	w, ok := e.Writer().(*AppendWriter)
 	if !ok {
 		return e.EncodeUint(n)
 	}
@@ -155,7 +155,7 @@ func PutUint(e *msgpack.Encoder, n uint64) error {
 // PutInt writes n as msgpack's EncodeInt does: non-negative as unsigned, negative in the smallest
 // signed form.
 func PutInt(e *msgpack.Encoder, n int64) error {
-	w, ok := e.Writer().(*appendWriter)
+	w, ok := e.Writer().(*AppendWriter)
 	if !ok {
 		return e.EncodeInt(n)
 	}
@@ -165,7 +165,7 @@ func PutInt(e *msgpack.Encoder, n int64) error {
 
 // PutArrayLen writes an array header as msgpack's EncodeArrayLen does.
 func PutArrayLen(e *msgpack.Encoder, n int) error {
-	w, ok := e.Writer().(*appendWriter)
+	w, ok := e.Writer().(*AppendWriter)
 	if !ok {
 		return e.EncodeArrayLen(n)
 	}

@@ -250,7 +250,7 @@ func AppendSnapshot(dst []byte, tick, ack uint32, entities []byte) []byte {
 	enc := getEncoder(dst)
 	defer putEncoder(enc)
 	e := enc.e
-	// Writes to an appendWriter cannot fail.
+	// Writes to an AppendWriter cannot fail.
 	_ = PutArrayLen(e, 2)
 	_ = PutUint(e, uint64(OpSnapshot))
 	_ = PutArrayLen(e, 3)
