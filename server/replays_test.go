@@ -3,9 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,20 +27,7 @@ func get(srv *Server, path string) *httptest.ResponseRecorder {
 // startRecording starts a server that records, with cfg's replay store, hosting the test game.
 func startRecording(t *testing.T, cfg ReplaysConfig) *Server {
 	t.Helper()
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Lobby: lobby.Config{Record: true},
-		Replays: cfg}, room.For(testgame.Game{MaxPlayers: 4}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	if err := srv.Start(t.Context(), &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}); err != nil {
-		t.Fatal(err)
-	}
-	return srv
+	return startInProcess(t, Config{Lobby: lobby.Config{Record: true}, Replays: cfg}, room.For(testgame.Game{MaxPlayers: 4}))
 }
 
 // playAndLeave seats two players in room name, lets the room step a while, and has them leave:
@@ -133,14 +117,7 @@ func TestReplaysAreRecordedListedAndServed(t *testing.T) {
 
 func TestNoRecordingRecordsNothing(t *testing.T) {
 	t.Parallel()
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Replays: ReplaysConfig{Dir: t.TempDir()}},
-		room.For(testgame.Game{MaxPlayers: 4}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context(), &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}); err != nil {
-		t.Fatal(err)
-	}
+	srv := startInProcess(t, Config{Replays: ReplaysConfig{Dir: t.TempDir()}}, room.For(testgame.Game{MaxPlayers: 4}))
 	playAndLeave(t, srv, "unrecorded")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -26,10 +26,15 @@ func (nopPeer) Send([]byte)            {}
 func (nopPeer) SendSnapshot([]byte)    {}
 func (nopPeer) Close(*wire.CloseError) {}
 
-func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
-	t.Parallel()
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		room.For(testgame.Game{MaxPlayers: 4}), room.For(testgame.Game{Name: "fast", TickRate: 60, SnapshotRate: 30, MaxPlayers: 2}))
+// startInProcess makes a server of cfg hosting games, quiet unless cfg names a logger, starts it
+// (it joins its embedded cluster) as if it listened on 127.0.0.1:8080, without serving, and shuts it
+// down when the test ends (a test may do so first).
+func startInProcess(t *testing.T, cfg Config, games ...room.Factory) *Server {
+	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := New(cfg, games...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +46,13 @@ func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
 	if err := srv.Start(t.Context(), &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}); err != nil {
 		t.Fatal(err)
 	}
+	return srv
+}
+
+func TestRoomListShowsGamesAndPublicRooms(t *testing.T) {
+	t.Parallel()
+	srv := startInProcess(t, Config{},
+		room.For(testgame.Game{MaxPlayers: 4}), room.For(testgame.Game{Name: "fast", TickRate: 60, SnapshotRate: 30, MaxPlayers: 2}))
 	l := srv.Lobby()
 	node := l.Node().ID()
 	enter := func(h wire.Hello) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tickwire/tickwire/internal/replaytest"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/server/replays"
 	"github.com/tickwire/tickwire/shared/games/arena"
@@ -85,25 +86,6 @@ func arenaRound(t *testing.T) []byte {
 		d := dirs[(tick/45+uint32(p)*3)%8]
 		return arena.Input{MoveX: d[0], MoveY: d[1]}
 	})
-}
-
-// expectedAt replays rec to tick and returns each seated player's score there.
-func expectedAt(t *testing.T, rec *replay.Recording, tick uint32) map[uint32]int32 {
-	t.Helper()
-	p, err := replay.NewReplayer(replay.Game[arena.State, arena.Input](arena.Game{}), rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Seek(tick); err != nil {
-		t.Fatal(err)
-	}
-	scores := map[uint32]int32{}
-	for _, e := range p.Entities(nil) {
-		if e.Kind == arena.KindPlayer {
-			scores[uint32(e.ID)] = e.Field(arena.PlayerScore)
-		}
-	}
-	return scores
 }
 
 // serveReplays runs the real server with its replays kept in a directory where files (replay
@@ -209,7 +191,7 @@ func TestReplayInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := expectedAt(t, rec, v.Tick)
+	want := replaytest.ArenaPlayersAt(t, rec, v.Tick, arena.PlayerScore)
 	t.Logf("scrubbed to tick %d (the middle is %d); the recording's scores there: %v", v.Tick, mid, want)
 	if len(want) != 4 || len(v.Players) != 4 {
 		t.Fatalf("players: view %+v, recording %v; want 4", v.Players, want)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickwire/tickwire/internal/replaytest"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/replay"
 	"github.com/tickwire/tickwire/shared/sim"
@@ -96,11 +97,11 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = debugView(t, a)
-	want := replayerAt(t, rec, 47)
+	want := replaytest.ArenaPlayersAt(t, rec, 47, arena.PlayerX)
 	if d.Tick < 47 || d.Tick > 48 { // playing: the frame may step one more tick
 		t.Fatalf("after a seek to 47 the view is at tick %d", d.Tick)
 	}
-	want = replayerAt(t, rec, d.Tick)
+	want = replaytest.ArenaPlayersAt(t, rec, d.Tick, arena.PlayerX)
 	got := d.Entities["player"]
 	if len(got) != 2 || len(d.Players) != 2 || d.Players[0].Name != "ann" || d.Players[1].Name != "bob" {
 		t.Fatalf("players %+v, entities %+v", d.Players, got)
@@ -126,25 +127,6 @@ func TestWatch(t *testing.T) {
 	if w.follow != 2 {
 		t.Errorf("row 2 follows player %d, want 2", w.follow)
 	}
-}
-
-// replayerAt returns each player's x at tick, as a replayer of rec has it.
-func replayerAt(t *testing.T, rec *replay.Recording, tick uint32) map[uint32]int32 {
-	t.Helper()
-	p, err := replay.NewReplayer(replay.Game[arena.State, arena.Input](arena.Game{}), rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Seek(tick); err != nil {
-		t.Fatal(err)
-	}
-	xs := map[uint32]int32{}
-	for _, e := range p.Entities(nil) {
-		if e.Kind == arena.KindPlayer {
-			xs[uint32(e.ID)] = e.Field(arena.PlayerX)
-		}
-	}
-	return xs
 }
 
 func TestWatchRefuses(t *testing.T) {
