@@ -50,6 +50,10 @@ func seedFrames(tb testing.TB) [][]byte {
 		tb.Fatal(err)
 	}
 	seeds = append(seeds, in, unhex(tb, "92 03 94 01 02 03 92 d1fc18 a0"), unhex(tb, "92 ccc8 a2 6869"))
+	for _, g := range goldenBatches {
+		seeds = append(seeds, unhex(tb, g.hex))
+	}
+	seeds = append(seeds, unhex(tb, "92 0b 94 01 02 03 92 90 91 92 cd0fa0 a0"), unhex(tb, "92 0b 94 ceffffffff 02 03 92 90 90"))
 	for _, h := range hostileValues {
 		seeds = append(seeds, unhex(tb, h.hex))
 	}
@@ -151,6 +155,15 @@ func FuzzDecodeFrame(f *testing.F) {
 			}
 			return
 		}
+		if fr.Op == wire.OpInputs {
+			var b wire.InputBatch[testInput]
+			err := wire.DecodeInputs(fr.Body, testCodec{}, &b)
+			checkErr(t, "DecodeInputs", err)
+			if err == nil {
+				inputsRoundTrip(t, &b)
+			}
+			return
+		}
 		m := newMessage(fr.Op)
 		if m == nil {
 			return // a reserved or game op: its body is someone else's
@@ -181,6 +194,52 @@ func inputRoundTrip(t *testing.T, h wire.InputHeader, in testInput) {
 	if h2 != h || in2 != in {
 		t.Fatalf("round trip changed the input: %+v %+v, now %+v %+v", h, in, h2, in2)
 	}
+}
+
+func inputsRoundTrip(t *testing.T, b *wire.InputBatch[testInput]) {
+	t.Helper()
+	enc, err := wire.EncodeInputs(nil, testCodec{}, b)
+	if err != nil {
+		t.Fatalf("re-encoding %+v: %v", b, err)
+	}
+	fr, err := wire.Decode(enc)
+	if err != nil || fr.Op != wire.OpInputs {
+		t.Fatalf("re-encoded inputs % x: %+v, %v", enc, fr, err)
+	}
+	var b2 wire.InputBatch[testInput]
+	if err := wire.DecodeInputs(fr.Body, testCodec{}, &b2); err != nil {
+		t.Fatalf("re-encoded inputs % x do not decode: %v", enc, err)
+	}
+	if !reflect.DeepEqual(*b, b2) {
+		t.Fatalf("round trip changed the inputs: %+v, now %+v", *b, b2)
+	}
+	if len(b2.Entries) == 0 || len(b2.Entries) > wire.MaxInputsPerMessage {
+		t.Fatalf("decoded a batch of %d inputs", len(b2.Entries))
+	}
+}
+
+// FuzzInputs fuzzes the body of an inputs frame, behind Decode's validation as the server reads it.
+func FuzzInputs(f *testing.F) {
+	addBodies(f, wire.OpInputs)
+	dec := wire.NewInputDecoder[testInput](testCodec{})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fr, err := wire.Decode(append([]byte{0x92, byte(wire.OpInputs)}, body...))
+		checkErr(t, "Decode", err)
+		if err != nil {
+			return
+		}
+		var b wire.InputBatch[testInput]
+		err = wire.DecodeInputs(fr.Body, testCodec{}, &b)
+		checkErr(t, "DecodeInputs", err)
+		// The connection's own decoder, reused from input to input, must agree.
+		var b2 wire.InputBatch[testInput]
+		if err2 := dec.DecodeBatch(fr.Body, &b2); (err == nil) != (err2 == nil) || (err == nil && !reflect.DeepEqual(b, b2)) {
+			t.Fatalf("DecodeInputs: %+v, %v; InputDecoder.DecodeBatch: %+v, %v", b, err, b2, err2)
+		}
+		if err == nil {
+			inputsRoundTrip(t, &b)
+		}
+	})
 }
 
 // fuzzMessage fuzzes the body of one message type: the body is framed with the type's op, then

@@ -31,6 +31,9 @@ const (
 	// connect, and the reservation to present there (see [Redirect]). A bye and a close with
 	// [CloseRedirect] follow it.
 	OpRedirect Op = 10
+	// OpInputs carries the inputs of several consecutive ticks in one frame (see [InputBatch]): the
+	// client sends sim.Info.InputsPerMessage ticks' inputs at a time.
+	OpInputs Op = 11
 
 	// LastToolkitOp is the highest op reserved for the toolkit.
 	LastToolkitOp Op = 63
@@ -41,6 +44,7 @@ const (
 var opNames = map[Op]string{
 	OpHello: "hello", OpWelcome: "welcome", OpInput: "input", OpSnapshot: "snapshot",
 	OpRoster: "roster", OpBye: "bye", OpPing: "ping", OpPong: "pong", OpDelta: "delta", OpRedirect: "redirect",
+	OpInputs: "inputs",
 }
 
 func (op Op) String() string {
