@@ -462,6 +462,13 @@ func (c *conn) readLoop(ctx context.Context) error {
 			if err := c.seat.Input(f.Body); err != nil {
 				return err // a *wire.CloseError: the seat decided the close
 			}
+		case wire.OpInputs:
+			if c.spectator {
+				return wire.Closef(wire.CloseSpectator, "spectators send no input")
+			}
+			if err := c.seat.Inputs(f.Body); err != nil {
+				return err // a *wire.CloseError: the seat decided the close
+			}
 		case wire.OpPing:
 			var ping wire.Ping
 			if err := f.Decode(&ping); err != nil {

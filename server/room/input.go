@@ -10,6 +10,10 @@ import (
 // it steps it: a player gets at most one input per tick however many it sends, and the ticks of a
 // player's inputs are the ticks the client predicted them for.
 //
+// A client may send several consecutive ticks' inputs in one frame (wire.OpInputs, as many as
+// the game's sim.Info.InputsPerMessage): the seat holds each in its own slot as if it had come
+// alone, so a batch changes how many frames arrive, not how any input is judged.
+//
 // Bad timing costs the sender alone: an input for a tick already stepped is ignored (late), a second
 // input for a tick already held is ignored (duplicate), and one for a tick more than
 // Config.InputLead ahead closes the connection (4016): it would need a slot the ring does not have. A tick without an input repeats the last one for up to Config.InputRepeat ticks, then
@@ -41,31 +45,72 @@ func (s *seat[S, I]) Input(body []byte) error {
 	if err := s.decoder.Decode(body, &h, &in); err != nil {
 		return wire.Closef(wire.CloseMalformed, "bad input: %v", err)
 	}
-	lead := s.room.cfg.InputLead
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h.Seq <= s.lastSeq {
-		return wire.Closef(wire.CloseUnexpected, "input sequence number went backwards: %d after %d", h.Seq, s.lastSeq)
+	if err := s.admit(h.Seq, h.Tick); err != nil {
+		return err
+	}
+	s.hold(h, &in)
+	return nil
+}
+
+// Inputs decodes the body of an inputs frame (several consecutive ticks' inputs, see
+// wire.InputBatch) and holds each for the tick it is for, exactly as Input holds one: each entry is
+// late, a duplicate or held on its own, and keeps its own rewind. Its refusals are Input's, judged
+// for the whole batch before any entry is held: its first sequence number must be newer than the
+// last one, its last tick at most Config.InputLead ahead; more than wire.MaxInputsPerMessage
+// entries are malformed (4001).
+func (s *seat[S, I]) Inputs(body []byte) error {
+	if s.spectator {
+		return errSpectator
+	}
+	b := &s.batch
+	if err := s.decoder.DecodeBatch(body, b); err != nil {
+		return wire.Closef(wire.CloseMalformed, "bad inputs: %v", err)
+	}
+	defer clear(b.Entries) // hold nothing the inputs referred to past this call
+	last := len(b.Entries) - 1
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.admit(b.Seq, b.Tick+uint32(last)); err != nil {
+		return err
+	}
+	for i := range b.Entries {
+		s.hold(b.Header(i), &b.Entries[i].Input)
+	}
+	return nil
+}
+
+// admit checks an input frame's first sequence number and last tick against what the seat took
+// before (see Input for the closes). The caller holds s.mu.
+func (s *seat[S, I]) admit(seq, tick uint32) error {
+	if seq <= s.lastSeq {
+		return wire.Closef(wire.CloseUnexpected, "input sequence number went backwards: %d after %d", seq, s.lastSeq)
 	}
 	// The room's tick is newer than taken while the room has not yet seated the player (its join
 	// is queued).
 	now := max(s.taken, s.room.tick.Load())
-	if uint64(h.Tick) > uint64(now)+uint64(lead) {
-		return wire.Closef(wire.CloseInputAhead, "input for tick %d is %d ticks ahead of the server (at most %d)", h.Tick, h.Tick-now, lead)
+	if lead := s.room.cfg.InputLead; uint64(tick) > uint64(now)+uint64(lead) {
+		return wire.Closef(wire.CloseInputAhead, "input for tick %d is %d ticks ahead of the server (at most %d)", tick, tick-now, lead)
 	}
+	return nil
+}
+
+// hold holds one admitted input for its tick: ignored as late when that tick was stepped, as a
+// duplicate when the tick already holds one. The caller holds s.mu.
+func (s *seat[S, I]) hold(h wire.InputHeader, in *I) {
 	s.lastSeq = h.Seq
 	s.snapAckIn = max(s.snapAckIn, h.Ack) // acknowledgements only move forward
-	if h.Tick <= now {
+	if now := max(s.taken, s.room.tick.Load()); h.Tick <= now {
 		s.late++
-		return nil
+		return
 	}
 	slot := &s.ring[h.Tick%uint32(len(s.ring))]
 	if slot.tick == h.Tick {
 		s.duplicate++ // the first one stands: a flood cannot replace what the client predicted
-		return nil
+		return
 	}
-	*slot = heldInput[I]{tick: h.Tick, seq: h.Seq, rewind: h.Rewind, input: in}
-	return nil
+	*slot = heldInput[I]{tick: h.Tick, seq: h.Seq, rewind: h.Rewind, input: *in}
 }
 
 // takeInput sets the seat's input for tick, the tick the room is about to step: the input held for

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -293,4 +294,143 @@ func FuzzSeatInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+// batchBody returns the body of an inputs frame: vs for the ticks from tick on, numbered from seq,
+// entry i with rewind 256·(i+1).
+func batchBody(t *testing.T, seq, tick uint32, vs ...int8) []byte {
+	t.Helper()
+	b := wire.InputBatch[int8]{Seq: seq, Tick: tick}
+	for i, v := range vs {
+		b.Entries = append(b.Entries, wire.InputEntry[int8]{Input: v, Rewind: 256 * uint32(i+1)})
+	}
+	frame, err := wire.EncodeInputs(nil, testgame.Game{}, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := wire.Decode(frame)
+	if err != nil || f.Op != wire.OpInputs {
+		t.Fatal(f.Op, err)
+	}
+	return f.Body
+}
+
+// TestInputBatchRules sends input frames and batches to a seat of a room at tick 10 (InputLead 5),
+// then steps ticks 11 to 16, and checks what each did: a batch's inputs land each on its own tick,
+// judged as if each had come alone.
+func TestInputBatchRules(t *testing.T) {
+	t.Parallel()
+	type frame struct {
+		seq, tick uint32
+		vs        []int8 // one: an input frame; more, or none: an inputs frame
+	}
+	cases := []struct {
+		name      string
+		sent      []frame
+		err       wire.CloseCode // the close of the last frame sent, or 0
+		moves     []int32        // the player's move at ticks 11 to 16
+		ack       uint32
+		late, dup int
+	}{
+		{name: "each input on its tick", sent: []frame{{1, 11, []int8{1, 2, 4}}}, moves: []int32{1, 2, 4, 4, 4, 4}, ack: 3},
+		{name: "batch after batch", sent: []frame{{1, 11, []int8{1, 2}}, {3, 13, []int8{4, 8}}}, moves: []int32{1, 2, 4, 8, 8, 8}, ack: 4},
+		{name: "a batch then an input", sent: []frame{{1, 11, []int8{1, 2}}, {3, 13, []int8{4}}}, moves: []int32{1, 2, 4, 4, 4, 4}, ack: 3},
+		{name: "a gap between batches repeats the last", sent: []frame{{1, 11, []int8{1, 2}}, {3, 14, []int8{4, 8}}}, moves: []int32{1, 2, 2, 4, 8, 8}, ack: 4},
+		{name: "late ones dropped", sent: []frame{{1, 9, []int8{50, 50, 1, 2}}}, moves: []int32{1, 2, 2, 2, 2, 2}, ack: 4, late: 2},
+		{name: "all late", sent: []frame{{1, 8, []int8{50, 50}}}, moves: []int32{0, 0, 0, 0, 0, 0}, late: 2},
+		{name: "duplicates ignored: the first stands", sent: []frame{{1, 12, []int8{50}}, {2, 11, []int8{1, 2, 4}}}, moves: []int32{1, 50, 4, 4, 4, 4}, ack: 4, dup: 1},
+		{name: "a resent batch is all duplicates", sent: []frame{{1, 11, []int8{1, 2}}, {3, 11, []int8{8, 8}}}, moves: []int32{1, 2, 2, 2, 2, 2}, ack: 2, dup: 2},
+		{name: "last tick at the lead", sent: []frame{{1, 13, []int8{1, 2, 4}}}, moves: []int32{0, 0, 1, 2, 4, 4}, ack: 3},
+		{name: "last tick past the lead", sent: []frame{{1, 14, []int8{1, 2, 4}}}, err: wire.CloseInputAhead, moves: []int32{0, 0, 0, 0, 0, 0}},
+		{name: "first sequence number not newer", sent: []frame{{5, 11, []int8{1}}, {5, 12, []int8{2, 4}}}, err: wire.CloseUnexpected, moves: []int32{1, 1, 1, 1, 1, 1}, ack: 5},
+		{name: "first sequence number inside the last batch", sent: []frame{{1, 11, []int8{1, 2, 4}}, {2, 14, []int8{8}}}, err: wire.CloseUnexpected, moves: []int32{1, 2, 4, 4, 4, 4}, ack: 3},
+		{name: "empty batch", sent: []frame{{1, 11, nil}}, err: wire.CloseMalformed, moves: []int32{0, 0, 0, 0, 0, 0}},
+		{name: "too long a batch", sent: []frame{{1, 11, make([]int8, wire.MaxInputsPerMessage+1)}}, err: wire.CloseMalformed, moves: []int32{0, 0, 0, 0, 0, 0}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var obs recordingObserver
+			r := newLineRoom(Config{InputLead: 5, Observer: &obs})
+			var p fakePeer
+			s := r.Join(1, "a", &p)
+			for range 10 {
+				r.step()
+			}
+			var err error
+			for _, f := range tc.sent {
+				switch len(f.vs) {
+				case 1:
+					err = s.Input(inputBody(t, wire.InputHeader{Seq: f.seq, Tick: f.tick}, f.vs[0]))
+				case 0, wire.MaxInputsPerMessage + 1: // what an encoder refuses to write
+					n := byte(len(f.vs))
+					body := []byte{0x94, byte(f.seq), byte(f.tick), 0, 0xdc, 0, n}
+					for range n {
+						body = append(body, 0x90)
+					}
+					err = s.Inputs(body)
+				default:
+					err = s.Inputs(batchBody(t, f.seq, f.tick, f.vs...))
+				}
+			}
+			if closeCode(t, err) != tc.err {
+				t.Fatalf("err %v, want close code %d", err, tc.err)
+			}
+			var moves []int32
+			for range 6 {
+				before := r.state.Pos[1]
+				r.step()
+				moves = append(moves, r.state.Pos[1]-before)
+			}
+			st := s.(*seat[testgame.State, int8])
+			if !slices.Equal(moves, tc.moves) || st.ack != tc.ack {
+				t.Errorf("moves %v, ack %d; want %v, %d", moves, st.ack, tc.moves, tc.ack)
+			}
+			if obs.lateInputs != tc.late || obs.dup != tc.dup {
+				t.Errorf("observed %d late, %d duplicate; want %d, %d", obs.lateInputs, obs.dup, tc.late, tc.dup)
+			}
+		})
+	}
+}
+
+// TestInputBatchKeepsEachRewind checks that each input of a batch is held with its own sequence
+// number and rewind, as an input frame's would be, and that the seat keeps no reference to the
+// batch's inputs.
+func TestInputBatchKeepsEachRewind(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{InputLead: 8})
+	var p fakePeer
+	s := r.Join(1, "a", &p)
+	r.step()
+	if err := s.Inputs(batchBody(t, 7, 3, 1, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	st := s.(*seat[testgame.State, int8])
+	for i := range uint32(3) {
+		got := st.ring[(3+i)%uint32(len(st.ring))]
+		want := heldInput[int8]{tick: 3 + i, seq: 7 + i, rewind: 256 * (i + 1), input: int8(i + 1)}
+		if got != want {
+			t.Errorf("slot of tick %d: %+v, want %+v", 3+i, got, want)
+		}
+	}
+	if st.lastSeq != 9 {
+		t.Errorf("last sequence number %d, want 9", st.lastSeq)
+	}
+	for _, e := range st.batch.Entries[:cap(st.batch.Entries)] {
+		if e != (wire.InputEntry[int8]{}) {
+			t.Errorf("the decoded batch still holds %+v", e)
+		}
+	}
+}
+
+// TestSpectatorBatchRefused checks that a spectator's inputs frame closes with 4012, as an input
+// frame does.
+func TestSpectatorBatchRefused(t *testing.T) {
+	t.Parallel()
+	r := newLineRoom(Config{})
+	var p fakePeer
+	s := r.Watch("w", &p)
+	if got := closeCode(t, s.Inputs(batchBody(t, 1, 2, 1, 1))); got != wire.CloseSpectator {
+		t.Fatalf("close %d, want %d", got, wire.CloseSpectator)
+	}
 }

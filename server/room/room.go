@@ -179,6 +179,9 @@ type Seat interface {
 	// is ignored without one. body is the gateway's read buffer: it must not be kept after Input
 	// returns.
 	Input(body []byte) error
+	// Inputs is Input for the body of an inputs frame: several consecutive ticks' inputs, each
+	// held for its own tick as Input holds one (see input.go).
+	Inputs(body []byte) error
 	// Message decodes a frame of one of the game's own ops and queues it for the next tick (see
 	// [Messenger]). Its error is a *wire.CloseError, the close the connection ends with. Like
 	// Input's body, f must not be kept after Message returns.
@@ -684,7 +687,8 @@ type seat[S, I any] struct {
 	peer      Peer
 	spectator bool
 
-	decoder *wire.InputDecoder[I] // used by Input only, from the connection's goroutine
+	decoder *wire.InputDecoder[I] // used by Input and Inputs only, from the connection's goroutine
+	batch   wire.InputBatch[I]    // Inputs' decoded batch, reused; the connection's goroutine only
 
 	mu        sync.Mutex
 	ring      []heldInput[I] // inputs waiting for their tick (input.go)
