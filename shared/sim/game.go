@@ -57,7 +57,21 @@ type Info struct {
 	// A change that only alters how the state steps from here on needs no bump. Zero for a game
 	// never changed so.
 	StateVersion int
+	// InputsPerMessage is how many ticks' inputs a client puts in one message (wire.OpInputs): it
+	// holds each input until that many ticks' are ready, so it sends that many times fewer
+	// messages, and stamps its inputs as many ticks further ahead, less one, so that the first of a
+	// batch still arrives in time. The server unpacks a batch into its per-tick input ring: each
+	// input is applied and judged (lag compensation) on its own tick, exactly as if it had come
+	// alone. So the cost is input delay: others see a player's move (InputsPerMessage-1) ticks
+	// later (the player's own prediction answers at once). 0 means DefaultInputsPerMessage; 1
+	// sends each input alone, as before batching; at most wire.MaxInputsPerMessage (16). See
+	// docs/NETCODE.md for the measurements behind the default.
+	InputsPerMessage int
 }
+
+// DefaultInputsPerMessage is Info.InputsPerMessage when a game leaves it 0, chosen by measurement
+// (docs/NETCODE.md, "Batched inputs").
+const DefaultInputsPerMessage = 2
 
 // Interest is implemented by a game that limits what each player sees (interest management). The
 // toolkit then sends each player only the entities Visible returns; an entity entering or leaving

@@ -109,8 +109,9 @@ type View struct {
 	// DroppedSnapshots counts snapshots received but not taken in time (TakeSnapshots keeps the
 	// newest 64); DroppedInputs inputs that SendInput could not queue.
 	DroppedSnapshots, DroppedInputs int
-	// BytesIn and BytesOut count every frame's bytes both ways.
-	BytesIn, BytesOut int64
+	// BytesIn and BytesOut count every frame's bytes both ways, FramesIn and FramesOut the frames.
+	BytesIn, BytesOut   int64
+	FramesIn, FramesOut int
 }
 
 // NoticeFor is how long the play screen shows [View.Notice] after a rollback.
@@ -166,6 +167,7 @@ type Client[I any] struct {
 	outbox chan wire.Message // game messages to send, drained once welcomed
 	inputs chan []byte       // encoded inputs to send, drained once welcomed
 	inEnc  *wire.InputEncoder[I]
+	batch  wire.InputBatch[I] // SendInputs' message being encoded, under mu
 
 	snaps []netcode.Snapshot // snapshots not yet taken, under mu
 	graph *netcode.Graph

@@ -65,6 +65,7 @@ func (c *Client[I]) writeRaw(ctx context.Context, b []byte) error {
 	c.mu.Lock()
 	ws, sim := c.ws, c.sim
 	c.view.BytesOut += int64(len(b))
+	c.view.FramesOut++
 	c.mu.Unlock()
 	if sim != nil {
 		return writeSim(ctx, sim, ws, b)

@@ -32,6 +32,7 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) ending {
 		}
 		c.mu.Lock()
 		c.view.BytesIn += int64(len(data))
+		c.view.FramesIn++
 		c.mu.Unlock()
 		f, err := wire.Decode(data)
 		if err != nil {

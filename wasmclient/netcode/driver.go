@@ -42,8 +42,10 @@ type Link[I any] interface {
 	RoundTrip() (rtt time.Duration, n int)
 	// TakeSnapshots appends the snapshots received since the last call, oldest first.
 	TakeSnapshots(dst []Snapshot) []Snapshot
-	// SendInput queues one input for the server; h carries its sequence, tick and rewind.
-	SendInput(h wire.InputHeader, in I)
+	// SendInputs queues one message for the server carrying batch: the inputs of consecutive
+	// ticks, numbered consecutively, oldest first (one input alone is sent as it was before
+	// batching, an [wire.OpInput] frame; more as an [wire.OpInputs] frame). It must not keep batch.
+	SendInputs(batch []Outgoing[I])
 	// SetGraph sets the current value of one of the net graph's series (the Graph constants).
 	SetGraph(name string, v float64)
 }
@@ -64,11 +66,16 @@ type DriverConfig struct {
 	// Logger receives the first desync of each session (see Stats.Desyncs), with its tick.
 	// Defaults to slog.Default().
 	Logger *slog.Logger
+	// OnSend, if set, is called for each message of inputs the driver sends with how long each of
+	// its inputs waited for the batch to fill (see [Batcher]), oldest first: netlab measures the
+	// delay batching adds. The slice is valid only during the call.
+	OnSend func(waited []time.Duration)
 }
 
 // Driver is the one netcode pipeline of a game client: each frame it hands the session of the
 // current welcome what the link received (snapshots, round trips), advances it with the input the
-// player holds, sends the inputs it stamps, and sets the net graph's netcode series. A game opts in
+// player holds, sends the inputs it stamps, batched by the game's Info.InputsPerMessage (see
+// [Batcher]), and sets the net graph's netcode series. A game opts in
 // by registration (app.Config.Predict says whether it predicts) and draws [Driver.Entities]; bots
 // and netlab run the same driver headless ([Driver.Play]).
 //
@@ -86,6 +93,8 @@ type Driver[S, I any] struct {
 	live     bool           // connected under the session's welcome at the last Frame
 	snaps    []Snapshot
 	sent     []Outgoing[I]
+	batch    Batcher[I]                               // the inputs stamped, until a message's worth
+	send     func(b []Outgoing[I], w []time.Duration) // the batch's way out, made once
 
 	corrAt   time.Time // the corrections rate's window start
 	corrFrom int       // Stats.Corrections then
@@ -103,7 +112,19 @@ func NewDriver[S, I any](g sim.Game[S, I], link Link[I], cfg DriverConfig) *Driv
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Driver[S, I]{g: g, link: link, cfg: cfg}
+	d := &Driver[S, I]{g: g, link: link, cfg: cfg}
+	d.batch.Per = InputsPerMessage(g.Info())
+	d.batch.Expire = maxLead
+	d.send = func(b []Outgoing[I], waited []time.Duration) {
+		d.link.SendInputs(b)
+		if d.session != nil {
+			d.session.Flushed(b[len(b)-1].Seq)
+		}
+		if d.cfg.OnSend != nil {
+			d.cfg.OnSend(waited)
+		}
+	}
+	return d
 }
 
 // Frame runs the netcode for one frame at time now with the input the player holds: a welcome
@@ -118,9 +139,13 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	w, n, connected := d.link.Welcomed()
 	d.live = connected && n > 0
 	if !d.live {
+		d.batch.Drop() // inputs for a connection that is gone: the next starts from seq 1
 		return nil
 	}
 	if n != d.welcomes || d.session == nil {
+		d.batch.Drop() // the old connection's, numbered in its sequence
+		// A batch fills one input a tick; a tick more than that is the wait's bound.
+		d.batch.Wait = time.Duration(d.batch.Per) * time.Second / time.Duration(max(w.TickRate, 1))
 		prev := d.welcome
 		d.welcomes, d.welcome = n, w
 		if d.session != nil && Resumes(prev, w) {
@@ -130,6 +155,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 		} else {
 			cfg := d.cfg.Session
 			cfg.TickRate, cfg.SnapshotRate, cfg.Predict = int(w.TickRate), int(w.SnapshotRate), d.cfg.Predict
+			cfg.InputsPerMessage = d.batch.Per
 			cfg.Player = 0
 			if !w.Spectator {
 				cfg.Player = w.Player
@@ -157,8 +183,9 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	if err != nil {
 		return err
 	}
+	d.batch.Due(now, d.send)
 	for _, o := range outs {
-		d.link.SendInput(wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind}, o.Input)
+		d.batch.Add(now, o, d.send)
 	}
 	d.sent = append(d.sent, outs...)
 	st := s.Stats()

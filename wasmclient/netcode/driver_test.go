@@ -1,6 +1,7 @@
 package netcode
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,13 +19,19 @@ type fakeLink struct {
 	pongs     int
 	snaps     []Snapshot
 	sent      []wire.InputHeader
+	messages  []int // the inputs in each SendInputs call
 	graph     map[string]float64
 }
 
-func (l *fakeLink) Welcomed() (wire.Welcome, int, bool)         { return l.welcome, l.welcomes, l.connected }
-func (l *fakeLink) RoundTrip() (time.Duration, int)             { return l.rtt, l.pongs }
-func (l *fakeLink) SendInput(h wire.InputHeader, _ walkerInput) { l.sent = append(l.sent, h) }
-func (l *fakeLink) SetGraph(name string, v float64)             { l.graph[name] = v }
+func (l *fakeLink) Welcomed() (wire.Welcome, int, bool) { return l.welcome, l.welcomes, l.connected }
+func (l *fakeLink) RoundTrip() (time.Duration, int)     { return l.rtt, l.pongs }
+func (l *fakeLink) SendInputs(b []Outgoing[walkerInput]) {
+	l.messages = append(l.messages, len(b))
+	for _, o := range b {
+		l.sent = append(l.sent, wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Rewind: o.Rewind})
+	}
+}
+func (l *fakeLink) SetGraph(name string, v float64) { l.graph[name] = v }
 func (l *fakeLink) TakeSnapshots(dst []Snapshot) []Snapshot {
 	dst = append(dst, l.snaps...)
 	l.snaps = l.snaps[:0]
@@ -141,6 +148,86 @@ func TestDriver(t *testing.T) {
 			link.sent = link.sent[:0]
 			if err := d.Frame(now.Add(time.Second/60), push); err != nil || d.Ready() || len(link.sent) != 0 {
 				t.Errorf("disconnected: err %v, ready %v, %d sent; want nothing", err, d.Ready(), len(link.sent))
+			}
+		})
+	}
+}
+
+// batchedWalker is the walker with Info.InputsPerMessage set.
+type batchedWalker struct {
+	walker
+	per int
+}
+
+func (g batchedWalker) Info() sim.Info {
+	info := g.walker.Info()
+	info.InputsPerMessage = g.per
+	return info
+}
+
+// TestDriverBatchesInputs plays a walker room on generated time with 1, 3 and the default number
+// of inputs a message: the driver sends a message every that many ticks, each a run of
+// consecutive ticks and sequence numbers; the inputs of a connection that is lost are dropped,
+// not sent on the next one, whose first message starts at seq 1.
+func TestDriverBatchesInputs(t *testing.T) {
+	t.Parallel()
+	const me = sim.PlayerID(1)
+	for _, per := range []int{1, 3, 0} {
+		t.Run(fmt.Sprint(per), func(t *testing.T) {
+			t.Parallel()
+			want := per
+			if per == 0 {
+				want = sim.DefaultInputsPerMessage
+			}
+			srv := newServer(7, me, 2)
+			link := &fakeLink{welcome: wire.Welcome{Player: me, TickRate: 30, SnapshotRate: 30},
+				welcomes: 1, connected: true, graph: map[string]float64{}}
+			var waits []time.Duration
+			d := NewDriver[walkerState, walkerInput](batchedWalker{per: per}, link, DriverConfig{Predict: true,
+				OnSend: func(w []time.Duration) { waits = append(waits, w...) }})
+			start := time.Unix(1000, 0)
+			now := start
+			link.rtt, link.pongs = time.Millisecond, 1
+			frames := func(n int) {
+				for range n {
+					now = now.Add(time.Second / 60)
+					for start.Add(time.Duration(srv.tick+1)*time.Second/30).Compare(now) <= 0 {
+						srv.step(nil)
+						link.snaps = append(link.snaps, Snapshot{Tick: srv.tick, Entities: srv.entities(), At: now})
+					}
+					if err := d.Frame(now, walkerInput{DX: 1}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			frames(180) // three seconds
+			if len(link.sent) < 80 {
+				t.Fatalf("%d inputs sent in three seconds", len(link.sent))
+			}
+			// The first message may be cut short by the start of the input clock; the rest are full.
+			for i, n := range link.messages {
+				if n > want || (i > 0 && n != want) {
+					t.Fatalf("message %d carries %d inputs, want %d: %v", i, n, want, link.messages)
+				}
+			}
+			if len(waits) != len(link.sent) {
+				t.Errorf("OnSend reported %d waits for %d inputs", len(waits), len(link.sent))
+			}
+			for _, w := range waits {
+				if w > time.Duration(want)*time.Second/30 {
+					t.Errorf("an input waited %v for its batch of %d", w, want)
+				}
+			}
+			// The connection drops with a batch part full: what it held is not sent on the next.
+			held := d.batch.Held()
+			link.connected = false
+			frames(1)
+			link.connected, link.welcomes = true, link.welcomes+1
+			link.welcome.Tick = srv.tick
+			sentBefore := len(link.sent)
+			frames(60)
+			if len(link.sent) == sentBefore || link.sent[sentBefore].Seq != 1 {
+				t.Errorf("after a reconnect (%d held when it dropped) the first input sent is %+v, want seq 1", held, link.sent[sentBefore:])
 			}
 		})
 	}

@@ -95,7 +95,7 @@ func runHeldRoute(t *testing.T, release time.Duration) {
 			}
 			sent[o.Tick] = o
 			at, _ := w.up.send(now, false)
-			w.toServer = append(w.toServer, message{at: at, in: &o})
+			w.toServer = append(w.toServer, message{at: at, in: []Outgoing[walkerInput]{o}})
 		}
 		if st.Resyncs != resyncs {
 			t.Logf("%v: resync %d: input clock %.2f, newest snapshot %d, predicted %d..%d",

@@ -40,6 +40,11 @@ type Config struct {
 	// session judges its own hits against the view the server will rebuild, cut at the same point.
 	// Defaults to 1 s, the room's default.
 	MaxRewind time.Duration
+	// InputsPerMessage is how many ticks' inputs the caller sends in one message (a [Driver]
+	// batches by the game's Info.InputsPerMessage): the first input of a batch waits that many
+	// ticks less one before it is sent, so the session stamps inputs as much further ahead.
+	// Defaults to 1: each input is sent as soon as it is stamped.
+	InputsPerMessage int
 	// Snap is the correction, in position units, beyond which the own entity jumps instead of
 	// gliding (a teleport, a respawn). Defaults to 0: always glide.
 	Snap float64
@@ -102,6 +107,7 @@ type Session[S, I any] struct {
 	input  Clock
 
 	seq         uint32
+	flushed     uint32 // the newest input sequence that left in a message (see Flushed)
 	sent        uint32 // the newest tick an input was sent (or assumed) for
 	seqs        [predictRing]struct{ tick, seq uint32 }
 	acks        [predictRing]struct{ tick, ack uint32 } // the acks of the snapshots received, by tick
@@ -176,7 +182,7 @@ func (s *Session[S, I]) ReceiveSnapshot(r Snapshot) error {
 	// up to this one is newer, the server stepped that tick without it: it came late. Lead more.
 	for t, n := tick, 0; n < 8; t, n = t-1, n+1 {
 		if e := &s.seqs[t%predictRing]; e.tick == t && e.seq != 0 {
-			if e.seq > ack && e.seq > s.lateSeq {
+			if e.seq > ack && e.seq > s.lateSeq && s.left(e.seq) {
 				s.stats.LateInputs++
 				s.lateSeq = e.seq
 				s.margin = min(s.margin+1, 6)
@@ -206,6 +212,17 @@ func (s *Session[S, I]) ReceiveSnapshot(r Snapshot) error {
 	return nil
 }
 
+// Flushed tells a session whose inputs are batched (Config.InputsPerMessage above 1) that the
+// inputs up to sequence number seq have left in a message. An input still waiting for its batch
+// when its tick's snapshot arrives (the frames stopped: a hidden tab) was never sent, so it does
+// not count as late, nor lengthen the lead.
+func (s *Session[S, I]) Flushed(seq uint32) { s.flushed = max(s.flushed, seq) }
+
+// left reports whether the input numbered seq has been sent.
+func (s *Session[S, I]) left(seq uint32) bool {
+	return s.cfg.InputsPerMessage <= 1 || seq <= s.flushed
+}
+
 // RTT takes a measured round trip. The session stamps no input and draws nothing before the first
 // (see Ready): a [Driver] feeds it each one the connection measures.
 func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
@@ -232,7 +249,7 @@ func (s *Session[S, I]) RTT(d time.Duration) { s.sync.RTT(d) }
 //
 // It returns the ticks rolled back (0: none), also counted in Stats.
 func (s *Session[S, I]) Resume(tick, backTo uint32, now time.Time) uint32 {
-	s.seq, s.lateSeq = 0, 0
+	s.seq, s.lateSeq, s.flushed = 0, 0, 0
 	s.seqs = [predictRing]struct{ tick, seq uint32 }{}
 	s.kept = s.kept[:0]
 	s.sync.Rebase(tick, now)
@@ -328,13 +345,18 @@ func (s *Session[S, I]) Advance(now time.Time, in I) ([]Outgoing[I], error) {
 
 // lead is how far ahead of the server's tick inputs are stamped: the one-way trip, the jitter, the
 // time between frames (an input for a tick goes out at the first frame after the input clock
-// crosses it), a tick for the server's own timing, and what late inputs added.
+// crosses it), the ticks the first input of a batch waits for the rest (InputsPerMessage-1), a
+// tick for the server's own timing, and what late inputs added.
 //
 // It is at most half a second: well inside the server's input lead (two seconds by default), so
 // that a stale spike cannot get inputs refused as too far ahead.
 func (s *Session[S, I]) lead() float64 {
-	return min(s.sync.MinRTT()/2+s.sync.Jitter()+s.frameTicks+1+s.margin, 0.5*float64(time.Second)/float64(s.sync.Period()))
+	batch := float64(max(s.cfg.InputsPerMessage, 1) - 1)
+	return min(s.sync.MinRTT()/2+s.sync.Jitter()+s.frameTicks+batch+1+s.margin, float64(maxLead)/float64(s.sync.Period()))
 }
+
+// maxLead is the most the input clock runs ahead of the server's estimated tick.
+const maxLead = 500 * time.Millisecond
 
 // inputTarget is the tick the input clock aims at: the server's tick as estimated plus the lead,
 // and never more than a second past the newest snapshot: while the server is frozen (a stall, a

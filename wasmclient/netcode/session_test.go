@@ -44,7 +44,7 @@ type message struct {
 	tick uint32
 	ack  uint32
 	ents []sim.Entity
-	in   *Outgoing[walkerInput]
+	in   []Outgoing[walkerInput] // an input message: one, or a batch
 }
 
 // world runs a walker room and one client's Session over simulated lines, without sockets. The
@@ -69,6 +69,8 @@ type world struct {
 	ref      *Interpolator // fed the same snapshots, never pruned
 	sentTick uint32        // the newest tick the client sent an input for
 	sentSeq  uint32
+	batch    Batcher[walkerInput] // as a Driver batches
+	messages int                  // input messages sent
 }
 
 type profile struct {
@@ -79,6 +81,8 @@ type profile struct {
 	// exact: no correction from the first snapshot on. Otherwise an input that comes late while
 	// the jitter is still being measured (which Session allows for) may cost one.
 	exact bool
+	// per is the inputs per message, batched as a Driver batches them; 0 means 1.
+	per int
 }
 
 // blackout is when every snapshot sent is lost (a stalled route), so that remote entities stall.
@@ -92,7 +96,9 @@ func newWorld(t *testing.T, p profile, seed uint64) *world {
 		down:    line{rtt: p.rtt, jitter: p.jitter, loss: p.loss, rng: sim.NewRand(seed + 2)},
 		pending: map[uint32]Outgoing[walkerInput]{},
 	}
-	w.session = NewSession[walkerState, walkerInput](walker{}, Config{TickRate: p.tickRate, SnapshotRate: p.snapRate, Player: me, Predict: true})
+	per := max(p.per, 1)
+	w.batch = Batcher[walkerInput]{Per: per, Wait: time.Duration(per) * w.period, Expire: maxLead}
+	w.session = NewSession[walkerState, walkerInput](walker{}, Config{TickRate: p.tickRate, SnapshotRate: p.snapRate, Player: me, Predict: true, InputsPerMessage: per})
 	w.ref = NewInterpolator(walkerSchema, w.session.sync.Ticks(250*time.Millisecond))
 	return w
 }
@@ -114,11 +120,13 @@ func (w *world) serve(now time.Time) {
 				w.toClient = append(w.toClient, message{at: at, sent: m.sent})
 				continue
 			}
-			if int32(m.in.Tick-w.srv.tick) <= 0 {
-				w.late++ // its tick is stepped: the server has repeated the input before it
-				continue
+			for _, in := range m.in { // a batch: each input for its own tick
+				if int32(in.Tick-w.srv.tick) <= 0 {
+					w.late++ // its tick is stepped: the server has repeated the input before it
+					continue
+				}
+				w.pending[in.Tick] = in
 			}
-			w.pending[m.in.Tick] = *m.in
 		}
 		if next.After(now) {
 			return
@@ -167,12 +175,23 @@ func (w *world) ping(now time.Time) {
 	w.toServer = append(w.toServer, message{at: at, sent: now})
 }
 
-// frame is one of the client's frames: Advance, and send what it returns.
+// frame is one of the client's frames: Advance, and send what it returns, batched as a Driver
+// batches it: a message's inputs travel together.
 func (w *world) frame(now time.Time, in walkerInput) {
 	outs, err := w.session.Advance(now, in)
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	send := func(b []Outgoing[walkerInput], _ []time.Duration) {
+		if len(b) > w.batch.Per {
+			w.t.Fatalf("a message of %d inputs, at most %d", len(b), w.batch.Per)
+		}
+		w.messages++
+		w.session.Flushed(b[len(b)-1].Seq)
+		at, _ := w.up.send(now, false)
+		w.toServer = append(w.toServer, message{at: at, in: slices.Clone(b)})
+	}
+	w.batch.Due(now, send)
 	point := int64(math.Floor(w.session.render.Now() * sim.LerpOne))
 	for _, o := range outs {
 		// The rewind says where the other entities were drawn: the render clock.
@@ -186,8 +205,7 @@ func (w *world) frame(now time.Time, in walkerInput) {
 			w.t.Fatalf("sent seq %d for tick %d after seq %d for tick %d", o.Seq, o.Tick, w.sentSeq, w.sentTick)
 		}
 		w.sentSeq, w.sentTick = o.Seq, o.Tick
-		at, _ := w.up.send(now, false)
-		w.toServer = append(w.toServer, message{at: at, in: &o})
+		w.batch.Add(now, o, send)
 	}
 }
 
@@ -201,10 +219,15 @@ func TestSessionEndToEnd(t *testing.T) {
 	t.Parallel()
 	const seeds = 3 // each a different phase of frames against ticks, jitter and loss
 	profiles := []profile{
-		{"bad network", 30, 20, 150 * time.Millisecond, 30 * time.Millisecond, 0.05, true},
-		{"clean", 30, 20, 4 * time.Millisecond, time.Millisecond, 0, true},
-		{"60 Hz, 10% loss", 60, 20, 100 * time.Millisecond, 20 * time.Millisecond, 0.10, false},
-		{"20 Hz, slow", 20, 20, 300 * time.Millisecond, 60 * time.Millisecond, 0.02, true},
+		{"bad network", 30, 20, 150 * time.Millisecond, 30 * time.Millisecond, 0.05, true, 1},
+		{"clean", 30, 20, 4 * time.Millisecond, time.Millisecond, 0, true, 1},
+		{"60 Hz, 10% loss", 60, 20, 100 * time.Millisecond, 20 * time.Millisecond, 0.10, false, 1},
+		{"20 Hz, slow", 20, 20, 300 * time.Millisecond, 60 * time.Millisecond, 0.02, true, 1},
+		// Batched inputs: the lead covers the wait for the batch, so no input comes late either.
+		{"bad network, 2 a message", 30, 20, 150 * time.Millisecond, 30 * time.Millisecond, 0.05, true, 2},
+		{"bad network, 4 a message", 30, 20, 150 * time.Millisecond, 30 * time.Millisecond, 0.05, true, 4},
+		{"clean, 3 a message", 30, 20, 4 * time.Millisecond, time.Millisecond, 0, true, 3},
+		{"60 Hz, 10% loss, 6 a message", 60, 20, 100 * time.Millisecond, 20 * time.Millisecond, 0.10, false, 6},
 	}
 	for _, p := range profiles {
 		for seed := uint64(1); seed <= seeds; seed++ {
@@ -352,6 +375,11 @@ func runSession(t *testing.T, p profile, seed uint64) {
 	}
 	if w.late != 0 && p.loss == 0 && p.jitter < 5*time.Millisecond {
 		t.Errorf("%d inputs late on a clean network", w.late)
+	}
+	// A message every per ticks, give or take the batches cut short by the first sync, the gap
+	// and the clocks' jumps, and the one left unsent by the gap (expired).
+	if per, ticks := max(p.per, 1), int(w.sentSeq); w.messages < ticks/per-1 || w.messages > ticks/per+ticks/(10*per)+5 {
+		t.Errorf("%d input messages for %d inputs at %d a message", w.messages, ticks, per)
 	}
 }
 
