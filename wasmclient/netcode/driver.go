@@ -66,6 +66,9 @@ type DriverConfig struct {
 	// Logger receives the first desync of each session (see Stats.Desyncs), with its tick.
 	// Defaults to slog.Default().
 	Logger *slog.Logger
+	// InputsPerMessage, when above 0, overrides the game's Info.InputsPerMessage (netlab
+	// measures each setting with it). Defaults to 0: the game's.
+	InputsPerMessage int
 	// OnSend, if set, is called for each message of inputs the driver sends with how long each of
 	// its inputs waited for the batch to fill (see [Batcher]), oldest first: netlab measures the
 	// delay batching adds. The slice is valid only during the call.
@@ -113,7 +116,11 @@ func NewDriver[S, I any](g sim.Game[S, I], link Link[I], cfg DriverConfig) *Driv
 		cfg.Logger = slog.Default()
 	}
 	d := &Driver[S, I]{g: g, link: link, cfg: cfg}
-	d.batch.Per = InputsPerMessage(g.Info())
+	info := g.Info()
+	if cfg.InputsPerMessage > 0 {
+		info.InputsPerMessage = cfg.InputsPerMessage
+	}
+	d.batch.Per = InputsPerMessage(info)
 	d.batch.Expire = maxLead
 	d.send = func(b []Outgoing[I], waited []time.Duration) {
 		d.link.SendInputs(b)

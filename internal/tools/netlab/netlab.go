@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/tickwire/tickwire/server/room"
 	"github.com/tickwire/tickwire/shared/games"
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
@@ -39,6 +41,9 @@ type Options struct {
 	Net netsim.Profile
 	// FrameRate is how often each player's game loop runs. Defaults to 60.
 	FrameRate int
+	// InputsPerMessage is how many ticks' inputs each player sends in one message. Defaults to 0:
+	// the game's sim.Info.InputsPerMessage (itself defaulting to sim.DefaultInputsPerMessage).
+	InputsPerMessage int
 	// Seed makes the players' behaviour repeatable. Defaults to 1.
 	Seed uint64
 	// Logger receives the server's logs. Defaults to discarding them.
@@ -101,6 +106,21 @@ type Report struct {
 	// SnapshotLoss is the fraction of the snapshots the server sent that never reached the
 	// players, over the whole run.
 	SnapshotLoss float64 `json:"snapshotLoss"`
+
+	// InputsPerMessage is the inputs each player put in one message (batched inputs). HoldP50 and
+	// HoldP99 are how long an input waited for its batch before it was sent (the median and the
+	// 99th percentile over every input sent): the delay batching adds, which the input lead
+	// covers.
+	InputsPerMessage int           `json:"inputsPerMessage"`
+	HoldP50, HoldP99 time.Duration `json:"-"`
+	HoldP50ms        float64       `json:"holdP50ms"`
+	HoldP99ms        float64       `json:"holdP99ms"`
+	// Per player, over the ticks measured: messages (WebSocket frames) and bytes a second each
+	// way, up (to the server: inputs and pings) and down (snapshots, pongs, events).
+	MessagesUp   float64 `json:"messagesUpPerSecond"`
+	MessagesDown float64 `json:"messagesDownPerSecond"`
+	BytesUp      float64 `json:"bytesUpPerSecond"`
+	BytesDown    float64 `json:"bytesDownPerSecond"`
 }
 
 // String formats the report for a terminal.
@@ -112,13 +132,15 @@ func (r Report) String() string {
   desyncs: %d in %d checks compared (%d skipped as contested)
   interpolation stalls: %d frames in %d stalls, longest %s (extrapolation bound %s)
   remote entities' displayed error: mean %.2f px, max %.1f px
-  interpolation delay %s (%s to %s), input lead %s, RTT %s, jitter %s, snapshot loss %.1f%%`,
+  interpolation delay %s (%s to %s), input lead %s, RTT %s, jitter %s, snapshot loss %.1f%%
+  inputs %d a message, held for their batch %s median, %s p99; per player a second: %.1f messages and %.0f bytes up, %.1f messages and %.0f bytes down`,
 		r.Game, r.Net, r.Players, r.Ticks, r.Frames, r.Unfaithful,
 		r.Uncontested, r.Contact, r.LateInput, r.Resync, r.MaxCorrection, r.LateInputs,
 		r.Desyncs, r.Checks, r.ChecksSkipped,
 		r.StallFrames, r.Stalls, ms(r.LongestStall), ms(r.ExtrapolationBound),
 		r.MeanError, r.MaxError,
-		ms(r.Delay), ms(r.MinDelay), ms(r.MaxDelay), ms(r.Lead), ms(r.RTT), ms(r.Jitter), 100*r.SnapshotLoss)
+		ms(r.Delay), ms(r.MinDelay), ms(r.MaxDelay), ms(r.Lead), ms(r.RTT), ms(r.Jitter), 100*r.SnapshotLoss,
+		r.InputsPerMessage, ms(r.HoldP50), ms(r.HoldP99), r.MessagesUp, r.BytesUp, r.MessagesDown, r.BytesDown)
 }
 
 // Run plays a room as opts say and reports what the players experienced.
@@ -178,7 +200,8 @@ func run[S, I any](ctx context.Context, opts Options, g Game[S, I]) (Report, err
 		p.client = netclient.Dial[I](netclient.Config{URL: url, Game: info.Name, Room: "netlab", Name: fmt.Sprintf("lab%d", i+1),
 			Messages: g.Messages, NetSim: opts.Net, MaxReconnects: -1}, g.Shared, info.Schema)
 		defer p.client.Close()
-		p.driver = netcode.NewDriver[S, I](g.Shared, p.client, netcode.DriverConfig{Predict: g.Predict, OnSnapshot: p.snapshot})
+		p.driver = netcode.NewDriver[S, I](g.Shared, p.client, netcode.DriverConfig{Predict: g.Predict, OnSnapshot: p.snapshot,
+			InputsPerMessage: opts.InputsPerMessage, OnSend: p.sentMessage})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -195,8 +218,14 @@ func run[S, I any](ctx context.Context, opts Options, g Game[S, I]) (Report, err
 		wg.Wait()
 		return Report{}, err
 	}
+	for _, p := range players {
+		p.startTraffic()
+	}
 	for hist.newest() < start+uint32(opts.Ticks) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
+	}
+	for _, p := range players {
+		p.endTraffic()
 	}
 	cancel()
 	wg.Wait()
@@ -283,6 +312,27 @@ func report[S, I any](opts Options, g Game[S, I], players []*player[S, I]) Repor
 	}
 	if errN > 0 {
 		r.MeanError = errSum / float64(errN)
+	}
+	r.InputsPerMessage = netcode.InputsPerMessage(g.Shared.Info())
+	if opts.InputsPerMessage > 0 {
+		r.InputsPerMessage = netcode.InputsPerMessage(sim.Info{InputsPerMessage: opts.InputsPerMessage})
+	}
+	var holds []time.Duration
+	for _, p := range players {
+		holds = append(holds, p.holds...)
+		t := &p.traffic
+		if secs := t.secs; secs > 0 {
+			n := float64(len(players))
+			r.MessagesUp += float64(t.framesOut) / secs / n
+			r.MessagesDown += float64(t.framesIn) / secs / n
+			r.BytesUp += float64(t.bytesOut) / secs / n
+			r.BytesDown += float64(t.bytesIn) / secs / n
+		}
+	}
+	if len(holds) > 0 {
+		slices.Sort(holds)
+		r.HoldP50, r.HoldP99 = holds[len(holds)/2], holds[len(holds)*99/100]
+		r.HoldP50ms, r.HoldP99ms = float64(r.HoldP50)/float64(time.Millisecond), float64(r.HoldP99)/float64(time.Millisecond)
 	}
 	return r
 }

@@ -40,6 +40,39 @@ type player[S, I any] struct {
 		tick uint32
 		in   I
 	}
+	measuring atomic.Bool     // between startTraffic and endTraffic
+	holds     []time.Duration // how long each input sent while measuring waited for its batch (the game loop's)
+	traffic   struct {
+		from                time.Time
+		framesIn, framesOut int
+		bytesIn, bytesOut   int64
+		secs                float64
+	}
+}
+
+// sentMessage is the driver's OnSend: it records how long the message's inputs waited.
+func (p *player[S, I]) sentMessage(waited []time.Duration) {
+	if p.measuring.Load() {
+		p.holds = append(p.holds, waited...)
+	}
+}
+
+// startTraffic and endTraffic bracket the ticks measured: the frames and bytes each way between
+// them, and the inputs' waits.
+func (p *player[S, I]) startTraffic() {
+	v := p.client.View()
+	t := &p.traffic
+	t.from, t.framesIn, t.framesOut, t.bytesIn, t.bytesOut = time.Now(), v.FramesIn, v.FramesOut, v.BytesIn, v.BytesOut
+	p.measuring.Store(true)
+}
+
+func (p *player[S, I]) endTraffic() {
+	v := p.client.View()
+	t := &p.traffic
+	t.framesIn, t.framesOut = v.FramesIn-t.framesIn, v.FramesOut-t.framesOut
+	t.bytesIn, t.bytesOut = v.BytesIn-t.bytesIn, v.BytesOut-t.bytesOut
+	t.secs = time.Since(t.from).Seconds()
+	p.measuring.Store(false)
 }
 
 // unsent reports whether the player sent no input for a tick in (from, to]: the session assumed

@@ -6,6 +6,7 @@
 //
 //	go run ./internal/tools/cmd/netlab -net bad -players 8 -ticks 900
 //	go run ./internal/tools/cmd/netlab -game pong
+//	go run ./internal/tools/cmd/netlab -net bad -inputs-per-message 1,2,3,4,6
 package main
 
 import (
@@ -15,11 +16,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 
 	"github.com/tickwire/tickwire/internal/tools/netlab"
 	"github.com/tickwire/tickwire/shared/games"
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/shared/wire"
 )
 
 func main() {
@@ -36,26 +39,40 @@ func run(args []string) error {
 	players := fs.Int("players", 0, "players in the room (default 6, or the game's seats if fewer)")
 	ticks := fs.Int("ticks", 300, "ticks to play after everyone joined (the arena steps 30 a second)")
 	seed := fs.Uint64("seed", 1, "seed of the players' behaviour")
+	per := fs.String("inputs-per-message", "", "ticks' inputs each player sends in one message, or several separated by ',' to measure each (default the game's sim.Info.InputsPerMessage)")
 	asJSON := fs.Bool("json", false, "print each report as one JSON object per line")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	pers := []int{0}
+	if *per != "" {
+		pers = pers[:0]
+		for _, f := range strings.Split(*per, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > wire.MaxInputsPerMessage {
+				return fmt.Errorf("-inputs-per-message: %q is not a number from 1 to %d", f, wire.MaxInputsPerMessage)
+			}
+			pers = append(pers, n)
+		}
+	}
 	for _, spec := range strings.Split(*nets, ";") {
 		p, err := netsim.Parse(spec)
 		if err != nil {
 			return err
 		}
-		r, err := netlab.Run(ctx, netlab.Options{Game: *game, Net: p, Players: *players, Ticks: *ticks, Seed: *seed})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			b, _ := json.Marshal(r)
-			fmt.Println(string(b))
-		} else {
-			fmt.Println(r)
+		for _, n := range pers {
+			r, err := netlab.Run(ctx, netlab.Options{Game: *game, Net: p, Players: *players, Ticks: *ticks, Seed: *seed, InputsPerMessage: n})
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				b, _ := json.Marshal(r)
+				fmt.Println(string(b))
+			} else {
+				fmt.Println(r)
+			}
 		}
 	}
 	return nil
