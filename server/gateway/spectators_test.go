@@ -76,6 +76,7 @@ func TestSpectatorSendingInputIsClosed(t *testing.T) {
 	srv.dial(t).join("stage", "ann")
 	var in int8 = 1
 	input, _ := wire.EncodeInput(nil, testgame.Game{}, wire.InputHeader{Seq: 1}, &in)
+	inputs, _ := wire.EncodeInputs(nil, testgame.Game{}, &wire.InputBatch[int8]{Seq: 1, Entries: make([]wire.InputEntry[int8], 2)})
 	jump, _ := wire.Encode(nil, &testgame.Jump{By: 1})
 	tests := []struct {
 		name   string
@@ -84,6 +85,7 @@ func TestSpectatorSendingInputIsClosed(t *testing.T) {
 		reason string
 	}{
 		{"input", input, wire.CloseSpectator, "spectators send no input"},
+		{"inputs", inputs, wire.CloseSpectator, "spectators send no input"},
 		{"game message", jump, wire.CloseSpectator, "spectators send no game messages"},
 		{"unknown toolkit op", []byte{0x92, 0x3f, 0x90}, wire.CloseUnknownOp, "unknown op 63"},
 	}

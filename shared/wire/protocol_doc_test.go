@@ -34,6 +34,12 @@ func TestProtocolDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two ticks' inputs in one frame: the first dashing, each with its own rewind.
+	inputs, err := wire.EncodeInputs(nil, arena.Game{}, &wire.InputBatch[arena.Input]{Seq: 57, Tick: 1205, Ack: 1201,
+		Entries: []wire.InputEntry[arena.Input]{{Input: in, Rewind: 384}, {Input: arena.Input{MoveX: 127, MoveY: -127}, Rewind: 640}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var d wire.Delta
 	d.Tick, d.Ack, d.BaseTick = 300, 12, 296
 	d.Diff([]sim.Entity{sim.NewEntity(3, 0, 100, 5), sim.NewEntity(7, 1, 9), sim.NewEntity(70000, 0, -1, 0)},
@@ -53,6 +59,7 @@ func TestProtocolDocExamples(t *testing.T) {
 		"watch":    encode(&wire.Hello{Version: wire.ProtocolVersion, Game: "arena", Room: "friends", Spectate: true}),
 		"welcome":  encode(&wire.Welcome{Player: 3, Game: "arena", Room: "friends", TickRate: 30, SnapshotRate: 20, Tick: 1200, MaxPlayers: 16}),
 		"input":    input,
+		"inputs":   inputs,
 		"snapshot": encode(arenaSnapshot),
 		"pongsnap": encode(pongSnapshot),
 		"roster":   encode(&wire.Roster{Players: []wire.RosterEntry{{Player: 3, Name: "Ann"}, {Player: 4, Name: "Bob"}}}),

@@ -10,7 +10,8 @@
 // seat on a new connection (a reconnect, a room moved to another node, or restored from a
 // checkpoint behind what the client saw: a [Rollback]) carries the session over ([Session.Resume]).
 // A session also compares the server's desync checks with its uncontested predictions
-// (desync.go; [Stats].Desyncs).
+// (desync.go; [Stats].Desyncs). The driver sends the inputs a session stamps in batches of the
+// game's sim.Info.InputsPerMessage, through a [Batcher] (batch.go).
 //
 // It is pure and free of Ebiten and WebSocket: time is passed in, so it is tested natively with
 // generated timestamps (only [Driver.Play], for headless players, reads the clock).
