@@ -6,7 +6,7 @@
 //
 // Start with [Dial]. It decides nothing about timing: which input to send for which tick, and what
 // to draw when, is netcode's [netcode.Driver], which plays over a [Client] (a [netcode.Link]).
-// Neither [Client.View] nor [Client.SendInput] ever blocks on the network. A room that moves to
+// Neither [Client.View] nor [Client.SendInputs] ever blocks on the network. A room that moves to
 // another node (a redirect after the welcome) is followed with the seat's resume token; a room
 // restored from a checkpoint welcomes the seat behind the newest snapshot, a rollback that
 // [View.Notice] tells the player about.
