@@ -158,6 +158,11 @@ func (n *fakeNode) playRoom(ctx context.Context, ws *websocket.Conn, a reply, se
 				}
 			case wire.OpInput:
 				n.inputs.Add(1)
+			case wire.OpInputs: // a batch: each input counts
+				var b wire.InputBatch[arena.Input]
+				if wire.DecodeInputs(f.Body, arena.Game{}, &b) == nil {
+					n.inputs.Add(int32(len(b.Entries)))
+				}
 			}
 		}
 	}()
