@@ -29,6 +29,9 @@ func InputsPerMessage(info sim.Info) int {
 //   - the oldest input held has waited Wait (a frame rate too slow for the input clock, a clock
 //     that slewed back): the session's lead covers Per-1 ticks of waiting, not more.
 //
+// A [Driver] also sends what is held at the end of a frame when frames come slower than Wait (the
+// next frame would come too late for it).
+//
 // A connection that is gone or replaced loses what is held ([Batcher.Drop]): its sequence numbers
 // are the old connection's. A changed input does not flush: the server applies an input at the
 // tick it is stamped for, however early it arrives, so sending a change sooner would not make it

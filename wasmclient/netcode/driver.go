@@ -98,6 +98,7 @@ type Driver[S, I any] struct {
 	sent     []Outgoing[I]
 	batch    Batcher[I]                               // the inputs stamped, until a message's worth
 	send     func(b []Outgoing[I], w []time.Duration) // the batch's way out, made once
+	frameAt  time.Time                                // the last Frame's time, while live
 
 	corrAt   time.Time // the corrections rate's window start
 	corrFrom int       // Stats.Corrections then
@@ -147,6 +148,7 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	d.live = connected && n > 0
 	if !d.live {
 		d.batch.Drop() // inputs for a connection that is gone: the next starts from seq 1
+		d.frameAt = time.Time{}
 		return nil
 	}
 	if n != d.welcomes || d.session == nil {
@@ -194,6 +196,12 @@ func (d *Driver[S, I]) Frame(now time.Time, in I) error {
 	for _, o := range outs {
 		d.batch.Add(now, o, d.send)
 	}
+	if !d.frameAt.IsZero() && now.Sub(d.frameAt) >= d.batch.Wait {
+		// Frames slower than a batch fills (software rendering, a starved page): the next frame
+		// comes too late for what is held, so it goes now.
+		d.batch.Flush(now, d.send)
+	}
+	d.frameAt = now
 	d.sent = append(d.sent, outs...)
 	st := s.Stats()
 	d.graph(now, st)

@@ -218,6 +218,27 @@ func TestDriverBatchesInputs(t *testing.T) {
 					t.Errorf("an input waited %v for its batch of %d", w, want)
 				}
 			}
+			// Frames at 4 a second, slower than a batch fills: every input stamped still goes out,
+			// the frame it was stamped in.
+			from := len(link.sent)
+			slowFrom := now
+			for range 8 {
+				now = now.Add(250 * time.Millisecond)
+				for start.Add(time.Duration(srv.tick+1)*time.Second/30).Compare(now) <= 0 {
+					srv.step(nil)
+					link.snaps = append(link.snaps, Snapshot{Tick: srv.tick, Entities: srv.entities(), At: now})
+				}
+				if err := d.Frame(now, walkerInput{DX: 1}); err != nil {
+					t.Fatal(err)
+				}
+				if h := d.batch.Held(); h != 0 {
+					t.Fatalf("%d inputs held after a frame %v after the last", h, 250*time.Millisecond)
+				}
+			}
+			if n := len(link.sent) - from; n < 45 {
+				t.Errorf("%d inputs sent over %v of frames at 4 a second, want one a tick", n, now.Sub(slowFrom))
+			}
+			frames(30)
 			// The connection drops with a batch part full: what it held is not sent on the next.
 			held := d.batch.Held()
 			link.connected = false
