@@ -37,6 +37,9 @@ type sock struct {
 	drainMu sync.Mutex
 
 	onBlock func() // pending just became non-empty; called without mu held
+
+	try   tryState           // tryWrite's, under mu
+	tryFn func(uintptr) bool // s.tryOnce, made once
 }
 
 // maxPending is how much a writer that may wait lets pile up in pending before it waits.
@@ -52,7 +55,9 @@ func newSock(c net.Conn) *sock {
 	if err != nil {
 		return nil
 	}
-	return &sock{Conn: c, raw: raw}
+	s := &sock{Conn: c, raw: raw}
+	s.tryFn = s.tryOnce
+	return s
 }
 
 // Write writes p, or keeps what the kernel will not take now in pending (see sock). It waits only
@@ -93,29 +98,10 @@ func (s *sock) Write(p []byte) (int, error) {
 
 // tryWrite writes what the kernel takes of p without waiting. mu is held.
 func (s *sock) tryWrite(p []byte) (int, error) {
-	var n int
-	var werr error
-	err := s.raw.Write(func(fd uintptr) bool {
-		for n < len(p) {
-			m, err := syscall.Write(int(fd), p[n:])
-			if m > 0 {
-				n += m
-			}
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err == syscall.EAGAIN:
-				return true // full: the rest goes to pending
-			case err != nil:
-				werr = err
-				return true
-			case m == 0:
-				werr = errors.New("write returned 0 bytes")
-				return true
-			}
-		}
-		return true
-	})
+	s.try = tryState{p: p}
+	err := s.raw.Write(s.tryFn)
+	n, werr := s.try.n, s.try.err
+	s.try = tryState{}
 	if err == nil {
 		err = werr
 	}
@@ -123,6 +109,39 @@ func (s *sock) tryWrite(p []byte) (int, error) {
 		return n, &net.OpError{Op: "write", Net: "tcp", Source: s.LocalAddr(), Addr: s.RemoteAddr(), Err: err}
 	}
 	return n, nil
+}
+
+// tryState is tryWrite's, passed to the RawConn callback through the sock: a closure capturing it
+// would cost three allocations per write.
+type tryState struct {
+	p   []byte
+	n   int
+	err error
+}
+
+// tryOnce is the RawConn callback of tryWrite (s.tryFn): it writes s.try.p until the kernel refuses
+// more, and never asks to wait.
+func (s *sock) tryOnce(fd uintptr) bool {
+	t := &s.try
+	for t.n < len(t.p) {
+		m, err := syscall.Write(int(fd), t.p[t.n:])
+		if m > 0 {
+			t.n += m
+		}
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return true // full: the rest goes to pending
+		case err != nil:
+			t.err = err
+			return true
+		case m == 0:
+			t.err = errors.New("write returned 0 bytes")
+			return true
+		}
+	}
+	return true
 }
 
 // drain writes pending out, waiting as long as the kernel makes it (a closed connection ends the
