@@ -3,7 +3,9 @@
 // Start with [New] and [Gateway.ServeHTTP]. A connection's life: accept (same-origin, a live
 // cluster node's host, or Config.OriginPatterns; see origins.go), read the hello within the handshake timeout, check it, join the lobby, then run a
 // reader (frames in, to the seat) and a writer (frames out, from an [outbox] the room fills without
-// ever blocking). Every way a connection ends closes it with a specific code and a reason a person can
+// ever blocking). A frame that can go out at once is written by whoever sends it (the room's
+// goroutine for its snapshots, the reader for a pong) through a socket whose writes never wait
+// (sock.go); the writer wakes only for a client that is behind and for closes. Every way a connection ends closes it with a specific code and a reason a person can
 // read, and is logged once. Who decides a close returns it as a *wire.CloseError (the lobby a
 // refusal, the seat a bad input or game message, the gateway a bad frame, a flood or a silent
 // peer); the writer only writes it: a bye with the code and reason, then the close frame with the

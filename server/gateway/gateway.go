@@ -79,6 +79,8 @@ type Gateway struct {
 	perIP    map[netip.Addr]int
 	draining bool
 	wg       sync.WaitGroup
+
+	sockBuffer atomic.Int32 // tests: the send buffer of each connection's socket; 0 the system's
 }
 
 // New returns a gateway that seats players in l.
@@ -131,8 +133,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := remoteIP(r, g.cfg.TrustedProxies)
-	c := &conn{g: g, ws: ws, netConn: keep.conn, ip: ip, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", r.RemoteAddr), done: make(chan struct{})}
-	c.out.slowAfter = g.cfg.SlowTimeout
+	c := g.newConn(ws, keep, ip, r.RemoteAddr)
 	// A connection refused here still gets a bye before its close, from the writer, like every
 	// other; its hello is never read.
 	var refused *wire.CloseError
@@ -152,6 +153,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.setState(ConnHandshake)
 	defer c.setState(ConnNone)
 	c.serve(r.Context())
+}
+
+// newConn returns the connection of ws, accepted through keep, with direct writes on when its
+// socket allows them (see outbox).
+func (g *Gateway) newConn(ws *websocket.Conn, keep *keepConn, ip netip.Addr, remote string) *conn {
+	c := &conn{g: g, ws: ws, netConn: keep.conn, ip: ip, out: newOutbox(g.cfg.SendQueue, g.cfg.Observer), log: g.cfg.Logger.With("remote", remote), done: make(chan struct{})}
+	c.out.slowAfter = g.cfg.SlowTimeout
+	if keep.sock != nil && !g.cfg.NetSim.Enabled() {
+		if b, ok := keep.conn.(interface{ SetWriteBuffer(int) error }); ok && g.sockBuffer.Load() > 0 {
+			_ = b.SetWriteBuffer(int(g.sockBuffer.Load()))
+		}
+		c.writeDirectly(keep.sock)
+	}
+	return c
 }
 
 type trackResult int
@@ -215,15 +230,26 @@ func (g *Gateway) Conns() int {
 
 // keepConn is the ResponseWriter websocket.Accept hijacks: it keeps the hijacked connection, so
 // that the gateway can drop a peer that stopped answering even in the middle of the library's
-// close handshake (which websocket.Conn.CloseNow cannot interrupt).
+// close handshake (which websocket.Conn.CloseNow cannot interrupt). When the connection has a file
+// descriptor, the library is handed a sock over it (sock.go), whose writes never wait, so that
+// frames can be written from a room's goroutine.
 type keepConn struct {
 	http.ResponseWriter
-	conn net.Conn
+	conn  net.Conn
+	sock  *sock
+	plain bool // benchmarks: hand the library the connection itself, as before direct writes
 }
 
 func (k *keepConn) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, rw, err := http.NewResponseController(k.ResponseWriter).Hijack()
 	k.conn = c
+	if err != nil || k.plain || rw == nil || rw.Writer.Buffered() > 0 {
+		return c, rw, err
+	}
+	if k.sock = newSock(c); k.sock != nil {
+		rw.Writer.Reset(k.sock) // the response is flushed: the buffer is empty, and kept
+		return k.sock, rw, nil
+	}
 	return c, rw, err
 }
 
@@ -243,6 +269,7 @@ type conn struct {
 	spectator bool
 	done      chan struct{} // closed when the writer has closed the socket
 	sim       *netsim.Conn  // Config.NetSim on this connection (netsim.go); nil when off
+	sock      *sock         // the socket under ws, whose writes never wait; nil: writes wait (sock.go)
 
 	state ConnState // the serving goroutine's alone
 
@@ -497,38 +524,85 @@ func (c *conn) readLoop(ctx context.Context) error {
 	}
 }
 
-// writer writes what the outbox holds until a close is requested, then closes the socket.
+// writeDirectly turns the outbox's direct writes on (see outbox), over s.
+func (c *conn) writeDirectly(s *sock) {
+	c.sock = s
+	s.onBlock = c.out.signal
+	c.out.direct, c.out.pending = c.writeNow, s.hasPending
+}
+
+// writeNow writes frame from the caller's goroutine (a room's, or the reader's), without waiting:
+// what the socket cannot take at once waits in it for the writer (sock.go).
+func (c *conn) writeNow(frame []byte) error {
+	c.sock.beginNoWait()
+	err := c.ws.Write(context.Background(), websocket.MessageBinary, frame)
+	c.sock.endNoWait()
+	if err == nil {
+		c.g.cfg.Observer.FrameOut(frameOp(frame), len(frame))
+	}
+	bufpool.Put(frame)
+	return err
+}
+
+// writer writes what the outbox holds, and what the socket could not take at once, until a close is
+// requested, then closes the socket.
 func (c *conn) writer() {
 	var frames [][]byte
 	for range c.out.wake {
 		var req *closeReq
-		frames, req = c.out.take(frames[:0])
-		for i, f := range frames {
-			if err := c.writeFrame(f); err != nil { // c.write, through Config.NetSim when on
-				c.stopWriteTimer()
-				for _, rest := range frames[i:] {
-					bufpool.Put(rest)
-				}
-				c.dropSocket() // no close handshake: the peer cannot be written to, or it is closed already
-				if errors.Is(err, net.ErrClosed) && !errors.Is(err, context.DeadlineExceeded) {
-					// The connection closed under the write: most often the client's close frame has
-					// just arrived, and the library answered it before the reader could return it. The
-					// reader's verdict (1000 for a client that left) is the close to count.
-					c.g.cfg.Observer.Closed(c.awaitClose(req).code)
-					return
-				}
-				c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
-				return
+		var ok bool
+		frames, req, ok = c.out.takeTurn(frames[:0])
+		if !ok {
+			continue // a frame is being written directly; that writer wakes this one when it is done
+		}
+		err := c.out.writeFailed()
+		if err == nil && c.sock != nil {
+			err = c.drainSocket()
+		}
+		for _, f := range frames {
+			if err != nil {
+				bufpool.Put(f)
+				continue
 			}
+			err = c.writeFrame(f) // c.write, through Config.NetSim when on
 			bufpool.Put(f)
 		}
 		c.stopWriteTimer()
+		if err != nil {
+			c.out.fail(err)
+			c.dropSocket() // no close handshake: the peer cannot be written to, or it is closed already
+			if errors.Is(err, net.ErrClosed) && !errors.Is(err, context.DeadlineExceeded) {
+				// The connection closed under the write: most often the client's close frame has
+				// just arrived, and the library answered it before the reader could return it. The
+				// reader's verdict (1000 for a client that left) is the close to count.
+				c.g.cfg.Observer.Closed(c.awaitClose(req).code)
+				return
+			}
+			c.g.cfg.Observer.WriteFailed(errors.Is(err, context.DeadlineExceeded))
+			return
+		}
 		if req != nil {
 			c.stopNetSim() // the bye and the close go straight to the socket
 			c.finish(req)
 			return
 		}
+		c.out.release()
 	}
+}
+
+// drainSocket writes out what the socket could not take at once, within WriteTimeout.
+func (c *conn) drainSocket() error {
+	if !c.sock.hasPending() {
+		return nil
+	}
+	c.armWriteTimer(c.g.cfg.WriteTimeout)
+	if err := c.sock.drain(); err != nil {
+		if c.writeTimedOut.Load() {
+			return fmt.Errorf("write took over %s: %w", c.g.cfg.WriteTimeout, context.DeadlineExceeded)
+		}
+		return err
+	}
+	return nil
 }
 
 // deadPeerWait is how long a connection that stopped answering pings gets to take its bye and its
@@ -542,6 +616,11 @@ const deadPeerWait = time.Second
 // goodbye) gets no bye: the peer is already leaving.
 func (c *conn) finish(req *closeReq) {
 	c.g.cfg.Observer.Closed(req.code)
+	if c.sock != nil {
+		// From here writes wait, as they did before direct writes: the close frame the library
+		// writes must be out before it waits for the peer's answer.
+		c.sock.setBlocking()
+	}
 	wait := c.g.cfg.WriteTimeout
 	if req.code == wire.CloseNoPong {
 		wait = min(wait, deadPeerWait)
@@ -603,12 +682,12 @@ func (c *conn) write(frame []byte) error { return c.writeWithin(frame, c.g.cfg.W
 
 // writeWithin is write with a timeout of its own.
 func (c *conn) writeWithin(frame []byte, timeout time.Duration) error {
-	if c.writeTimer == nil {
-		c.writeTimer = time.AfterFunc(timeout, c.writeExpired)
-	} else {
-		c.writeTimer.Reset(timeout)
+	c.armWriteTimer(timeout)
+	err := c.ws.Write(context.Background(), websocket.MessageBinary, frame)
+	if err == nil && c.sock != nil {
+		err = c.sock.drain() // the socket's writes do not wait: this does
 	}
-	if err := c.ws.Write(context.Background(), websocket.MessageBinary, frame); err != nil {
+	if err != nil {
 		if c.writeTimedOut.Load() {
 			return fmt.Errorf("write took over %s: %w", timeout, context.DeadlineExceeded)
 		}
@@ -616,6 +695,14 @@ func (c *conn) writeWithin(frame []byte, timeout time.Duration) error {
 	}
 	c.g.cfg.Observer.FrameOut(frameOp(frame), len(frame))
 	return nil
+}
+
+func (c *conn) armWriteTimer(timeout time.Duration) {
+	if c.writeTimer == nil {
+		c.writeTimer = time.AfterFunc(timeout, c.writeExpired)
+	} else {
+		c.writeTimer.Reset(timeout)
+	}
 }
 
 func (c *conn) stopWriteTimer() {

@@ -12,6 +12,12 @@ import (
 // outbox holds what a room has sent to one client and the connection's writer has not yet written.
 // Its methods never block. Reliable frames queue in order, up to a limit; past it the client is too
 // slow and is closed. Only the newest snapshot is kept: an unwritten snapshot is replaced by the next.
+//
+// A frame that can go out at once does not wait for the writer: when nothing is queued, nothing is
+// being written and the socket has no bytes waiting (sock.go), Send and SendSnapshot write it on the
+// caller's goroutine (a room's, or the reader's for a pong) through direct, which never waits. A
+// room so writes its players' snapshots in turn with no goroutine woken; the writer wakes only for
+// a client that is behind (its socket's buffer full, or frames queued) and for closes.
 type outbox struct {
 	limit int
 	obs   Observer
@@ -21,6 +27,15 @@ type outbox struct {
 	queue    [][]byte
 	snapshot []byte
 	close    *closeReq
+
+	// direct writes a frame on the caller's goroutine without waiting (conn.writeNow) and takes
+	// ownership of it; pending reports whether the socket holds bytes it refused, which the writer
+	// must write out first. Both nil (tests, Config.NetSim, a connection without a file descriptor):
+	// every frame goes through the writer.
+	direct  func(frame []byte) error
+	pending func() bool
+	busy    bool  // a frame is being written, directly or by the writer: the others queue meanwhile
+	failed  error // a write failed: the writer ends the connection for it, and nothing is written directly again
 
 	// A client whose snapshots keep being replaced before the writer takes them is behind; after
 	// slowAfter of that (zero: never) it is closed with 4010.
@@ -57,6 +72,10 @@ func (o *outbox) Send(frame []byte) {
 		bufpool.Put(frame)
 		return
 	}
+	if o.writable() {
+		o.writeNow(frame) // unlocks and locks mu
+		return
+	}
 	if len(o.queue) >= o.limit {
 		bufpool.Put(frame)
 		o.close = &closeReq{code: wire.CloseSlowClient, reason: "too slow: messages piled up unread"}
@@ -72,6 +91,11 @@ func (o *outbox) SendSnapshot(frame []byte) {
 	defer o.mu.Unlock()
 	if o.close != nil {
 		bufpool.Put(frame)
+		return
+	}
+	if o.writable() {
+		o.writeNow(frame)
+		o.behindSince = time.Time{}
 		return
 	}
 	if o.snapshot != nil {
@@ -92,6 +116,29 @@ func (o *outbox) SendSnapshot(frame []byte) {
 	}
 	o.snapshot = frame
 	o.signal()
+}
+
+// writable reports whether a frame may be written at once, on the caller's goroutine: nothing is
+// waiting or being written before it. mu is held.
+func (o *outbox) writable() bool {
+	return o.direct != nil && !o.busy && o.failed == nil && o.close == nil && len(o.queue) == 0 && o.snapshot == nil && !o.pending()
+}
+
+// writeNow writes frame through direct, with mu released for the write (Send and SendSnapshot from
+// other goroutines queue meanwhile, as o.busy says) and held again on return. Whatever arrived
+// meanwhile, or whatever the socket could not take at once, is the writer's: it is woken for it.
+func (o *outbox) writeNow(frame []byte) {
+	o.busy = true
+	o.mu.Unlock()
+	err := o.direct(frame)
+	o.mu.Lock()
+	o.busy = false
+	if err != nil && o.failed == nil {
+		o.failed = err
+	}
+	if o.failed != nil || o.close != nil || len(o.queue) > 0 || o.snapshot != nil || o.pending() {
+		o.signal()
+	}
 }
 
 func (o *outbox) clock() time.Time {
@@ -126,8 +173,23 @@ func (o *outbox) closeWith(req *closeReq) {
 // take moves everything pending into frames (reliable ones first, then the snapshot) and reports a
 // close request, if any.
 func (o *outbox) take(frames [][]byte) ([][]byte, *closeReq) {
+	frames, req, _ := o.takeTurn(frames)
+	return frames, req
+}
+
+// takeTurn is take for the writer. With direct writes on, it takes nothing and reports !ok while a
+// direct write is in progress (that write wakes the writer again when it is done); otherwise it
+// leaves o.busy set until the writer calls release, so that nothing is written directly before
+// what it took. After a failed write, it always takes.
+func (o *outbox) takeTurn(frames [][]byte) (_ [][]byte, _ *closeReq, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.direct != nil {
+		if o.busy && o.failed == nil {
+			return frames, nil, false
+		}
+		o.busy = true
+	}
 	frames = append(frames, o.queue...)
 	clear(o.queue)
 	o.queue = o.queue[:0]
@@ -136,5 +198,32 @@ func (o *outbox) take(frames [][]byte) ([][]byte, *closeReq) {
 		o.snapshot = nil
 		o.behindSince = time.Time{} // the writer keeps up again
 	}
-	return frames, o.close
+	return frames, o.close, true
+}
+
+// release ends the writer's turn that take began: frames may be written directly again, unless
+// something arrived meanwhile, which wakes the writer once more.
+func (o *outbox) release() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.busy = false
+	if o.failed != nil || o.close != nil || len(o.queue) > 0 || o.snapshot != nil || (o.pending != nil && o.pending()) {
+		o.signal()
+	}
+}
+
+// fail records that writing to the connection failed with err: nothing is written directly again.
+func (o *outbox) fail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failed == nil {
+		o.failed = err
+	}
+}
+
+// writeFailed reports the error a direct write failed with, if one did.
+func (o *outbox) writeFailed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.failed
 }
