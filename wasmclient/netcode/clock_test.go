@@ -386,3 +386,46 @@ func TestSyncFollowsAServerStall(t *testing.T) {
 		t.Errorf("two seconds after the stall Arrival = %.2f, want %.2f: still on the old clock", got, want)
 	}
 }
+
+// TestJitterFollowsEverySnapshot checks that Jitter, which keeps its answer between snapshots, is
+// computed afresh after each one and after a rebase.
+func TestJitterFollowsEverySnapshot(t *testing.T) {
+	s := NewSync(30, 30)
+	period := s.Period()
+	for k := 1; k <= 20; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k)*period))
+	}
+	if j := s.Jitter(); j != 0 {
+		t.Fatalf("on time: jitter %v, want 0", j)
+	}
+	// Three snapshots of the window's 21 arrive five ticks late: past the 95th percentile.
+	for k := 21; k <= 23; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k+5)*period))
+	}
+	if j := s.Jitter(); math.Abs(j-5) > 1e-9 {
+		t.Fatalf("after late snapshots: jitter %v, want 5", j)
+	}
+	s.Rebase(100, t0.Add(200*period))
+	if j := s.Jitter(); j != 0 {
+		t.Fatalf("after a rebase: jitter %v, want 0 (one offset)", j)
+	}
+}
+
+// BenchmarkJitter is a driver's frame asking twice (lead and delay) with a new snapshot every
+// other frame, as a 30 Hz frame loop receiving 20 Hz snapshots does.
+func BenchmarkJitter(b *testing.B) {
+	s := NewSync(30, 20)
+	period := s.Period()
+	for k := 1; k <= 64; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k)*period+time.Duration(k%7)*time.Millisecond))
+	}
+	tick := uint32(64)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			tick++
+			s.Snapshot(tick, t0.Add(time.Duration(tick)*period+time.Duration(tick%7)*time.Millisecond))
+		}
+		_ = s.Jitter() + s.Jitter()
+	}
+}
