@@ -1,0 +1,198 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/netcode"
+)
+
+// echoServer answers each binary message with itself and a message twice its size, in two
+// fragments (coder/websocket's Writer); on "ping" it pings the client and says "pinged" once the
+// pong came; on "bye" it closes with 4005.
+func echoServer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.CloseNow()
+		ws.SetReadLimit(1 << 20)
+		ctx := r.Context()
+		for {
+			_, msg, err := ws.Read(ctx)
+			if err != nil {
+				return
+			}
+			if string(msg) == "bye" {
+				ws.Close(4005, "room full")
+				return
+			}
+			if string(msg) == "ping" {
+				go func() { // the pong is read by this handler's next Read
+					pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+					defer cancel()
+					if err := ws.Ping(pctx); err == nil {
+						ws.Write(ctx, websocket.MessageBinary, []byte("pinged"))
+					}
+				}()
+				continue
+			}
+			if err := ws.Write(ctx, websocket.MessageBinary, msg); err != nil {
+				return
+			}
+			wr, err := ws.Writer(ctx, websocket.MessageBinary)
+			if err != nil {
+				return
+			}
+			wr.Write(msg)
+			wr.Write(msg)
+			wr.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+// await calls c.receive until want messages arrived or a few seconds passed.
+func await(t *testing.T, c *leanConn, want int) [][]byte {
+	t.Helper()
+	var got [][]byte
+	deadline := time.Now().Add(5 * time.Second)
+	for len(got) < want && !c.closed && time.Now().Before(deadline) {
+		if err := c.receive(func(m []byte) error { got = append(got, bytes.Clone(m)); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.flush(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return got
+}
+
+func TestLeanConnMessages(t *testing.T) {
+	t.Parallel()
+	url := echoServer(t)
+	c, err := dialLean(context.Background(), &net.Dialer{}, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close(1000, "done")
+	// Lengths on each side of the 7-bit and 16-bit length forms, masked by the client.
+	for _, n := range []int{0, 1, 125, 126, 200, 65535, 65536, 100_000} {
+		msg := bytes.Repeat([]byte{byte(n)}, n)
+		for i := range msg {
+			msg[i] = byte(i * 7)
+		}
+		c.send(msg)
+		got := await(t, c, 2)
+		if len(got) != 2 || !bytes.Equal(got[0], msg) || !bytes.Equal(got[1], append(bytes.Clone(msg), msg...)) {
+			t.Fatalf("%d bytes: echoed %d messages, want the message and its fragmented double", n, len(got))
+		}
+	}
+	c.send([]byte("ping"))
+	if got := await(t, c, 1); len(got) != 1 || string(got[0]) != "pinged" {
+		t.Fatalf("after the server's ping: %q, want \"pinged\" (the client's pong let the ping return)", got)
+	}
+	if c.in == 0 || c.out == 0 {
+		t.Errorf("bytes in %d, out %d: want both counted", c.in, c.out)
+	}
+	c.send([]byte("bye"))
+	await(t, c, 1)
+	if !c.closed || c.code != 4005 || c.reason != "room full" {
+		t.Errorf("closed %v with %d %q, want 4005 room full", c.closed, c.code, c.reason)
+	}
+	if err := c.receive(func([]byte) error { return nil }); err == nil {
+		t.Error("receive on a closed connection: no error")
+	}
+}
+
+func TestLeanConnRefusesBadFrames(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, frame, want string
+	}{
+		{"masked", "\x82\x81abcd\x00", "masked"},
+		{"reserved bits", "\xc2\x00", "reserved"},
+		{"too large", "\x82\x7f\x00\x00\x00\x00\x00\x20\x00\x00", "read limit"},
+		{"continuation outside a message", "\x80\x01a", "continuation"},
+		{"unknown opcode", "\x83\x00", "unknown opcode"},
+		{"long ping", "\x89\x7e\x00\x80" + strings.Repeat("p", 128), "ping over 125"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			client, server := net.Pipe()
+			defer server.Close()
+			go func() { // net.Pipe is synchronous: drain what the client writes back
+				buf := make([]byte, 1024)
+				for {
+					if _, err := server.Read(buf); err != nil {
+						return
+					}
+				}
+			}()
+			c := &leanConn{nc: client, raw: pipeRaw{client}, rbuf: make([]byte, 0, 64)}
+			c.rbuf = append(c.rbuf, tc.frame...)
+			err := c.frames(func([]byte) error { t.Fatal("a bad frame was handed out"); return nil })
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !c.closed {
+				t.Errorf("err %v, closed %v: want a refusal about %q and the connection closed", err, c.closed, tc.want)
+			}
+		})
+	}
+}
+
+// pipeRaw writes to a net.Pipe end, for the close frame a refusal sends.
+type pipeRaw struct{ nc net.Conn }
+
+func (p pipeRaw) read([]byte) (int, error) { return 0, errLeanWait }
+func (p pipeRaw) write(b []byte) (int, error) {
+	_ = p.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	return p.nc.Write(b)
+}
+
+// TestLeanClientPlays drives one lean bot by hand against a real arena server: it is welcomed,
+// receives and checks snapshots, measures a round trip, and the server applies its inputs (the
+// snapshots' acknowledgements advance).
+func TestLeanClientPlays(t *testing.T) {
+	t.Parallel()
+	url, _ := startArena(t, 0)
+	c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "lean"}, arena.Game{}, arena.Schema)
+	c.dial(context.Background(), &net.Dialer{}, func() func() { return func() {} })
+	d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		now := time.Now()
+		c.receive(now)
+		if err := d.Frame(now, arena.Input{MoveX: 127}); err != nil {
+			t.Fatal(err)
+		}
+		c.flush()
+		if v := c.View(); v.Status == netclient.Closed || v.Snapshots > 40 && v.Ack > 10 && v.Pongs > 0 {
+			break
+		}
+		time.Sleep(time.Second / 30)
+	}
+	v := c.View()
+	if v.Status != netclient.Connected || v.Welcome.Player == 0 || v.Snapshots <= 40 || v.Ack <= 10 || v.Pongs == 0 || v.RTT <= 0 {
+		t.Fatalf("status %v (%s), player %d, %d snapshots, ack %d, %d pongs (RTT %v): want a player whose inputs the server applies",
+			v.Status, v.Reason, v.Welcome.Player, v.Snapshots, v.Ack, v.Pongs, v.RTT)
+	}
+	if me := self(&v); me == nil {
+		t.Errorf("the bot's own entity is not in its snapshots")
+	}
+	c.Close()
+	if v := c.View(); v.Status != netclient.Closed {
+		t.Errorf("after Close: %v", v.Status)
+	}
+}
