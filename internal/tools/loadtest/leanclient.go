@@ -95,6 +95,7 @@ func (c *leanClient[I]) receive(now time.Time) {
 	c.now = now
 	if err := c.conn.receive(c.handle); err != nil && !c.conn.closed {
 		c.conn.close(1002, err.Error()) // a frame this client refuses, as netclient closes on one
+		c.conn.end(1002, err.Error())
 		c.end(0, err.Error())
 		return
 	}
@@ -310,16 +311,28 @@ func (c *leanClient[I]) Send(m wire.Message) error {
 	return nil
 }
 
-// Close ends the connection with a normal close.
+// Close starts a normal close: the bot stops playing at once, and [leanClient.drain] waits for the
+// server's answer.
 func (c *leanClient[I]) Close() {
 	if c.conn == nil {
 		c.closing = true
 		return
 	}
-	if !c.conn.closed {
-		c.conn.close(1000, "player left")
-	}
+	c.conn.close(1000, "player left")
 	c.end(1000, "disconnected")
+}
+
+// drain reads until the server answered the close, and reports whether the connection is closed;
+// with force it ends the connection anyway.
+func (c *leanClient[I]) drain(force bool) bool {
+	if c.conn == nil || c.conn.closed {
+		return true
+	}
+	_ = c.conn.receive(func([]byte) error { return nil })
+	if force && !c.conn.closed {
+		c.conn.end(1000, "disconnected")
+	}
+	return c.conn.closed
 }
 
 // leanBaselines keeps the last snapshots received, by tick, as netclient's baselines do: the server

@@ -376,22 +376,23 @@ func (c *leanConn) frame(fin bool, op byte, payload []byte, fn func([]byte) erro
 // fail closes the connection for a protocol error on the server's side.
 func (c *leanConn) fail(code int, reason string) error {
 	c.close(code, reason)
+	c.end(code, reason)
 	return fmt.Errorf("the server broke the WebSocket protocol: %s", reason)
 }
 
-// close sends a close frame with code and reason (best effort, without waiting) and ends the
-// connection.
+// close starts the closing handshake: it sends a close frame with code and reason (without
+// waiting). The connection ends when the server's close frame answers it ([leanConn.receive] reads
+// it), or when end is called. Closing the socket at once would not do: with snapshots unread in
+// its buffer the kernel resets the connection, the server never reads the close frame, and it
+// holds the seat for a player who lost the connection.
 func (c *leanConn) close(code int, reason string) {
-	if c.closed {
+	if c.closed || c.sentClose {
 		return
 	}
-	if !c.sentClose {
-		p := binary.BigEndian.AppendUint16(nil, uint16(code))
-		c.queue(opClose, append(p, reason[:min(len(reason), 123)]...))
-		c.sentClose = true
-		_ = c.flush()
-	}
-	c.end(code, reason)
+	p := binary.BigEndian.AppendUint16(nil, uint16(code))
+	c.queue(opClose, append(p, reason[:min(len(reason), 123)]...))
+	c.sentClose = true
+	_ = c.flush()
 }
 
 // end closes the socket; code and reason say why, unless a close frame already did.

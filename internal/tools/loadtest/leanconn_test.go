@@ -163,10 +163,31 @@ func (p pipeRaw) write(b []byte) (int, error) {
 
 // TestLeanClientPlays drives one lean bot by hand against a real arena server: it is welcomed,
 // receives and checks snapshots, measures a round trip, and the server applies its inputs (the
-// snapshots' acknowledgements advance).
+// snapshots' acknowledgements advance). Its close frees its seat at once: a second bot takes the
+// room's only seat.
 func TestLeanClientPlays(t *testing.T) {
 	t.Parallel()
-	url, _ := startArena(t, 0)
+	url, _ := startArena(t, 1)
+	c := playLean(t, url)
+	c.Close()
+	if v := c.View(); v.Status != netclient.Closed {
+		t.Errorf("after Close: %v", v.Status)
+	}
+	for deadline := time.Now().Add(3 * time.Second); !c.drain(false); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not answer the close")
+		}
+	}
+	if c.conn.code != 1000 {
+		t.Errorf("the server answered the close with %d %q, want 1000", c.conn.code, c.conn.reason)
+	}
+	playLean(t, url).Close() // a held seat would make the room full (4005)
+}
+
+// playLean plays a lean bot in the room "lean" until the server applies its inputs and a round
+// trip was measured, and returns it.
+func playLean(t *testing.T, url string) *leanClient[arena.Input] {
+	t.Helper()
 	c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "lean"}, arena.Game{}, arena.Schema)
 	c.dial(context.Background(), &net.Dialer{}, func() func() { return func() {} })
 	d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})
@@ -191,8 +212,5 @@ func TestLeanClientPlays(t *testing.T) {
 	if me := self(&v); me == nil {
 		t.Errorf("the bot's own entity is not in its snapshots")
 	}
-	c.Close()
-	if v := c.View(); v.Status != netclient.Closed {
-		t.Errorf("after Close: %v", v.Status)
-	}
+	return c
 }

@@ -193,12 +193,20 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		stopping.Store(true)
 		stopDrivers()
 		drivers.Wait()
-		for _, sh := range shards {
-			sh.mu.Lock()
-			for _, b := range sh.bots {
-				b.c.Close()
+		forEachBot(shards, func(b *bot[S, I]) { b.c.Close() })
+		// Lean bots wait for the server's answer to their close (at most a few seconds): a
+		// socket closed with snapshots unread is reset, and the server would hold the seat.
+		for deadline, done := time.Now().Add(3*time.Second), false; !done; {
+			force := time.Now().After(deadline)
+			done = true
+			forEachBot(shards, func(b *bot[S, I]) {
+				if b.lean != nil && !b.lean.drain(force) {
+					done = false
+				}
+			})
+			if !done {
+				time.Sleep(10 * time.Millisecond)
 			}
-			sh.mu.Unlock()
 		}
 	}()
 
