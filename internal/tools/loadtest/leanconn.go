@@ -30,7 +30,7 @@ import (
 //
 // It is not safe for concurrent use.
 type leanConn struct {
-	nc  net.Conn
+	nc  net.Conn // during the handshake; then raw owns the socket
 	raw rawIO
 
 	rbuf []byte // received bytes not yet handled: rbuf[roff:]
@@ -51,6 +51,8 @@ type leanConn struct {
 type rawIO interface {
 	read(p []byte) (int, error)
 	write(p []byte) (int, error)
+	close() error
+	descriptor() int // -1: none a poller can watch
 }
 
 // leanMaxMessage is the largest message a lean bot accepts, as netclient's read limit.
@@ -86,10 +88,10 @@ func dialLean(ctx context.Context, d *net.Dialer, wsURL string) (*leanConn, erro
 		nc.Close()
 		return nil, err
 	}
-	if c.raw, err = newRawConn(nc); err != nil {
-		nc.Close()
+	if c.raw, err = newRawConn(nc); err != nil { // takes nc over
 		return nil, err
 	}
+	c.nc = nil
 	return c, nil
 }
 
@@ -401,5 +403,5 @@ func (c *leanConn) end(code int, reason string) {
 		return
 	}
 	c.closed, c.code, c.reason = true, code, reason
-	_ = c.nc.Close()
+	_ = c.raw.close()
 }

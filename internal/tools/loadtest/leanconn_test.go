@@ -156,6 +156,8 @@ func TestLeanConnRefusesBadFrames(t *testing.T) {
 type pipeRaw struct{ nc net.Conn }
 
 func (p pipeRaw) read([]byte) (int, error) { return 0, errLeanWait }
+func (p pipeRaw) close() error             { return p.nc.Close() }
+func (p pipeRaw) descriptor() int          { return -1 }
 func (p pipeRaw) write(b []byte) (int, error) {
 	_ = p.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	return p.nc.Write(b)
@@ -169,6 +171,7 @@ func TestLeanClientPlays(t *testing.T) {
 	t.Parallel()
 	url, _ := startArena(t, 1)
 	c := playLean(t, url)
+	time.Sleep(200 * time.Millisecond) // snapshots arrive unread, as at the end of a run
 	c.Close()
 	if v := c.View(); v.Status != netclient.Closed {
 		t.Errorf("after Close: %v", v.Status)
@@ -181,7 +184,23 @@ func TestLeanClientPlays(t *testing.T) {
 	if c.conn.code != 1000 {
 		t.Errorf("the server answered the close with %d %q, want 1000", c.conn.code, c.conn.reason)
 	}
-	playLean(t, url).Close() // a held seat would make the room full (4005)
+	// The room frees the seat at its next step; a seat held for a lost connection would keep the
+	// room full (4005) for its 30 s grace.
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "second"}, arena.Game{}, arena.Schema)
+		c.dial(context.Background(), &net.Dialer{}, func() func() { return func() {} })
+		for end := time.Now().Add(2 * time.Second); c.View().Status == netclient.Connecting && time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+			c.receive(time.Now())
+		}
+		v := c.View()
+		c.Close()
+		if v.Status == netclient.Connected {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a second bot could not take the seat: %v %d %s", v.Status, v.Code, v.Reason)
+		}
+	}
 }
 
 // playLean plays a lean bot in the room "lean" until the server applies its inputs and a round

@@ -11,9 +11,12 @@ import (
 // standard library offers only there. Elsewhere the load tester plays netclient bots (-lean=false).
 type rawConn struct{}
 
-func newRawConn(net.Conn) (rawConn, error) {
+func newRawConn(nc net.Conn) (rawConn, error) {
+	nc.Close()
 	return rawConn{}, errors.New("lean bots need a Unix system; play with -lean=false")
 }
 
 func (rawConn) read([]byte) (int, error)  { return 0, errors.ErrUnsupported }
 func (rawConn) write([]byte) (int, error) { return 0, errors.ErrUnsupported }
+func (rawConn) close() error              { return nil }
+func (rawConn) descriptor() int           { return -1 }
