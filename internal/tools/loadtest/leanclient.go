@@ -53,6 +53,8 @@ type leanClient[I any] struct {
 	// pinged says the last flush sent a ping: the shard reads this bot again at the end of its
 	// pass, so that the pong is timed within the pass rather than a whole frame later.
 	pinged bool
+	// readable says the shard's poller saw something to read (or the poller is off).
+	readable bool
 
 	countedIn, countedOut int64 // the connection's bytes already added to the run's counters
 }
@@ -69,15 +71,22 @@ func newLeanClient[I any](cfg netclient.Config, codec wire.InputCodec[I], schema
 }
 
 // dial connects and says hello; it runs on a goroutine of its own, which ends with the handshake.
-// lock guards the client (its shard's lock).
-func (c *leanClient[I]) dial(ctx context.Context, d *net.Dialer, lock func() func()) {
+// lock guards the client (its shard's lock); watch, if set, is given the socket's descriptor under
+// it, for the shard's poller.
+func (c *leanClient[I]) dial(ctx context.Context, d *net.Dialer, lock func() func(), watch func(fd int) error) {
 	conn, err := dialLean(ctx, d, c.cfg.URL)
 	defer lock()()
+	if err == nil && watch != nil {
+		if err = watch(conn.raw.descriptor()); err != nil {
+			conn.end(0, "")
+		}
+	}
 	if err != nil {
 		c.end(0, fmt.Sprintf("cannot reach the server at %s: %v", c.cfg.URL, err))
 		return
 	}
 	c.conn = conn
+	c.readable = true // the handshake may have read the first frames
 	if c.closing {
 		c.Close()
 		return
@@ -92,7 +101,7 @@ func (c *leanClient[I]) receive(now time.Time) {
 	if c.conn == nil || c.view.Status == netclient.Closed {
 		return
 	}
-	c.now = now
+	c.now, c.readable = now, false
 	if err := c.conn.receive(c.handle); err != nil && !c.conn.closed {
 		c.conn.close(1002, err.Error()) // a frame this client refuses, as netclient closes on one
 		c.conn.end(1002, err.Error())

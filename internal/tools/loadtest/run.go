@@ -127,6 +127,10 @@ type shard[S, I any] struct {
 	mu     sync.Mutex
 	bots   []*bot[S, I]
 	pinged []*leanClient[I] // the driver's scratch
+	// poller tells which lean bots have something to read; nil (noPoller) where there is none,
+	// and every lean bot is read each pass.
+	poller   *leanPoller
+	noPoller bool
 }
 
 // lock locks the shard and returns its unlock.
@@ -194,6 +198,13 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		stopDrivers()
 		drivers.Wait()
 		forEachBot(shards, func(b *bot[S, I]) { b.c.Close() })
+		defer func() {
+			for _, sh := range shards {
+				if sh.poller != nil {
+					sh.poller.close()
+				}
+			}
+		}()
 		// Lean bots wait for the server's answer to their close (at most a few seconds): a
 		// socket closed with snapshots unread is reset, and the server would hold the seat.
 		for deadline, done := time.Now().Add(3*time.Second), false; !done; {
@@ -240,7 +251,6 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		if cfg.Lean {
 			b.lean = newLeanClient[I](nc, g.Shared, info.Schema)
 			b.c = b.lean
-			go b.lean.dial(ctx, dialer, sh.lock)
 		} else {
 			b.c = netclient.Dial[I](nc, g.Shared, info.Schema)
 		}
@@ -252,7 +262,19 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		all = append(all, b)
 		sh.mu.Lock()
 		sh.bots = append(sh.bots, b)
+		id := int32(len(sh.bots) - 1)
+		if b.lean != nil && sh.poller == nil && !sh.noPoller {
+			sh.poller = newLeanPoller(shardSize)
+			sh.noPoller = sh.poller == nil
+		}
 		sh.mu.Unlock()
+		if b.lean != nil {
+			var watch func(fd int) error
+			if sh.poller != nil {
+				watch = func(fd int) error { return sh.poller.add(fd, id) }
+			}
+			go b.lean.dial(ctx, dialer, sh.lock, watch)
+		}
 	}
 	// Wait for the last bots to join, or fail.
 	joinBy := time.Now().Add(cfg.JoinTimeout)
@@ -393,8 +415,12 @@ func (sh *shard[S, I]) drive(ctx context.Context, frame, think time.Duration, cn
 		var in, out int64
 		pinged := sh.pinged[:0]
 		sh.mu.Lock()
+		everyone := sh.poller == nil
+		if !everyone {
+			everyone = sh.poller.ready(func(id int32) { sh.bots[id].lean.readable = true }) != nil
+		}
 		for _, b := range sh.bots {
-			if b.lean != nil {
+			if b.lean != nil && (everyone || b.lean.readable) {
 				b.lean.receive(now)
 			}
 			v, playing := b.refresh(cnt, stopping)
