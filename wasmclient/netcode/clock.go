@@ -188,11 +188,16 @@ type ring struct {
 	v    []float64
 	next int
 	n    int
+	// top is max's answer until the values change (topOK): the server's clock is read every
+	// frame, the window changes once a snapshot.
+	top   float64
+	topOK bool
 }
 
 func newRing(size int) ring { return ring{v: make([]float64, size)} }
 
 func (r *ring) add(x float64) {
+	r.topOK = false
 	r.v[r.next] = x
 	r.next = (r.next + 1) % len(r.v)
 	r.n = min(r.n+1, len(r.v))
@@ -209,7 +214,10 @@ func (r *ring) max() float64 {
 	if r.n == 0 {
 		return 0
 	}
-	return slices.Max(r.values())
+	if !r.topOK {
+		r.top, r.topOK = slices.Max(r.values()), true
+	}
+	return r.top
 }
 
 // keepNewest forgets all but the newest n values.
@@ -217,6 +225,7 @@ func (r *ring) keepNewest(n int) {
 	if n >= r.n {
 		return
 	}
+	r.topOK = false
 	kept := make([]float64, 0, len(r.v))
 	for i := n; i >= 1; i-- {
 		kept = append(kept, r.v[(r.next-i+len(r.v))%len(r.v)])

@@ -429,3 +429,31 @@ func BenchmarkJitter(b *testing.B) {
 		_ = s.Jitter() + s.Jitter()
 	}
 }
+
+// TestRingMaxFollowsTheWindow checks that max, which keeps its answer between changes, follows
+// values added, values that fall out of the window, and a window cut to its newest values.
+func TestRingMaxFollowsTheWindow(t *testing.T) {
+	r := newRing(3)
+	for _, step := range []struct {
+		add  float64
+		keep int // keepNewest(keep) after the add, when > 0
+		want float64
+	}{
+		{add: 5, want: 5},
+		{add: 2, want: 5},
+		{add: 7, want: 7},
+		{add: 1, want: 7},
+		{add: 1, want: 7},
+		{add: 3, want: 3}, // 7 fell out of the window
+		{add: 9, keep: 1, want: 9},
+		{add: 4, keep: 1, want: 4}, // 9 was forgotten
+	} {
+		r.add(step.add)
+		if step.keep > 0 {
+			r.keepNewest(step.keep)
+		}
+		if got := r.max(); got != step.want {
+			t.Fatalf("after adding %v (keep %d): max %v, want %v", step.add, step.keep, got, step.want)
+		}
+	}
+}
