@@ -223,15 +223,8 @@ func Screenshot(ctx context.Context) error {
 // tester's flags are listed by `dist/tickwire-loadtest -h`; the run stops by itself after the ramp
 // and -duration (30 s by default).
 func Loadtest(ctx context.Context) error {
-	d, err := dist()
+	_, server, loadtest, err := buildLoadtest(ctx)
 	if err != nil {
-		return err
-	}
-	server, loadtest := webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
-	if err := webbuild.BuildServer(ctx, server); err != nil {
-		return err
-	}
-	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
 		return err
 	}
 	cmd := exec.Command(loadtest, webbuild.LoadtestArgs(server, os.Getenv(webbuild.LoadtestArgsEnv))...)
@@ -245,15 +238,8 @@ func Loadtest(ctx context.Context) error {
 // TICKWIRE_PERF_ARGS are added to every run (-server OLD measures another server binary).
 // internal/tools/cmd/perfplot makes the plot and the table, and runs alone on saved JSON.
 func Perfreport(ctx context.Context) error {
-	d, err := dist()
+	d, server, loadtest, err := buildLoadtest(ctx)
 	if err != nil {
-		return err
-	}
-	server, loadtest := webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
-	if err := webbuild.BuildServer(ctx, server); err != nil {
-		return err
-	}
-	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
 		return err
 	}
 	dir := os.Getenv("TICKWIRE_PERF_DIR")
@@ -268,6 +254,21 @@ func Perfreport(ctx context.Context) error {
 		"-svg", filepath.Join("docs", "perf-growth.svg"), "-doc", filepath.Join("docs", "PERFORMANCE.md"))
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
+}
+
+// buildLoadtest builds the server and the load tester into dist, and returns dist and their paths.
+func buildLoadtest(ctx context.Context) (d, server, loadtest string, err error) {
+	if d, err = dist(); err != nil {
+		return "", "", "", err
+	}
+	server, loadtest = webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
+	if err := webbuild.BuildServer(ctx, server); err != nil {
+		return "", "", "", err
+	}
+	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
+		return "", "", "", err
+	}
+	return d, server, loadtest, nil
 }
 
 // Netlab measures the netcode headless: prediction corrections, interpolation stalls and remote
