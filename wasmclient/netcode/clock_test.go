@@ -457,3 +457,27 @@ func TestRingMaxFollowsTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestJitterIsThePercentile compares Jitter with the 95th percentile of lateness computed by
+// sorting, over windows of every size and random offsets.
+func TestJitterIsThePercentile(t *testing.T) {
+	rng := sim.NewRand(7)
+	for n := 2; n <= 70; n++ {
+		s := NewSync(30, 30)
+		for k := 1; k <= n; k++ {
+			late := float64(rng.Intn(400)) / 100 // 0 to 4 ticks late
+			s.Snapshot(uint32(k), t0.Add(time.Duration((float64(k)+late)*float64(s.Period()))))
+		}
+		vals := s.offsets.values()
+		top := slices.Max(vals)
+		var lateness []float64
+		for _, o := range vals {
+			lateness = append(lateness, top-o)
+		}
+		slices.Sort(lateness)
+		want := lateness[int(math.Ceil(0.95*float64(len(lateness))))-1]
+		if got := s.Jitter(); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("%d snapshots: jitter %v, want %v (sorted lateness %v)", n, got, want, lateness)
+		}
+	}
+}
