@@ -19,9 +19,9 @@ type Sync struct {
 	tickRate, snapRate int
 	epoch              time.Time // the client time that is 0 below
 
-	offsets  ring // per snapshot: its tick minus its arrival time in ticks
-	ticks    ring // per snapshot: its tick, for the loss rate
-	rtts     ring // round trips, in ticks
+	offsets  ring      // per snapshot: its tick minus its arrival time in ticks
+	ticks    ring      // per snapshot: its tick, for the loss rate
+	rtts     ring      // round trips, in ticks
 	lateness []float64 // Jitter's scratch: the smallest offsets
 	// jitter is Jitter's answer until the offsets change (jitterOK): a driver asks several times a
 	// frame, and sorting the window each time cost a load test's bots a tenth of their CPU.
