@@ -19,10 +19,10 @@ type Sync struct {
 	tickRate, snapRate int
 	epoch              time.Time // the client time that is 0 below
 
-	offsets  ring      // per snapshot: its tick minus its arrival time in ticks
-	ticks    ring      // per snapshot: its tick, for the loss rate
-	rtts     ring      // round trips, in ticks
-	lateness []float64 // Jitter's scratch: the smallest offsets
+	offsets  ring // per snapshot: its tick minus its arrival time in ticks
+	ticks    ring // per snapshot: its tick, for the loss rate
+	rtts     ring // round trips, in ticks
+	lateness []float64
 	// jitter is Jitter's answer until the offsets change (jitterOK): a driver asks several times a
 	// frame, and sorting the window each time cost a load test's bots a tenth of their CPU.
 	jitter   float64
@@ -166,7 +166,7 @@ func (s *Sync) Jitter() float64 {
 	// at most 4 for the window of 64), without sorting the window.
 	vals := s.offsets.values()
 	m := len(vals) - (int(math.Ceil(0.95*float64(len(vals)))) - 1)
-	small := s.lateness[:0]
+	small := s.lateness[:0] // the scratch of earlier calls
 	for _, o := range vals {
 		if len(small) == m && o >= small[m-1] {
 			continue
