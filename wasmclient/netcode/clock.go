@@ -24,7 +24,7 @@ type Sync struct {
 	rtts     ring // round trips, in ticks
 	lateness []float64
 	// jitter is Jitter's answer until the offsets change (jitterOK): a driver asks several times a
-	// frame, and sorting the window each time cost a load test's bots a tenth of their CPU.
+	// frame, and working it out each time cost a load test's bots a tenth of their CPU.
 	jitter   float64
 	jitterOK bool
 	newest   uint32
