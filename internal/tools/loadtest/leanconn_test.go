@@ -233,3 +233,54 @@ func playLean(t *testing.T, url string) *leanClient[arena.Input] {
 	}
 	return c
 }
+
+// FuzzLeanFrames feeds the frame parser arbitrary bytes from the server, in two reads: it must
+// never panic, hand out a message over the read limit, or go on after closing.
+func FuzzLeanFrames(f *testing.F) {
+	for _, seed := range []string{
+		"\x82\x03abc",                          // a binary message
+		"\x02\x02ab\x80\x01c",                  // a fragmented one
+		"\x89\x00\x82\x01x",                    // a ping, then a message
+		"\x88\x02\x03\xe8",                     // a close 1000
+		"\x82\x7e\x00\x05hello",                // a 16-bit length
+		"\x82\x7f\x00\x00\x00\x00\x00\x00\x00", // a 64-bit length cut short
+		"\x82\x81abcd\x00",                     // masked: refused
+	} {
+		f.Add([]byte(seed), 3)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cut int) {
+		client, server := net.Pipe()
+		defer server.Close()
+		go func() {
+			buf := make([]byte, 4096)
+			for {
+				if _, err := server.Read(buf); err != nil {
+					return
+				}
+			}
+		}()
+		c := &leanConn{raw: pipeRaw{client}, rbuf: make([]byte, 0, 64)}
+		cut = min(max(cut, 0), len(data))
+		for _, part := range [][]byte{data[:cut], data[cut:]} {
+			if c.closed {
+				break
+			}
+			c.compact()
+			if len(c.rbuf)+len(part) > cap(c.rbuf) {
+				grown := make([]byte, len(c.rbuf), len(c.rbuf)+len(part))
+				copy(grown, c.rbuf)
+				c.rbuf = grown
+			}
+			c.rbuf = append(c.rbuf, part...)
+			_ = c.frames(func(m []byte) error {
+				if len(m) > leanMaxMessage {
+					t.Fatalf("a message of %d bytes, over the limit", len(m))
+				}
+				if c.closed {
+					t.Fatal("a message handed out after the close")
+				}
+				return nil
+			})
+		}
+	})
+}
