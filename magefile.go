@@ -223,20 +223,52 @@ func Screenshot(ctx context.Context) error {
 // tester's flags are listed by `dist/tickwire-loadtest -h`; the run stops by itself after the ramp
 // and -duration (30 s by default).
 func Loadtest(ctx context.Context) error {
-	d, err := dist()
+	_, server, loadtest, err := buildLoadtest(ctx)
 	if err != nil {
-		return err
-	}
-	server, loadtest := webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
-	if err := webbuild.BuildServer(ctx, server); err != nil {
-		return err
-	}
-	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
 		return err
 	}
 	cmd := exec.Command(loadtest, webbuild.LoadtestArgs(server, os.Getenv(webbuild.LoadtestArgsEnv))...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return webbuild.RunForwardingSignals(ctx, cmd)
+}
+
+// Perfreport runs the cost-growth sweep (players per room 1-100, rooms of 10 from 10 to 80; about 3 minutes) and writes docs/perf-growth.svg and the table in docs/PERFORMANCE.md.
+//
+// Each run's JSON goes to dist/perf (TICKWIRE_PERF_DIR to choose another directory); flags in
+// TICKWIRE_PERF_ARGS are added to every run (-server OLD measures another server binary).
+// internal/tools/cmd/perfplot makes the plot and the table, and runs alone on saved JSON.
+func Perfreport(ctx context.Context) error {
+	d, server, loadtest, err := buildLoadtest(ctx)
+	if err != nil {
+		return err
+	}
+	dir := os.Getenv("TICKWIRE_PERF_DIR")
+	if dir == "" {
+		dir = filepath.Join(d, "perf")
+	}
+	extra := strings.Fields(os.Getenv(webbuild.PerfArgsEnv))
+	if err := webbuild.RunPerfSweep(ctx, loadtest, server, dir, extra, os.Stderr); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, mg.GoCmd(), "run", webbuild.PerfplotPkg, "-in", dir,
+		"-svg", filepath.Join("docs", "perf-growth.svg"), "-doc", filepath.Join("docs", "PERFORMANCE.md"))
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// buildLoadtest builds the server and the load tester into dist, and returns dist and their paths.
+func buildLoadtest(ctx context.Context) (d, server, loadtest string, err error) {
+	if d, err = dist(); err != nil {
+		return "", "", "", err
+	}
+	server, loadtest = webbuild.ServerBinary(d), webbuild.LoadtestBinary(d)
+	if err := webbuild.BuildServer(ctx, server); err != nil {
+		return "", "", "", err
+	}
+	if err := webbuild.BuildLoadtest(ctx, loadtest); err != nil {
+		return "", "", "", err
+	}
+	return d, server, loadtest, nil
 }
 
 // Netlab measures the netcode headless: prediction corrections, interpolation stalls and remote

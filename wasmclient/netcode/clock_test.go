@@ -386,3 +386,98 @@ func TestSyncFollowsAServerStall(t *testing.T) {
 		t.Errorf("two seconds after the stall Arrival = %.2f, want %.2f: still on the old clock", got, want)
 	}
 }
+
+// TestJitterFollowsEverySnapshot checks that Jitter, which keeps its answer between snapshots, is
+// computed afresh after each one and after a rebase.
+func TestJitterFollowsEverySnapshot(t *testing.T) {
+	s := NewSync(30, 30)
+	period := s.Period()
+	for k := 1; k <= 20; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k)*period))
+	}
+	if j := s.Jitter(); j != 0 {
+		t.Fatalf("on time: jitter %v, want 0", j)
+	}
+	// Three snapshots of the window's 21 arrive five ticks late: past the 95th percentile.
+	for k := 21; k <= 23; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k+5)*period))
+	}
+	if j := s.Jitter(); math.Abs(j-5) > 1e-9 {
+		t.Fatalf("after late snapshots: jitter %v, want 5", j)
+	}
+	s.Rebase(100, t0.Add(200*period))
+	if j := s.Jitter(); j != 0 {
+		t.Fatalf("after a rebase: jitter %v, want 0 (one offset)", j)
+	}
+}
+
+// BenchmarkJitter is a driver's frame asking twice (lead and delay) with a new snapshot every
+// other frame, as a 30 Hz frame loop receiving 20 Hz snapshots does.
+func BenchmarkJitter(b *testing.B) {
+	s := NewSync(30, 20)
+	period := s.Period()
+	for k := 1; k <= 64; k++ {
+		s.Snapshot(uint32(k), t0.Add(time.Duration(k)*period+time.Duration(k%7)*time.Millisecond))
+	}
+	tick := uint32(64)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			tick++
+			s.Snapshot(tick, t0.Add(time.Duration(tick)*period+time.Duration(tick%7)*time.Millisecond))
+		}
+		_ = s.Jitter() + s.Jitter()
+	}
+}
+
+// TestRingMaxFollowsTheWindow checks that max, which keeps its answer between changes, follows
+// values added, values that fall out of the window, and a window cut to its newest values.
+func TestRingMaxFollowsTheWindow(t *testing.T) {
+	r := newRing(3)
+	for _, step := range []struct {
+		add  float64
+		keep int // keepNewest(keep) after the add, when > 0
+		want float64
+	}{
+		{add: 5, want: 5},
+		{add: 2, want: 5},
+		{add: 7, want: 7},
+		{add: 1, want: 7},
+		{add: 1, want: 7},
+		{add: 3, want: 3}, // 7 fell out of the window
+		{add: 9, keep: 1, want: 9},
+		{add: 4, keep: 1, want: 4}, // 9 was forgotten
+	} {
+		r.add(step.add)
+		if step.keep > 0 {
+			r.keepNewest(step.keep)
+		}
+		if got := r.max(); got != step.want {
+			t.Fatalf("after adding %v (keep %d): max %v, want %v", step.add, step.keep, got, step.want)
+		}
+	}
+}
+
+// TestJitterIsThePercentile compares Jitter with the 95th percentile of lateness computed by
+// sorting, over windows of every size and random offsets.
+func TestJitterIsThePercentile(t *testing.T) {
+	rng := sim.NewRand(7)
+	for n := 2; n <= 70; n++ {
+		s := NewSync(30, 30)
+		for k := 1; k <= n; k++ {
+			late := float64(rng.Intn(400)) / 100 // 0 to 4 ticks late
+			s.Snapshot(uint32(k), t0.Add(time.Duration((float64(k)+late)*float64(s.Period()))))
+		}
+		vals := s.offsets.values()
+		top := slices.Max(vals)
+		var lateness []float64
+		for _, o := range vals {
+			lateness = append(lateness, top-o)
+		}
+		slices.Sort(lateness)
+		want := lateness[int(math.Ceil(0.95*float64(len(lateness))))-1]
+		if got := s.Jitter(); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("%d snapshots: jitter %v, want %v (sorted lateness %v)", n, got, want, lateness)
+		}
+	}
+}

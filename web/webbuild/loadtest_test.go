@@ -32,3 +32,34 @@ func TestLoadtestArgs(t *testing.T) {
 		t.Errorf("LoadtestBinary = %q, want %q", got, want)
 	}
 }
+
+func TestPerfSweep(t *testing.T) {
+	t.Parallel()
+	runs := PerfSweep()
+	want := []struct{ file, bots, rooms, same string }{
+		{"perroom-001.json", "200", "200", ""},
+		{"perroom-010.json", "200", "20", ""},
+		{"perroom-050.json", "200", "4", ""},
+		{"perroom-100.json", "200", "2", ""},
+		{"rooms-010.json", "100", "10", ""},
+		{"rooms-020.json", "200", "20", "perroom-010.json"},
+		{"rooms-040.json", "400", "40", ""},
+		{"rooms-080.json", "800", "80", ""},
+	}
+	if len(runs) != len(want) {
+		t.Fatalf("%d runs, want %d: %+v", len(runs), len(want), runs)
+	}
+	for i, w := range want {
+		r := runs[i]
+		flag := func(name string) string {
+			if j := slices.Index(r.Args, name); j >= 0 && j+1 < len(r.Args) {
+				return r.Args[j+1]
+			}
+			return ""
+		}
+		if r.File != w.file || flag("-bots") != w.bots || flag("-rooms") != w.rooms || r.Same != w.same ||
+			flag("-lean") != "true" || !slices.Contains(r.Args, "-json") || flag("-duration") != PerfHold {
+			t.Errorf("run %d: %+v, want %s with %s bots in %s rooms, lean, JSON, same as %q", i, r, w.file, w.bots, w.rooms, w.same)
+		}
+	}
+}

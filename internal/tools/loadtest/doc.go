@@ -4,7 +4,16 @@
 // Start with [Run]. Each bot is a real client: it uses netclient and the netcode's Driver, the same
 // native client code as the game (the handshake, one input per tick stamped with the tick it is for,
 // acknowledgements, every snapshot decoded and checked against the schema), and a [Bot] that plays
-// the way a player does (the arena's [Brain]: wandering, turning, heading for orbs, dashing). Bots dial at a given rate into a number of rooms, hold for a while, then leave;
+// the way a player does (the arena's [Brain]: wandering, turning, heading for orbs, dashing).
+//
+// With Config.Lean (the command's default against a server it starts) a bot plays over the load
+// tester's own lean WebSocket client (leanclient.go, leanconn.go) instead of netclient's: the same
+// netcode driver stamps its inputs and wire's encoder encodes them, every snapshot is decoded and
+// checked, but each group of 64 bots is driven by one goroutine that reads and writes their
+// sockets without waiting, so that a bot costs less than what the server spends on it. Lean bots
+// do not reconnect nor follow a cluster's redirects.
+//
+// Bots dial at a given rate into a number of rooms, hold for a while, then leave;
 // [Run] returns a [Summary] of what the bots saw (connections, snapshot rate, bytes each way, and
 // the node each plays on: against a cluster, where placement and redirects put them) and,
 // given a [Probe], what the server did (tick time, late and missed ticks, CPU, peak memory, CCU per

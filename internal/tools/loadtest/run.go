@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,6 +59,13 @@ type Config struct {
 	OnGap func(bot int, last, next time.Time)
 	// GapOver is the shortest gap OnGap hears of. Defaults to 100 ms.
 	GapOver time.Duration
+	// Lean plays each bot over the load tester's own lean WebSocket client (leanconn.go) instead of
+	// netclient's: the same protocol, the same netcode driver stamping the inputs and the same
+	// encoder, every snapshot decoded and checked, but no goroutine per bot (its shard's driver
+	// reads and writes its socket without waiting) and no allocation per snapshot, so that a bot
+	// costs a fraction of what the server spends on it. A lean bot does not reconnect nor follow
+	// redirects: leave it off against a cluster. Defaults to off.
+	Lean bool
 }
 
 func (c *Config) defaults() error {
@@ -93,7 +101,8 @@ func (c *Config) defaults() error {
 
 // bot is one simulated player. Its fields are its shard's driver's, under the shard's lock.
 type bot[S, I any] struct {
-	c     *netclient.Client[I]
+	c     botClient[I]
+	lean  *leanClient[I] // c, when the bot is lean; nil on netclient
 	d     *netcode.Driver[S, I]
 	brain Bot[I]
 	in    I
@@ -115,11 +124,22 @@ type bot[S, I any] struct {
 // shard is a group of bots driven by one goroutine, so that thousands of bots need a handful of
 // goroutines beside their connections'.
 type shard[S, I any] struct {
-	mu   sync.Mutex
-	bots []*bot[S, I]
+	mu     sync.Mutex
+	bots   []*bot[S, I]
+	pinged []*leanClient[I] // the driver's scratch
+	// poller tells which lean bots have something to read; nil (noPoller) where there is none,
+	// and every lean bot is read each pass.
+	poller   *leanPoller
+	noPoller bool
 }
 
-const shardSize = 256
+// lock locks the shard and returns its unlock.
+func (sh *shard[S, I]) lock() func() {
+	sh.mu.Lock()
+	return sh.mu.Unlock
+}
+
+const shardSize = 64
 
 // counters are the run's live totals, kept by the drivers for the progress line.
 type counters struct {
@@ -158,6 +178,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 	cnt := &counters{reasons: map[string]int{}}
 	hc := countingClient(&cnt.bytesIn, &cnt.bytesOut)
 	defer hc.CloseIdleConnections()
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
 
 	shards := make([]*shard[S, I], (cfg.Bots+shardSize-1)/shardSize)
 	for i := range shards {
@@ -176,8 +197,27 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		stopping.Store(true)
 		stopDrivers()
 		drivers.Wait()
-		for _, b := range all {
-			b.c.Close()
+		forEachBot(shards, func(b *bot[S, I]) { b.c.Close() })
+		defer func() {
+			for _, sh := range shards {
+				if sh.poller != nil {
+					sh.poller.close()
+				}
+			}
+		}()
+		// Lean bots wait for the server's answer to their close (at most a few seconds): a
+		// socket closed with snapshots unread is reset, and the server would hold the seat.
+		for deadline, done := time.Now().Add(3*time.Second), false; !done; {
+			force := time.Now().After(deadline)
+			done = true
+			forEachBot(shards, func(b *bot[S, I]) {
+				if b.lean != nil && !b.lean.drain(force) {
+					done = false
+				}
+			})
+			if !done {
+				time.Sleep(10 * time.Millisecond)
+			}
 		}
 	}()
 
@@ -206,17 +246,35 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		if cfg.Rooms > 0 {
 			nc.Room = fmt.Sprintf("%s-%d", cfg.RoomPrefix, i%cfg.Rooms+1)
 		}
-		b := &bot[S, I]{c: netclient.Dial[I](nc, g.Shared, info.Schema), brain: g.Bot(cfg.Seed*1_000_003 + uint64(i))}
+		b := &bot[S, I]{brain: g.Bot(cfg.Seed*1_000_003 + uint64(i))}
+		sh := shards[i%len(shards)]
+		if cfg.Lean {
+			b.lean = newLeanClient[I](nc, g.Shared, info.Schema)
+			b.c = b.lean
+		} else {
+			b.c = netclient.Dial[I](nc, g.Shared, info.Schema)
+		}
 		// The bots' driver interpolates only: a bot draws nothing, and predicting would spend the
 		// load tester's CPU on what the server never sees. The inputs go out the same.
 		b.d = netcode.NewDriver[S, I](g.Shared, b.c, netcode.DriverConfig{OnSnapshot: func(s netcode.Snapshot) {
 			b.snapshotAt(i, s.At, &cfg)
 		}})
 		all = append(all, b)
-		sh := shards[i%len(shards)]
 		sh.mu.Lock()
 		sh.bots = append(sh.bots, b)
+		id := int32(len(sh.bots) - 1)
+		if b.lean != nil && sh.poller == nil && !sh.noPoller {
+			sh.poller = newLeanPoller(shardSize)
+			sh.noPoller = sh.poller == nil
+		}
 		sh.mu.Unlock()
+		if b.lean != nil {
+			var watch func(fd int) error
+			if sh.poller != nil {
+				watch = func(fd int) error { return sh.poller.add(fd, id) }
+			}
+			go b.lean.dial(ctx, dialer, sh.lock, watch)
+		}
 	}
 	// Wait for the last bots to join, or fail.
 	joinBy := time.Now().Add(cfg.JoinTimeout)
@@ -236,6 +294,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 	}
 	holdStart := time.Now()
 	machineStart, machineOK := ReadMachineCPU()
+	botsStart, botsErr := ReadProc(os.Getpid())
 	snapStart, inStart, outStart := cnt.snapshots.Load(), cnt.bytesIn.Load(), cnt.bytesOut.Load()
 	ccuSamples, ccuSum := 0, 0.0
 	holdEnd := holdStart.Add(cfg.Hold)
@@ -251,13 +310,18 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 	snapshots, inBytes, outBytes := cnt.snapshots.Load()-snapStart, cnt.bytesIn.Load()-inStart, cnt.bytesOut.Load()-outStart
 	holdSeconds := time.Since(holdStart).Seconds()
 	machineEnd, machineEndOK := ReadMachineCPU()
+	botsEnd, botsEndErr := ReadProc(os.Getpid())
 	stopping.Store(true) // from here on a closed bot is no error: the run is ending
 	if cfg.Server != nil {
 		var err error
 		serverEnd, err = sampleServer(context.WithoutCancel(ctx), cfg.Server)
 		probeErr = errors.Join(probeErr, err)
 	}
-	sum := Summary{URL: cfg.URL, Bots: cfg.Bots, Rooms: cfg.Rooms, RampSeconds: rampEnd.Sub(start).Seconds(), HoldSeconds: holdSeconds}
+	sum := Summary{URL: cfg.URL, Bots: cfg.Bots, Rooms: cfg.Rooms, Lean: cfg.Lean, RampSeconds: rampEnd.Sub(start).Seconds(), HoldSeconds: holdSeconds}
+	sum.BotCPUSeconds = -1
+	if botsErr == nil && botsEndErr == nil {
+		sum.BotCPUSeconds = botsEnd.UserSeconds + botsEnd.SystemSeconds - botsStart.UserSeconds - botsStart.SystemSeconds
+	}
 	sum.LoadAverage, sum.StealPercent = LoadAverage(), -1
 	if machineOK && machineEndOK {
 		sum.StealPercent = StealPercent(machineStart, machineEnd)
@@ -298,6 +362,7 @@ func run[S, I any](ctx context.Context, cfg Config, g Game[S, I]) (Summary, erro
 		sum.Server = serverSummary(serverStart.ServerSample, serverEnd.ServerSample, serverEnd.at.Sub(serverStart.at).Seconds(), sum.HoldCCU, sum.TickRate)
 	}
 	sum.Placement = placement(views)
+	sum.costs()
 	sum.Overloaded = !sum.KeptUp()
 	if probeErr != nil {
 		probeErr = fmt.Errorf("loadtest: reading the server's figures: %w", probeErr)
@@ -347,24 +412,51 @@ func (sh *shard[S, I]) drive(ctx context.Context, frame, think time.Duration, cn
 		if thinking {
 			thought = now
 		}
+		var in, out int64
+		pinged := sh.pinged[:0]
 		sh.mu.Lock()
+		everyone := sh.poller == nil
+		if !everyone {
+			everyone = sh.poller.ready(func(id int32) { sh.bots[id].lean.readable = true }) != nil
+		}
 		for _, b := range sh.bots {
-			v, playing := b.refresh(cnt, stopping)
-			if !playing {
-				continue
+			if b.lean != nil && (everyone || b.lean.readable) {
+				b.lean.receive(now)
 			}
-			if thinking {
-				var msgs []wire.Message
-				b.in, msgs = b.brain.Think(self(&v), v.Entities)
-				for _, m := range msgs {
-					_ = b.c.Send(m) // a full queue: the bot says it again at its next think
+			v, playing := b.refresh(cnt, stopping)
+			if playing {
+				if thinking {
+					var msgs []wire.Message
+					b.in, msgs = b.brain.Think(self(&v), v.Entities)
+					for _, m := range msgs {
+						_ = b.c.Send(m) // a full queue: the bot says it again at its next think
+					}
+				}
+				if err := b.d.Frame(now, b.in); err != nil {
+					b.c.Close() // a snapshot the game cannot restore: counted as the bot's close
 				}
 			}
-			if err := b.d.Frame(now, b.in); err != nil {
-				b.c.Close() // a snapshot the game cannot restore: counted as the bot's close
+			if b.lean != nil {
+				b.lean.flush()
+				if b.lean.pinged {
+					pinged = append(pinged, b.lean)
+				}
+				i, o := b.lean.traffic()
+				in, out = in+i, out+o
 			}
 		}
+		// The lean bots that pinged read again: a pong read a frame later would add a frame to
+		// the round trip that the netcode leads its inputs by.
+		for _, l := range pinged {
+			l.receive(time.Now())
+			l.flush()
+			i, o := l.traffic()
+			in, out = in+i, out+o
+		}
+		sh.pinged = pinged
 		sh.mu.Unlock()
+		cnt.bytesIn.Add(in)
+		cnt.bytesOut.Add(out)
 	}
 }
 

@@ -31,14 +31,24 @@ func startArena(t *testing.T, maxPlayers int) (string, string) {
 	return "ws://" + addr + "/ws", admin.URL
 }
 
-// TestRunCountsRefusedBotsAsErrors runs three bots into one room of two seats.
+// TestRunCountsRefusedBotsAsErrors runs three bots into one room of two seats, on netclient and
+// on the lean client.
 func TestRunCountsRefusedBotsAsErrors(t *testing.T) {
 	t.Parallel()
+	for _, lean := range []bool{false, true} {
+		t.Run(map[bool]string{false: "netclient", true: "lean"}[lean], func(t *testing.T) {
+			t.Parallel()
+			testRunCountsRefusedBotsAsErrors(t, lean)
+		})
+	}
+}
+
+func testRunCountsRefusedBotsAsErrors(t *testing.T, lean bool) {
 	url, admin := startArena(t, 2)
 	var progress strings.Builder
 	sum, err := Run(context.Background(), Config{
 		URL: url, Bots: 3, Rooms: 1, Hold: time.Second, ProgressEvery: 200 * time.Millisecond,
-		Progress: &progress, Server: &ServerProbe{AdminURL: admin},
+		Progress: &progress, Server: &ServerProbe{AdminURL: admin}, Lean: lean,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +71,15 @@ func TestRunCountsRefusedBotsAsErrors(t *testing.T) {
 	}
 	if !strings.Contains(progress.String(), "connected 2/3") || !strings.Contains(progress.String(), "errors 1") {
 		t.Errorf("progress lines:\n%s", progress.String())
+	}
+	// Both ways on the wire: 20 snapshots and 30 inputs a second (about 20 bytes each) and a ping.
+	if sum.SnapshotsPerSecond < 15 || sum.BytesInPerSecond < 500 || sum.BytesOutPerSecond < 400 || sum.BytesOutPerSecond > 2000 {
+		t.Errorf("per client %.1f snapshots/s, %.0f B/s in, %.0f B/s out: want about 20, over 500, about 650",
+			sum.SnapshotsPerSecond, sum.BytesInPerSecond, sum.BytesOutPerSecond)
+	}
+	if sum.Lean != lean || sum.BotCPUSeconds <= 0 || sum.BotMicrosPerPlayerSecond <= 0 || sum.BotToServer <= 0 {
+		t.Errorf("lean %v, bots' CPU %.3f s, %.0f µs per player-second, %.2f× the server's: want the bots' cost measured",
+			sum.Lean, sum.BotCPUSeconds, sum.BotMicrosPerPlayerSecond, sum.BotToServer)
 	}
 }
 

@@ -18,6 +18,7 @@ type Summary struct {
 	URL                string         `json:"url"`
 	Bots               int            `json:"bots"`
 	Rooms              int            `json:"rooms"` // 0: the server seated the bots
+	Lean               bool           `json:"lean"`  // the bots played on the lean client (Config.Lean)
 	TickRate           int            `json:"tickRate"`
 	SnapshotRate       int            `json:"snapshotRate"` // configured: what the welcome announced
 	RampSeconds        float64        `json:"rampSeconds"`
@@ -47,6 +48,15 @@ type Summary struct {
 	// rates and CPU figures are unreliable: the server and the bots were paused at moments they did
 	// not choose.
 	StealPercent float64 `json:"stealPercent"`
+	// BotCPUSeconds is the load tester's own CPU time (user + system, from /proc/self/stat) during
+	// the hold: what the bots cost (-1 unknown). BotCPUCores is it per second of the hold, and
+	// BotMicrosPerPlayerSecond per bot connected and second, in µs.
+	BotCPUSeconds            float64 `json:"botCpuSeconds"`
+	BotCPUCores              float64 `json:"botCpuCores"`
+	BotMicrosPerPlayerSecond float64 `json:"botUsPerPlayerSecond"`
+	// BotToServer is BotMicrosPerPlayerSecond over the server's (ServerSummary.MicrosPerPlayerSecond):
+	// under 1 the bots cost less than the server spends on them; 0 when either is unknown.
+	BotToServer float64 `json:"botToServer"`
 	// Overloaded is !KeptUp(): the run did not hold its load (see [Summary.KeptUp]).
 	Overloaded bool           `json:"overloaded"`
 	Server     *ServerSummary `json:"server,omitempty"`
@@ -104,6 +114,9 @@ type ServerSummary struct {
 	CPUCores         float64 `json:"cpuCores"`         // CPUSeconds per second of the hold
 	PeakRSSBytes     int64   `json:"peakRSSBytes"`
 	CCUPerCore       float64 `json:"ccuPerCore"` // HoldCCU / CPUCores
+	// MicrosPerPlayerSecond is the server's CPU per player connected and second, in µs: 1e6 /
+	// CCUPerCore.
+	MicrosPerPlayerSecond float64 `json:"usPerPlayerSecond"`
 }
 
 // Histogram is a cumulative histogram: Counts[i] observations were at most Bounds[i]; the last bound
@@ -217,7 +230,25 @@ func serverSummary(start, end ServerSample, seconds, holdCCU float64, tickRate i
 		s.CPUCores = s.CPUSeconds / seconds
 	}
 	s.CCUPerCore = CCUPerCore(holdCCU, s.CPUSeconds, seconds)
+	if s.CCUPerCore > 0 {
+		s.MicrosPerPlayerSecond = 1e6 / s.CCUPerCore
+	}
 	return s
+}
+
+// costs fills in the bots' CPU per second and per player-second, and their ratio to the server's,
+// from BotCPUSeconds, HoldSeconds, HoldCCU and Server.
+func (s *Summary) costs() {
+	if s.BotCPUSeconds < 0 || s.HoldSeconds <= 0 {
+		return
+	}
+	s.BotCPUCores = s.BotCPUSeconds / s.HoldSeconds
+	if s.HoldCCU > 0 {
+		s.BotMicrosPerPlayerSecond = 1e6 * s.BotCPUCores / s.HoldCCU
+	}
+	if s.Server != nil && s.Server.MicrosPerPlayerSecond > 0 {
+		s.BotToServer = s.BotMicrosPerPlayerSecond / s.Server.MicrosPerPlayerSecond
+	}
 }
 
 func millis(seconds float64) float64 {
@@ -250,7 +281,19 @@ func (s *Summary) Print(w io.Writer) {
 			v.TickP50Millis, v.TickP99Millis, 100*v.TickP99Millis/max(v.TickBudgetMillis, 1e-9), v.TickBudgetMillis, v.TickMaxMillis, v.Ticks, v.LateTicks, v.MissedTicks)
 		fmt.Fprintf(w, "             CPU %.1f s (%.1f s in the kernel) in %.1f s = %.2f cores, peak RSS %s, snapshots dropped %.0f\n",
 			v.CPUSeconds, v.SystemCPUSeconds, v.Seconds, v.CPUCores, bytesText(float64(v.PeakRSSBytes)), v.SnapshotsDropped)
-		fmt.Fprintf(w, "             CCU per server core %.0f\n", v.CCUPerCore)
+		fmt.Fprintf(w, "             CCU per server core %.0f, %.0f µs per player-second\n", v.CCUPerCore, v.MicrosPerPlayerSecond)
+	}
+	if s.BotCPUSeconds >= 0 {
+		client := "netclient"
+		if s.Lean {
+			client = "lean client"
+		}
+		ratio := ""
+		if s.BotToServer > 0 {
+			ratio = fmt.Sprintf(", %.2f× the server's", s.BotToServer)
+		}
+		fmt.Fprintf(w, "  bots       CPU %.1f s in %.1f s = %.2f cores (%s), %.0f µs per player-second%s\n",
+			s.BotCPUSeconds, s.HoldSeconds, s.BotCPUCores, client, s.BotMicrosPerPlayerSecond, ratio)
 	}
 	for i, p := range s.Placement {
 		label := ""

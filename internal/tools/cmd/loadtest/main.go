@@ -54,6 +54,7 @@ type options struct {
 	ramp                                   float64
 	duration, think, progress              time.Duration
 	json, quiet                            bool
+	lean                                   string
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -76,6 +77,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.tickRate, "tick-rate", 30, "the started server's -tick-rate")
 	fs.IntVar(&o.snapshotRate, "snapshot-rate", 20, "the started server's -snapshot-rate")
 	fs.IntVar(&o.maxPlayers, "max-players", 0, "the started server's -max-players (default: enough seats for bots/rooms)")
+	fs.StringVar(&o.lean, "lean", "auto", "play the bots on the load tester's lean client (true), or on netclient, which reconnects and follows a cluster's redirects (false); auto: lean against a server it starts, netclient with -url")
 	fs.BoolVar(&o.json, "json", false, "write the summary to stdout as one JSON object")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line")
 	if err := fs.Parse(args); err != nil {
@@ -83,6 +85,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	switch o.lean {
+	case "auto", "true", "false":
+	default:
+		return o, fmt.Errorf("-lean is true, false or auto, not %q", o.lean)
 	}
 	if o.bots <= 0 || o.rooms < 0 || o.ramp < 0 || o.duration <= 0 {
 		return o, errors.New("-bots and -duration must be positive, -rooms and -ramp not negative")
@@ -103,8 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The bots decode every snapshot into fresh entity slices: collecting less often spends the
-	// load tester's CPU on bots rather than on garbage (the server is a separate process).
+	// netclient's bots decode every snapshot into fresh entity slices (lean bots reuse theirs):
+	// collecting less often spends the load tester's CPU on bots rather than on garbage (the server
+	// is a separate process).
 	debug.SetGCPercent(400)
 	if o.selfProfile != "" {
 		f, err := os.Create(o.selfProfile)
@@ -121,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	cfg := loadtest.Config{
 		URL: o.url, Game: o.game, Bots: o.bots, Rooms: o.rooms, Ramp: o.ramp, Hold: o.duration, Think: o.think,
-		ProgressEvery: o.progress,
+		ProgressEvery: o.progress, Lean: o.lean == "true" || o.lean == "auto" && o.url == "",
 	}
 	if !o.quiet {
 		cfg.Progress = stderr

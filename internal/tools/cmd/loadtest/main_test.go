@@ -21,7 +21,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.bots != 5000 || o.rooms != 500 || o.duration != time.Minute || !o.json || o.seats() != 10 {
+	if o.bots != 5000 || o.rooms != 500 || o.duration != time.Minute || !o.json || o.seats() != 10 || o.lean != "auto" {
 		t.Errorf("options %+v, seats %d", o, o.seats())
 	}
 	for _, tt := range []struct {
@@ -37,7 +37,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("%v: seats %d (%v), want %d", tt.args, o.seats(), err, tt.seats)
 		}
 	}
-	for _, bad := range [][]string{{"-bots", "0"}, {"-duration", "0s"}, {"-rooms", "-1"}, {"extra"}} {
+	for _, bad := range [][]string{{"-bots", "0"}, {"-duration", "0s"}, {"-rooms", "-1"}, {"extra"}, {"-lean", "yes"}} {
 		if _, err := parse(bad, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
@@ -80,6 +80,10 @@ func TestSmoke(t *testing.T) {
 	}
 	if s.Ticks <= 0 || s.TickP99Millis <= 0 || s.TickMaxMillis <= 0 || s.PeakRSSBytes <= 0 || s.CPUSeconds < 0 {
 		t.Errorf("server figures %+v", *s)
+	}
+	if !sum.Lean || sum.BotMicrosPerPlayerSecond <= 0 || s.MicrosPerPlayerSecond <= 0 {
+		t.Errorf("lean %v, bots %.0f µs and server %.0f µs per player-second: want lean bots against a server the command starts, and both costs",
+			sum.Lean, sum.BotMicrosPerPlayerSecond, s.MicrosPerPlayerSecond)
 	}
 	if !strings.Contains(stderr.String(), "connected 6/6") {
 		t.Errorf("no progress line with every bot connected:\n%s", stderr.String())
