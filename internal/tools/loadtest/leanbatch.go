@@ -1,9 +1,5 @@
-//go:build tickwire_batched_inputs
-
-// This file is the lean bots' side of issue 14's batched inputs (branch h-batch), ready for the
-// merge: there netcode.Link's SendInput becomes SendInputs, and the driver hands a link each
-// message's inputs. Delete the build line above when merging h-batch (and leanClient.SendInput,
-// which nothing calls then); it encodes a batch exactly as netclient's SendInputs does.
+// This file is the lean bots' side of batched inputs: the netcode driver hands a link each
+// message's inputs, and a lean bot encodes them exactly as netclient's SendInputs does.
 
 package loadtest
 

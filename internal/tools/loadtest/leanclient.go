@@ -286,24 +286,6 @@ func (c *leanClient[I]) TakeSnapshots(dst []netcode.Snapshot) []netcode.Snapshot
 	return dst
 }
 
-// SendInput implements netcode.Link: it encodes the input as netclient does (wire's InputEncoder,
-// the newest snapshot's tick as the acknowledgement) and queues it for the flush.
-func (c *leanClient[I]) SendInput(h wire.InputHeader, in I) {
-	if c.conn == nil || c.view.Status != netclient.Connected {
-		c.view.DroppedInputs++
-		return
-	}
-	h.Ack = c.view.Tick
-	b, err := c.enc.Append(c.buf[:0], h, &in)
-	if err != nil {
-		c.end(0, fmt.Sprintf("cannot encode input: %v", err))
-		return
-	}
-	c.buf = b
-	c.view.BytesOut += int64(len(b))
-	c.conn.send(b)
-}
-
 // SetGraph implements netcode.Link: a bot draws no graph.
 func (c *leanClient[I]) SetGraph(string, float64) {}
 
