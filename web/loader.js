@@ -19,7 +19,10 @@
 // progress to tests: state is 'loading', 'running' or 'error' ('lobby' when
 // lobby.js shows the lobby instead, because the address names nothing to play);
 // error is the message shown on the page; loaded and total are bytes on the
-// wire; replays counts the replay files handed to the game.
+// wire; replays counts the replay files handed to the game; times has the
+// milliseconds since the navigation began (performance.now) at which the
+// download ended (downloaded) and the module was compiled and started
+// (running).
 //
 // A replay file dropped anywhere on the page, or picked with the file input
 // #replay-file (the game's Open button clicks it), is read and handed to the
@@ -37,7 +40,7 @@
   var GAMES_URL = '/api/rooms'; // {games: [names], ...}: the games this server hosts
   var MB = 1e6;
 
-  var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0};
+  var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0, times: {}};
   var pendingReplay = null; // a replay file's bytes waiting for the game to start
   var HANDOVER_MS = 100;
   window.tickwireLoader = loader;
@@ -62,6 +65,13 @@
 
   function formatMB(bytes) {
     return (bytes / MB).toFixed(1) + ' MB';
+  }
+
+  // mark records when a step of the load ended, for tests (loader.times).
+  function mark(step) {
+    if (window.performance && typeof performance.now === 'function') {
+      loader.times[step] = Math.round(performance.now());
+    }
   }
 
   function setStatus(text) {
@@ -215,6 +225,7 @@
   // finished shows the whole download as arrived, and that the module is being
   // prepared (compiled, which with streaming has mostly happened already).
   Download.prototype.finished = function () {
+    mark('downloaded');
     if (this.size.wire > 0 && this.size.decoded > 0) {
       setProgress(this.size.wire, this.size.wire);
     } else {
@@ -362,6 +373,7 @@
       }
     };
     return instantiate(dl, go.importObject).then(function (result) {
+      mark('running');
       loader.state = 'running';
       showLoader(false);
       // Resolves only when the Go program exits; a game normally never does.
