@@ -108,11 +108,13 @@ func TestFirstVisitLoad(t *testing.T) {
 			}
 			p.waitView("the first frame", 90*time.Second, func(v netclient.DebugView) bool { return v.Frames > 0 })
 			firstFrame := time.Since(start)
-			loader, _ := p.eval(`JSON.stringify(window.tickwireLoader)`)
+			// The page's own clock: when the download ended, the program started and (within a
+			// poll) the first frame was drawn, in ms since the navigation began.
+			loader, _ := p.eval(`JSON.stringify(Object.assign({firstFrame: Math.round(performance.now())}, window.tickwireLoader.times))`)
 			// Whatever the page asks for around its first frame (the game list, an icon) counts too.
 			time.Sleep(time.Second)
 			bytes, lines := log.total()
-			t.Logf("first visit over %s: %d bytes on the wire (budget %d), first frame %s after navigation; loader %s\n%s",
+			t.Logf("first visit over %s: %d bytes on the wire (budget %d), first frame %s after navigation; page times (ms) %s\n%s",
 				link.name, bytes, firstVisitBudget, firstFrame.Round(10*time.Millisecond), loader, strings.Join(lines, "\n"))
 			if len(lines) < 5 {
 				t.Errorf("only %d requests seen: the page, its scripts, its style and the wasm are at least 6", len(lines))
@@ -124,5 +126,49 @@ func TestFirstVisitLoad(t *testing.T) {
 				t.Errorf("console problems: %v", problems)
 			}
 		})
+	}
+}
+
+// TestUnknownGameRefusedBeforeTheDownload opens ?game=chess (issue 16, Broken 6: the page
+// downloaded the whole game, then said "exit code 1"): the loader must refuse it from the server's
+// game list, fetch no wasm, and offer the way back to the lobby.
+func TestUnknownGameRefusedBeforeTheDownload(t *testing.T) {
+	www := wwwDir(t)
+	_, base := startServer(t, www)
+	ctx, cancel := chromedp.NewContext(newBrowser(t))
+	t.Cleanup(cancel)
+	log := &wireLog{urls: map[network.RequestID]string{}, bytes: map[network.RequestID]float64{}}
+	if err := chromedp.Listen(ctx, log.onEvent); err != nil {
+		t.Fatal(err)
+	}
+	p := &page{t: t, name: "chess", ctx: ctx}
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
+		return err
+	}), chromedp.Navigate(base+"/?game=chess&name=Ann"))
+	if err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	var state, message, link string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		state, _ = p.eval(`window.tickwireLoader ? window.tickwireLoader.state : ""`)
+		if state != "loading" && state != "" {
+			break
+		}
+	}
+	message, _ = p.eval(`document.getElementById('error-message').textContent`)
+	link, _ = p.eval(`(function (a) { return a.hidden ? 'hidden' : a.getAttribute('href') + ' ' + a.textContent; })(document.getElementById('lobby-link'))`)
+	if state != "error" || !strings.Contains(message, `no game called "chess"`) || !strings.Contains(message, "arena, pong") {
+		t.Errorf("loader state %q, message %q; want an error naming chess and the hosted games", state, message)
+	}
+	if link != "/ Back to lobby" {
+		t.Errorf("lobby link %q, want a visible Back to lobby to /", link)
+	}
+	time.Sleep(500 * time.Millisecond) // a download begun would show by now
+	_, lines := log.total()
+	for _, l := range lines {
+		if strings.Contains(l, "tickwire.wasm") {
+			t.Errorf("the page downloaded the game for a game the server does not host:\n%s", strings.Join(lines, "\n"))
+		}
 	}
 }
