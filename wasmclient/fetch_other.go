@@ -10,8 +10,8 @@ import (
 )
 
 // httpGet fetches addr with net/http. The browser build uses the page's fetch instead
-// (fetch_js.go): net/http's client, with its TLS and HTTP/2 code, would add about 0.5 MB to the
-// page's download.
+// (fetch_js.go): importing net/http there brings its client, TLS and HTTP/2 code into the module
+// (docs/LOADING.md).
 func httpGet(ctx context.Context, addr string, limit int64) (getAnswer, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr, nil)
 	if err != nil {
