@@ -130,6 +130,11 @@ func Build(ctx context.Context) error {
 	return webbuild.Build(ctx, d)
 }
 
+// Wasmsize shows where tickwire.wasm's bytes go: its size raw and in brotli, its sections, and its code by module and by package.
+func Wasmsize(ctx context.Context) error {
+	return webbuild.WasmSize(ctx, os.Stdout)
+}
+
 // Serve builds, then runs the server on dist/www (TICKWIRE_ADDR, default :8080).
 func Serve(ctx context.Context) error {
 	mg.CtxDeps(ctx, Build)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -166,30 +164,24 @@ func fetchReplay(ctx context.Context, ws, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	resp, err := httpGet(ctx, addr, maxReplayBytes)
+	if resp.status == 0 && err != nil {
 		return nil, fmt.Errorf("could not reach the server for replay %s: %w", id, err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		reason, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-		msg := strings.TrimSpace(string(reason))
+	if resp.status != 200 { // http.StatusOK
+		msg := strings.TrimSpace(string(resp.body[:min(300, len(resp.body))]))
 		if msg == "" {
-			msg = resp.Status
+			msg = resp.statusLine()
 		}
-		if resp.StatusCode == http.StatusNotFound {
+		if resp.status == 404 {
 			return nil, fmt.Errorf("the server has no replay %s: it may be older than the ones it keeps", id)
 		}
 		return nil, fmt.Errorf("the server refused replay %s: %s", id, msg)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReplayBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("the download of replay %s broke off: %w", id, err)
 	}
+	data := resp.body
 	if len(data) > maxReplayBytes {
 		return nil, errors.New("replay " + id + " is larger than the 64 MiB a replay may be")
 	}
@@ -221,20 +213,15 @@ func findReplay(ctx context.Context, ws, game, room string, since time.Time) (st
 		return "", err
 	}
 	addr = strings.TrimSuffix(addr, "/x")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr, nil)
+	resp, err := httpGet(ctx, addr, 1<<20)
 	if err != nil {
 		return "", err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("the server's replay list: %s", resp.Status)
+	if resp.status != 200 { // http.StatusOK
+		return "", fmt.Errorf("the server's replay list: %s", resp.statusLine())
 	}
 	var list replayList
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&list); err != nil {
+	if err := json.Unmarshal(resp.body, &list); err != nil {
 		return "", fmt.Errorf("the server's replay list: %w", err)
 	}
 	for _, r := range list.Replays {

@@ -1,15 +1,28 @@
 // tickwire loader.
 //
 // Checks that the browser can run the game (WebAssembly, WebGL 2, Go's
-// wasm_exec.js), downloads tickwire.wasm with a real progress bar, then
-// starts the Go program. Ebiten adds its own canvas to <body>; the loader
-// overlay is hidden once the game runs and shown again if it stops.
+// wasm_exec.js) and that the server hosts the game the address names (?game=,
+// against GET /api/rooms's list, before downloading anything big: an unknown
+// game is refused with a way back to the lobby), then downloads tickwire.wasm
+// with a real progress bar, compiling it while it downloads
+// (WebAssembly.instantiateStreaming), and starts the Go program. Ebiten adds
+// its own canvas to <body>; the loader overlay is hidden once the game runs
+// and shown again if it stops.
+//
+// The bar counts the bytes on the wire: the compressed download (the server
+// sends Content-Length, the compressed size, and X-Decoded-Length, the decoded
+// one; the body the page reads is decoded, so what has arrived is the decoded
+// share of the compressed size). After the last byte the status says
+// "Preparing…" while the browser finishes compiling the module.
 //
 // window.tickwireLoader = {state, error, loaded, total, replays} reports
 // progress to tests: state is 'loading', 'running' or 'error' ('lobby' when
 // lobby.js shows the lobby instead, because the address names nothing to play);
-// error is the message shown on the page; replays counts the replay files handed
-// to the game.
+// error is the message shown on the page; loaded and total are bytes on the
+// wire; replays counts the replay files handed to the game; times has the
+// milliseconds since the navigation began (performance.now) at which the
+// download ended (downloaded) and the module was compiled and started
+// (running).
 //
 // A replay file dropped anywhere on the page, or picked with the file input
 // #replay-file (the game's Open button clicks it), is read and handed to the
@@ -24,9 +37,10 @@
   'use strict';
 
   var WASM_URL = 'tickwire.wasm';
+  var GAMES_URL = '/api/rooms'; // {games: [names], ...}: the games this server hosts
   var MB = 1e6;
 
-  var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0};
+  var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0, times: {}};
   var pendingReplay = null; // a replay file's bytes waiting for the game to start
   var HANDOVER_MS = 100;
   window.tickwireLoader = loader;
@@ -51,6 +65,13 @@
 
   function formatMB(bytes) {
     return (bytes / MB).toFixed(1) + ' MB';
+  }
+
+  // mark records when a step of the load ended, for tests (loader.times).
+  function mark(step) {
+    if (window.performance && typeof performance.now === 'function') {
+      loader.times[step] = Math.round(performance.now());
+    }
   }
 
   function setStatus(text) {
@@ -86,7 +107,9 @@
     el.setAttribute('aria-busy', String(show && loader.state === 'loading'));
   }
 
-  function fail(message) {
+  // fail shows message on the page; toLobby adds a link back to the lobby (the
+  // page without a query), for a problem that reloading cannot fix.
+  function fail(message, toLobby) {
     loader.state = 'error';
     loader.error = message;
     if (window.console && console.error) {
@@ -99,9 +122,15 @@
     $('error').hidden = false;
     var button = $('reload');
     if (button) {
+      button.hidden = !!toLobby;
       button.onclick = function () {
         window.location.reload();
       };
+    }
+    var link = $('lobby-link');
+    if (link) {
+      link.hidden = !toLobby;
+      link.setAttribute('href', (window.location && window.location.pathname) || './');
     }
   }
 
@@ -137,21 +166,148 @@
     return parseInt(value, 10);
   }
 
-  // expectedSize is the uncompressed size of the download, or 0 if unknown.
-  // The server sends X-Decoded-Length for precompressed files, whose
-  // Content-Length is the compressed size (the browser decodes on the fly,
-  // so the body we read has the decoded size).
-  function expectedSize(headers) {
-    var decoded = parseSize(headers.get('X-Decoded-Length'));
-    if (decoded > 0) {
-      return decoded;
-    }
+  // sizes returns what the headers say of the download: wire, the bytes on the
+  // wire (Content-Length), and decoded, the bytes the page reads (X-Decoded-Length
+  // for a precompressed file, else Content-Length when it is not compressed); 0
+  // for unknown.
+  function sizes(headers) {
     var encoding = (headers.get('Content-Encoding') || '').toLowerCase();
-    if (encoding !== '' && encoding !== 'identity') {
-      return 0;
-    }
-    return parseSize(headers.get('Content-Length'));
+    var length = parseSize(headers.get('Content-Length'));
+    var identity = encoding === '' || encoding === 'identity';
+    var decoded = parseSize(headers.get('X-Decoded-Length')) || (identity ? length : 0);
+    return {wire: length || (identity ? decoded : 0), decoded: decoded};
   }
+
+  // A download under way: the response, its sizes, the decoded bytes read so
+  // far, and problem once it has one meant for the player.
+  function Download(response) {
+    this.response = response;
+    this.size = sizes(response.headers);
+    this.read = 0;
+    this.problem = null;
+  }
+
+  // progress shows the bytes on the wire so far, of the total: the decoded share
+  // of the compressed size. Without both sizes it shows the bytes read, with no
+  // total (the bar slides).
+  Download.prototype.progress = function () {
+    var s = this.size;
+    if (s.decoded > 0 && this.read > s.decoded) {
+      s.decoded = 0; // The size header was wrong; stop pretending.
+      s.wire = 0;
+    }
+    if (s.decoded > 0 && s.wire > 0) {
+      setProgress(Math.round(s.wire * this.read / s.decoded), s.wire);
+    } else {
+      setProgress(this.read, 0);
+    }
+  };
+
+  // chunk counts bytes read and checks that the body starts as a WebAssembly
+  // module does; it returns false (with problem set) when it does not.
+  Download.prototype.chunk = function (bytes) {
+    if (this.read < 4) {
+      var magic = [0x00, 0x61, 0x73, 0x6d];
+      for (var i = 0; i < bytes.length && this.read + i < 4; i++) {
+        if (bytes[i] !== magic[this.read + i]) {
+          this.problem = problem('The server did not send a WebAssembly module for ' + WASM_URL +
+            ' (Content-Type: ' + (this.response.headers.get('Content-Type') || 'none') +
+            '). The game may not be built or deployed correctly.');
+          return false;
+        }
+      }
+    }
+    this.read += bytes.byteLength;
+    this.progress();
+    return true;
+  };
+
+  // finished shows the whole download as arrived, and that the module is being
+  // prepared (compiled, which with streaming has mostly happened already).
+  Download.prototype.finished = function () {
+    mark('downloaded');
+    if (this.size.wire > 0 && this.size.decoded > 0) {
+      setProgress(this.size.wire, this.size.wire);
+    } else {
+      setProgress(this.read, this.read);
+    }
+    setStatus('Preparing…');
+  };
+
+  Download.prototype.interrupted = function (err) {
+    this.problem = this.problem || problem('The download of ' + WASM_URL + ' was interrupted after ' +
+      formatMB(loader.loaded) + ' (' + describe(err) + '). Check your connection and reload the page.');
+    return this.problem;
+  };
+
+  // stream returns a ReadableStream of the body that counts what passes.
+  Download.prototype.stream = function () {
+    var dl = this;
+    var reader = this.response.body.getReader();
+    return new ReadableStream({
+      pull: function (ctrl) {
+        return reader.read().then(function (step) {
+          if (step.done) {
+            dl.finished();
+            ctrl.close();
+          } else if (dl.chunk(step.value)) {
+            ctrl.enqueue(step.value);
+          } else {
+            reader.cancel();
+            ctrl.error(dl.problem);
+          }
+        }, function (err) {
+          ctrl.error(dl.interrupted(err));
+        });
+      }
+    });
+  };
+
+  // canStream reports whether the browser can compile the module while it
+  // downloads: instantiateStreaming insists on Content-Type application/wasm.
+  Download.prototype.canStream = function () {
+    var type = (this.response.headers.get('Content-Type') || '').toLowerCase();
+    return typeof WebAssembly.instantiateStreaming === 'function' &&
+      typeof ReadableStream === 'function' && typeof Response === 'function' &&
+      this.response.body && typeof this.response.body.getReader === 'function' &&
+      type.split(';')[0].replace(/\s/g, '') === 'application/wasm';
+  };
+
+  // bytes reads the whole body (for a browser that cannot stream-compile).
+  Download.prototype.bytes = function () {
+    var dl = this;
+    var body = this.response.body;
+    if (!body || typeof body.getReader !== 'function') {
+      // No streaming support: no progress until the end.
+      return this.response.arrayBuffer().then(function (buf) {
+        var bytes = new Uint8Array(buf);
+        if (!dl.chunk(bytes)) {
+          throw dl.problem;
+        }
+        dl.finished();
+        return bytes;
+      });
+    }
+    var reader = body.getReader();
+    var chunks = [];
+    function pump() {
+      return reader.read().then(function (step) {
+        if (step.done) {
+          dl.finished();
+          return concat(chunks, dl.read);
+        }
+        if (!dl.chunk(step.value)) {
+          reader.cancel();
+          throw dl.problem;
+        }
+        chunks.push(step.value);
+        return pump();
+      }, function (err) {
+        throw dl.interrupted(err);
+      });
+    }
+    return pump();
+  };
 
   function concat(chunks, length) {
     if (chunks.length === 1) {
@@ -166,39 +322,6 @@
     return out;
   }
 
-  function readBody(response, total) {
-    var body = response.body;
-    if (!body || typeof body.getReader !== 'function') {
-      // No streaming support: no progress until the end.
-      return response.arrayBuffer().then(function (buf) {
-        setProgress(buf.byteLength, buf.byteLength);
-        return new Uint8Array(buf);
-      });
-    }
-    var reader = body.getReader();
-    var chunks = [];
-    var loaded = 0;
-    function pump() {
-      return reader.read().then(function (step) {
-        if (step.done) {
-          setProgress(loaded, total > 0 ? total : loaded);
-          return concat(chunks, loaded);
-        }
-        chunks.push(step.value);
-        loaded += step.value.byteLength;
-        if (total > 0 && loaded > total) {
-          total = 0; // The size header was wrong; stop pretending.
-        }
-        setProgress(loaded, total);
-        return pump();
-      });
-    }
-    return pump().then(null, function (err) {
-      throw problem('The download of ' + WASM_URL + ' was interrupted after ' +
-        formatMB(loaded) + ' (' + describe(err) + '). Check your connection and reload the page.');
-    });
-  }
-
   function download() {
     setProgress(0, 0);
     return fetch(WASM_URL).then(function (response) {
@@ -207,25 +330,39 @@
         throw problem('Downloading ' + WASM_URL + ' failed: the server answered HTTP ' +
           response.status + text + '. The game may not be built or deployed correctly.');
       }
-      var total = expectedSize(response.headers);
-      setProgress(0, total);
-      return readBody(response, total).then(function (bytes) {
-        if (bytes.length < 4 || bytes[0] !== 0x00 || bytes[1] !== 0x61 ||
-          bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-          throw problem('The server did not send a WebAssembly module for ' + WASM_URL +
-            ' (Content-Type: ' + (response.headers.get('Content-Type') || 'none') +
-            '). The game may not be built or deployed correctly.');
-        }
-        return bytes;
-      });
+      var dl = new Download(response);
+      dl.progress();
+      return dl;
     }, function (err) {
       throw problem('Could not reach the game server to download ' + WASM_URL + ' (' +
         describe(err) + '). Check that the server is running and reload the page.');
     });
   }
 
-  function start(bytes) {
-    setStatus('Starting…');
+  // instantiate compiles and instantiates the module: while it downloads when
+  // the browser can, else once it has.
+  function instantiate(dl, importObject) {
+    var compiled;
+    if (dl.canStream()) {
+      var counted = new Response(dl.stream(), {headers: {'Content-Type': 'application/wasm'}});
+      compiled = WebAssembly.instantiateStreaming(counted, importObject);
+    } else {
+      compiled = dl.bytes().then(function (bytes) {
+        return WebAssembly.instantiate(bytes, importObject);
+      });
+    }
+    return compiled.then(null, function (err) {
+      if (dl.problem) {
+        throw dl.problem;
+      }
+      if (err && err.tickwireMessage) {
+        throw err;
+      }
+      throw problem(WASM_URL + ' could not be started: ' + describe(err) + '.');
+    });
+  }
+
+  function start(dl) {
     var go = new Go();
     var exitCode = null;
     var goExit = go.exit;
@@ -235,7 +372,8 @@
         goExit.call(go, code);
       }
     };
-    return WebAssembly.instantiate(bytes, go.importObject).then(function (result) {
+    return instantiate(dl, go.importObject).then(function (result) {
+      mark('running');
       loader.state = 'running';
       showLoader(false);
       // Resolves only when the Go program exits; a game normally never does.
@@ -249,9 +387,48 @@
       }, function (err) {
         fail('The game crashed: ' + describe(err) + '. Reload the page to play again.');
       });
-    }, function (err) {
-      throw problem(WASM_URL + ' could not be started: ' + describe(err) + '.');
     });
+  }
+
+  // queryParam returns the decoded value of name in the address's query, or
+  // null when it has none.
+  function queryParam(search, name) {
+    var parts = search.replace(/^\?/, '').split('&');
+    for (var i = 0; i < parts.length; i++) {
+      var kv = parts[i].split('=');
+      if (kv[0] === name && kv.length > 1) {
+        try {
+          return decodeURIComponent(kv.slice(1).join('=').replace(/\+/g, ' '));
+        } catch (e) {
+          return kv.slice(1).join('=');
+        }
+      }
+    }
+    return null;
+  }
+
+  // checkGame resolves once the server is known to host game (or cannot say:
+  // a server without the list, or one that cannot be reached, is left to the
+  // game's own connection, which explains itself), and rejects with a problem
+  // when its list of games lacks it.
+  function checkGame(game) {
+    return fetch(GAMES_URL, {cache: 'no-store'}).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (data) {
+      var games = data && data.games;
+      if (!games || typeof games.length !== 'number' || games.length === 0) {
+        return;
+      }
+      for (var i = 0; i < games.length; i++) {
+        if (games[i] === game) {
+          return;
+        }
+      }
+      var e = problem('This server has no game called "' + game + '". It hosts ' +
+        games.join(', ') + ': pick one in the lobby.');
+      e.toLobby = true;
+      throw e;
+    }, function () {});
   }
 
   // handOver gives the pending replay to the game once it has registered
@@ -372,8 +549,12 @@
         'Check that the server is running and serving the complete build, then reload the page.');
       return;
     }
-    download().then(start).then(null, function (err) {
-      fail(err && err.tickwireMessage ? err.tickwireMessage : 'Unexpected error while loading the game: ' + describe(err));
+    var named = queryParam(search, 'game');
+    var checked = named !== null && pendingReplay === null && queryParam(search, 'replay') === null ?
+      checkGame(named) : Promise.resolve();
+    checked.then(download).then(start).then(null, function (err) {
+      fail(err && err.tickwireMessage ? err.tickwireMessage : 'Unexpected error while loading the game: ' + describe(err),
+        err && err.toLobby);
     });
   }
 

@@ -103,7 +103,7 @@ function element(id) {
   const attrs = {};
   let text = '';
   return {
-    id, hidden: id === 'error', style: {}, onclick: null,
+    id, hidden: id === 'error' || id === 'lobby-link', style: {}, onclick: null,
     get textContent() { return text; },
     set textContent(v) { text = String(v); if (id === 'status') statuses.push(text); },
     classList: {
@@ -117,7 +117,7 @@ function element(id) {
   };
 }
 const els = {};
-for (const id of ['loader', 'progress', 'progress-bar', 'status', 'error', 'error-message', 'reload', 'lobby', 'replay-file']) {
+for (const id of ['loader', 'progress', 'progress-bar', 'status', 'error', 'error-message', 'reload', 'lobby-link', 'lobby', 'replay-file']) {
   els[id] = element(id);
 }
 const docListeners = {};
@@ -155,8 +155,14 @@ else if (sc.body === 'badwasm') { body = wasmModule(sc.size); body[4] = 0x09; } 
 else body = new TextEncoder().encode(sc.body || '');
 
 let fetches = 0;
+const fetched = [];
 function fakeFetch(url) {
   fetches++;
+  fetched.push(url);
+  if (url === '/api/rooms') {
+    if (!sc.games) return Promise.resolve(new Response('404 page not found', { status: 404 }));
+    return Promise.resolve(new Response(JSON.stringify({ games: sc.games, rooms: [] }), { headers: { 'Content-Type': 'application/json' } }));
+  }
   if (url !== 'tickwire.wasm') return Promise.reject(new TypeError('unexpected URL ' + url));
   if (sc.network === 'down') return Promise.reject(new TypeError('Failed to fetch'));
   const chunk = sc.chunk || 500000;
@@ -200,11 +206,18 @@ class FakeGo {
 
 const g = {
   document, fetch: fakeFetch, console: { log() {}, warn() {}, error() {} },
-  setTimeout, Promise, Uint8Array, TextEncoder, FileReader: FakeFileReader,
-  location: { reload() {}, search: sc.search || '' },
+  setTimeout, Promise, Uint8Array, TextEncoder, FileReader: FakeFileReader, Response, ReadableStream,
+  location: { reload() {}, search: sc.search || '', pathname: '/' },
 };
 if (sc.lobby) g.tickwireLobby = { active: true };
 if (sc.webassembly !== false) g.WebAssembly = WebAssembly;
+let streamed = 0;
+if (sc.webassembly !== false && sc.streaming) {
+  // The browser's streaming compile: Node's own, counted.
+  g.WebAssembly = Object.assign(Object.create(WebAssembly), {
+    instantiateStreaming(source, imports) { streamed++; return WebAssembly.instantiateStreaming(source, imports); },
+  });
+}
 if (sc.go !== false) g.Go = FakeGo;
 g.window = g;
 vm.createContext(g);
@@ -246,6 +259,8 @@ let dropped = false;
       barWidth: els['progress-bar'].style.width || '',
       replays: l.replays, handed, lobbyHidden: !!els.lobby.hidden, title: (els['game-title'] || {}).textContent || '',
       replayRefused: l.replayRefused || '',
+      fetched, streamed, reloadHidden: !!els.reload.hidden, lobbyLinkHidden: !!els['lobby-link'].hidden,
+      lobbyLink: els['lobby-link'].getAttribute('href'),
     }));
   }, 50);
 })();
@@ -269,6 +284,12 @@ type result struct {
 	LobbyHidden  bool     `json:"lobbyHidden"`
 	// ReplayRefused says why a dropped file was not read (too big to be a replay).
 	ReplayRefused string `json:"replayRefused"`
+	// Fetched lists the URLs fetched, in order; Streamed counts instantiateStreaming's calls.
+	Fetched         []string `json:"fetched"`
+	Streamed        int      `json:"streamed"`
+	ReloadHidden    bool     `json:"reloadHidden"`
+	LobbyLinkHidden bool     `json:"lobbyLinkHidden"`
+	LobbyLink       string   `json:"lobbyLink"`
 }
 
 func TestLoader(t *testing.T) {
@@ -311,13 +332,67 @@ func TestLoader(t *testing.T) {
 		wantRuns     int
 		wantTotal    int
 		wantHanded   []int // the bytes of the replay file the game got, if one was dropped
+		wantStreamed int   // instantiateStreaming's calls
+		wantFetched  []string
+		// wantLobbyLink: the error offers Back to lobby instead of Reload.
+		wantLobbyLink bool
 	}{
 		{
-			name:         "X-Decoded-Length gives the total of a compressed download",
+			// The bar counts the bytes on the wire (the decoded share of Content-Length), not the
+			// 3.5 MB decoded; after the last byte, "Preparing…" while the module compiles.
+			name:         "a compressed download counts the compressed bytes",
 			scenario:     with(ok, "headers", map[string]string{"Content-Encoding": "br", "Content-Length": "800000", "X-Decoded-Length": "3500000"}),
 			wantState:    "running",
-			wantStatuses: []string{"Downloading game: 0.0 MB of 3.5 MB", "Downloading game: 1.5 MB of 3.5 MB", "Downloading game: 3.5 MB of 3.5 MB", "Starting…"},
-			wantFetches:  1, wantRuns: 1, wantTotal: size,
+			wantStatuses: []string{"Downloading game: 0.0 MB of 0.8 MB", "Downloading game: 0.3 MB of 0.8 MB", "Downloading game: 0.8 MB of 0.8 MB", "Preparing…"},
+			noStatus:     "3.5 MB",
+			wantFetches:  1, wantRuns: 1, wantTotal: 800000,
+		},
+		{
+			name: "served as application/wasm, the module compiles while it downloads",
+			scenario: with(ok, "streaming", true, "headers", map[string]string{"Content-Type": "application/wasm",
+				"Content-Encoding": "br", "Content-Length": "800000", "X-Decoded-Length": "3500000"}),
+			wantState:    "running",
+			wantStatuses: []string{"Downloading game: 0.3 MB of 0.8 MB", "Preparing…"},
+			wantFetches:  1, wantRuns: 1, wantTotal: 800000, wantStreamed: 1,
+		},
+		{
+			name: "streaming: not a wasm file",
+			scenario: with(ok, "streaming", true, "body", "<!doctype html>",
+				"headers", map[string]string{"Content-Type": "application/wasm"}),
+			wantState: "error", wantError: []string{"did not send a WebAssembly module"},
+			wantFetches: 1, wantStreamed: 1,
+		},
+		{
+			name: "streaming: download interrupted",
+			scenario: with(ok, "streaming", true, "network", "cut",
+				"headers", map[string]string{"Content-Type": "application/wasm", "Content-Length": "3500000"}),
+			wantState: "error", wantError: []string{"interrupted after 2.0 MB", "network error"},
+			wantFetches: 1, wantStreamed: 1,
+		},
+		{
+			// Broken 6 of issue 16: ?game=chess downloaded the whole game, then said "exit code 1".
+			name:      "an unknown game is refused before the download, with a way back to the lobby",
+			scenario:  with(ok, "search", "?game=chess", "games", []string{"arena", "pong"}),
+			wantState: "error", wantError: []string{`no game called "chess"`, "arena, pong"},
+			wantFetches: 1, wantFetched: []string{"/api/rooms"}, wantLobbyLink: true,
+		},
+		{
+			name:        "a hosted game is checked, then downloaded",
+			scenario:    with(ok, "search", "?game=pong&room=r1", "games", []string{"arena", "pong"}),
+			wantState:   "running",
+			wantFetches: 2, wantRuns: 1, wantFetched: []string{"/api/rooms", "tickwire.wasm"},
+		},
+		{
+			name:        "a server without the game list loads the game anyway",
+			scenario:    with(ok, "search", "?game=pong"),
+			wantState:   "running",
+			wantFetches: 2, wantRuns: 1, wantFetched: []string{"/api/rooms", "tickwire.wasm"},
+		},
+		{
+			name:        "a replay's address names no game to check",
+			scenario:    with(ok, "search", "?replay=arena-r1-1", "games", []string{"pong"}),
+			wantState:   "running",
+			wantFetches: 1, wantRuns: 1, wantFetched: []string{"tickwire.wasm"},
 		},
 		{
 			name:         "Content-Length fallback",
@@ -476,6 +551,19 @@ func TestLoader(t *testing.T) {
 			}
 			if got.Fetches != tt.wantFetches {
 				t.Errorf("fetches = %d, want %d", got.Fetches, tt.wantFetches)
+			}
+			if got.Streamed != tt.wantStreamed {
+				t.Errorf("instantiateStreaming calls = %d, want %d", got.Streamed, tt.wantStreamed)
+			}
+			if tt.wantFetched != nil && fmt.Sprint(got.Fetched) != fmt.Sprint(tt.wantFetched) {
+				t.Errorf("fetched %q, want %q", got.Fetched, tt.wantFetched)
+			}
+			if got.State == "error" && (got.LobbyLinkHidden == tt.wantLobbyLink || got.ReloadHidden != tt.wantLobbyLink) {
+				t.Errorf("error offers lobby link %v, reload %v; want lobby link %v and reload %v",
+					!got.LobbyLinkHidden, !got.ReloadHidden, tt.wantLobbyLink, !tt.wantLobbyLink)
+			}
+			if tt.wantLobbyLink && got.LobbyLink != "/" {
+				t.Errorf("lobby link %q, want the page without its query, /", got.LobbyLink)
 			}
 			if got.Runs != tt.wantRuns {
 				t.Errorf("go.run calls = %d, want %d", got.Runs, tt.wantRuns)

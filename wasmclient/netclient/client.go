@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/netsim"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 
@@ -61,8 +60,10 @@ type Config struct {
 	// delayed. Defaults to off.
 	NetSim netsim.Profile
 	// HTTPClient dials the connection in native builds (a load tester counts bytes with its
-	// transport); the browser's WebSocket ignores it. Defaults to http.DefaultClient.
-	HTTPClient *http.Client
+	// transport): an *http.Client there. Defaults to http.DefaultClient. The browser's WebSocket
+	// has none (an empty struct in js builds: a field of net/http's type would keep its whole
+	// client, TLS and all, in the page's download).
+	HTTPClient *httpClient
 }
 
 // View is what the client knows, as of the newest frame received. Its slices are never modified

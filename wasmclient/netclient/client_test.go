@@ -3,9 +3,7 @@ package netclient_test
 import (
 	"context"
 	"net"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,35 +142,5 @@ func TestUnreachableServer(t *testing.T) {
 	v := waitView(t, c, "the failure", func(v netclient.View) bool { return v.Status == netclient.Closed })
 	if !strings.Contains(v.Reason, "cannot reach") {
 		t.Errorf("reason %q", v.Reason)
-	}
-}
-
-// countingConn counts the bytes read through a connection.
-type countingConn struct {
-	net.Conn
-	read *atomic.Int64
-}
-
-func (c countingConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.read.Add(int64(n))
-	return n, err
-}
-
-func TestHTTPClientDialsTheConnection(t *testing.T) {
-	t.Parallel()
-	url := startArena(t, server.Config{})
-	var read atomic.Int64
-	var d net.Dialer
-	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := d.DialContext(ctx, network, addr)
-		return countingConn{conn, &read}, err
-	}}}
-	c := netclient.Dial[arena.Input](netclient.Config{URL: url, Name: "counted", HTTPClient: hc}, arena.Game{}, arena.Schema)
-	t.Cleanup(c.Close)
-	waitView(t, c, "snapshots", func(v netclient.View) bool { return v.Snapshots >= 3 })
-	// Three arena snapshots are well over a kilobyte: they came through the given client's connection.
-	if n := read.Load(); n < 1000 {
-		t.Errorf("%d bytes read through the HTTPClient's connection", n)
 	}
 }

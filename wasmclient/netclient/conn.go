@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 )
 
 // ending is how a connection ended.

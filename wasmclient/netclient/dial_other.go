@@ -2,7 +2,14 @@
 
 package netclient
 
-import "github.com/coder/websocket"
+import (
+	"net/http"
+
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
+)
+
+// httpClient is Config.HTTPClient's type: net/http's client in native builds.
+type httpClient = http.Client
 
 func dialOptions(cfg Config) *websocket.DialOptions {
 	return &websocket.DialOptions{HTTPClient: cfg.HTTPClient}

@@ -2,7 +2,8 @@
 // hello, follows a cluster's redirect to the node its room is on, reconnects (resuming the seat)
 // after a lost connection, decodes and checks every frame, keeps the newest state the server sent,
 // sends what it is given, and measures the round trip. The same code runs natively (tests, bots,
-// the desktop build) and in the browser, where coder/websocket uses the browser's WebSocket.
+// the desktop build) over coder/websocket, and in the browser over the page's WebSocket
+// (internal/websocket: coder/websocket's js build would bring net/http into the page's download).
 //
 // Start with [Dial]. It decides nothing about timing: which input to send for which tick, and what
 // to draw when, is netcode's [netcode.Driver], which plays over a [Client] (a [netcode.Link]).

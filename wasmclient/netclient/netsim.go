@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 )
 
 // The client's side of the simulated network (Config.NetSim) is a netsim.Conn between the client

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
 

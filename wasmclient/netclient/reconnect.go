@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 )
 
 // run connects, and reconnects after a lost connection, until the client gives up or is closed.

@@ -1,8 +1,8 @@
 package netclient
 
 import (
-	"github.com/coder/websocket"
 	"github.com/tickwire/tickwire/shared/wire"
+	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 )
 
 // seatGone reports whether a connection that ended with code lost the seat for good, so that the

@@ -1,11 +1,13 @@
 package ui
 
 import (
-	"bytes"
 	"image/color"
+	"strconv"
 
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/tickwire/tickwire/assets"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
 )
 
 // Colours shared by every screen.
@@ -36,10 +38,15 @@ const (
 )
 
 // Theme holds the fonts and hands out faces scaled for the display, made once per size and scale.
+//
+// The faces are text/v2's GoXFace over golang.org/x/image's OpenType rasteriser rather than its
+// GoTextFace: the screens draw a few Latin strings, which need no shaping, and GoTextFace's
+// go-text/typesetting (HarfBuzz, bidi, font tables) cost 0.7 MB of the page's brotli download
+// (measured with `go tool mage wasmsize`; see docs/LOADING.md).
 type Theme struct {
-	regular, bold *text.GoTextFaceSource
+	regular, bold *opentype.Font
 	scale         float64
-	faces         map[faceKey]*text.GoTextFace
+	faces         map[faceKey]*text.GoXFace
 }
 
 type faceKey struct {
@@ -50,11 +57,11 @@ type faceKey struct {
 // NewTheme loads the embedded Go fonts. It panics if they are broken, which a test would catch.
 func NewTheme() *Theme {
 	return &Theme{regular: mustFont(assets.GoRegularTTF), bold: mustFont(assets.GoBoldTTF), scale: 1,
-		faces: map[faceKey]*text.GoTextFace{}}
+		faces: map[faceKey]*text.GoXFace{}}
 }
 
-func mustFont(ttf []byte) *text.GoTextFaceSource {
-	s, err := text.NewGoTextFaceSource(bytes.NewReader(ttf))
+func mustFont(ttf []byte) *opentype.Font {
+	s, err := opentype.Parse(ttf)
 	if err != nil {
 		panic("ui: embedded font: " + err.Error())
 	}
@@ -69,12 +76,12 @@ func (t *Theme) setScale(s float64) {
 }
 
 // Face returns the regular face of a size.
-func (t *Theme) Face(size Size) *text.GoTextFace { return t.face(false, size) }
+func (t *Theme) Face(size Size) *text.GoXFace { return t.face(false, size) }
 
 // Bold returns the bold face of a size.
-func (t *Theme) Bold(size Size) *text.GoTextFace { return t.face(true, size) }
+func (t *Theme) Bold(size Size) *text.GoXFace { return t.face(true, size) }
 
-func (t *Theme) face(bold bool, size Size) *text.GoTextFace {
+func (t *Theme) face(bold bool, size Size) *text.GoXFace {
 	k := faceKey{bold, size}
 	if f := t.faces[k]; f != nil {
 		return f
@@ -83,7 +90,12 @@ func (t *Theme) face(bold bool, size Size) *text.GoTextFace {
 	if bold {
 		src = t.bold
 	}
-	f := &text.GoTextFace{Source: src, Size: float64(size) * t.scale}
+	// At 72 DPI a point is a pixel, and no hinting draws the outlines as GoTextFace did.
+	ff, err := opentype.NewFace(src, &opentype.FaceOptions{Size: float64(size) * t.scale, DPI: 72, Hinting: font.HintingNone})
+	if err != nil { // only for options out of range: a size no screen asks for
+		panic("ui: font face of size " + strconv.FormatFloat(float64(size)*t.scale, 'g', -1, 64) + ": " + err.Error())
+	}
+	f := text.NewGoXFace(ff)
 	t.faces[k] = f
 	return f
 }

@@ -21,25 +21,21 @@ const (
 
 // DefaultBrotliQuality is the brotli quality used by Precompress.
 //
-// Measured on a 19.2 MB GOOS=js GOARCH=wasm binary (Ebiten, msgpack,
-// websocket, net/http, go/types, ...) with andybalholm/brotli v1.2.8, window
-// 2^22, one core of a 2-core x86-64 machine. For comparison gzip
-// BestCompression gives 4.61 MB (24.0%) in 2.5 s.
+// Measured on the 18.7 MB GOOS=js GOARCH=wasm binary of December 2026 (Ebiten, msgpack, zstd, no
+// net/http) with andybalholm/brotli v1.2.8, window 2^22, one core of a shared 2-core x86-64
+// machine (steal 0, load 4.8 to 1.9):
 //
-//	quality  size      ratio  time
-//	5        3.89 MB   20.2%    1.3 s
-//	7        3.81 MB   19.8%    2.5 s
-//	9        3.77 MB   19.6%    4.9 s
-//	10       3.40 MB   17.7%   55 s
-//	11       3.31 MB   17.2%    7 min
+//	quality  size      time
+//	7        3.64 MB    5 s
+//	9        3.59 MB    3 s
+//	10       3.28 MB   21 s
 //
-// Quality 7 costs about as much as the gzip pass that runs alongside it, so
-// it adds no wall time to a build; quality 9 would only save another 1%.
-// Qualities 10 and 11 use the slow optimal parser: 11% to 13% smaller, but
-// about a minute and seven minutes per build, far too slow for the
-// edit-build-reload loop. Set TICKWIRE_BROTLI_QUALITY=11 for a release
-// build where download size matters more than build time.
-const DefaultBrotliQuality = 7
+// Quality 10 is the first that uses brotli's slow optimal parser: 10% smaller than 9, which is
+// what keeps a first visit under its 3.5 MB budget (docs/LOADING.md). Its 21 s run alongside the
+// gzip pass, during a build whose wasm link takes longer. (On the 19.2 MB binary of an older
+// build, 11 measured 3% smaller than 10 but took 7 minutes.) Set TICKWIRE_BROTLI_QUALITY=5 for a
+// quick edit-build-reload loop where the download size does not matter.
+const DefaultBrotliQuality = 10
 
 // brotliLGWin is the brotli window (2^22 = 4 MiB). The 2^24 window measured
 // slightly larger output at qualities up to 8 and was slower at all of them.
