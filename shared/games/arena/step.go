@@ -76,6 +76,7 @@ func (s *State) endRound() {
 	s.Round = min(s.Round+1, MaxRound)
 	s.Clock = RoundTicks
 }
+
 // settle keeps a body inside the walls and under the speed limit after contacts have pushed it, so
 // every field stays within the schema's bounds.
 func settle(b *Body, r int32) {
