@@ -156,6 +156,7 @@ type App[I any] struct {
 	client atomic.Pointer[netclient.Client[I]]
 	net    netGraph     // the net graph overlay, shown or not across connections
 	offer  *ReplayOffer // nil without Config.FindReplay
+	board  boardView    // the scores the game shows in play, for DebugJSON
 	// replayView is what DebugJSON reports while a replay loads, plays or failed; nil in play.
 	replayView atomic.Pointer[netclient.DebugView]
 }
@@ -254,6 +255,7 @@ func (a *App[I]) DebugJSON() string {
 	}
 	d.Frames = int(a.frames.Load())
 	d.NetGraph = a.net.shown.Load()
+	d.Board = a.board.load()
 	return d.JSON()
 }
 

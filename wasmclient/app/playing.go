@@ -52,6 +52,7 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 		f.Drawn, f.Timed = p.app.drv.Entities(), true
 	}
 	p.app.game.Update(ctx, f)
+	p.app.board.note(p.app.game)
 	if m != nil && !v.Welcome.Spectator {
 		p.msgs = m.Outbox(p.msgs[:0])
 		for _, msg := range p.msgs {
