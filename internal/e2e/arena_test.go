@@ -62,10 +62,11 @@ func TestArenaBoardListsPlayersOutOfView(t *testing.T) {
 	vb = b.waitView("Bob's board to list Ann and Bob", 10*time.Second, both)
 	t.Logf("Ann's board %+v; Bob's board %+v", va.Board, vb.Board)
 	// The scores on a board are the server's: Bob's own on Ann's board.
-	bobs := findPlayer(vb, vb.Player).Fields["score"]
 	a.waitView("Ann's board to show Bob's score", 10*time.Second, func(v netclient.DebugView) bool {
 		i := slices.IndexFunc(v.Board, func(p netclient.DebugPlayer) bool { return p.ID == vb.Player })
-		return i >= 0 && v.Board[i].Score == bobs && v.Board[i].Name == "Bob"
+		own, err := b.view()
+		bob := findPlayer(own, vb.Player)
+		return i >= 0 && err == nil && bob != nil && v.Board[i].Score == bob.Fields["score"] && v.Board[i].Name == "Bob"
 	})
 	for _, p := range []*page{a, b} {
 		if probs := p.consoleProblems(); len(probs) > 0 {
