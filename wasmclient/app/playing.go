@@ -48,6 +48,7 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	f.View, f.Drawn, f.Timed = v, v.Entities, false
 	p.app.offer.setRoom(p.app.name, v.Welcome.Room)
 	f.Replays = p.app.offer
+	f.Friend = p.app.cfg.Friend
 	if p.app.drv.Ready() {
 		f.Drawn, f.Timed = p.app.drv.Entities(), true
 	}
