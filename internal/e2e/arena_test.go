@@ -3,10 +3,16 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"image/color"
+	imagepng "image/png"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 	"github.com/tickwire/tickwire/server"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -73,4 +79,91 @@ func TestArenaBoardListsPlayersOutOfView(t *testing.T) {
 			t.Errorf("%s: console problems %v", p.name, probs)
 		}
 	}
+}
+
+// openTouchPage opens url in a tab that is a phone: a w×h viewport at scale 1, mobile, touch
+// emulated (the page's "(pointer: coarse)" matches), before the page loads.
+func openTouchPage(t *testing.T, browser context.Context, name, url string, w, h int64) *page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	p := &page{t: t, name: name, ctx: ctx}
+	if err := chromedp.Listen(ctx, p.onEvent); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
+			emulation.SetDeviceMetricsOverrideParams{Width: w, Height: h, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 5})
+		return err
+	}), chromedp.Navigate(url))
+	if err != nil {
+		t.Fatalf("%s: emulate a phone and navigate: %v", name, err)
+	}
+	return p
+}
+
+// TestArenaTouchControlsFromTheStart is the arena's part of issue 16's fifth broken item: on a
+// phone, the DASH button (and the touch help) must show from the first frame, not after the first
+// touch. The page is never touched; its screenshot must show the button's gold ring.
+func TestArenaTouchControlsFromTheStart(t *testing.T) {
+	findChromium(t)
+	www := wwwDir(t)
+	_, base := startServer(t, www)
+	browser := newBrowser(t)
+	const w, h = 360, 640
+	p := openTouchPage(t, browser, "the phone's page", base+"/?name=Pho&room=touch&mute=1", w, h)
+	if coarse, err := p.eval(`String(matchMedia("(pointer: coarse)").matches)`); err != nil || coarse != "true" {
+		t.Fatalf("the emulated phone's pointer is not coarse (%q, %v): the test emulates nothing", coarse, err)
+	}
+	p.waitView("the phone to reach the game", 90*time.Second, func(v netclient.DebugView) bool {
+		return v.Status == "connected" && v.Frames > 30 && v.Snapshots > 0
+	})
+	// Where the arena draws the button (Controls.Update): its centre 84 px from the right and 96
+	// from the bottom, radius 46, its ring the outer 7 px; sample the ring left, right, above and
+	// below.
+	cx, cy, r := w-84, h-96, 46-3
+	deadline := time.Now().Add(20 * time.Second)
+	var got []color.RGBA
+	for {
+		png := p.screenshotPNG()
+		img, err := imagepng.Decode(bytes.NewReader(png))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = got[:0]
+		gold := 0
+		for _, pt := range [][2]int{{cx - r, cy}, {cx + r, cy}, {cx, cy - r}, {cx, cy + r}} {
+			c := color.RGBAModel.Convert(img.At(pt[0], pt[1])).(color.RGBA)
+			got = append(got, c)
+			if c.R > 180 && c.G > 130 && c.B < 140 && int(c.R) > int(c.B)+80 {
+				gold++
+			}
+		}
+		if gold >= 3 { // one may be under an orb or a disc passing by
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no DASH button on the untouched phone: the ring's pixels are %v, want gold", got)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Logf("the DASH button's ring, untouched: %v", got)
+	if probs := p.consoleProblems(); len(probs) > 0 {
+		t.Errorf("console problems %v", probs)
+	}
+}
+
+// screenshotPNG returns a screenshot of the page.
+func (p *page) screenshotPNG() []byte {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("%s: screenshot: %v", p.name, err)
+	}
+	return png
 }
