@@ -7,6 +7,8 @@ import (
 	"context"
 	"image/color"
 	imagepng "image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -151,6 +153,9 @@ func TestArenaTouchControlsFromTheStart(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	t.Logf("the DASH button's ring, untouched: %v", got)
+	if dir := os.Getenv("TICKWIRE_SHOTS"); dir != "" {
+		p.screenshot(filepath.Join(dir, "arena-phone-untouched.png"))
+	}
 	if probs := p.consoleProblems(); len(probs) > 0 {
 		t.Errorf("console problems %v", probs)
 	}

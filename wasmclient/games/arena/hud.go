@@ -85,16 +85,10 @@ func (c *Client) drawBoard(screen *ebiten.Image, ctx *ui.Context) {
 		return
 	}
 	th := ctx.Theme
-	m := ctx.Px(12)
-	w := ctx.Px(230)
 	rowH := ctx.Px(26)
 	head := ctx.Px(34)
-	h := head + rowH*float64(len(c.board)) + ctx.Px(8)
-	x, top := float64(ctx.W)-m-w, m
-	if narrow(ctx) { // below the status line, which takes the whole width
-		top += ctx.Px(36)
-	}
-	ui.Panel(screen, ctx, image.Rect(int(x), int(top), int(x+w), int(top+h)))
+	x, top, w, bottom := c.boardBox(ctx)
+	ui.Panel(screen, ctx, image.Rect(int(x), int(top), int(x+w), int(bottom)))
 	ui.Text(screen, "LEADERBOARD", th.Bold(ui.Small), x+ctx.Px(14), top+head/2+ctx.Px(2), ui.Start, ui.Center, ui.Muted)
 
 	face, bold := th.Face(ui.Body), th.Bold(ui.Body)
@@ -220,20 +214,17 @@ func mix(a, b color.RGBA, k float64) color.RGBA {
 	return color.RGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), f(a.A, b.A)}
 }
 
-// drawRound draws the round and its clock at the top centre, and, for a few seconds after a round
-// ends, who won it.
+// drawRound draws the round and its clock at the top centre (on a phone held upright, under the
+// leaderboard), and, for a few seconds after a round ends, who won it.
 func (c *Client) drawRound(screen *ebiten.Image, ctx *ui.Context) {
 	if c.roundText == "" {
 		return
 	}
 	th := ctx.Theme
-	y := ctx.Px(26)
-	if narrow(ctx) { // below the status line
-		y += ctx.Px(36)
-	}
-	cx := float64(ctx.W) / 2
-	if !narrow(ctx) { // between the status line and the leaderboard
-		cx = (float64(ctx.W) - ctx.Px(230)) / 2
+	cx, y := float64(ctx.W)/2, ctx.Px(26)
+	if narrow(ctx) { // the status line takes the top, the leaderboard the right below it
+		x, _, w, bottom := c.boardBox(ctx)
+		cx, y = x+w/2, bottom+ctx.Px(14)
 	}
 	col := ui.TextColor
 	if c.roundKey[1] <= 10 {
@@ -245,13 +236,29 @@ func (c *Client) drawRound(screen *ebiten.Image, ctx *ui.Context) {
 	}
 }
 
+// boardBox returns where the leaderboard goes: its left edge, top, width and bottom.
+func (c *Client) boardBox(ctx *ui.Context) (x, top, w, bottom float64) {
+	m := ctx.Px(12)
+	w = ctx.Px(230)
+	x, top = float64(ctx.W)-m-w, m
+	if narrow(ctx) { // below the status line, which takes the whole width
+		top += ctx.Px(36)
+	}
+	bottom = top
+	if len(c.board) > 0 {
+		bottom += ctx.Px(34) + ctx.Px(26)*float64(len(c.board)) + ctx.Px(8)
+	}
+	return x, top, w, bottom
+}
+
 // drawFeed draws the kill feed at the left, under the status line, newest last; a line fades out
 // in its last second.
 func (c *Client) drawFeed(screen *ebiten.Image, ctx *ui.Context) {
 	face := ctx.Theme.Face(ui.Small)
-	x, y := ctx.Px(16), ctx.Px(60)
-	if narrow(ctx) { // the leaderboard and the round's line are below the status line there
-		y = ctx.Px(104) + ctx.Px(26)*float64(len(c.board)+1)
+	x, y := ctx.Px(16), ctx.Px(96) // under the status line and the NET and replay buttons
+	if narrow(ctx) {               // under the leaderboard and the round's line
+		_, _, _, bottom := c.boardBox(ctx)
+		y = bottom + ctx.Px(40)
 	}
 	for _, l := range c.feed.Lines {
 		a := float32(min(1, l.Life))

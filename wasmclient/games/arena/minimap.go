@@ -24,7 +24,7 @@ func MinimapRect(w, h int, scale float64, touch bool) image.Rectangle {
 	m := 12 * scale
 	x1, y1 := float64(w)-m, float64(h)-m
 	if touch {
-		y1 -= 160 * scale
+		y1 -= 190 * scale // and the help line above it on a phone
 	}
 	return image.Rect(int(x1-mw), int(y1-mh), int(x1), int(y1))
 }
