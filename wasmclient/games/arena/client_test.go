@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"image"
 	"reflect"
 	"testing"
 
@@ -199,5 +200,35 @@ func TestMinimap(t *testing.T) {
 	}
 	if x, y := MinimapPoint(r, arenaW, arenaH); x != float64(r.Max.X) || y != float64(r.Max.Y) {
 		t.Errorf("the far corner maps to (%v, %v)", x, y)
+	}
+}
+
+// A live spectator taps a name on the board, and the camera follows that player instead of the
+// leader; when the player leaves, back to the leader.
+func TestSpectatorFollowsATappedName(t *testing.T) {
+	t.Parallel()
+	c := New(ui.NewSounds(true))
+	ctx := testContext()
+	f := frameOf(0, []sim.Entity{playerAt(1, 300, 300, 18), playerAt(2, 2800, 1700, 1), world})
+	f.Welcome.Spectator = true
+	c.Receive(&arena.StandingsMsg{Round: 1, Left: 100, Players: []arena.Standing{{Player: 1, Score: 18}, {Player: 2, Score: 1}}})
+	c.Update(ctx, f)
+	if c.followed == nil || c.followed.ID != 1 {
+		t.Fatalf("following %+v, want the leader, Ann", c.followed)
+	}
+	// The rows as drawBoard lays them out: Ann's, then Bob's.
+	c.boardRows = []image.Rectangle{image.Rect(700, 46, 930, 72), image.Rect(700, 72, 930, 98)}
+	ctx.Taps = []image.Point{{800, 80}}
+	c.Update(ctx, f)
+	ctx.Taps = nil
+	if c.pick != 2 || c.followed == nil || c.followed.ID != 2 {
+		t.Fatalf("after tapping Bob's row: pick %d, following %+v; want Bob", c.pick, c.followed)
+	}
+	c.Receive(&arena.StandingsMsg{Round: 1, Left: 90, Players: []arena.Standing{{Player: 1, Score: 18}}})
+	f = frameOf(0, []sim.Entity{playerAt(1, 300, 300, 18), world})
+	f.Welcome.Spectator = true
+	c.Update(ctx, f)
+	if c.pick != 0 {
+		t.Errorf("still picking %d after Bob left", c.pick)
 	}
 }
