@@ -16,7 +16,11 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/tickwire/tickwire/server"
+	"github.com/tickwire/tickwire/server/room"
+	"github.com/tickwire/tickwire/server/servertest"
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
@@ -171,4 +175,85 @@ func (p *page) screenshotPNG() []byte {
 		p.t.Fatalf("%s: screenshot: %v", p.name, err)
 	}
 	return png
+}
+
+// TestArenaStandingsAndSpawnNearOverTheWire plays the arena's messages through the real server
+// with Go clients (no browser): with interest management on, two players far apart each receive
+// standings that list both; then a third, joining by the first's invite, asks to spawn near them
+// and is moved there.
+func TestArenaStandingsAndSpawnNearOverTheWire(t *testing.T) {
+	t.Parallel()
+	_, addr := servertest.Start(t, server.Config{}, room.For(arena.Game{}))
+	url := "ws://" + addr + "/ws"
+	dial := func(name string) *netclient.Client[arena.Input] {
+		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "wire", Name: name, Messages: arena.Messages},
+			arena.Game{}, arena.Schema)
+		t.Cleanup(c.Close)
+		return c
+	}
+	// wait polls c's view until cond holds, taking the events that arrived.
+	wait := func(c *netclient.Client[arena.Input], what string, cond func(v netclient.View, evs []wire.Message) bool) netclient.View {
+		t.Helper()
+		var evs []wire.Message
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			evs = c.TakeEvents(evs[:0])
+			if v := c.View(); cond(v, evs) {
+				return v
+			}
+		}
+		t.Fatalf("timed out waiting for %s; view %+v", what, c.View())
+		return netclient.View{}
+	}
+	standingsOf := func(evs []wire.Message) *arena.StandingsMsg {
+		for i := len(evs) - 1; i >= 0; i-- {
+			if m, ok := evs[i].(*arena.StandingsMsg); ok {
+				return m
+			}
+		}
+		return nil
+	}
+	ann, bob := dial("Ann"), dial("Bob")
+	va := wait(ann, "Ann's welcome", func(v netclient.View, _ []wire.Message) bool { return v.Welcome.Player != 0 })
+	vb := wait(bob, "Bob's welcome", func(v netclient.View, _ []wire.Message) bool { return v.Welcome.Player != 0 })
+	for _, c := range []*netclient.Client[arena.Input]{ann, bob} {
+		wait(c, "standings listing Ann and Bob", func(_ netclient.View, evs []wire.Message) bool {
+			m := standingsOf(evs)
+			return m != nil && len(m.Players) == 2 && m.Round == 1 && m.Left > 0
+		})
+	}
+
+	// Cy follows Ann's invite: its client asks once, after its welcome, to spawn near Ann.
+	cy := dial("Cy")
+	vc := wait(cy, "Cy's welcome", func(v netclient.View, _ []wire.Message) bool { return v.Welcome.Player != 0 })
+	welcomed := time.Now()
+	if err := cy.Send(&arena.SpawnNearMsg{Player: va.Welcome.Player}); err != nil {
+		t.Fatal(err)
+	}
+	pos := func(v netclient.View, id sim.PlayerID) (int32, int32, bool) {
+		for _, e := range v.Entities {
+			if e.ID == sim.EntityID(id) {
+				return e.Field(arena.PlayerX), e.Field(arena.PlayerY), true
+			}
+		}
+		return 0, 0, false
+	}
+	// Moved, not placed there by chance: the move spends the spawn grace (fresh), which would
+	// otherwise last 3 s.
+	wait(cy, "Cy next to Ann", func(v netclient.View, _ []wire.Message) bool {
+		ax, ay, okA := pos(v, va.Welcome.Player)
+		cx, cy, okC := pos(v, vc.Welcome.Player)
+		fresh := int32(-1)
+		for _, e := range v.Entities {
+			if e.ID == sim.EntityID(vc.Welcome.Player) {
+				fresh = e.Field(arena.PlayerFresh)
+			}
+		}
+		return okA && okC && sim.Length(ax-cx, ay-cy) < 4*arena.PlayerRadius && fresh == 0
+	})
+	if d := time.Since(welcomed); d > 2*time.Second {
+		t.Errorf("Cy reached Ann %v after its welcome: by then the grace had run out by itself", d)
+	}
+	if vb.Welcome.Player == va.Welcome.Player {
+		t.Errorf("Ann and Bob are both player %d", va.Welcome.Player)
+	}
 }
