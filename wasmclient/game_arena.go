@@ -7,8 +7,13 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
+var (
+	_ app.Messenger = (*arenaclient.Client)(nil)
+	_ app.Scorer    = (*arenaclient.Client)(nil)
+)
+
 func init() {
-	register(app.Spec[arena.State, arena.Input]{Shared: arena.Game{}, Predict: true,
-		Title: "tickwire arena", Tagline: "Collect orbs · dash into rivals · dodge the drones",
+	register(app.Spec[arena.State, arena.Input]{Shared: arena.Game{}, Predict: true, Messages: arena.Messages,
+		Title: "tickwire arena", Tagline: "Collect orbs · dash rivals to knock theirs loose · win the round",
 		Client: func(sounds *ui.Sounds) app.Game[arena.Input] { return arenaclient.New(sounds) }})
 }

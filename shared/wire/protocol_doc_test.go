@@ -74,6 +74,9 @@ func TestProtocolDocExamples(t *testing.T) {
 		"point":  encode(&pong.PointMsg{Side: pong.Right, Left: 3, Right: 5}),
 		"emoted": encode(&pong.EmotedMsg{Player: 3, Emote: 2}),
 		"over":   encode(&pong.OverMsg{Winner: pong.Right, Left: 4, Right: 7}),
+		// The arena's scoreboard message.
+		"standings": encode(&arena.StandingsMsg{Round: 2, Left: 5400, Winner: 3, WinScore: 42,
+			Players: []arena.Standing{{Player: 3, Score: 17, X: 5, Y: 12}, {Player: 4, Score: 0, X: 30, Y: 2}}}),
 	}
 	seen := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
@@ -118,10 +121,10 @@ func protocolDoc(t *testing.T) string {
 // The snapshots of the doc's examples: one entity of each kind of each game.
 var (
 	arenaSnapshot = &wire.Snapshot{Tick: 1201, Ack: 57, Entities: []sim.Entity{
-		sim.NewEntity(3, arena.KindPlayer, 256000, 128000, -300, 0, 12, 0, 0, 0),
+		sim.NewEntity(3, arena.KindPlayer, 256000, 128000, -300, 0, 12, 0, 0, 0, 0),
 		sim.NewEntity(65536, arena.KindDrone, 51200, 76800, 256, -256, 102400, 76800),
 		sim.NewEntity(131119, arena.KindOrb, 12800, 25600, 5),
-		sim.NewEntity(16777215, arena.KindWorld, 12345, -2),
+		sim.NewEntity(16777215, arena.KindWorld, 12345, -2, 1, 4000, 0, 0, 0),
 	}}
 	pongSnapshot = &wire.Snapshot{Tick: 600, Ack: 10, Entities: []sim.Entity{
 		sim.NewEntity(3, pong.KindPaddle, 0, 76800, 0, 1, 0),

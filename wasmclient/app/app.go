@@ -54,6 +54,8 @@ type Frame struct {
 	// Replays is the newest replay of the room being played, for a game's "Watch the replay";
 	// nil when the page cannot look replays up, and in a replay.
 	Replays *ReplayOffer
+	// Friend is Config.Friend: the player whose invite link the page was opened from, or 0.
+	Friend sim.PlayerID
 }
 
 // Messenger is implemented by a game's client half that exchanges the game's own messages with the
@@ -108,6 +110,9 @@ type Config struct {
 	Name string
 	// Spectate watches the room instead of playing: no title screen, no input sent.
 	Spectate bool
+	// Friend is the player whose invite link (?friend=ID) opened the page; a game may place the
+	// player near them (Frame.Friend). 0, the default, is none.
+	Friend sim.PlayerID
 	// Private asks that the named room, if this client opens it, be left out of the room list.
 	Private bool
 	// NetSim simulates a bad network on the client's side (the page's ?net=). Defaults to off.
@@ -156,6 +161,7 @@ type App[I any] struct {
 	client atomic.Pointer[netclient.Client[I]]
 	net    netGraph     // the net graph overlay, shown or not across connections
 	offer  *ReplayOffer // nil without Config.FindReplay
+	board  boardView    // the scores the game shows in play, for DebugJSON
 	// replayView is what DebugJSON reports while a replay loads, plays or failed; nil in play.
 	replayView atomic.Pointer[netclient.DebugView]
 }
@@ -254,6 +260,7 @@ func (a *App[I]) DebugJSON() string {
 	}
 	d.Frames = int(a.frames.Load())
 	d.NetGraph = a.net.shown.Load()
+	d.Board = a.board.load()
 	return d.JSON()
 }
 

@@ -48,10 +48,12 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	f.View, f.Drawn, f.Timed = v, v.Entities, false
 	p.app.offer.setRoom(p.app.name, v.Welcome.Room)
 	f.Replays = p.app.offer
+	f.Friend = p.app.cfg.Friend
 	if p.app.drv.Ready() {
 		f.Drawn, f.Timed = p.app.drv.Entities(), true
 	}
 	p.app.game.Update(ctx, f)
+	p.app.board.note(p.app.game)
 	if m != nil && !v.Welcome.Spectator {
 		p.msgs = m.Outbox(p.msgs[:0])
 		for _, msg := range p.msgs {

@@ -52,6 +52,9 @@ type DebugView struct {
 	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
 	// when it is a player's avatar, and its fields by schema name.
 	Entities map[string][]DebugEntity `json:"entities"`
+	// Board is the scores the game shows while playing (app.Scorer: the arena's leaderboard),
+	// filled in by the caller; empty for a game without them.
+	Board []DebugPlayer `json:"board,omitempty"`
 	// DebugReplay is set in mode "replay", its fields inline.
 	*DebugReplay
 }
@@ -69,7 +72,7 @@ type DebugReplay struct {
 	Players   []DebugPlayer `json:"players"`
 }
 
-// DebugPlayer is one player of a [DebugReplay].
+// DebugPlayer is one player of a [DebugReplay], or a row of a [DebugView]'s Board.
 type DebugPlayer struct {
 	ID    uint32 `json:"id"`
 	Name  string `json:"name"`

@@ -33,13 +33,13 @@ const MAX_HOPS = 4;
 const INT32 = [-2147483648, 2147483647];
 const POS_X = [0, 819200], POS_Y = [0, 512000], VEL = [-10240, 10240];
 const SCHEMA = [
-  { name: 'world', fields: [INT32, INT32] },
-  { name: 'player', fields: [POS_X, POS_Y, VEL, VEL, [0, 1073741824], [0, 8], [0, 45], [0, 16777215]] },
+  { name: 'world', fields: [INT32, INT32, [1, 1073741824], [0, 5400], [0, 65535], [0, 1073741824], [0, 23]] },
+  { name: 'player', fields: [POS_X, POS_Y, VEL, VEL, [0, 1073741824], [0, 8], [0, 45], [0, 16777215], [0, 90]] },
   { name: 'drone', fields: [POS_X, POS_Y, VEL, VEL, POS_X, POS_Y] },
   { name: 'orb', fields: [POS_X, POS_Y, [1, 5]] },
 ];
 // The arena's entity ids, from "Game schemas": [first, last] per kind.
-const IDS = [[16777215, 16777215], [1, 65535], [65536, 65555], [131072, 131119]];
+const IDS = [[16777215, 16777215], [1, 65535], [65536, 65555], [131072, 131143]];
 const KIND_PLAYER = 1;
 const ONE = 256; // positions are in 1/256 pixel
 

@@ -83,7 +83,8 @@ func TestOtherGame(t *testing.T) {
 }
 
 // TestRecordingKeepsWhatTheGameIs: the server runs the recorded game as the game itself: with
-// interest management and lag compensation for the arena, with its messages for pong.
+// interest management, lag compensation and its messages (the standings) for the arena, with its
+// messages for pong.
 func TestRecordingKeepsWhatTheGameIs(t *testing.T) {
 	t.Parallel()
 	a := recording[arena.State, arena.Input](arena.Game{}, newHistory[arena.Input](arena.Schema))
@@ -93,8 +94,8 @@ func TestRecordingKeepsWhatTheGameIs(t *testing.T) {
 	if _, ok := a.(sim.Compensated[arena.State, arena.Input]); !ok {
 		t.Error("the recorded arena lost its lag compensation")
 	}
-	if _, ok := a.(room.Messenger[arena.State]); ok {
-		t.Error("the recorded arena has messages it does not have")
+	if _, ok := a.(room.Messenger[arena.State]); !ok {
+		t.Error("the recorded arena lost its messages")
 	}
 	p := recording[pong.State, pong.Input](pong.Game{}, newHistory[pong.Input](pong.Schema))
 	if _, ok := p.(room.Messenger[pong.State]); !ok {

@@ -1,6 +1,9 @@
 package arena
 
-import "github.com/tickwire/tickwire/shared/sim"
+import (
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
 
 // One is one pixel in the arena's fixed-point units.
 const One = 256
@@ -32,7 +35,29 @@ const (
 	GoldenValue   = 5
 	MaxScore      = 1 << 30
 	maxInput      = 127
+
+	// A round lasts RoundTicks; when its clock runs out, the highest score wins it (the lowest id
+	// among equals) and every score starts again from 0.
+	RoundTicks = 3 * 60 * TickRate
+	MaxRound   = 1 << 30
+
+	// A dash that strikes a player knocks up to HitLoss of its points loose, dropped beside it as
+	// orbs worth up to dropValue each, in NumDrops slots used in turn.
+	HitLoss   = 8
+	dropValue = 2
+	NumDrops  = 24
+
+	// SpawnNearTicks is how long after joining a player may ask to be moved next to a friend
+	// (SpawnNearMsg): long enough for the client's first welcome and roster, too short to be a
+	// teleport in play.
+	SpawnNearTicks = 3 * TickRate
+
+	maxPlayerID = 1<<16 - 1
 )
+
+// StateVersion numbers the meaning of the arena's state (sim.Info.StateVersion): 1 added rounds,
+// dropped orbs and the spawn grace.
+const StateVersion = 1
 
 // Entity kinds, in schema order.
 const (
@@ -46,6 +71,7 @@ const (
 const (
 	droneBase sim.EntityID = 1 << 16
 	orbBase   sim.EntityID = 1 << 17
+	dropBase               = orbBase + NumOrbs // dropped orbs follow the placed ones
 	worldID   sim.EntityID = 1<<24 - 1
 )
 
@@ -79,7 +105,8 @@ type Player struct {
 	Score    int32
 	Dash     int32 // ticks of dash left; a dashing player knocks others back
 	Cooldown int32 // ticks until the next dash
-	Struck   int32 // the entity id the current dash struck where the player saw it, or 0: once a dash
+	Struck   int32 // the entity id the current dash struck (where the player saw it, or a player it touched), or 0: once a dash
+	Fresh    int32 // ticks left in which the player may still be moved next to a friend (SpawnNearMsg)
 }
 
 // Drone is a server-driven wanderer.
@@ -92,7 +119,7 @@ type Drone struct {
 }
 
 // Orb is a pickup worth Value points; Value 0 marks an orb the state does not have (out of view,
-// like an away drone).
+// like an away drone, or a drop slot not in use).
 type Orb struct {
 	X, Y, Value int32
 }
@@ -103,6 +130,18 @@ type State struct {
 	Players []Player // sorted by ID
 	Drones  [NumDrones]Drone
 	Orbs    [NumOrbs]Orb
+	// Drops are the orbs dashes knocked loose; collected, they are gone. NextDrop is the slot the
+	// next one takes, the oldest drop's.
+	Drops    [NumDrops]Orb
+	NextDrop int32
+
+	Round, Clock int32        // the round, from 1, and the ticks left in it
+	Winner       sim.PlayerID // who won the round before (0: none yet, or nobody scored)
+	WinScore     int32        // with what score
+
+	// Out holds the events of the last ticks until the room takes them (Events); never part of
+	// the entities.
+	Out []wire.Event
 }
 
 // Game is the arena's sim.Game and wire.InputCodec.
@@ -110,12 +149,12 @@ type Game struct{}
 
 // Info describes the arena to the toolkit.
 func (Game) Info() sim.Info {
-	return sim.Info{Name: Name, TickRate: TickRate, MaxPlayers: MaxPlayers, Schema: Schema}
+	return sim.Info{Name: Name, TickRate: TickRate, MaxPlayers: MaxPlayers, Schema: Schema, StateVersion: StateVersion}
 }
 
 // NewState returns a fresh arena with its drones and orbs placed from seed.
 func (Game) NewState(seed uint64) State {
-	s := State{Rng: sim.NewRand(seed)}
+	s := State{Rng: sim.NewRand(seed), Round: 1, Clock: RoundTicks}
 	for i := range s.Drones {
 		d := &s.Drones[i]
 		d.X, d.Y = s.randomPoint(DroneRadius)
@@ -133,7 +172,7 @@ func (Game) Join(s *State, id sim.PlayerID) {
 	if found {
 		return
 	}
-	p := Player{ID: id}
+	p := Player{ID: id, Fresh: SpawnNearTicks}
 	p.X, p.Y = s.randomPoint(PlayerRadius)
 	s.Players = append(s.Players, Player{})
 	copy(s.Players[i+1:], s.Players[i:])

@@ -86,6 +86,9 @@ func (s *State) strike(inputs []sim.Input[Input]) {
 		}
 		b.VX += nx * KnockImpulse / One
 		b.VY += ny * KnockImpulse / One
+		if in.Input.Hit < droneBase {
+			s.hit(p, s.Player(sim.PlayerID(in.Input.Hit)), nx, ny) // sets Struck
+		}
 		p.Struck = int32(in.Input.Hit)
 	}
 }

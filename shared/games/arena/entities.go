@@ -16,6 +16,18 @@ const (
 	PlayerDash
 	PlayerCooldown
 	PlayerStruck
+	PlayerFresh
+)
+
+// World fields, in schema order.
+const (
+	WorldRngLo = iota
+	WorldRngHi
+	WorldRound
+	WorldClock
+	WorldWinner
+	WorldWinScore
+	WorldNextDrop
 )
 
 // Drone fields, in schema order.
@@ -48,6 +60,11 @@ var Schema = sim.Schema{
 	KindWorld: {Name: "world", Fields: []sim.FieldSchema{
 		{Name: "rngLo", Min: -1 << 31, Max: 1<<31 - 1},
 		{Name: "rngHi", Min: -1 << 31, Max: 1<<31 - 1},
+		{Name: "round", Min: 1, Max: MaxRound},
+		{Name: "clock", Min: 0, Max: RoundTicks},
+		{Name: "winner", Min: 0, Max: maxPlayerID},
+		{Name: "winScore", Min: 0, Max: MaxScore},
+		{Name: "nextDrop", Min: 0, Max: NumDrops - 1},
 	}},
 	KindPlayer: {Name: "player", Fields: []sim.FieldSchema{
 		pos("x", Width), pos("y", Height), vel("vx"), vel("vy"),
@@ -55,6 +72,7 @@ var Schema = sim.Schema{
 		{Name: "dash", Min: 0, Max: DashTicks},
 		{Name: "cooldown", Min: 0, Max: DashCooldown},
 		{Name: "struck", Min: 0, Max: int32(worldID)},
+		{Name: "fresh", Min: 0, Max: SpawnNearTicks},
 	}},
 	KindDrone: {Name: "drone", Fields: []sim.FieldSchema{
 		pos("x", Width), pos("y", Height), vel("vx"), vel("vy"),
@@ -69,7 +87,7 @@ var Schema = sim.Schema{
 // Entities appends the whole state to dst as entities sorted by id.
 func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
 	for _, p := range s.Players {
-		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown, p.Struck))
+		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPlayer, p.X, p.Y, p.VX, p.VY, p.Score, p.Dash, p.Cooldown, p.Struck, p.Fresh))
 	}
 	for i, d := range s.Drones {
 		if d.Away {
@@ -83,7 +101,14 @@ func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
 		}
 		dst = append(dst, sim.NewEntity(orbBase+sim.EntityID(i), KindOrb, o.X, o.Y, o.Value))
 	}
-	return append(dst, sim.NewEntity(worldID, KindWorld, int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32))))
+	for i, o := range s.Drops {
+		if o.Value == 0 {
+			continue
+		}
+		dst = append(dst, sim.NewEntity(dropBase+sim.EntityID(i), KindOrb, o.X, o.Y, o.Value))
+	}
+	return append(dst, sim.NewEntity(worldID, KindWorld, int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32)),
+		s.Round, s.Clock, int32(s.Winner), s.WinScore, s.NextDrop))
 }
 
 // Restore rebuilds s from entities produced by Entities (or received in a snapshot). It checks every
@@ -95,6 +120,9 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 		s.Drones[i] = Drone{Away: true}
 	}
 	clear(s.Orbs[:])
+	clear(s.Drops[:])
+	clear(s.Out)
+	s.Out = s.Out[:0]
 	haveWorld := 0
 	for i := range ents {
 		e := &ents[i]
@@ -108,13 +136,17 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 				return fmt.Errorf("player %d out of order", e.ID)
 			}
 			s.Players = append(s.Players, Player{ID: sim.PlayerID(e.ID), Body: Body{f[PlayerX], f[PlayerY], f[PlayerVX], f[PlayerVY]},
-				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown], Struck: f[PlayerStruck]})
+				Score: f[PlayerScore], Dash: f[PlayerDash], Cooldown: f[PlayerCooldown], Struck: f[PlayerStruck], Fresh: f[PlayerFresh]})
 		case e.Kind == KindDrone && e.ID >= droneBase && e.ID < droneBase+NumDrones:
 			s.Drones[e.ID-droneBase] = Drone{Body: Body{f[DroneX], f[DroneY], f[DroneVX], f[DroneVY]}, TX: f[DroneTX], TY: f[DroneTY]}
 		case e.Kind == KindOrb && e.ID >= orbBase && e.ID < orbBase+NumOrbs:
 			s.Orbs[e.ID-orbBase] = Orb{X: f[OrbX], Y: f[OrbY], Value: f[OrbValue]}
+		case e.Kind == KindOrb && e.ID >= dropBase && e.ID < dropBase+NumDrops:
+			s.Drops[e.ID-dropBase] = Orb{X: f[OrbX], Y: f[OrbY], Value: f[OrbValue]}
 		case e.Kind == KindWorld && e.ID == worldID:
-			s.Rng.State = uint64(uint32(f[0])) | uint64(uint32(f[1]))<<32
+			s.Rng.State = uint64(uint32(f[WorldRngLo])) | uint64(uint32(f[WorldRngHi]))<<32
+			s.Round, s.Clock, s.Winner, s.WinScore = f[WorldRound], f[WorldClock], sim.PlayerID(f[WorldWinner]), f[WorldWinScore]
+			s.NextDrop = f[WorldNextDrop]
 			haveWorld++
 		default:
 			return fmt.Errorf("entity %d: id is not a %s id", e.ID, Schema[e.Kind].Name)

@@ -1,6 +1,9 @@
 package arena
 
-import "github.com/tickwire/tickwire/shared/sim"
+import (
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
+)
 
 // Step advances the arena by one tick. inputs is sorted by player; a player without an entry stands
 // still.
@@ -41,6 +44,37 @@ func (Game) Step(s *State, tick uint32, inputs []sim.Input[Input]) {
 		}
 	}
 	s.collect()
+	s.clockTick(tick)
+}
+
+// clockTick runs the round's clock, ending the round when it runs out, and sends the standings
+// every StandingsEvery ticks and at the end of a round.
+func (s *State) clockTick(tick uint32) {
+	s.Clock--
+	ended := s.Clock <= 0
+	if ended {
+		s.endRound()
+	}
+	if ended || tick%StandingsEvery == 0 {
+		s.Out = append(s.Out, wire.Event{Msg: s.Standings()})
+	}
+}
+
+// endRound names the round's winner, the highest score (the lowest id among equals; nobody when no
+// one scored), and starts the next round: every score from 0, no drops left.
+func (s *State) endRound() {
+	s.Winner, s.WinScore = 0, 0
+	for i := range s.Players {
+		p := &s.Players[i]
+		if p.Score > s.WinScore {
+			s.Winner, s.WinScore = p.ID, p.Score
+		}
+		p.Score = 0
+	}
+	clear(s.Drops[:])
+	s.NextDrop = 0
+	s.Round = min(s.Round+1, MaxRound)
+	s.Clock = RoundTicks
 }
 
 // settle keeps a body inside the walls and under the speed limit after contacts have pushed it, so
@@ -66,6 +100,9 @@ func steer(p *Player, in Input) {
 	}
 	if p.Cooldown > 0 {
 		p.Cooldown--
+	}
+	if p.Fresh > 0 {
+		p.Fresh--
 	}
 	if in.Dashing() && p.Cooldown == 0 && (mx != 0 || my != 0) {
 		dx, dy := sim.ScaleTo(mx, my, DashImpulse)
@@ -176,31 +213,87 @@ func (s *State) collide() {
 			if pa != nil && pa.Dash > 0 {
 				b.VX += nx * KnockImpulse / One
 				b.VY += ny * KnockImpulse / One
+				s.hit(pa, pb, nx, ny)
 			}
 			if pb != nil && pb.Dash > 0 {
 				a.VX -= nx * KnockImpulse / One
 				a.VY -= ny * KnockImpulse / One
+				s.hit(pb, pa, -nx, -ny)
 			}
 		}
 	}
 }
 
-// collect gives each player the orbs it touches, in player order, and respawns them elsewhere.
+// collect gives each player the orbs it touches, in player order: a placed orb respawns elsewhere,
+// a dropped one is gone.
 func (s *State) collect() {
-	const reach = PlayerRadius + OrbRadius
 	for i := range s.Players {
 		p := &s.Players[i]
 		for k := range s.Orbs {
-			o := &s.Orbs[k]
-			if o.Value == 0 {
-				continue // away
+			if o := &s.Orbs[k]; touches(p, o) {
+				p.Score = min(p.Score+o.Value, MaxScore)
+				s.placeOrb(o)
 			}
-			dx, dy := o.X-p.X, o.Y-p.Y
-			if dx > reach || dx < -reach || dy > reach || dy < -reach || sim.Length(dx, dy) >= reach {
-				continue
+		}
+		for k := range s.Drops {
+			if o := &s.Drops[k]; touches(p, o) {
+				p.Score = min(p.Score+o.Value, MaxScore)
+				*o = Orb{}
 			}
-			p.Score = min(p.Score+o.Value, MaxScore)
-			s.placeOrb(o)
 		}
 	}
+}
+
+// touches reports whether player p touches orb o; an orb the state does not have (Value 0) touches
+// nothing.
+func touches(p *Player, o *Orb) bool {
+	const reach = PlayerRadius + OrbRadius
+	if o.Value == 0 {
+		return false
+	}
+	dx, dy := o.X-p.X, o.Y-p.Y
+	return dx <= reach && dx >= -reach && dy <= reach && dy >= -reach && sim.Length(dx, dy) < reach
+}
+
+// hit is by's dash striking victim (nil for a drone) along the normal (nx, ny), of length One, from
+// by to the victim. The first strike of a dash on a player knocks up to HitLoss of its points loose:
+// they drop beside it, across the way it flies, as orbs anyone can collect, and the kill feed says
+// so (HitMsg). A dash strikes each player once (Player.Struck).
+func (s *State) hit(by, victim *Player, nx, ny int32) {
+	if victim == nil || by.Struck == int32(victim.ID) {
+		return
+	}
+	by.Struck = int32(victim.ID)
+	points := min(victim.Score, HitLoss)
+	victim.Score -= points
+	s.Out = append(s.Out, wire.Event{Msg: &HitMsg{By: by.ID, Victim: victim.ID, Points: points}})
+	// Across the knock: (−ny, nx) and its opposite, nearer first.
+	offsets := [...]int32{56, -56, 96, -96}
+	for k := 0; points > 0; k++ {
+		v := min(points, dropValue)
+		points -= v
+		off := offsets[k%len(offsets)] * One
+		o := &s.Drops[s.NextDrop]
+		s.NextDrop = (s.NextDrop + 1) % NumDrops
+		*o = Orb{Value: v,
+			X: sim.Clamp(victim.X-ny*off/One, 2*OrbRadius, Width-2*OrbRadius),
+			Y: sim.Clamp(victim.Y+nx*off/One, 2*OrbRadius, Height-2*OrbRadius)}
+	}
+}
+
+// spawnNear moves player id next to its friend, on the friend's side toward the middle, if id joined
+// within SpawnNearTicks and the friend is in the room.
+func (s *State) spawnNear(id, friend sim.PlayerID) {
+	p, f := s.Player(id), s.Player(friend)
+	if p == nil || f == nil || id == friend || p.Fresh == 0 {
+		return
+	}
+	dx := int32(2*PlayerRadius + 40*One)
+	if f.X > Width/2 {
+		dx = -dx
+	}
+	p.X = sim.Clamp(f.X+dx, PlayerRadius, Width-PlayerRadius)
+	p.Y = f.Y
+	p.VX, p.VY = 0, 0
+	p.Fresh = 0
 }

@@ -2,6 +2,7 @@ package arena
 
 import (
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"strconv"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/tickwire/tickwire/assets"
 	"github.com/tickwire/tickwire/shared/games/arena"
 	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/app"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/ui"
@@ -36,12 +38,25 @@ type Client struct {
 	popups    []popup
 	pickups   []Pickup
 	board     []Row
+	boardRows []image.Rectangle // where each of board's rows was drawn, for a spectator's tap
 	prevDash  map[sim.PlayerID]int32
+	standings standings // the room's, from the server (StandingsMsg) or a replay's frame
+	feed      killFeed
+	out       []wire.Message // to send (Outbox)
+
+	friend      sim.PlayerID // Frame.Friend: whose invite link opened the page
+	askedFriend bool         // SpawnNearMsg sent, or given up: once per page
+	welcomedAt  float64      // c.time when the first welcome was seen; -1 before
+	device      bool         // a touch screen is the main pointer (touchDevice)
+	roundText   string       // "ROUND 2 · 2:41"
+	roundKey    [2]int32     // round and seconds left that roundText shows
+	winnerText  string
 
 	mine      *player      // the own player in players, or nil
 	spectator bool         // watching: no own player, the camera follows the leader
 	replay    bool         // watching a replay (app.Frame.Replay)
 	follow    sim.PlayerID // the player a replay's viewer follows; 0: the leader
+	pick      sim.PlayerID // the player a live spectator chose to follow; 0: the leader
 	followed  *player      // the player the spectator's camera follows, or nil
 	myScore   int32
 	scored    bool // myScore holds a score received
@@ -102,6 +117,8 @@ func New(sounds *ui.Sounds) *Client {
 		rng:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		smooth:      Smoother{Tau: 0.045, Snap: 160},
 		prevDash:    map[sim.PlayerID]int32{},
+		welcomedAt:  -1,
+		device:      touchDevice(),
 	}
 	c.Reset()
 	return c
@@ -120,7 +137,16 @@ func (c *Client) Reset() {
 	clear(c.prevDash)
 	c.controls.Reset()
 	c.replayBtn = replayButton{asked: -1}
+	c.standings.reset()
+	c.feed.Lines = c.feed.Lines[:0]
+	clear(c.out)
+	c.out = c.out[:0]
+	c.pick = 0
 }
+
+// touch reports whether to show the touch controls and their help: on a touch device from the
+// start, elsewhere once a touch screen has been used.
+func (c *Client) touch(ctx *ui.Context) bool { return ctx.Touch || c.device }
 
 func px(v int32) float64 { return float64(v) / arena.One }
 
@@ -138,8 +164,14 @@ func (c *Client) Update(ctx *ui.Context, f *app.Frame) {
 	c.replay, c.follow = f.Replay, f.Follow
 	fresh := f.Snapshots != c.snapshots
 	c.snapshots = f.Snapshots
+	c.standings.age += dt
+	if c.replay && fresh {
+		c.standings.fromReplay(f.Drawn)
+	}
+	c.askFriend(f)
 
 	c.updateEntities(f.Drawn, !f.Timed, dt)
+	c.updateFollow(ctx)
 	c.updateCamera(ctx)
 	if fresh {
 		c.onSnapshot()
@@ -192,11 +224,20 @@ func (c *Client) updateCamera(ctx *ui.Context) {
 	tx, ty := arenaW/2, arenaH/2
 	c.followed = nil
 	if c.spectator {
-		c.followed = c.leader()
+		want := c.standings.leader()
+		switch {
+		case c.replay && c.follow != 0:
+			want = c.follow
+		case !c.replay && c.pick != 0:
+			want = c.pick
+		}
 		for i := range c.players {
-			if c.players[i].ID == c.follow {
+			if c.players[i].ID == want {
 				c.followed = &c.players[i]
 			}
+		}
+		if c.followed == nil {
+			c.followed = c.leader()
 		}
 	}
 	switch {
@@ -211,7 +252,8 @@ func (c *Client) updateCamera(ctx *ui.Context) {
 	c.cam = Camera{X: ClampAxis(tx, w/z, arenaW, margin), Y: ClampAxis(ty, h/z, arenaH, margin), Zoom: z, W: w, H: h}
 }
 
-// leader returns the player with the highest score (the lowest id among equals), or nil.
+// leader returns the drawn player with the highest score (the lowest id among equals), or nil:
+// the spectator's camera before the first standings.
 func (c *Client) leader() *player {
 	var best *player
 	for i := range c.players {
@@ -277,6 +319,7 @@ func (c *Client) updateEffects(dt float64) {
 		}
 	}
 	c.particles.Update(dt)
+	c.feed.update(dt)
 	live := c.popups[:0]
 	for _, p := range c.popups {
 		p.Life -= dt
@@ -292,11 +335,18 @@ func (c *Client) updateEffects(dt float64) {
 }
 
 func (c *Client) updateHUD() {
+	// The board is the room's standings, whatever this player sees; the own score as predicted,
+	// the moment it changes.
 	c.board = c.board[:0]
-	for _, p := range c.players {
-		c.board = append(c.board, Row{ID: p.ID, Name: p.Name, Score: p.Score})
+	for _, p := range c.standings.msg.Players {
+		score := p.Score
+		if p.Player == c.me && c.mine != nil {
+			score = c.mine.Score
+		}
+		c.board = append(c.board, Row{ID: p.Player, Name: c.view.Name(p.Player), Score: score})
 	}
 	c.board = Leaderboard(c.board, c.me, 5)
+	c.updateRound()
 
 	k := statusKey{spectator: c.spectator, replay: c.replay, status: c.view.Status, room: c.view.Welcome.Room, rtt: c.view.RTT.Milliseconds(),
 		players: len(c.view.Roster), max: int(c.view.Welcome.MaxPlayers)}
@@ -316,14 +366,6 @@ func (c *Client) updateHUD() {
 			c.statusGood = true
 		}
 	}
-}
-
-// Scores implements app.Scorer: each player's score as of the last Update.
-func (c *Client) Scores(dst []app.Score) []app.Score {
-	for _, p := range c.players {
-		dst = append(dst, app.Score{Player: p.ID, Name: p.Name, Score: p.Score})
-	}
-	return dst
 }
 
 // Draw implements app.Game.

@@ -22,6 +22,9 @@ var ranks = func() []string {
 func (c *Client) drawHUD(screen *ebiten.Image, ctx *ui.Context) {
 	c.drawStatus(screen, ctx)
 	c.drawBoard(screen, ctx)
+	c.drawRound(screen, ctx)
+	c.drawFeed(screen, ctx)
+	c.drawMinimap(screen, ctx)
 	c.replayBtn.draw(screen, ctx)
 	if c.spectator {
 		if !c.replay { // a replay's own bar says what is shown
@@ -31,7 +34,7 @@ func (c *Client) drawHUD(screen *ebiten.Image, ctx *ui.Context) {
 	}
 	c.drawScore(screen, ctx)
 	c.drawHelp(screen, ctx)
-	if ctx.Touch {
+	if c.touch(ctx) {
 		c.drawTouch(screen, ctx)
 	}
 }
@@ -41,8 +44,13 @@ func (c *Client) drawSpectating(screen *ebiten.Image, ctx *ui.Context) {
 	th := ctx.Theme
 	label := "SPECTATING"
 	sub := "waiting for players"
-	if c.followed != nil {
-		sub = "following the leader, " + c.followed.Name
+	switch {
+	case c.followed != nil && c.pick != 0:
+		sub = "following " + c.followed.Name + " · 0: the leader"
+	case c.followed != nil && c.touch(ctx):
+		sub = "following the leader, " + c.followed.Name + " · tap a name to follow"
+	case c.followed != nil:
+		sub = "following the leader, " + c.followed.Name + " · click a name or ← → to follow"
 	}
 	m := ctx.Px(16)
 	h := ctx.Px(30)
@@ -77,21 +85,20 @@ func (c *Client) drawBoard(screen *ebiten.Image, ctx *ui.Context) {
 		return
 	}
 	th := ctx.Theme
-	m := ctx.Px(12)
-	w := ctx.Px(230)
 	rowH := ctx.Px(26)
 	head := ctx.Px(34)
-	h := head + rowH*float64(len(c.board)) + ctx.Px(8)
-	x, top := float64(ctx.W)-m-w, m
-	if narrow(ctx) { // below the status line, which takes the whole width
-		top += ctx.Px(36)
-	}
-	ui.Panel(screen, ctx, image.Rect(int(x), int(top), int(x+w), int(top+h)))
+	x, top, w, bottom := c.boardBox(ctx)
+	ui.Panel(screen, ctx, image.Rect(int(x), int(top), int(x+w), int(bottom)))
 	ui.Text(screen, "LEADERBOARD", th.Bold(ui.Small), x+ctx.Px(14), top+head/2+ctx.Px(2), ui.Start, ui.Center, ui.Muted)
 
 	face, bold := th.Face(ui.Body), th.Bold(ui.Body)
 	y := top + head
+	c.boardRows = c.boardRows[:0]
 	for i, r := range c.board {
+		c.boardRows = append(c.boardRows, image.Rect(int(x), int(y), int(x+w), int(y+rowH)))
+		if c.spectator && c.followed != nil && r.ID == c.followed.ID { // whom the camera follows
+			ui.RoundRect(screen, x+ctx.Px(6), y+ctx.Px(1), w-ctx.Px(12), rowH-ctx.Px(2), ctx.Px(6), color.RGBA{0x1e, 0x2a, 0x4a, 0xd0})
+		}
 		if i > 0 && r.Rank > c.board[i-1].Rank+1 { // the own row, below the top
 			ui.Text(screen, "···", face, x+w/2, y-ctx.Px(2), ui.Center, ui.Center, ui.Muted)
 		}
@@ -163,7 +170,7 @@ func (c *Client) drawHelp(screen *ebiten.Image, ctx *ui.Context) {
 	}
 	a := float32(min(1, (shown+fade-c.time)/fade))
 	s := "WASD or arrow keys to move · Space to dash"
-	if ctx.Touch {
+	if c.touch(ctx) {
 		s = "Drag on the left to move · tap DASH"
 	}
 	y := float64(ctx.H) - ctx.Px(28)
@@ -205,4 +212,62 @@ func (c *Client) drawTouch(screen *ebiten.Image, ctx *ui.Context) {
 func mix(a, b color.RGBA, k float64) color.RGBA {
 	f := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*k) }
 	return color.RGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), f(a.A, b.A)}
+}
+
+// drawRound draws the round and its clock at the top centre (on a phone held upright, under the
+// leaderboard), and, for a few seconds after a round ends, who won it.
+func (c *Client) drawRound(screen *ebiten.Image, ctx *ui.Context) {
+	if c.roundText == "" {
+		return
+	}
+	th := ctx.Theme
+	cx, y := float64(ctx.W)/2, ctx.Px(26)
+	if narrow(ctx) { // the status line takes the top, the leaderboard the right below it
+		x, _, w, bottom := c.boardBox(ctx)
+		cx, y = x+w/2, bottom+ctx.Px(14)
+	}
+	col := ui.TextColor
+	if c.roundKey[1] <= 10 {
+		col = ui.Warn // the last ten seconds
+	}
+	ui.ShadowText(screen, c.roundText, th.Bold(ui.Small), cx, y, ctx.Px(1), ui.Center, ui.Center, col)
+	if c.winnerText != "" {
+		ui.ShadowText(screen, c.winnerText, th.Bold(ui.Large), float64(ctx.W)/2, float64(ctx.H)*0.3, ctx.Px(2), ui.Center, ui.Center, ui.Accent)
+	}
+}
+
+// boardBox returns where the leaderboard goes: its left edge, top, width and bottom.
+func (c *Client) boardBox(ctx *ui.Context) (x, top, w, bottom float64) {
+	m := ctx.Px(12)
+	w = ctx.Px(230)
+	x, top = float64(ctx.W)-m-w, m
+	if narrow(ctx) { // below the status line, which takes the whole width
+		top += ctx.Px(36)
+	}
+	bottom = top
+	if len(c.board) > 0 {
+		bottom += ctx.Px(34) + ctx.Px(26)*float64(len(c.board)) + ctx.Px(8)
+	}
+	return x, top, w, bottom
+}
+
+// drawFeed draws the kill feed at the left, under the status line, newest last; a line fades out
+// in its last second.
+func (c *Client) drawFeed(screen *ebiten.Image, ctx *ui.Context) {
+	face := ctx.Theme.Face(ui.Small)
+	x, y := ctx.Px(16), ctx.Px(96) // under the status line and the NET and replay buttons
+	if narrow(ctx) {               // under the leaderboard and the round's line
+		_, _, _, bottom := c.boardBox(ctx)
+		y = bottom + ctx.Px(40)
+	}
+	for _, l := range c.feed.Lines {
+		a := float32(min(1, l.Life))
+		col := ui.TextColor
+		if l.Mine {
+			col = ui.Accent
+		}
+		ui.Circle(screen, x+ctx.Px(4), y, ctx.Px(4), scale(palette[playerColor(l.By)], a))
+		ui.ShadowText(screen, l.Text, face, x+ctx.Px(14), y, ctx.Px(1), ui.Start, ui.Center, scale(col, a))
+		y += ctx.Px(20)
+	}
 }
