@@ -254,6 +254,9 @@ func (a *App[I]) DebugJSON() string {
 	}
 	d.Frames = int(a.frames.Load())
 	d.NetGraph = a.net.shown.Load()
+	if tr, ok := a.game.(TextReporter); ok {
+		d.Texts = tr.DrawnTexts()
+	}
 	return d.JSON()
 }
 
