@@ -52,7 +52,7 @@ func (p *page) waitText(what string, timeout time.Duration, want ...string) []dr
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	p.t.Fatalf("%s: timed out after %s waiting for %s (texts %q)", p.name, timeout, what, want)
+	p.t.Fatalf("%s: timed out after %s waiting for %s (texts %q); drawn %+v", p.name, timeout, what, want, ts)
 	return ts
 }
 

@@ -181,7 +181,9 @@ func (c *Client) drawBanner(screen *ebiten.Image, ctx *ui.Context, l Layout) {
 	fw, fh := l.Fit.Size()
 	cx, cy := l.Fit.X+fw/2, l.Fit.Y+fh/2
 	pad := ctx.Px(28)
-	maxW := min(fw, l.W-2*ctx.Px(layMargin)) - 2*pad
+	m := ctx.Px(layMargin)
+	// As wide as the screen allows (a small field's banner spills over its edges).
+	maxW := max(l.W-2*m-2*pad, ctx.Px(60))
 	// A title wider than the screen is scaled down; a line under it wraps.
 	tw := measure(ctx, ui.Title, true)(title)
 	k := min(1, maxW/max(tw, 1))
@@ -190,6 +192,8 @@ func (c *Client) drawBanner(screen *ebiten.Image, ctx *ui.Context, l Layout) {
 	titleH := ctx.Px(64) * k
 	w := max(tw*k, maxLineWidth(lines, measure(ctx, ui.Body, false))) + 2*pad
 	h := titleH + float64(len(lines))*lineH + ctx.Px(40)
+	cx = max(w/2+m, min(l.W-w/2-m, cx))
+	cy = max(h/2+m, min(l.H-h/2-m, cy))
 	ui.Panel(screen, ctx, image.Rect(int(cx-w/2), int(cy-h/2), int(cx+w/2), int(cy+h/2)))
 	top := cy - h/2 + ctx.Px(18)
 	c.text(screen, ctx, title, ui.Title, true, cx, top+titleH/2, k, ctx.Px(3)*k, ui.Center, ui.Center, ui.Accent)

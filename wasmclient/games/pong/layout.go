@@ -130,7 +130,7 @@ type Row struct {
 const (
 	layMargin  = 10
 	layStatusH = 28
-	layRowH    = 48  // a name and score line
+	layRowH    = 56  // a name and score line
 	layHelpH   = 22  // the help line
 	layEmoteH  = 44  // the emote buttons (touch only)
 	layEmoteW  = 84  // at most, each
@@ -164,11 +164,11 @@ func LayoutFor(w, h, scale float64, touch bool, mine pong.Side) Layout {
 		l.HelpY = top + fh + px(layRowH) + px(layHelpH)/2
 	} else {
 		l.Fit = fitBox(m, px(layFlatTop), w-2*m, h-px(layFlatTop)-bottom, Flat)
-		fw, fh := l.Fit.Size()
+		_, fh := l.Fit.Size()
 		y := l.Fit.Y - px(30)
 		mid := w / 2
-		l.Rows[pong.Left] = Row{Y: y, Left: max(m, l.Fit.X), Right: mid, Centred: true}
-		l.Rows[pong.Right] = Row{Y: y, Left: mid, Right: min(w-m, l.Fit.X+fw), Centred: true}
+		l.Rows[pong.Left] = Row{Y: y, Left: m, Right: mid, Centred: true}
+		l.Rows[pong.Right] = Row{Y: y, Left: mid, Right: w - m, Centred: true}
 		l.HelpY = l.Fit.Y + fh + px(layHelpH)/2 + px(4)
 	}
 	if touch {
