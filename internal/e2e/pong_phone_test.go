@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -106,6 +107,7 @@ func TestPongOnAPhone(t *testing.T) {
 	b.waitView("Bob to hear the phone's emote", 10*time.Second, func(v netclient.DebugView) bool { return v.Events > vb.Events })
 	a.waitText("the phone to show its own emote", 5*time.Second, "GG")
 	inside("with an emote shown")
+	a.screenshot(filepath.Join(artifactDir(t, www), "pong-phone.png"))
 	for _, p := range []*page{a, b} {
 		if problems := p.consoleProblems(); len(problems) > 0 {
 			t.Errorf("%s logged errors: %v", p.name, problems)

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +137,7 @@ func TestPongOpponentLeaves(t *testing.T) {
 	})
 	t.Logf("the match stood still %s after Bob's tab closed", time.Since(closed).Round(10*time.Millisecond))
 	ts := a.waitText("the pause to be explained", 5*time.Second, "Paused", "Bob left — waiting", "1/2 players")
+	a.screenshot(filepath.Join(artifactDir(t, www), "pong-paused.png"))
 	for _, tx := range ts {
 		if strings.Contains(tx.Text, "2/2") {
 			t.Errorf("Ann's page still says %q while Bob is away", tx.Text)
