@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/tickwire/tickwire/shared/games/pong"
+	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
 // The layout. On a screen wider than tall the field lies as the rules define it, the left side on
@@ -170,6 +171,14 @@ func LayoutFor(w, h, scale float64, touch bool, mine pong.Side) Layout {
 		l.Rows[pong.Left] = Row{Y: y, Left: m, Right: mid, Centred: true}
 		l.Rows[pong.Right] = Row{Y: y, Left: mid, Right: w - m, Centred: true}
 		l.HelpY = l.Fit.Y + fh + px(layHelpH)/2 + px(4)
+	}
+	// The app's net graph button sits at the top left: a row beside it starts after it.
+	net := ui.NetGraphButton(scale)
+	for i := range l.Rows {
+		r := &l.Rows[i]
+		if r.Y-px(layRowH)/2 < float64(net.Max.Y) && r.Y+px(layRowH)/2 > float64(net.Min.Y) {
+			r.Left = max(r.Left, float64(net.Max.X)+px(8))
+		}
 	}
 	if touch {
 		n := float64(pong.NumEmotes)

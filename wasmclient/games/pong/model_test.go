@@ -11,6 +11,7 @@ import (
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
+	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
 // view builds what the network client would hold for a match state, as player me.
@@ -234,6 +235,9 @@ func TestLayoutOnAPhone(t *testing.T) {
 		}
 		if top, bottom := l.Rows[pong.Left], l.Rows[pong.Right]; top.Y >= fy || bottom.Y <= fy+fh || top.Y < float64(l.Status.Max.Y) {
 			t.Errorf("scale %g: rows at %g and %g around a field from %g to %g", scale, top.Y, bottom.Y, fy, fy+fh)
+		}
+		if net := ui.NetGraphButton(scale); float64(net.Max.X) > l.Rows[pong.Left].Left {
+			t.Errorf("scale %g: the top row starts at %g, under the net graph button %v", scale, l.Rows[pong.Left].Left, net)
 		}
 		if l.HelpY >= float64(l.Emotes[0].Min.Y) {
 			t.Errorf("scale %g: help at %g, over the emote buttons at %d", scale, l.HelpY, l.Emotes[0].Min.Y)
