@@ -295,6 +295,14 @@ func TestNewReplayerRefuses(t *testing.T) {
 		!strings.Contains(err.Error(), "version 7") || !strings.Contains(err.Error(), fmt.Sprintf("version %d", pong.StateVersion)) {
 		t.Errorf("replaying state version 7: %v, want an error naming both versions", err)
 	}
+	// A presence change in a recording of a game that has no sim.Presence cannot be replayed.
+	arec := read(t, arenaRecording(t).file)
+	arec.Ticks[0].Presence = []replay.Presence{{Player: 1, Away: true, Grace: 60}}
+	if p, err := replay.NewReplayer[arena.State, arena.Input](arena.Game{}, arec); err != nil {
+		t.Fatal(err)
+	} else if err := p.Step(); err == nil || !strings.Contains(err.Error(), "no sim.Presence") {
+		t.Errorf("stepping a presence change of the arena: %v, want an error saying it has no sim.Presence", err)
+	}
 	rec = read(t, r.file)
 	rec.Keyframes[0].Entities[0].Fields[0] = -1 << 30
 	if _, err := replay.NewReplayer[pong.State, pong.Input](pong.Game{}, rec); err == nil {
