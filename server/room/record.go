@@ -15,7 +15,7 @@ import (
 // (shared/replay's format) held in memory, and hands each finished file to Config.OnReplay. The
 // file starts with the state as it is when its first player arrives (a keyframe), then has one
 // record per tick stepped: the arrivals and departures applied before the step, in order; the
-// game messages Receive got, in order; and the inputs exactly as Step got them (after lag
+// presence changes (presence.go); the game messages Receive got, in order; and the inputs exactly as Step got them (after lag
 // compensation's Judge, so with the game's replay.FullInputCodec when it has one). A keyframe of
 // the whole state follows every Config.KeyframeEvery, so that a player can seek.
 //
@@ -205,10 +205,11 @@ func (r *room[S, I]) recordStep(tick uint32) {
 		rec.inputs[i].Input = rec.raw[start:rec.ends[i]]
 		start = rec.ends[i]
 	}
-	rec.tick = replay.Tick{Tick: tick, Arrivals: rec.arrivals, Messages: rec.messages, Inputs: rec.inputs}
+	rec.tick = replay.Tick{Tick: tick, Arrivals: rec.arrivals, Presence: r.presLog, Messages: rec.messages, Inputs: rec.inputs}
 	err := rec.w.Tick(&rec.tick)
 	rec.tick = replay.Tick{}
 	rec.arrivals, rec.messages, rec.msgSpans = rec.arrivals[:0], rec.messages[:0], rec.msgSpans[:0]
+	r.presLog = r.presLog[:0]
 	clear(rec.inputs)
 	rec.buf.Reset()
 	if err != nil {
@@ -242,6 +243,7 @@ func (r *room[S, I]) recordEnd(reason string) {
 	rec.w = nil
 	clear(rec.inputs)
 	rec.arrivals, rec.messages, rec.msgSpans = rec.arrivals[:0], rec.messages[:0], rec.msgSpans[:0]
+	r.presLog = r.presLog[:0]
 	rec.buf.Reset()
 	if reason != ReplayFailed && rec.last != rec.first && (rec.last-rec.first)%rec.every != 0 {
 		// A keyframe of the last tick too, so that replay.Check compares the file's last stretch

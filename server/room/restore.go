@@ -172,6 +172,7 @@ func (r *room[S, I]) restore(c *Capture) error {
 		s.graceLeft = grace
 		if sc.Detached {
 			s.graceLeft = sc.GraceLeft
+			s.away = true // the game was told, before the capture (presence.go)
 		}
 		if r.cfg.Recovered {
 			s.restored = c.Tick

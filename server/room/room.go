@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tickwire/tickwire/server/internal/bufpool"
+	"github.com/tickwire/tickwire/shared/replay"
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
 )
@@ -298,6 +299,7 @@ func (f factory[S, I]) newRoom(cfg Config) *room[S, I] {
 	r.keeper, _ = any(f.g).(StateKeeper[S])
 	r.checkpointEvery = checkpointTicks(cfg)
 	r.rec = newRecorder(f.g, cfg)
+	r.pres = presenceOf(f.g)
 	return r
 }
 
@@ -358,6 +360,9 @@ type room[S, I any] struct {
 	done            chan struct{}       // closed when Run returns
 
 	rec *recorder[I] // nil: the room records nothing (record.go)
+
+	pres    sim.Presence[S]   // nil: the game hears nothing of dropped connections (presence.go)
+	presLog []replay.Presence // Away and Back since the last tick recorded, when recording
 }
 
 func (r *room[S, I]) Tick() uint32     { return r.tick.Load() }
@@ -470,6 +475,7 @@ func (r *room[S, I]) step() {
 	}
 	r.waiting = 0
 	r.expireDetached()
+	r.syncPresence(r.tick.Load() + 1)
 	r.inputs = r.inputs[:0]
 	tick := r.tick.Load() + 1 // only this goroutine writes it
 	late, duplicate := 0, 0
@@ -715,6 +721,7 @@ type seat[S, I any] struct {
 	detached  bool     // the connection is gone; the seat is held
 	moved     bool     // restored from a capture and not yet resumed: a resume keeps its inputs
 	graceLeft int      // ticks until a detached seat is freed
+	away      bool     // the game was told the seat is away (presence.go)
 	restored  uint32   // the tick a Recovered room went back to, for this seat's next welcome; 0: none
 }
 

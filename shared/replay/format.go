@@ -20,6 +20,7 @@ const (
 	kindKeyframe = 2
 	kindTick     = 3
 	kindEnd      = 4
+	kindPresence = 5
 )
 
 // Bounds on what [Read] accepts, beyond wire's (names use wire's limits).
@@ -121,16 +122,33 @@ type Input struct {
 }
 
 // Tick is what the room applied before and at stepping tick Tick: the arrivals (Join, Leave) in the
-// order applied, then the game messages (Receive) in the order applied, then Step with Inputs.
+// order applied, then the presence changes (sim.Presence's Away and Back), then the game messages
+// (Receive) in the order applied, then Step with Inputs.
 //
 //	[tick, [[player, name, leaving], ...], [[player, op, body], ...], [[player, input], ...]]
+//
+// Presence travels in a record of its own, written just before the tick's record and only for a
+// tick that has any (see [Presence]), so that a file without it is what an older writer wrote.
 type Tick struct {
 	Tick     uint32
 	Arrivals []Arrival
+	// Presence are the Away and Back calls of the tick, in the order applied; nil when none.
+	Presence []Presence
 	Messages []Message
 	// Inputs are the inputs exactly as Step got them (after the game's Judge), sorted by player:
 	// one per seated player.
 	Inputs []Input
+}
+
+// Presence is a player's connection dropping (Away: the room holds the seat for Grace ticks) or
+// the player resuming the seat (not Away), as the room told a game that implements sim.Presence.
+// The presence changes of a tick are one record of kind 5, just before the tick's own record:
+//
+//	[tick, [[player, away, grace], ...]]
+type Presence struct {
+	Player sim.PlayerID
+	Away   bool
+	Grace  uint32 // ticks; 0 for a Back
 }
 
 // End is a file's last record: the last tick recorded, and why the file ends (the room closed, it
@@ -279,6 +297,47 @@ func (t *Tick) decode(d *msgpack.Decoder, budget *int) error {
 			f.Fail(fmt.Errorf("inputs: player %d after player %d: not sorted by player", in.Player, t.Inputs[i-1].Player))
 		}
 		t.Inputs = append(t.Inputs, in)
+	}
+	return f.Done()
+}
+
+// presence is a tick's presence record: the tick and its changes.
+type presence struct {
+	tick    uint32
+	changes []Presence
+}
+
+func (p *presence) encode(e *msgpack.Encoder) error {
+	return encodeAll(e, 2,
+		func() error { return wire.PutUint(e, uint64(p.tick)) },
+		func() error {
+			if err := wire.PutArrayLen(e, len(p.changes)); err != nil {
+				return err
+			}
+			for _, c := range p.changes {
+				if err := encodeAll(e, 3, func() error { return wire.PutUint(e, uint64(c.Player)) },
+					func() error { return e.EncodeBool(c.Away) },
+					func() error { return wire.PutUint(e, uint64(c.Grace)) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+func (p *presence) decode(d *msgpack.Decoder, budget *int) error {
+	f := wire.ReadFields(d)
+	p.tick = f.Uint32("tick")
+	n := f.Array("changes")
+	p.changes = make([]Presence, 0, count(&f, "changes", n, budget))
+	for i := 0; i < n && f.Err() == nil; i++ {
+		g := wire.ReadFields(d)
+		c := Presence{Player: player(&g), Away: g.Bool("away"), Grace: g.Uint32("grace")}
+		f.Fail(wrapf(g.Done(), "changes"))
+		p.changes = append(p.changes, c)
+	}
+	if f.Err() == nil && n == 0 {
+		f.Fail(errors.New("changes: a presence record without any"))
 	}
 	return f.Done()
 }

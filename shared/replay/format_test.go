@@ -95,6 +95,72 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenPresence writes and reads the presence records of two ticks: player 1's connection
+// drops at tick 1 (its seat held 1800 ticks), and it is back at tick 2.
+func TestGoldenPresence(t *testing.T) {
+	t.Parallel()
+	h := goldenHeader
+	h.Started = time.UnixMilli(0).UTC()
+	first := Keyframe{Tick: 0, Entities: []sim.Entity{}, Players: []Arrival{}}
+	ticks := []Tick{
+		{Tick: 1, Arrivals: []Arrival{}, Presence: []Presence{{Player: 1, Away: true, Grace: 1800}}},
+		{Tick: 2, Arrivals: []Arrival{}, Presence: []Presence{{Player: 1}}},
+	}
+	w, err := NewWriter(h, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ticks {
+		if err := w.Tick(&ticks[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, err := w.Close(End{Tick: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// header; keyframe [0, [], nil, []];
+	// presence: [kind 5, [tick 1, [[player 1, away true, grace 1800 (cd 0708)]]]]; tick 1 with nothing else;
+	// presence: [kind 5, [tick 2, [[1, false, 0]]]]; tick 2; end [2, ""].
+	const want = `
+		92 01 98 01 a4706f6e67 00 a27231 3c 00 01 a26e31
+		92 02 94 00 90 c0 90
+		92 05 92 01 91 93 01 c3 cd0708
+		92 03 94 01 90 90 90
+		92 05 92 02 91 93 01 c2 00
+		92 03 94 02 90 90 90
+		92 04 92 02 a0`
+	raw, err := decompress(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(raw, unhex(t, want)) {
+		t.Fatalf("records:\n got % x\nwant % x", raw, unhex(t, want))
+	}
+	rec, err := Read(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ticks {
+		ticks[i].Messages, ticks[i].Inputs = nil, nil
+	}
+	if !reflect.DeepEqual(rec.Ticks, ticks) {
+		t.Fatalf("Read:\n got %+v\nwant %+v", rec.Ticks, ticks)
+	}
+	if again, err := Write(rec); err != nil || !bytes.Equal(mustDecompress(t, again), raw) {
+		t.Fatalf("Write of what Read read: %v, or other records", err)
+	}
+}
+
+func mustDecompress(tb testing.TB, file []byte) []byte {
+	tb.Helper()
+	raw, err := decompress(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return raw
+}
+
 func TestReadCompatible(t *testing.T) {
 	t.Parallel()
 	// Every record with a field appended (a newer writer's), and a keyframe without players (an
@@ -141,6 +207,10 @@ func TestReadRefuses(t *testing.T) {
 		{"truncated record", header + first + "92 03 94 01", "record 2"},
 		{"hostile array", header + first + "92 03 94 01 dd ffffffff", "record 2"},
 		{"map body", header + "92 02 81 00 00 " + end0, "record 1"},
+		{"presence without its tick", header + first + "92 05 92 01 91 93 01 c3 00 " + end0, "not followed by its tick"},
+		{"presence of another tick", header + first + "92 05 92 03 91 93 01 c3 00 92 03 94 01 90 90 90 92 04 92 01 a0", "presence of tick 3 after tick 0"},
+		{"presence of nothing", header + first + "92 05 92 01 90 92 03 94 01 90 90 90 92 04 92 01 a0", "without any"},
+		{"presence of player 0", header + first + "92 05 92 01 91 93 00 c3 00 92 03 94 01 90 90 90 92 04 92 01 a0", "player"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -65,7 +65,8 @@ func decompress(data []byte) ([]byte, error) {
 	return raw, nil
 }
 
-var kindNames = map[wire.Op]string{kindHeader: "header", kindKeyframe: "keyframe", kindTick: "tick", kindEnd: "end"}
+var kindNames = map[wire.Op]string{kindHeader: "header", kindKeyframe: "keyframe", kindTick: "tick", kindEnd: "end",
+	kindPresence: "presence"}
 
 // parse reads the decompressed records.
 func parse(b []byte) (*Recording, error) {
@@ -73,6 +74,7 @@ func parse(b []byte) (*Recording, error) {
 	seen := map[uint32]bool{} // players already in r.Players
 	var last uint32           // the last tick read
 	budget := MaxEntries      // entries left for the rest of the file (MaxEntries)
+	var pending *presence     // a presence record, waiting for its tick's record
 	for i, off := 0, 0; off < len(b); i++ {
 		n, err := wire.ValidatePrefix(b[off:])
 		if err != nil {
@@ -97,6 +99,8 @@ func parse(b []byte) (*Recording, error) {
 			return nil, where(errors.New("a file's second record is its first keyframe"))
 		case i > 0 && fr.Op == kindHeader:
 			return nil, where(errors.New("a second header"))
+		case pending != nil && fr.Op != kindTick:
+			return nil, where(fmt.Errorf("the presence record of tick %d is not followed by its tick", pending.tick))
 		}
 		switch fr.Op {
 		case kindHeader:
@@ -123,6 +127,15 @@ func parse(b []byte) (*Recording, error) {
 				return nil, where(fmt.Errorf("keyframe of tick %d after tick %d", k.Tick, last))
 			}
 			r.Keyframes = append(r.Keyframes, k)
+		case kindPresence:
+			p := &presence{}
+			if err := decodeBody(fr.Body, func(d *msgpack.Decoder) error { return p.decode(d, &budget) }); err != nil {
+				return nil, where(err)
+			}
+			if p.tick != last+1 {
+				return nil, where(fmt.Errorf("presence of tick %d after tick %d", p.tick, last))
+			}
+			pending = p
 		case kindTick:
 			var t Tick
 			if budget--; budget < 0 {
@@ -136,6 +149,9 @@ func parse(b []byte) (*Recording, error) {
 			}
 			if err := t.validate(); err != nil {
 				return nil, where(err)
+			}
+			if pending != nil {
+				t.Presence, pending = pending.changes, nil
 			}
 			for _, a := range t.Arrivals {
 				if !a.Leaving {

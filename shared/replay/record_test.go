@@ -29,6 +29,7 @@ type script[S, I any] struct {
 	ticks    int
 	every    int                                       // keyframe interval, in ticks
 	arrivals func(tick uint32) []replay.Arrival        // joins and leaves applied at tick
+	presence func(tick uint32) []replay.Presence       // Away and Back applied at tick (a sim.Presence game)
 	messages func(tick uint32, s *S) []sent            // messages applied at tick
 	input    func(tick uint32, p sim.PlayerID, s *S) I // a seated player's input for tick
 }
@@ -73,6 +74,17 @@ func record[S, I any](tb testing.TB, g replay.Game[S, I], sc script[S, I]) recor
 				}
 				t.Arrivals = append(t.Arrivals, a)
 				seated = seatAfter(seated, a)
+			}
+		}
+		if sc.presence != nil {
+			pres := any(g).(sim.Presence[S])
+			for _, c := range sc.presence(tick) {
+				if c.Away {
+					pres.Away(&s, tick, c.Player, c.Grace)
+				} else {
+					pres.Back(&s, tick, c.Player)
+				}
+				t.Presence = append(t.Presence, c)
 			}
 		}
 		if sc.messages != nil {
@@ -203,12 +215,27 @@ func pongScript(ticks int) script[pong.State, pong.Input] {
 				return []replay.Arrival{{Player: 3, Name: "left"}}
 			case 2:
 				return []replay.Arrival{{Player: 8, Name: "right"}}
+			case 5300: // away since 5000, the grace ran out: a forfeit
+				return []replay.Arrival{{Player: 3, Name: "left", Leaving: true}}
+			case 5400:
+				return []replay.Arrival{{Player: 3, Name: "left"}}
+			}
+			return nil
+		},
+		presence: func(tick uint32) []replay.Presence {
+			switch tick {
+			case 2000: // a dropped connection pauses the match; back, it plays on
+				return []replay.Presence{{Player: 8, Away: true, Grace: 1800}}
+			case 2300:
+				return []replay.Presence{{Player: 8}}
+			case 5000:
+				return []replay.Presence{{Player: 3, Away: true, Grace: 300}}
 			}
 			return nil
 		},
 		messages: func(tick uint32, s *pong.State) []sent {
 			var out []sent
-			if tick == 5 || s.Phase == pong.Over {
+			if tick == 5 || s.Phase == pong.Over || tick > 5400 && s.Phase == pong.Ready {
 				out = append(out, sent{3, &pong.ReadyMsg{}}, sent{8, &pong.ReadyMsg{}})
 			}
 			if tick%250 == 0 {

@@ -104,7 +104,7 @@ func TestCheckPong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Seek(p.Last()); err != nil {
+	if err := p.Seek(4999); err != nil { // before the script's forfeit and new match
 		t.Fatal(err)
 	}
 	s := p.State()
@@ -114,6 +114,39 @@ func TestCheckPong(t *testing.T) {
 	}
 	if s.Score[0]+s.Score[1] == 0 && s.Phase != pong.Over || messages < 4 {
 		t.Fatalf("score %v, phase %d, %d messages: the match did not get going", s.Score, s.Phase, messages)
+	}
+	// The presence records came back from the file, and replay as the room applied them: the
+	// match stood still while player 8 was away, and player 3's leave while away forfeited it.
+	var away, back int
+	for _, tk := range rec.Ticks {
+		for _, c := range tk.Presence {
+			if c.Away {
+				away++
+			} else {
+				back++
+			}
+		}
+	}
+	if away != 2 || back != 1 {
+		t.Fatalf("%d aways and %d backs read back, want 2 and 1", away, back)
+	}
+	for _, at := range []struct {
+		tick         uint32
+		paused, held bool
+	}{{1999, false, false}, {2000, true, false}, {2299, true, false}, {2300, false, true},
+		{2300 + pong.ResumeTicks - 2, false, true}, {2300 + pong.ResumeTicks, false, false}} {
+		if err := p.Seek(at.tick); err != nil {
+			t.Fatal(err)
+		}
+		if s := p.State(); s.Paused() != at.paused || (s.Hold > 0) != at.held || !s.InMatch() {
+			t.Errorf("tick %d: phase %d, paused %v, hold %d; want a match, paused %v, held %v", at.tick, s.Phase, s.Paused(), s.Hold, at.paused, at.held)
+		}
+	}
+	if err := p.Seek(5300); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.State(); s.Phase != pong.Over || !s.Forfeit || s.PaddleOn(pong.Right) == nil || s.PaddleOn(pong.Left) != nil {
+		t.Errorf("tick 5300: phase %d, forfeit %v; want over, forfeited by the left player", s.Phase, s.Forfeit)
 	}
 	t.Logf("%d ticks, %d messages, score %v, %d bytes", n, messages, s.Score, len(r.file))
 }
@@ -259,8 +292,16 @@ func TestNewReplayerRefuses(t *testing.T) {
 	rec := read(t, r.file)
 	rec.Header.StateVersion = 7
 	if _, err := replay.NewReplayer[pong.State, pong.Input](pong.Game{}, rec); err == nil ||
-		!strings.Contains(err.Error(), "version 7") || !strings.Contains(err.Error(), "version 0") {
+		!strings.Contains(err.Error(), "version 7") || !strings.Contains(err.Error(), fmt.Sprintf("version %d", pong.StateVersion)) {
 		t.Errorf("replaying state version 7: %v, want an error naming both versions", err)
+	}
+	// A presence change in a recording of a game that has no sim.Presence cannot be replayed.
+	arec := read(t, arenaRecording(t).file)
+	arec.Ticks[0].Presence = []replay.Presence{{Player: 1, Away: true, Grace: 60}}
+	if p, err := replay.NewReplayer[arena.State, arena.Input](arena.Game{}, arec); err != nil {
+		t.Fatal(err)
+	} else if err := p.Step(); err == nil || !strings.Contains(err.Error(), "no sim.Presence") {
+		t.Errorf("stepping a presence change of the arena: %v, want an error saying it has no sim.Presence", err)
 	}
 	rec = read(t, r.file)
 	rec.Keyframes[0].Entities[0].Fields[0] = -1 << 30

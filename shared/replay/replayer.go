@@ -40,6 +40,7 @@ type Replayer[S, I any] struct {
 	codec  inputCodec[I]
 	msgr   Messenger[S]
 	keeper StateKeeper[S]
+	pres   sim.Presence[S]
 
 	state  S
 	tick   uint32
@@ -67,6 +68,7 @@ func NewReplayer[S, I any](g Game[S, I], rec *Recording) (*Replayer[S, I], error
 	p := &Replayer[S, I]{g: g, rec: rec, codec: codecOf[I](g)}
 	p.msgr, _ = any(g).(Messenger[S])
 	p.keeper, _ = any(g).(StateKeeper[S])
+	p.pres, _ = any(g).(sim.Presence[S])
 	for i := range rec.Keyframes {
 		k := &rec.Keyframes[i]
 		for j := range k.Entities {
@@ -166,8 +168,8 @@ func (p *Replayer[S, I]) Entities(dst []sim.Entity) []sim.Entity { return p.g.En
 // replayer's until the next Step or Seek.
 func (p *Replayer[S, I]) Players() []Arrival { return p.players }
 
-// Step steps the next tick as the room did: its arrivals (Join, Leave), its game messages
-// (Receive), then Step with its inputs. It fails past the last tick, and on an input or message the
+// Step steps the next tick as the room did: its arrivals (Join, Leave), its presence changes
+// (Away, Back), its game messages (Receive), then Step with its inputs. It fails past the last tick, and on an input or message the
 // game's decoders refuse.
 func (p *Replayer[S, I]) Step() error {
 	if p.tick >= p.Last() {
@@ -182,6 +184,16 @@ func (p *Replayer[S, I]) Step() error {
 		}
 	}
 	p.players = seat(p.players, t.Arrivals)
+	if len(t.Presence) > 0 && p.pres == nil {
+		return fmt.Errorf("replay: tick %d: a presence change, and game %q has no sim.Presence", t.Tick, p.rec.Header.Game)
+	}
+	for _, c := range t.Presence {
+		if c.Away {
+			p.pres.Away(&p.state, t.Tick, c.Player, c.Grace)
+		} else {
+			p.pres.Back(&p.state, t.Tick, c.Player)
+		}
+	}
 	if len(t.Messages) > 0 {
 		if p.msgr == nil {
 			return fmt.Errorf("replay: tick %d: a game message, and game %q takes none", t.Tick, p.rec.Header.Game)

@@ -86,6 +86,17 @@ func (w *Writer) Tick(t *Tick) error {
 			return w.fail(fmt.Errorf("tick %d: arrival of player %d named %q cannot be recorded", t.Tick, a.Player, a.Name))
 		}
 	}
+	if len(t.Presence) > 0 {
+		for _, c := range t.Presence {
+			if c.Player == 0 {
+				return w.fail(fmt.Errorf("tick %d: a presence change of player 0", t.Tick))
+			}
+		}
+		p := presence{tick: t.Tick, changes: t.Presence}
+		if err := w.write(kindPresence, p.encode); err != nil {
+			return err
+		}
+	}
 	if err := w.write(kindTick, t.encode); err != nil {
 		return err
 	}

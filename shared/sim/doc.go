@@ -9,4 +9,7 @@
 // The game exposes its state to the network as a table of [Entity] values described once by a
 // [Schema]: each entity is an id, a kind, and up to [MaxFields] int32 fields. The toolkit encodes,
 // and later diffs and filters, that table without knowing the game.
+//
+// Optional interfaces a game may add: [Interest] (each player sees part of the state) and
+// [Presence] (the game hears when a player's connection drops and comes back).
 package sim

@@ -127,10 +127,10 @@ var (
 		sim.NewEntity(16777215, arena.KindWorld, 12345, -2, 1, 4000, 0, 0, 0),
 	}}
 	pongSnapshot = &wire.Snapshot{Tick: 600, Ack: 10, Entities: []sim.Entity{
-		sim.NewEntity(3, pong.KindPaddle, 0, 76800, 0, 1, 0),
-		sim.NewEntity(4, pong.KindPaddle, 1, 76800, -2304, 1, 0),
+		sim.NewEntity(3, pong.KindPaddle, 0, 76800, 0, 1, 0, 0),
+		sim.NewEntity(4, pong.KindPaddle, 1, 76800, -2304, 1, 0, 0),
 		sim.NewEntity(pong.BallID, pong.KindBall, 122880, 76800, 3840, 0),
-		sim.NewEntity(pong.WorldID, pong.KindWorld, 3, 0, 1, 2, 1, 7, 0),
+		sim.NewEntity(pong.WorldID, pong.KindWorld, 3, 0, 1, 2, 1, 7, 0, 0, 0),
 	}}
 )
 

@@ -261,6 +261,9 @@ func (a *App[I]) DebugJSON() string {
 	d.Frames = int(a.frames.Load())
 	d.NetGraph = a.net.shown.Load()
 	d.Board = a.board.load()
+	if tr, ok := a.game.(TextReporter); ok {
+		d.Texts = tr.DrawnTexts()
+	}
 	return d.JSON()
 }
 

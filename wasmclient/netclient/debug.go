@@ -49,6 +49,9 @@ type DebugView struct {
 	// value of each of its series (ping, jitter, delay, corrections, ...).
 	NetGraph bool               `json:"netGraph"`
 	Net      map[string]float64 `json:"net,omitempty"`
+	// Texts are the texts the game drew in its last frame and where, filled in by the caller for a
+	// game that reports them (app.TextReporter): for a test that checks nothing is cut off.
+	Texts []DebugText `json:"texts,omitempty"`
 	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
 	// when it is a player's avatar, and its fields by schema name.
 	Entities map[string][]DebugEntity `json:"entities"`
@@ -77,6 +80,15 @@ type DebugPlayer struct {
 	ID    uint32 `json:"id"`
 	Name  string `json:"name"`
 	Score int32  `json:"score"`
+}
+
+// DebugText is a text drawn on the screen and its box, in CSS pixels from the top left.
+type DebugText struct {
+	Text string  `json:"text"`
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
+	W    float64 `json:"w"`
+	H    float64 `json:"h"`
 }
 
 // DebugEntity is one entity of a [DebugView].

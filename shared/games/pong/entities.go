@@ -22,6 +22,8 @@ const (
 	WorldServe
 	WorldRngLo
 	WorldRngHi
+	WorldHold    // ticks before a match paused for an absent player plays on (State.Hold)
+	WorldForfeit // 1: the match Over was forfeited by a player who left
 )
 
 // Paddle fields, in schema order.
@@ -31,6 +33,7 @@ const (
 	PaddleVY
 	PaddleReady
 	PaddleEmote
+	PaddleAway // the tick the absent player's seat is given up at; 0: here (Paddle.Away)
 )
 
 // Ball fields, in schema order.
@@ -57,6 +60,8 @@ var Schema = sim.Schema{
 		{Name: "serve", Min: -1, Max: 1},
 		{Name: "rngLo", Min: -1 << 31, Max: 1<<31 - 1},
 		{Name: "rngHi", Min: -1 << 31, Max: 1<<31 - 1},
+		{Name: "hold", Min: 0, Max: ResumeTicks},
+		{Name: "forfeit", Min: 0, Max: 1},
 	}},
 	KindPaddle: {Name: "paddle", Fields: []sim.FieldSchema{
 		{Name: "side", Min: int32(Left), Max: int32(Right)},
@@ -64,6 +69,7 @@ var Schema = sim.Schema{
 		{Name: "vy", Min: -PaddleSpeed, Max: PaddleSpeed},
 		{Name: "ready", Min: 0, Max: 1},
 		{Name: "emote", Min: 0, Max: EmoteCooldown},
+		{Name: "away", Min: 0, Max: 1<<31 - 1},
 	}},
 	KindBall: {Name: "ball", Fields: []sim.FieldSchema{
 		{Name: "x", Min: -BallRadius, Max: Width + BallRadius, Interp: true},
@@ -83,12 +89,12 @@ func b2i(b bool) int32 {
 // Entities appends the whole state (but the events, which the room has taken) to dst, sorted by id.
 func (Game) Entities(s *State, dst []sim.Entity) []sim.Entity {
 	for _, p := range s.Paddles {
-		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPaddle, int32(p.Side), p.Y, p.VY, b2i(p.Ready), p.Emote))
+		dst = append(dst, sim.NewEntity(sim.EntityID(p.ID), KindPaddle, int32(p.Side), p.Y, p.VY, b2i(p.Ready), p.Emote, p.Away))
 	}
 	b := s.Ball
 	dst = append(dst, sim.NewEntity(BallID, KindBall, b.X, b.Y, b.VX, b.VY))
 	return append(dst, sim.NewEntity(WorldID, KindWorld, int32(s.Phase), s.Timer, s.Score[Left], s.Score[Right], s.Serve,
-		int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32))))
+		int32(uint32(s.Rng.State)), int32(uint32(s.Rng.State>>32)), s.Hold, b2i(s.Forfeit)))
 }
 
 // Restore rebuilds s from entities produced by Entities (or received in a snapshot), checking each
@@ -113,7 +119,7 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 				return fmt.Errorf("paddle %d: a third paddle, or two on one side", e.ID)
 			}
 			s.Paddles = append(s.Paddles, Paddle{ID: sim.PlayerID(e.ID), Side: Side(f[PaddleSide]), Y: f[PaddleY],
-				VY: f[PaddleVY], Ready: f[PaddleReady] == 1, Emote: f[PaddleEmote]})
+				VY: f[PaddleVY], Ready: f[PaddleReady] == 1, Emote: f[PaddleEmote], Away: f[PaddleAway]})
 		case e.Kind == KindBall && e.ID == BallID:
 			s.Ball = Ball{X: f[BallX], Y: f[BallY], VX: f[BallVX], VY: f[BallVY]}
 			balls++
@@ -121,6 +127,7 @@ func (Game) Restore(s *State, ents []sim.Entity) error {
 			s.Phase, s.Timer, s.Serve = Phase(f[WorldPhase]), f[WorldTimer], f[WorldServe]
 			s.Score = [2]int32{f[WorldLeft], f[WorldRight]}
 			s.Rng.State = uint64(uint32(f[WorldRngLo])) | uint64(uint32(f[WorldRngHi]))<<32
+			s.Hold, s.Forfeit = f[WorldHold], f[WorldForfeit] == 1
 			worlds++
 		default:
 			return fmt.Errorf("entity %d: id is not a %s id", e.ID, Schema[e.Kind].Name)

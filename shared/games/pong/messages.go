@@ -14,7 +14,7 @@ const (
 	OpEmote                                    // client → server: [emote]
 	OpPoint                                    // server → client: [side, left, right]
 	OpEmoted                                   // server → client: [player, emote]
-	OpOver                                     // server → client: [winner, left, right]
+	OpOver                                     // server → client: [winner, left, right, forfeit]
 )
 
 // ReadyMsg says the player is ready to start, or for a rematch. It counts only while the match waits
@@ -47,12 +47,15 @@ type EmotedMsg struct {
 	Emote  int32
 }
 
-// OverMsg says Winner reached WinScore; Left and Right are the final scores.
+// OverMsg says the match is over: Winner reached WinScore, or (Forfeit) the other player left
+// the match under way. Left and Right are the final scores. Forfeit was appended to the message
+// (0 or 1); a frame without it (an older server's) is a win by the score.
 //
-//	[winner, left, right]
+//	[winner, left, right, forfeit]
 type OverMsg struct {
 	Winner      Side
 	Left, Right int32
+	Forfeit     bool
 }
 
 func (*ReadyMsg) Op() wire.Op  { return OpReady }
@@ -93,11 +96,15 @@ func (m *EmotedMsg) DecodeBody(d *msgpack.Decoder) error {
 }
 
 func (m *OverMsg) EncodeBody(e *msgpack.Encoder) error {
-	return wire.EncodeInts(e, int64(m.Winner), int64(m.Left), int64(m.Right))
+	return wire.EncodeInts(e, int64(m.Winner), int64(m.Left), int64(m.Right), int64(b2i(m.Forfeit)))
 }
 func (m *OverMsg) DecodeBody(d *msgpack.Decoder) error {
-	return wire.DecodeInts(d, wire.Int(&m.Winner, "winner", int64(Left), int64(Right)),
-		wire.Int(&m.Left, "left", 0, WinScore), wire.Int(&m.Right, "right", 0, WinScore))
+	var forfeit int32
+	err := wire.DecodeInts(d, wire.Int(&m.Winner, "winner", int64(Left), int64(Right)),
+		wire.Int(&m.Left, "left", 0, WinScore), wire.Int(&m.Right, "right", 0, WinScore),
+		wire.Int(&forfeit, "forfeit", 0, 1))
+	m.Forfeit = forfeit == 1
+	return err
 }
 
 // Messages declares pong's messages.

@@ -34,8 +34,13 @@ const (
 	CountdownTicks = 90 // before a serve, after both players are ready
 	PointTicks     = 60 // the pause after a point
 	EmoteCooldown  = 60 // ticks between two emotes of one player
+	ResumeTicks    = 90 // the countdown before a paused match plays on, once the absent player is back
 	NumEmotes      = 4
 	maxInput       = 127
+
+	// StateVersion numbers the meaning of pong's entities (sim.Info.StateVersion). 1: a paddle's
+	// away deadline and the world's hold and forfeit fields (the presence hook).
+	StateVersion = 1
 )
 
 // Phase is where a match is.
@@ -47,7 +52,7 @@ const (
 	Countdown              // both ready: the ball is served when Timer runs out
 	Playing                // the ball is in play
 	Point                  // a point was scored: the next serve comes when Timer runs out
-	Over                   // someone reached WinScore; both must say ready for a rematch
+	Over                   // someone reached WinScore, or the opponent left; both must say ready for a rematch
 )
 
 // Side is a paddle's side of the field.
@@ -72,6 +77,9 @@ type Paddle struct {
 	Ready bool
 	// Emote counts the ticks until the player may emote again.
 	Emote int32
+	// Away is, while the player's connection is lost, the tick at which the seat's grace runs out
+	// (the player then leaves); 0 while the player is here. See [Game.Away].
+	Away int32
 }
 
 // Ball is the ball.
@@ -89,6 +97,11 @@ type State struct {
 	Serve   int32    // the direction of the next serve: -1 toward the left, 1 toward the right
 	Paddles []Paddle // sorted by ID; at most two
 	Ball    Ball
+	// Hold counts down the ticks before a match that was paused for an absent player plays on
+	// (ResumeTicks when the player is back); 0 when nothing holds the match.
+	Hold int32
+	// Forfeit says the match in phase Over ended because a player left it, not by the score.
+	Forfeit bool
 	Out     []wire.Event
 }
 
@@ -97,7 +110,8 @@ type Game struct{}
 
 // Info describes pong to the toolkit.
 func (Game) Info() sim.Info {
-	return sim.Info{Name: Name, TickRate: TickRate, SnapshotRate: SnapshotRate, MaxPlayers: MaxPlayers, Schema: Schema}
+	return sim.Info{Name: Name, TickRate: TickRate, SnapshotRate: SnapshotRate, MaxPlayers: MaxPlayers, Schema: Schema,
+		StateVersion: StateVersion}
 }
 
 // NewState returns an empty field with the ball parked in the middle.
@@ -128,14 +142,72 @@ func (Game) Join(s *State, id sim.PlayerID) {
 	s.reset()
 }
 
-// Leave removes a player's paddle; the match is over for the one who stays.
+// Leave removes a player's paddle. A player who leaves a match under way (counting down, in play,
+// after a point, or paused for them) forfeits it: the one who stays wins, the scores stand, and
+// the match is Over with an [OverMsg] that says so. Outside a match the room starts afresh.
 func (Game) Leave(s *State, id sim.PlayerID) {
 	for i := range s.Paddles {
-		if s.Paddles[i].ID == id {
-			s.Paddles = append(s.Paddles[:i], s.Paddles[i+1:]...)
-			s.reset()
+		if s.Paddles[i].ID != id {
+			continue
+		}
+		side := s.Paddles[i].Side
+		s.Paddles = append(s.Paddles[:i], s.Paddles[i+1:]...)
+		if s.InMatch() && len(s.Paddles) == 1 {
+			s.forfeit(1 - side)
 			return
 		}
+		s.reset()
+		return
+	}
+}
+
+// InMatch reports whether a match is under way: counting down, in play or after a point.
+func (s *State) InMatch() bool { return s.Phase == Countdown || s.Phase == Playing || s.Phase == Point }
+
+// Paused reports whether a match under way stands still because a player is away.
+func (s *State) Paused() bool {
+	if !s.InMatch() {
+		return false
+	}
+	for _, p := range s.Paddles {
+		if p.Away != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// forfeit ends the match under way: winner wins because the other side left.
+func (s *State) forfeit(winner Side) {
+	s.Phase, s.Timer, s.Hold, s.Forfeit = Over, 0, 0, true
+	for i := range s.Paddles {
+		s.Paddles[i].Ready = false
+	}
+	s.park()
+	s.Out = append(s.Out, wire.Event{Msg: &OverMsg{Winner: winner, Left: s.Score[Left], Right: s.Score[Right], Forfeit: true}})
+}
+
+// Away implements sim.Presence: the player's connection is lost and the seat is held until
+// tick+grace. A match under way pauses at once (the ball and the clocks stand still; the other
+// paddle may still move) until the player is back, or leaves and forfeits it.
+func (Game) Away(s *State, tick uint32, id sim.PlayerID, grace uint32) {
+	p := s.Paddle(id)
+	if p == nil {
+		return
+	}
+	p.Away = int32(min(uint64(tick)+uint64(max(grace, 1)), 1<<31-1))
+}
+
+// Back implements sim.Presence: the player is back. A paused match plays on after ResumeTicks,
+// once nobody is away.
+func (Game) Back(s *State, _ uint32, id sim.PlayerID) {
+	p := s.Paddle(id)
+	if p == nil || p.Away == 0 {
+		return
+	}
+	p.Away = 0
+	if s.InMatch() && !s.Paused() {
+		s.Hold = ResumeTicks
 	}
 }
 
@@ -162,7 +234,7 @@ func (s *State) PaddleOn(side Side) *Paddle {
 // reset starts a new match: scores zero, nobody ready, the ball parked.
 func (s *State) reset() {
 	s.Score = [2]int32{}
-	s.Timer = 0
+	s.Timer, s.Hold, s.Forfeit = 0, 0, false
 	for i := range s.Paddles {
 		s.Paddles[i].Ready = false
 	}

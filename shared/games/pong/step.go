@@ -8,7 +8,8 @@ import (
 // Step advances pong by one tick: paddles follow their players' inputs, the countdown and the pause
 // after a point run down, and a ball in play moves, bounces off the top and bottom walls and the
 // paddles, or leaves the field and scores. inputs is sorted by player; a player without an entry
-// keeps still.
+// keeps still. A match paused for an absent player (see [Game.Away]), and the countdown after the
+// player is back, hold the ball and the clocks still; the paddles still move.
 func (Game) Step(s *State, _ uint32, inputs []sim.Input[Input]) {
 	j := 0
 	for i := range s.Paddles {
@@ -24,6 +25,13 @@ func (Game) Step(s *State, _ uint32, inputs []sim.Input[Input]) {
 		if p.Emote > 0 {
 			p.Emote--
 		}
+	}
+	switch {
+	case s.Paused():
+		return
+	case s.Hold > 0:
+		s.Hold--
+		return
 	}
 	switch s.Phase {
 	case Countdown, Point:
@@ -56,7 +64,7 @@ func (s *State) startIfReady() {
 	for i := range s.Paddles {
 		s.Paddles[i].Ready = false
 	}
-	s.Score = [2]int32{}
+	s.Score, s.Forfeit = [2]int32{}, false
 	s.Phase, s.Timer = Countdown, CountdownTicks
 	s.Serve = 1
 	if s.Rng.Intn(2) == 0 {

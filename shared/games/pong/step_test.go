@@ -388,13 +388,171 @@ func TestJoinAndLeave(t *testing.T) {
 	if s.Phase != Ready || len(s.Paddles) != 2 || s.Paddles[0].ID != 2 || s.Paddle(2).Side != Right {
 		t.Fatalf("two players: phase %d, paddles %+v; want ready, 2 on the right, sorted", s.Phase, s.Paddles)
 	}
-	s.Phase, s.Score = Playing, [2]int32{3, 4}
+	s.Phase, s.Score = Ready, [2]int32{3, 4}
 	g.Leave(&s, 5)
 	if s.Phase != Waiting || s.Score != [2]int32{} || len(s.Paddles) != 1 {
 		t.Fatalf("after a leave: phase %d, score %v; want waiting from 0–0", s.Phase, s.Score)
 	}
 	g.Join(&s, 7) // takes the free side
-	if s.Paddle(7).Side != Left {
-		t.Errorf("the newcomer is on side %d, want the free left", s.Paddle(7).Side)
+	if s.Paddle(7).Side != Left || s.Phase != Ready {
+		t.Errorf("the newcomer is on side %d in phase %d, want the free left, ready", s.Paddle(7).Side, s.Phase)
+	}
+}
+
+func TestPresence(t *testing.T) {
+	t.Parallel()
+	var g Game
+	tests := []struct {
+		name string
+		// script runs at each tick from 1 before the step; players 3 (left) and 8 (right) are in a
+		// match in play, the ball moving right from the middle.
+		script func(s *State, tick uint32)
+		ticks  int
+		check  func(t *testing.T, s *State, events []wire.Event)
+	}{
+		{
+			name: "an away player pauses the rally at once, the other paddle still moves",
+			script: func(s *State, tick uint32) {
+				if tick == 10 {
+					g.Away(s, tick, 8, 1800)
+				}
+			},
+			ticks: 200,
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if !s.Paused() || s.Phase != Playing || s.Ball.X != Width/2+9*px(6) || s.Paddle(8).Away != 1810 {
+					t.Errorf("paused %v, phase %d, ball x %d, away until %d; want paused in play after 9 ticks of the ball, until 1810",
+						s.Paused(), s.Phase, s.Ball.X/One, s.Paddle(8).Away)
+				}
+				if s.Paddle(3).Y != PaddleHalfH {
+					t.Errorf("the present player's paddle at %d, want it moved to the top", s.Paddle(3).Y/One)
+				}
+			},
+		},
+		{
+			name: "back, the match plays on after the resume countdown",
+			script: func(s *State, tick uint32) {
+				switch tick {
+				case 10:
+					g.Away(s, tick, 8, 1800)
+				case 100:
+					g.Back(s, tick, 8)
+				}
+			},
+			ticks: 100 + ResumeTicks, // the hold runs over ticks 100 to 189
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if s.Paused() || s.Hold != 0 || s.Paddle(8).Away != 0 || s.Ball.X != Width/2+10*px(6) {
+					t.Errorf("paused %v, hold %d, ball x %d; want in play again, one tick on", s.Paused(), s.Hold, s.Ball.X/One)
+				}
+			},
+		},
+		{
+			name: "while the other is still away, one player's return holds the match",
+			script: func(s *State, tick uint32) {
+				switch tick {
+				case 10:
+					g.Away(s, tick, 8, 1800)
+					g.Away(s, tick, 3, 1800)
+				case 20:
+					g.Back(s, tick, 3)
+				}
+			},
+			ticks: 300,
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if !s.Paused() || s.Hold != 0 {
+					t.Errorf("paused %v, hold %d; want still paused for 8", s.Paused(), s.Hold)
+				}
+			},
+		},
+		{
+			name: "a player who leaves a match forfeits it; the scores stand",
+			script: func(s *State, tick uint32) {
+				switch tick {
+				case 1:
+					s.Score = [2]int32{2, 5}
+				case 10:
+					g.Away(s, tick, 8, 60)
+				case 70:
+					g.Leave(s, 8)
+				}
+			},
+			ticks: 80,
+			check: func(t *testing.T, s *State, events []wire.Event) {
+				want := []wire.Event{{Msg: &OverMsg{Winner: Left, Left: 2, Right: 5, Forfeit: true}}}
+				if s.Phase != Over || !s.Forfeit || s.Score != [2]int32{2, 5} || !reflect.DeepEqual(events, want) {
+					t.Errorf("phase %d, forfeit %v, score %v, events %+v; want over by forfeit at 2–5", s.Phase, s.Forfeit, s.Score, events)
+				}
+			},
+		},
+		{
+			name: "a newcomer after a forfeit starts a new match",
+			script: func(s *State, tick uint32) {
+				switch tick {
+				case 5:
+					g.Leave(s, 8)
+				case 6:
+					g.Join(s, 9)
+				}
+			},
+			ticks: 10,
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if s.Phase != Ready || s.Forfeit || s.Score != [2]int32{} {
+					t.Errorf("phase %d, forfeit %v, score %v; want ready from 0–0", s.Phase, s.Forfeit, s.Score)
+				}
+			},
+		},
+		{
+			name: "away before the match only marks the player",
+			script: func(s *State, tick uint32) {
+				if tick == 1 {
+					s.Phase = Ready
+					s.park()
+					g.Away(s, tick, 3, 1800)
+				}
+			},
+			ticks: 5,
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if s.Paused() || s.Phase != Ready || s.Paddle(3).Away != 1801 {
+					t.Errorf("paused %v, phase %d, away %d", s.Paused(), s.Phase, s.Paddle(3).Away)
+				}
+			},
+		},
+		{
+			name: "back without away, or for someone else, changes nothing",
+			script: func(s *State, tick uint32) {
+				g.Back(s, tick, 3)
+				g.Back(s, tick, 99)
+				g.Away(s, tick, 99, 10)
+			},
+			ticks: 3,
+			check: func(t *testing.T, s *State, _ []wire.Event) {
+				if s.Paused() || s.Hold != 0 || s.Ball.X != Width/2+3*px(6) {
+					t.Errorf("paused %v, hold %d, ball x %d", s.Paused(), s.Hold, s.Ball.X/One)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newMatch(1)
+			s.Phase = Playing
+			s.Ball = Ball{X: Width / 2, Y: Height / 2, VX: px(6)}
+			var events []wire.Event
+			for tick := uint32(1); tick <= uint32(tt.ticks); tick++ {
+				tt.script(&s, tick)
+				g.Step(&s, tick, []sim.Input[Input]{{Player: 3, Input: Input{Move: -127}}, {Player: 8}})
+				events = g.Events(&s, events)
+			}
+			tt.check(t, &s, events)
+			// The pause, the hold and the forfeit are in the entities: a capture carries them.
+			var r State
+			if err := g.Restore(&r, g.Entities(&s, nil)); err != nil {
+				t.Fatal(err)
+			}
+			r.Out = s.Out
+			if !reflect.DeepEqual(r, s) {
+				t.Errorf("restored %+v, want %+v", r, s)
+			}
+		})
 	}
 }

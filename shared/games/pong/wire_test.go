@@ -35,8 +35,10 @@ var goldenMessages = []struct {
 	{"point", &pong.PointMsg{Side: pong.Right, Left: 2, Right: 5}, "92 42 93 01 02 05"},
 	// 43 op 67; 92 [player, emote]; cd 0100 player 256; 00
 	{"emoted", &pong.EmotedMsg{Player: 256, Emote: 0}, "92 43 92 cd0100 00"},
-	// 44 op 68; 93 [winner, left, right]; 00 left; 07; 06
-	{"over", &pong.OverMsg{Winner: pong.Left, Left: 7, Right: 6}, "92 44 93 00 07 06"},
+	// 44 op 68; 94 [winner, left, right, forfeit]; 00 left; 07; 06; 00 by the score
+	{"over", &pong.OverMsg{Winner: pong.Left, Left: 7, Right: 6}, "92 44 94 00 07 06 00"},
+	// 94; 01 right; 03; 01; 01 forfeit: the left player left
+	{"over by forfeit", &pong.OverMsg{Winner: pong.Right, Left: 3, Right: 1, Forfeit: true}, "92 44 94 01 03 01 01"},
 }
 
 func TestMessagesGolden(t *testing.T) {
@@ -85,6 +87,7 @@ func TestMessagesRefused(t *testing.T) {
 		// Found by FuzzFrames: a missing player read as zero, which re-encoded as a refused 0.
 		{"emoted without fields", "92 43 90", wire.ToClient, wire.ErrMalformed},
 		{"over winner -1", "92 44 93 ff 07 00", wire.ToClient, wire.ErrMalformed},
+		{"over forfeit 2", "92 44 94 00 07 00 02", wire.ToClient, wire.ErrMalformed},
 		{"op 69", "92 45 90", wire.ToClient, wire.ErrUnknownOp},
 	}
 	for _, tc := range cases {
@@ -100,6 +103,11 @@ func TestMessagesRefused(t *testing.T) {
 	fr, _ := wire.Decode(unhex(t, "92 40 91 c3"))
 	if _, err := pong.Messages.Decode(fr, wire.ToServer); err != nil {
 		t.Errorf("ready with an appended field: %v", err)
+	}
+	// An older server's over, without the forfeit it gained, is a win by the score.
+	fr, _ = wire.Decode(unhex(t, "92 44 93 00 07 06"))
+	if m, err := pong.Messages.Decode(fr, wire.ToClient); err != nil || !reflect.DeepEqual(m, &pong.OverMsg{Winner: pong.Left, Left: 7, Right: 6}) {
+		t.Errorf("over of three fields: %+v, %v", m, err)
 	}
 }
 

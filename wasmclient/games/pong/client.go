@@ -3,7 +3,10 @@ package pong
 import (
 	"fmt"
 	"image"
+	"slices"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -28,23 +31,26 @@ type Client struct {
 	out      []wire.Message
 
 	// Set by Update, read by Draw.
-	view      netclient.View
-	model     Model
-	ballX     float64 // drawn ball, field pixels
-	ballY     float64
-	trail     [8][2]float64
-	trails    int
-	paddleY   [2]float64 // drawn paddles
-	snapshots int
-	lastVX    float64
-	flash     float64 // 1 just after a point, fading
-	flashSide pong.Side
-	bubbles   []bubble
-	status    string
-	replay    bool // watching a replay (app.Frame.Replay)
+	view        netclient.View
+	model       Model
+	ballX       float64 // drawn ball, field pixels
+	ballY       float64
+	trail       [8][2]float64
+	trails      int
+	paddleY     [2]float64 // drawn paddles
+	snapshots   int
+	lastVX      float64
+	flash       float64 // 1 just after a point, fading
+	flashSide   pong.Side
+	bubbles     []bubble
+	statusParts []string // the status line's parts, joined as the screen's width allows
+	replay      bool     // watching a replay (app.Frame.Replay)
 
 	offer      *app.ReplayOffer // the room's newest replay, offered when the match is over
 	replayRect image.Rectangle  // the offer's button; empty when not offered
+
+	texts []netclient.DebugText                 // drawn by the Draw under way (draw.go's text)
+	drawn atomic.Pointer[[]netclient.DebugText] // the last Draw's, for DrawnTexts
 }
 
 // bubble is an emote shown beside a paddle for a while.
@@ -81,6 +87,8 @@ func (c *Client) Receive(m wire.Message) {
 	case *pong.OverMsg:
 		c.win.Play(0.6)
 	case *pong.EmotedMsg:
+		// One bubble per player: a new emote replaces the last, so that two never overlap.
+		c.bubbles = slices.DeleteFunc(c.bubbles, func(b bubble) bool { return b.Player == m.Player })
 		c.bubbles = append(c.bubbles, bubble{Player: m.Player, Text: Emotes[m.Emote], Life: 2})
 	}
 }
@@ -100,7 +108,7 @@ func (c *Client) Input(ctx *ui.Context) pong.Input {
 		return pong.Input{}
 	}
 	side, _ := c.model.MySide()
-	in := c.controls.Update(ctx, c.fit(ctx), c.paddleY[side])
+	in := c.controls.Update(ctx, c.layout(ctx), c.paddleY[side])
 	if in.Ready && c.model.WantsReady() {
 		c.out = append(c.out, &pong.ReadyMsg{})
 	}
@@ -167,10 +175,46 @@ func (c *Client) updateStatus() {
 	if v.Welcome.Private {
 		room = "private " + room
 	}
-	c.status = fmt.Sprintf("%s · %s · %s · %d/%d players", v.Status, room, ping, len(v.Roster), v.Welcome.MaxPlayers)
-	if c.replay {
-		c.status = fmt.Sprintf("replay · %s · %d players", room, len(v.Roster))
+	// A player whose connection dropped is still on the roster (the seat is held) but not here.
+	players := fmt.Sprintf("%d/%d players", len(v.Roster)-c.model.AwayCount(), v.Welcome.MaxPlayers)
+	if side, ok := c.model.Away(); ok {
+		players += " · " + c.model.SideName(side) + " away"
 	}
+	c.statusParts = append(c.statusParts[:0], v.Status.String(), room, ping, players)
+	if c.replay {
+		c.statusParts = append(c.statusParts[:0], "replay", room, fmt.Sprintf("%d players", len(v.Roster)))
+	}
+}
+
+// fitStatus returns the status line, shortened to width: the connection's state goes first (it
+// says "connected" while all is well), then the room, then the ping; the players stay.
+func (c *Client) fitStatus(width float64, measure func(string) float64) string {
+	parts := c.statusParts
+	if len(parts) == 0 {
+		return ""
+	}
+	for drop := 0; drop < len(parts); drop++ {
+		var keep []string
+		for i, p := range parts {
+			if i < drop && i < len(parts)-1 {
+				continue
+			}
+			keep = append(keep, p)
+		}
+		if s := strings.Join(keep, " · "); measure(s) <= width {
+			return s
+		}
+	}
+	return FitText(parts[len(parts)-1], width, measure)
+}
+
+// DrawnTexts implements app.TextReporter: the texts the last Draw drew, with where (CSS pixels),
+// for the page's test hook. Safe to call from any goroutine.
+func (c *Client) DrawnTexts() []netclient.DebugText {
+	if t := c.drawn.Load(); t != nil {
+		return *t
+	}
+	return nil
 }
 
 // Scores implements app.Scorer: each paddle's player with the score of the paddle's side.
@@ -183,10 +227,16 @@ func (c *Client) Scores(dst []app.Score) []app.Score {
 	return dst
 }
 
-// fit lays the field out on the screen.
-func (c *Client) fit(ctx *ui.Context) Fit {
-	return FitField(float64(ctx.W), float64(ctx.H), ctx.Px(24), ctx.Px(96))
+// layout lays the field and the HUD out on the screen (layout.go). A screen held upright is taken
+// for a touch screen before its first touch: a phone.
+func (c *Client) layout(ctx *ui.Context) Layout {
+	mine, _ := c.model.MySide()
+	touch := (ctx.Touch || ctx.H > ctx.W) && !c.model.Spectator && !c.replay
+	return LayoutFor(float64(ctx.W), float64(ctx.H), ctx.Scale, touch, mine)
 }
+
+// fit places the field on the screen.
+func (c *Client) fit(ctx *ui.Context) Fit { return c.layout(ctx).Fit }
 
 func ease(cur, target, dt, tau float64) float64 {
 	if tau <= 0 {

@@ -1,6 +1,7 @@
 package pong
 
 import (
+	"image"
 	"math"
 	"slices"
 
@@ -20,15 +21,16 @@ type Intent struct {
 
 // Controls reads the keyboard (W/S or the arrows, Space to be ready, 1–4 to emote), gamepads (the
 // left stick or the pad, A to be ready) and the touch screen (the paddle follows a finger; a tap
-// says ready).
+// says ready; a tap on an emote button emotes).
 type Controls struct {
 	pads    []ebiten.GamepadID
 	touches []ebiten.TouchID
 }
 
-// Update reads this tick's input. fit places the field on the screen; ownY is where the player's
-// paddle is drawn (field pixels), for following a finger.
-func (k *Controls) Update(ctx *ui.Context, fit Fit, ownY float64) Intent {
+// Update reads this tick's input. l places the field and the emote buttons on the screen; ownY is
+// where the player's paddle is drawn (field pixels), for following a finger. A tap on an emote
+// button is taken out of ctx.Taps: it emotes and says nothing else.
+func (k *Controls) Update(ctx *ui.Context, l Layout, ownY float64) Intent {
 	in := Intent{Emote: -1}
 	down := func(keys ...ebiten.Key) bool { return slices.ContainsFunc(keys, ebiten.IsKeyPressed) }
 	axis := 0.0
@@ -38,6 +40,13 @@ func (k *Controls) Update(ctx *ui.Context, fit Fit, ownY float64) Intent {
 	if down(ebiten.KeyS, ebiten.KeyArrowDown) {
 		axis++
 	}
+	ctx.Taps = slices.DeleteFunc(ctx.Taps, func(p image.Point) bool {
+		if e := l.EmoteAt(p); e >= 0 {
+			in.Emote = e
+			return true
+		}
+		return false
+	})
 	in.Ready = inpututil.IsKeyJustPressed(ebiten.KeySpace) || inpututil.IsKeyJustPressed(ebiten.KeyEnter) || len(ctx.Taps) > 0
 	for i, key := range []ebiten.Key{ebiten.Key1, ebiten.Key2, ebiten.Key3, ebiten.Key4} {
 		if inpututil.IsKeyJustPressed(key) {
@@ -63,12 +72,17 @@ func (k *Controls) Update(ctx *ui.Context, fit Fit, ownY float64) Intent {
 		}
 	}
 	in.Move = Axis(axis)
-	// A finger held on the screen: the own paddle follows it.
+	// A finger held on the screen, but not on an emote button: the own paddle follows it (across
+	// the screen when the field is turned).
 	k.touches = ebiten.AppendTouchIDs(k.touches[:0])
-	if len(k.touches) > 0 {
-		_, y := ebiten.TouchPosition(k.touches[0])
-		fieldY := (float64(y) - fit.Y) / fit.K
+	for _, id := range k.touches {
+		x, y := ebiten.TouchPosition(id)
+		if l.EmoteAt(image.Pt(x, y)) >= 0 {
+			continue
+		}
+		_, fieldY := l.Fit.Field(float64(x), float64(y))
 		in.Move = FollowMove(fieldY, ownY)
+		break
 	}
 	return in
 }

@@ -13,6 +13,10 @@ import (
 type Model struct {
 	Phase        pong.Phase
 	Timer        int32 // ticks
+	Hold         int32 // ticks before a match paused for an absent player plays on
+	Forfeit      bool  // the match Over was won because the other player left
+	Tick         uint32
+	TickRate     int
 	Score        [2]int32
 	Paddles      [2]PaddleModel // by side; Present says whether a player is there
 	Ball         BallModel
@@ -32,6 +36,9 @@ type PaddleModel struct {
 	Y, VY   float64 // centre, and movement in the last tick, field pixels
 	Ready   bool
 	Me      bool
+	// Away is, while the player's connection is lost, the tick its seat is given up at; 0 while
+	// the player is here.
+	Away int32
 }
 
 // BallModel is the ball, in field pixels and pixels per tick.
@@ -44,7 +51,7 @@ func px(v int32) float64 { return float64(v) / pong.One }
 // FromView reads the newest snapshot of v.
 func FromView(v *netclient.View) Model {
 	m := Model{Me: v.Welcome.Player, Spectator: v.Welcome.Spectator, Players: len(v.Roster),
-		Room: v.Welcome.Room, Private: v.Welcome.Private}
+		Room: v.Welcome.Room, Private: v.Welcome.Private, Tick: v.Tick, TickRate: int(max(v.Welcome.TickRate, 1))}
 	m.Ball = BallModel{X: px(pong.Width / 2), Y: px(pong.Height / 2)}
 	for i := range v.Entities {
 		e := &v.Entities[i]
@@ -53,6 +60,7 @@ func FromView(v *netclient.View) Model {
 			m.HaveSnapshot = true
 			m.Phase, m.Timer = pong.Phase(e.Field(pong.WorldPhase)), e.Field(pong.WorldTimer)
 			m.Score = [2]int32{e.Field(pong.WorldLeft), e.Field(pong.WorldRight)}
+			m.Hold, m.Forfeit = e.Field(pong.WorldHold), e.Field(pong.WorldForfeit) == 1
 		case pong.KindPaddle:
 			side := pong.Side(e.Field(pong.PaddleSide))
 			if side != pong.Left && side != pong.Right {
@@ -61,7 +69,7 @@ func FromView(v *netclient.View) Model {
 			id := sim.PlayerID(e.ID)
 			m.Paddles[side] = PaddleModel{Present: true, ID: id, Name: v.Name(id),
 				Y: px(e.Field(pong.PaddleY)), VY: px(e.Field(pong.PaddleVY)), Ready: e.Field(pong.PaddleReady) == 1,
-				Me: id == m.Me && !m.Spectator}
+				Me: id == m.Me && !m.Spectator, Away: e.Field(pong.PaddleAway)}
 		case pong.KindBall:
 			m.Ball = BallModel{X: px(e.Field(pong.BallX)), Y: px(e.Field(pong.BallY)),
 				VX: px(e.Field(pong.BallVX)), VY: px(e.Field(pong.BallVY))}
@@ -92,9 +100,63 @@ func (m *Model) SideName(side pong.Side) string {
 	return [...]string{"Left", "Right"}[side]
 }
 
+// Away returns the side of a player who is away (their connection lost, the seat held), if any.
+func (m *Model) Away() (pong.Side, bool) {
+	for _, side := range []pong.Side{pong.Left, pong.Right} {
+		if p := m.Paddles[side]; p.Present && p.Away != 0 {
+			return side, true
+		}
+	}
+	return pong.Left, false
+}
+
+// AwaySeconds returns how many seconds are left of the grace of the player on side, who is away:
+// when they run out, the player leaves (and forfeits a match under way).
+func (m *Model) AwaySeconds(side pong.Side) int {
+	left := int64(m.Paddles[side].Away) - int64(m.Tick)
+	return int(max(0, (left+int64(m.TickRate)-1)/int64(m.TickRate)))
+}
+
+// AwayCount counts the players who are away: their connection lost, their seat (and their place
+// on the roster) held.
+func (m *Model) AwayCount() int {
+	n := 0
+	for _, p := range m.Paddles {
+		if p.Present && p.Away != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// awayLine says who left and how long they have to come back, or "" when nobody is away.
+func (m *Model) awayLine() string {
+	side, ok := m.Away()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%s left — waiting %d s for them", m.SideName(side), m.AwaySeconds(side))
+}
+
 // Banner is the line shown across the field for the match's phase, and a smaller line under it;
-// both empty while the ball is in play.
+// both empty while the ball is in play. A match paused for an absent player says who left and
+// how long it waits for them; after they are back, a countdown.
 func (m *Model) Banner() (title, sub string) {
+	inMatch := m.Phase == pong.Countdown || m.Phase == pong.Playing || m.Phase == pong.Point
+	if away := m.awayLine(); away != "" && inMatch {
+		return "Paused", away
+	}
+	if inMatch && m.Hold > 0 {
+		return fmt.Sprint(1 + m.Hold*3/(pong.ResumeTicks+1)), "everyone is back: play resumes"
+	}
+	if m.Phase == pong.Over && m.Forfeit {
+		for _, side := range []pong.Side{pong.Left, pong.Right} {
+			if m.Paddles[side].Present {
+				return m.SideName(side) + " wins by forfeit", fmt.Sprintf("the other player left at %d–%d", m.Score[side], m.Score[1-side])
+			}
+		}
+		return "Match over", "a player left"
+	}
 	switch m.Phase {
 	case pong.Waiting:
 		if m.Spectator {
@@ -111,7 +173,9 @@ func (m *Model) Banner() (title, sub string) {
 			}
 			title = fmt.Sprintf("%s wins %d–%d", m.SideName(w), m.Score[w], m.Score[1-w])
 		}
-		switch {
+		switch away := m.awayLine(); {
+		case away != "":
+			sub = away
 		case m.WantsReady():
 			sub = "press Space or tap when you are ready"
 		case !m.Spectator && m.Mine() != nil:
@@ -160,21 +224,3 @@ func Extrapolate(b BallModel, dt float64, tickRate int) (x, y float64) {
 	}
 	return x, y
 }
-
-// Fit is the transform from field pixels to screen pixels that fits the field, with room for the
-// scores above it, in a w×h screen: screen = field*K + (X, Y).
-type Fit struct {
-	K, X, Y float64
-}
-
-// FitField returns the transform for a w×h screen with margin pixels around the field and top
-// pixels above it for the scores.
-func FitField(w, h, margin, top float64) Fit {
-	fw, fh := px(pong.Width), px(pong.Height)
-	k := min((w-2*margin)/fw, (h-2*margin-top)/fh)
-	k = max(k, 0.05)
-	return Fit{K: k, X: (w - fw*k) / 2, Y: top + (h-top-fh*k)/2}
-}
-
-// Screen returns the screen point of field point (x, y).
-func (f Fit) Screen(x, y float64) (float64, float64) { return x*f.K + f.X, y*f.K + f.Y }
