@@ -7,7 +7,7 @@ import (
 )
 
 // Arena declares the arena: its bots wander, seek orbs and dash, with a [Brain].
-var Arena = Game[arena.State, arena.Input]{Shared: arena.Game{},
+var Arena = Game[arena.State, arena.Input]{Shared: arena.Game{}, Messages: arena.Messages,
 	Bot: func(seed uint64) Bot[arena.Input] { return &arenaBot{NewBrain(seed)} }}
 
 func init() { Register(Arena) }
