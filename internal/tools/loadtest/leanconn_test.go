@@ -187,7 +187,7 @@ func TestLeanClientPlays(t *testing.T) {
 	// The room frees the seat at its next step; a seat held for a lost connection would keep the
 	// room full (4005) for its 30 s grace.
 	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "second"}, arena.Game{}, arena.Schema)
+		c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "second", Messages: arena.Messages}, arena.Game{}, arena.Schema)
 		c.dial(context.Background(), &net.Dialer{}, func() func() { return func() {} }, nil)
 		for end := time.Now().Add(2 * time.Second); c.View().Status == netclient.Connecting && time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 			c.receive(time.Now())
@@ -207,7 +207,7 @@ func TestLeanClientPlays(t *testing.T) {
 // trip was measured, and returns it.
 func playLean(t *testing.T, url string) *leanClient[arena.Input] {
 	t.Helper()
-	c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "lean"}, arena.Game{}, arena.Schema)
+	c := newLeanClient[arena.Input](netclient.Config{URL: url, Game: "arena", Room: "lean", Name: "lean", Messages: arena.Messages}, arena.Game{}, arena.Schema)
 	c.dial(context.Background(), &net.Dialer{}, func() func() { return func() {} }, nil)
 	d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})
 	deadline := time.Now().Add(10 * time.Second)
