@@ -108,8 +108,10 @@ func TestLobbyListsRoomsAndStartsGames(t *testing.T) {
 		cfg.URL = ws
 		var c interface{ Close() }
 		if cfg.Game == pong.Name {
+			cfg.Messages = pong.Messages
 			c = netclient.Dial[pong.Input](cfg, pong.Game{}, pong.Schema)
 		} else {
+			cfg.Messages = arena.Messages
 			c = netclient.Dial[arena.Input](cfg, arena.Game{}, arena.Schema)
 		}
 		t.Cleanup(c.Close)
