@@ -20,7 +20,7 @@ type player struct {
 // startPlayer dials home (the node its page came from) for room, and plays until the test ends.
 func startPlayer(t *testing.T, home, room string, i int) *player {
 	t.Helper()
-	c := netclient.Dial[arena.Input](netclient.Config{URL: home, Room: room, Name: fmt.Sprintf("bot%d", i)},
+	c := netclient.Dial[arena.Input](netclient.Config{URL: home, Room: room, Name: fmt.Sprintf("bot%d", i), Messages: arena.Messages},
 		arena.Game{}, arena.Schema)
 	p := &player{c: c, d: netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})}
 	p.d.Hold(arena.Input{MoveX: int8(40 * (i%3 - 1)), MoveY: int8(30 * (i%2*2 - 1))})

@@ -31,7 +31,7 @@ func TestReadmeScreenshot(t *testing.T) {
 	stop := make(chan struct{})
 	defer close(stop)
 	for i, name := range []string{"Bob", "Chen", "Dara"} {
-		bot := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "demo", Name: name}, arena.Game{}, arena.Schema)
+		bot := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "demo", Name: name, Messages: arena.Messages}, arena.Game{}, arena.Schema)
 		t.Cleanup(bot.Close)
 		drv := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, bot, netcode.DriverConfig{})
 		ctx, stopDriver := context.WithCancel(context.Background())

@@ -106,7 +106,7 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 	url, admin := startServer(t)
 	var bots []*netclient.Client[arena.Input]
 	for _, name := range []string{"ann", "bob", "cy"} {
-		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "metrics", Name: name}, arena.Game{}, arena.Schema)
+		c := netclient.Dial[arena.Input](netclient.Config{URL: url, Room: "metrics", Name: name, Messages: arena.Messages}, arena.Game{}, arena.Schema)
 		t.Cleanup(c.Close)
 		d := netcode.NewDriver[arena.State, arena.Input](arena.Game{}, c, netcode.DriverConfig{})
 		d.Hold(arena.Input{MoveX: 127, Buttons: arena.ButtonDash})
