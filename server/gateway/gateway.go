@@ -126,7 +126,9 @@ func New(cfg Config, l *lobby.Lobby) *Gateway {
 
 // ServeHTTP upgrades the request to a WebSocket and serves it until it closes.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	keep := &keepConn{ResponseWriter: w}
+	// With a simulated network, frames go out through netsim's delays, never directly: the
+	// library gets the connection itself, whose writes wait as they always did.
+	keep := &keepConn{ResponseWriter: w, plain: g.cfg.NetSim.Enabled()}
 	ws, err := websocket.Accept(keep, r, &websocket.AcceptOptions{OriginPatterns: g.originPatterns()})
 	if err != nil {
 		g.cfg.Logger.Info("refused", "remote", r.RemoteAddr, "cause", err.Error())
@@ -237,7 +239,7 @@ type keepConn struct {
 	http.ResponseWriter
 	conn  net.Conn
 	sock  *sock
-	plain bool // benchmarks: hand the library the connection itself, as before direct writes
+	plain bool // hand the library the connection itself, as before direct writes (netsim, benchmarks)
 }
 
 func (k *keepConn) Hijack() (net.Conn, *bufio.ReadWriter, error) {
