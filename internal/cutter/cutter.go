@@ -16,6 +16,7 @@ type Cutter struct {
 	to    string
 	mu    sync.Mutex
 	pairs [][2]net.Conn
+	down  bool // refusing: see Refuse
 }
 
 // New listens on a loopback port and forwards every connection to the address to.
@@ -37,6 +38,13 @@ func (c *Cutter) accept() {
 		in, err := c.ln.Accept()
 		if err != nil {
 			return
+		}
+		c.mu.Lock()
+		down := c.down
+		c.mu.Unlock()
+		if down {
+			in.Close()
+			continue
 		}
 		out, err := net.Dial("tcp", c.to)
 		if err != nil {
@@ -68,6 +76,14 @@ func (c *Cutter) Cut(frac float64, rng *rand.Rand) int {
 	}
 	c.pairs = kept
 	return cut
+}
+
+// Refuse, on, closes every new connection at once, as a server that is down would be met (its
+// live ones are left to Cut); off, it forwards them again.
+func (c *Cutter) Refuse(on bool) {
+	c.mu.Lock()
+	c.down = on
+	c.mu.Unlock()
 }
 
 // Close stops listening and cuts everything.

@@ -52,6 +52,9 @@ type DebugView struct {
 	// Entities groups the newest snapshot's entities by kind name; each is its id, its owner's name
 	// when it is a player's avatar, and its fields by schema name.
 	Entities map[string][]DebugEntity `json:"entities"`
+	// Page is what the page shows over the game (its screen, buttons, menu, toasts), filled in by
+	// the caller.
+	Page *DebugPage `json:"page,omitempty"`
 	// DebugReplay is set in mode "replay", its fields inline.
 	*DebugReplay
 }
