@@ -131,6 +131,8 @@ func (c *Client[I]) welcomed(ctx context.Context, w wire.Welcome) {
 			c.view.Rollbacks++
 			c.view.RolledBack, c.view.RolledBackAt = back, now
 		}
+	} else if c.view.Welcomes > 0 && !w.Spectator {
+		c.rejoined(now) // a seat lost meanwhile: a new player, its score reset (seat.go)
 	}
 	c.view.Status, c.view.Welcome, c.view.Attempt = Connected, w, 0
 	c.view.Welcomes++
