@@ -410,10 +410,10 @@
         clearTimeout(copy.tickwireTimer);
         copy.tickwireTimer = setTimeout(function () { copy.textContent = 'Copy link'; }, 2000);
       };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(link.value).then(function () { say(true); }, function () { say(copied); });
-      } else {
-        say(copied);
+      say(copied);
+      if (!copied && navigator.clipboard && navigator.clipboard.writeText) {
+        // It may settle late (a permission to ask) or never: the player has been told already.
+        navigator.clipboard.writeText(link.value).then(function () { say(true); }, function () {});
       }
     };
     refresh();

@@ -238,13 +238,20 @@ func TestErrorScreensLeadOut(t *testing.T) {
 		t.Errorf("Watch led to %+v; want a spectator of room full", w)
 	}
 
-	b := openPage(t, browser, "the bad room's page", base+"/?game=pong&room=no%20spaces&name=Cy&mute=1")
+	// In a browser of its own: a second page of one browser did not get the mouse clicks.
+	b := openPage(t, newBrowser(t), "the bad room's page", base+"/?game=pong&room=no%20spaces&name=Cy&mute=1")
 	v = b.waitView("the bad-room screen", 90*time.Second, func(v netclient.DebugView) bool { return v.Status == "closed" && v.Code == 4007 })
 	v = b.waitView("its buttons", 10*time.Second, func(v netclient.DebugView) bool { return len(labels(v)) > 0 })
 	if _, ok := button(v, "Back to lobby"); !ok {
 		t.Fatalf("a bad room name offers %q; want Back to lobby among them", labels(v))
 	}
+	dims, _ := b.eval(`JSON.stringify({iw: innerWidth, ih: innerHeight, dpr: devicePixelRatio, c: document.querySelector('canvas').getBoundingClientRect(), cw: document.querySelector('canvas').width})`)
+	t.Logf("bad room screen: %+v; %s", v.Page, dims)
 	b.pressButton("Back to lobby")
+	time.Sleep(time.Second)
+	if after, err := b.view(); err == nil {
+		t.Logf("after Back to lobby: status %s room %s page %+v", after.Status, after.Room, after.Page)
+	}
 	b.waitLobby("the lobby", func(l lobbyState) bool { return l.Active })
 }
 
@@ -388,7 +395,7 @@ func TestLobbyAtAGlance(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		s, _ := p.eval(`document.getElementById('lobby-copy').textContent`)
-		if strings.Contains(s, "Copied") {
+		if s != "Copy link" { // "Copied ✓", or, without a clipboard to write, "Press Ctrl+C" over the selected link
 			break
 		}
 		if time.Now().After(deadline) {
@@ -399,6 +406,7 @@ func TestLobbyAtAGlance(t *testing.T) {
 	}
 
 	proxy.Refuse(true)
+	proxy.Cut(1, nil) // the page's keep-alive connection too
 	l := p.waitLobby("the lobby to say the server is down", func(l lobbyState) bool {
 		s, _ := p.eval(`document.getElementById('lobby-error').hidden ? '' : document.getElementById('lobby-error').textContent`)
 		return s != ""

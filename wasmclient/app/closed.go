@@ -172,12 +172,14 @@ func (c *closed[I]) layout(ctx *ui.Context) {
 		c.wrapWidth = ww
 	}
 	bh := ctx.Px(210) + float64(len(c.lines))*ctx.Px(24)
-	x, y := w/2-bw/2, h/2-bh/2
+	x, y := w/2-bw/2, max(h/2-bh/2, 0)
 	c.box = rect(x, y, bw, bh)
 	n := float64(len(c.buttons))
 	gap := ctx.Px(12)
 	bwid := (bw - 2*pad - gap*(n-1)) / n
-	by := y + bh - pad - ctx.Px(48)
+	// On a screen too short for the box (a phone held sideways) the ways out stay in view, over
+	// the end of the text if need be: a way out that cannot be reached is none.
+	by := min(y+bh-pad-ctx.Px(48), h-ctx.Px(48+8))
 	for i := range c.buttons {
 		c.buttons[i].Rect = rect(x+pad+float64(i)*(bwid+gap), by, bwid, ctx.Px(48))
 	}

@@ -107,7 +107,9 @@ func (o *overlay) update(ctx *ui.Context, a menuHost, v netclient.View) bool {
 	}
 	net := ui.NetGraphButton(ctx.Scale)
 	o.menu.Label = "Menu"
-	o.menu.Rect = image.Rect(net.Max.X+int(ctx.Px(8)), net.Min.Y, net.Max.X+int(ctx.Px(8+64)), net.Max.Y)
+	// Under the NET button: beside it is the game's (the arena's replay button), the top right
+	// the games' boards.
+	o.menu.Rect = image.Rect(net.Min.X, net.Max.Y+int(ctx.Px(6)), net.Min.X+int(ctx.Px(58)), net.Max.Y+int(ctx.Px(6))+net.Dy())
 	esc := inpututil.IsKeyJustPressed(ebiten.KeyEscape)
 	if o.help {
 		if esc || len(ctx.Taps) > 0 {
