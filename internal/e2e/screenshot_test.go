@@ -126,7 +126,10 @@ func TestScreens(t *testing.T) {
 				{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{{X: x, Y: y}}},
 				{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}},
 			} {
-				if err := p.cdp(func(ctx context.Context) error { _, err := chromedp.Call(ctx, input.DispatchTouchEvent, ev); return err }); err != nil {
+				if err := p.cdp(func(ctx context.Context) error {
+					_, err := chromedp.Call(ctx, input.DispatchTouchEvent, ev)
+					return err
+				}); err != nil {
 					t.Fatal(err)
 				}
 				time.Sleep(200 * time.Millisecond)
