@@ -77,9 +77,13 @@ func seated(w wire.Welcome, name string) {
 func reload() { js.Global().Get("location").Call("reload") }
 
 // inviteLink is the address that invites a friend into room of game, to spawn near player.
+// A spectator (player 0) invites to the room alone.
 func inviteLink(game, room string, player sim.PlayerID) string {
-	return js.Global().Get("location").Get("origin").String() + "/?game=" + game + "&room=" + room +
-		"&friend=" + strconv.FormatUint(uint64(player), 10)
+	link := js.Global().Get("location").Get("origin").String() + "/?game=" + game + "&room=" + room
+	if player != 0 {
+		link += "&friend=" + strconv.FormatUint(uint64(player), 10)
+	}
+	return link
 }
 
 // copyText puts text on the clipboard where the browser allows it (navigator.clipboard needs a

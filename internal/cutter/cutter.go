@@ -46,7 +46,10 @@ func (c *Cutter) accept() {
 			in.Close()
 			continue
 		}
-		out, err := net.Dial("tcp", c.to)
+		c.mu.Lock()
+		to := c.to
+		c.mu.Unlock()
+		out, err := net.Dial("tcp", to)
 		if err != nil {
 			in.Close()
 			continue
@@ -83,6 +86,14 @@ func (c *Cutter) Cut(frac float64, rng *rand.Rand) int {
 func (c *Cutter) Refuse(on bool) {
 	c.mu.Lock()
 	c.down = on
+	c.mu.Unlock()
+}
+
+// Retarget forwards new connections to the address to from now on: a server restarted
+// elsewhere, without the rooms and seats of the one before.
+func (c *Cutter) Retarget(to string) {
+	c.mu.Lock()
+	c.to = to
 	c.mu.Unlock()
 }
 
