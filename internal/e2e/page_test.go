@@ -219,11 +219,7 @@ func TestErrorScreensLeadOut(t *testing.T) {
 	findChromium(t)
 	www := wwwDir(t)
 	_, base := startServer(t, www)
-	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
-	for _, name := range []string{"Ann", "Bob"} {
-		c := netclient.Dial[pong.Input](netclient.Config{URL: ws, Game: "pong", Room: "full", Name: name}, pong.Game{}, pong.Schema)
-		t.Cleanup(c.Close)
-	}
+	fillPongRoom(t, base, "full")
 	browser := newBrowser(t)
 
 	p := openPage(t, browser, "the full room's page", base+"/?game=pong&room=full&name=Cy&mute=1")
@@ -245,7 +241,23 @@ func TestErrorScreensLeadOut(t *testing.T) {
 		t.Fatalf("a bad room name offers %q; want Back to lobby among them", labels(v))
 	}
 	b.pressButton("Back to lobby")
-	b.waitLobby("the lobby", func(l lobbyState) bool { return l.Active })
+	b.waitLobbyShown()
+}
+
+// waitLobbyShown waits until the page, navigating, shows the lobby.
+func (p *page) waitLobbyShown() {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		// Errors are a page between two documents: try again.
+		if s, err := p.eval(`String(!!(window.tickwireLobby && window.tickwireLobby.active))`); err == nil && s == "true" {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: the lobby never showed", p.name)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // TestLongOutageKeepsTrying is issue 16's Broken 7: while the server cannot be reached (here, for
@@ -255,12 +267,7 @@ func TestErrorScreensLeadOut(t *testing.T) {
 func TestLongOutageKeepsTrying(t *testing.T) {
 	findChromium(t)
 	www := wwwDir(t)
-	_, base := startServer(t, www)
-	proxy, err := cutter.New(strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(proxy.Close)
+	_, proxy := startBehindProxy(t, www)
 	browser := newBrowser(t)
 
 	p := openPage(t, browser, "Ann's page", "http://"+proxy.Addr()+"/?game=arena&room=outage&name=Ann&mute=1")
@@ -273,6 +280,7 @@ func TestLongOutageKeepsTrying(t *testing.T) {
 	})
 	raw := ""
 	for time.Since(down) < 65*time.Second {
+		var err error
 		v, err = p.view()
 		if err != nil {
 			t.Fatal(err)
@@ -345,7 +353,7 @@ func TestInGameMenu(t *testing.T) {
 	p.holdKey("Escape", "Escape", 27, 200*time.Millisecond)
 	p.waitView("the menu opened by Esc", 10*time.Second, func(v netclient.DebugView) bool { return v.Page != nil && v.Page.Menu })
 	p.pressButton("Leave to lobby")
-	p.waitLobby("the lobby", func(l lobbyState) bool { return l.Active })
+	p.waitLobbyShown()
 }
 
 // pressEnter presses Enter where the page's focus is, as a keyboard does (keydown with its text).
@@ -371,12 +379,7 @@ func (p *page) pressEnter() {
 func TestLobbyAtAGlance(t *testing.T) {
 	findChromium(t)
 	www := wwwDir(t)
-	_, base := startServer(t, www)
-	proxy, err := cutter.New(strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(proxy.Close)
+	base, proxy := startBehindProxy(t, www)
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
 	c := netclient.Dial[pong.Input](netclient.Config{URL: ws, Game: "pong", Room: "duel", Name: "Ann"}, pong.Game{}, pong.Schema)
 	t.Cleanup(c.Close)
@@ -421,5 +424,28 @@ func TestLobbyAtAGlance(t *testing.T) {
 	p.pressEnter()
 	if q := p.waitQuery("a game"); q.Get("game") == "" || q.Get("name") != "Zoë" {
 		t.Errorf("Enter in the name field went to %v; want a game as Zoë", q)
+	}
+}
+
+// startBehindProxy runs the server and a proxy in front of it that can refuse and cut connections
+// (a server that is down) or send them to another server (one restarted).
+func startBehindProxy(t *testing.T, www string) (base string, proxy *cutter.Cutter) {
+	t.Helper()
+	_, base = startServer(t, www)
+	proxy, err := cutter.New(strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	return base, proxy
+}
+
+// fillPongRoom seats two players in pong's room of the server at base, until the test ends.
+func fillPongRoom(t *testing.T, base, room string) {
+	t.Helper()
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
+	for _, name := range []string{"Ann", "Bob"} {
+		c := netclient.Dial[pong.Input](netclient.Config{URL: ws, Game: "pong", Room: room, Name: name}, pong.Game{}, pong.Schema)
+		t.Cleanup(c.Close)
 	}
 }

@@ -90,10 +90,7 @@ func TestScreens(t *testing.T) {
 	www := wwwDir(t)
 	_, base := startServer(t, www)
 	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
-	for _, name := range []string{"Ann", "Bob"} {
-		c := netclient.Dial[pong.Input](netclient.Config{URL: ws, Game: "pong", Room: "full", Name: name}, pong.Game{}, pong.Schema)
-		t.Cleanup(c.Close)
-	}
+	fillPongRoom(t, base, "full")
 	for _, vp := range []struct {
 		w, h  int64
 		touch bool

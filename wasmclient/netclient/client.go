@@ -176,6 +176,7 @@ type Client[I any] struct {
 	ws        *websocket.Conn
 	events    []wire.Message // received game messages not yet taken
 	token     string         // the newest welcome's resume token
+	seatLost  bool           // the server said the seat was gone (4015): the next welcome is a fresh join
 	welcomes  int            // welcomes in the current session
 	closeOnce sync.Once
 

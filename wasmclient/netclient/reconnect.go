@@ -65,6 +65,7 @@ func (c *Client[I]) run(ctx context.Context) {
 		c.view.Attempt, c.view.Code, c.view.Reason = attempt, e.code, e.reason
 		if fresh {
 			c.token = ""
+			c.seatLost = welcomed
 		} else {
 			c.view.RetryAt = time.Now().Add(wait)
 		}
