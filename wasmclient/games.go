@@ -54,7 +54,8 @@ func register[S, I any](spec app.Spec[S, I]) {
 // so that none (the simulated network, say) is left out for one game.
 func (c config) app() app.Config {
 	return app.Config{URL: c.URL, Room: c.Room, Name: c.Name, Spectate: c.Spectate, Private: c.Private, NetSim: c.Net,
-		Replay: c.Replay, ToLobby: toLobby, OpenFile: openFile, FindReplay: c.findReplay, WatchReplay: c.watchReplay}
+		Replay: c.Replay, ToLobby: toLobby, OpenFile: openFile, FindReplay: c.findReplay, WatchReplay: c.watchReplay,
+		Page: c.Page, Friend: c.Friend}
 }
 
 // pickGame returns the game named name, or the default game for "".

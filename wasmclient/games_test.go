@@ -49,3 +49,11 @@ func TestYes(t *testing.T) {
 		}
 	}
 }
+
+// TestAppConfigCarriesFriend checks that an invite link's friend reaches the game's app, where the
+// arena asks to spawn next to them.
+func TestAppConfigCarriesFriend(t *testing.T) {
+	if got := (config{Friend: 7}).app().Friend; got != 7 {
+		t.Errorf("app().Friend = %d, want 7", got)
+	}
+}

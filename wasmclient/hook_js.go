@@ -31,6 +31,10 @@ import (
 // frames drawn; net has the newest value of each net graph
 // series. entities groups the newest snapshot's entities by the schema's kind name, each with its
 // id, its fields by schema name and, for a player's avatar (an id below 1<<16), its player's name.
+// page is what the screens show over the game (netclient.DebugPage): the scene ("title",
+// "connecting", "playing", "closed"), its buttons with their rectangles in CSS pixels (a test
+// clicks them there), the closed screen's heading, the reconnecting line, whether the menu is open
+// and the invite link it copied, the sound's mute and volume, and the join/leave toasts showing.
 // Fields left out of the JSON are zero or empty. Until the wasm has started, window.tickwireView is
 // undefined (window.tickwireLoader reports the download).
 //

@@ -6,7 +6,10 @@
 // ?netgraph=1 shows the net graph from the start (F3 or the NET button toggles it), ?net=bad
 // (or ?net=rtt=150ms,jitter=30ms,loss=5%25) simulates a bad network on the client's side, and
 // ?replay=ID plays the server's replay ID (/api/replays/ID) instead; a replay file dropped on the
-// page plays too (see shell). Built
+// page plays too (see shell). ?mute=0 plays sound, as an absent ?mute does; ?friend=ID, from an
+// invite link, names the player who invited. Once welcomed the page's address is ?game=G&room=R
+// (never the name), and the tab keeps the seat's resume token, so that a reload resumes the seat
+// (hook_js.go). Built
 // natively it takes them from flags (see -help).
 package main
 
@@ -16,6 +19,8 @@ import (
 	"os"
 
 	"github.com/tickwire/tickwire/shared/netsim"
+	"github.com/tickwire/tickwire/shared/sim"
+	"github.com/tickwire/tickwire/wasmclient/app"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/wasmclient/ui"
@@ -52,6 +57,12 @@ type config struct {
 	// Replay is a replay to watch (its id on the server: /api/replays/ID) instead of playing; the
 	// replay names its game. Defaults to none.
 	Replay string
+	// Friend is the player whose invite link (?friend=ID) brought this one: the arena spawns a
+	// newcomer near them. Defaults to none (0).
+	Friend sim.PlayerID
+	// Page is what the web page does for the client (hook_js.go): keeps the seat for the tab, sets
+	// the address, reloads, copies, shows a real name input. Empty natively.
+	Page app.Page
 
 	// findReplay and watchReplay look up a room's newest replay and play one: the shell's, set
 	// before each game starts.

@@ -8,7 +8,11 @@
 // /api/replays, refreshed every ten seconds), each with a Watch link, ?replay=ID, which loader.js
 // plays.
 //
-// window.tickwireLobby = {active, rooms, games, replays, validName, validRoom, playURL, shareURL,
+// While /api/rooms cannot be fetched the lobby says so, and its Quick play, Join and Watch buttons
+// are disabled (down) until it can again. Enter in the name field plays the first game; Enter in
+// the room name creates the room; Copy link says it copied.
+//
+// window.tickwireLobby = {active, down, rooms, games, replays, validName, validRoom, playURL, shareURL,
 // wantsGame, randomRoom, replayURL, replayRow, formatLength} is for tests: active says whether the
 // lobby is showing (loader.js then stays idle); the functions are the pure rules the page applies.
 //
@@ -154,7 +158,7 @@
   }
 
   var lobby = {
-    active: false, rooms: [], games: [], replays: [], error: '',
+    active: false, down: false, rooms: [], games: [], replays: [], error: '',
     validName: validName, validRoom: validRoom, playURL: playURL, shareURL: shareURL,
     wantsGame: wantsGame, randomRoom: randomRoom,
     replayURL: replayURL, replayRow: replayRow, formatLength: formatLength,
@@ -233,7 +237,7 @@
         card.setAttribute('data-game', g.name);
         card.appendChild(el('h3', '', title(g.name)));
         card.appendChild(el('p', 'muted', g.players + ' playing · ' + g.maxPlayers + ' per room · ' + g.tickRate + ' ticks/s'));
-        card.appendChild(button('Quick play', 'primary', function () { go({game: g.name}); }));
+        card.appendChild(button('Quick play', 'primary', function () { go({game: g.name}); }, lobby.down));
         box.appendChild(card);
       })(lobby.games[i]);
     }
@@ -262,12 +266,13 @@
         tr.appendChild(el('td', 'num', String(r.spectators)));
         var actions = el('td', 'actions');
         var full = r.players >= r.maxPlayers;
+        // While the server cannot be reached the list is stale: its buttons do not pretend.
         actions.appendChild(button(full ? 'Full' : 'Join', 'primary small', function () {
           go({game: r.game, room: r.name});
-        }, full));
+        }, full || lobby.down));
         actions.appendChild(button('Watch', 'small', function () {
           go({game: r.game, room: r.name, spectate: true});
-        }, r.spectators >= r.maxSpectators));
+        }, r.spectators >= r.maxSpectators || lobby.down));
         tr.appendChild(actions);
         body.appendChild(tr);
       })(lobby.rooms[i]);
@@ -284,14 +289,18 @@
       lobby.games = data.gameInfo || [];
       lobby.rooms = data.rooms || [];
       lobby.error = '';
+      lobby.down = false;
       $('lobby-error').hidden = true;
       renderGames();
       renderRooms();
       updateShare();
-    }, function (err) {
-      lobby.error = 'Cannot reach the server (' + (err && err.message ? err.message : err) + '). Retrying…';
+    }, function () {
+      lobby.error = "Can't reach the server: the rooms below may be out of date. Trying again every few seconds…";
+      lobby.down = true;
       $('lobby-error').textContent = lobby.error;
       $('lobby-error').hidden = false;
+      renderGames();
+      renderRooms();
     });
   }
 
@@ -357,6 +366,19 @@
     var name = $('lobby-name');
     name.value = storedName() || 'Player ' + (100 + Math.floor(Math.random() * 900));
     name.oninput = currentName;
+    // Enter in the name field plays: Quick play of the first game.
+    name.onkeydown = function (e) {
+      if (e.key === 'Enter' && lobby.games.length > 0 && !lobby.down) {
+        e.preventDefault();
+        go({game: lobby.games[0].name});
+      }
+    };
+    $('lobby-create-room').onkeydown = function (e) {
+      if (e.key === 'Enter' && !updateShare()) {
+        e.preventDefault();
+        go(createOptions());
+      }
+    };
     var rand = Math.random;
     $('lobby-create-room').value = randomRoom(rand);
     $('lobby-create-room').oninput = updateShare;
@@ -374,9 +396,24 @@
     };
     $('lobby-copy').onclick = function () {
       var link = $('lobby-share');
+      var copy = $('lobby-copy');
       link.select();
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(link.value).then(null, function () {});
+      var copied = false;
+      try {
+        copied = document.execCommand('copy');
+      } catch (e) {
+        copied = false;
+      }
+      // Say what happened: copied, or selected for the player to copy.
+      var say = function (ok) {
+        copy.textContent = ok ? 'Copied ✓' : 'Press Ctrl+C';
+        clearTimeout(copy.tickwireTimer);
+        copy.tickwireTimer = setTimeout(function () { copy.textContent = 'Copy link'; }, 2000);
+      };
+      say(copied);
+      if (!copied && navigator.clipboard && navigator.clipboard.writeText) {
+        // It may settle late (a permission to ask) or never: the player has been told already.
+        navigator.clipboard.writeText(link.value).then(function () { say(true); }, function () {});
       }
     };
     refresh();

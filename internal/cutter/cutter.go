@@ -16,6 +16,7 @@ type Cutter struct {
 	to    string
 	mu    sync.Mutex
 	pairs [][2]net.Conn
+	down  bool // refusing: see Refuse
 }
 
 // New listens on a loopback port and forwards every connection to the address to.
@@ -38,7 +39,17 @@ func (c *Cutter) accept() {
 		if err != nil {
 			return
 		}
-		out, err := net.Dial("tcp", c.to)
+		c.mu.Lock()
+		down := c.down
+		c.mu.Unlock()
+		if down {
+			in.Close()
+			continue
+		}
+		c.mu.Lock()
+		to := c.to
+		c.mu.Unlock()
+		out, err := net.Dial("tcp", to)
 		if err != nil {
 			in.Close()
 			continue
@@ -68,6 +79,22 @@ func (c *Cutter) Cut(frac float64, rng *rand.Rand) int {
 	}
 	c.pairs = kept
 	return cut
+}
+
+// Refuse, on, closes every new connection at once, as a server that is down would be met (its
+// live ones are left to Cut); off, it forwards them again.
+func (c *Cutter) Refuse(on bool) {
+	c.mu.Lock()
+	c.down = on
+	c.mu.Unlock()
+}
+
+// Retarget forwards new connections to the address to from now on: a server restarted
+// elsewhere, without the rooms and seats of the one before.
+func (c *Cutter) Retarget(to string) {
+	c.mu.Lock()
+	c.to = to
+	c.mu.Unlock()
 }
 
 // Close stops listening and cuts everything.

@@ -4,12 +4,18 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 	"github.com/tickwire/tickwire/shared/games/arena"
+	"github.com/tickwire/tickwire/shared/games/pong"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/netcode"
 )
@@ -65,4 +71,96 @@ func TestReadmeScreenshot(t *testing.T) {
 	p.hold("ArrowDown", 40, 600*time.Millisecond)
 	time.Sleep(3 * time.Second)
 	p.screenshot(out)
+}
+
+// TestScreens saves the page's fixed screens, for the closing note of a change to them, when
+// TICKWIRE_SHOTS names a directory: the lobby, the name input, the room-full and bad-room error
+// screens, the arena in play with its menu open, and pong in play, each at 960×600 (mouse) and at
+// 390×844 (a phone: touch, the mobile viewport), as NAME-960x600.png and NAME-390x844.png. Like
+// TestReadmeScreenshot it is a tool, not a check: without TICKWIRE_SHOTS there is nothing to do.
+func TestScreens(t *testing.T) {
+	dir := os.Getenv("TICKWIRE_SHOTS")
+	if dir == "" {
+		t.Skip("TICKWIRE_SHOTS is not set: this only saves the screens when asked")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	findChromium(t)
+	www := wwwDir(t)
+	_, base := startServer(t, www)
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/ws"
+	fillPongRoom(t, base, "full")
+	for _, vp := range []struct {
+		w, h  int64
+		touch bool
+	}{{960, 600, false}, {390, 844, true}} {
+		size := fmt.Sprintf("%dx%d", vp.w, vp.h)
+		p := openPage(t, newBrowserSized(t, int(vp.w), int(vp.h)), "the "+size+" page", "about:blank")
+		if err := p.cdp(func(ctx context.Context) error {
+			if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
+				emulation.SetDeviceMetricsOverrideParams{Width: vp.w, Height: vp.h, DeviceScaleFactor: 1, Mobile: vp.touch}); err != nil {
+				return err
+			}
+			_, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: vp.touch, MaxTouchPoints: 1})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		shot := func(name string) { p.screenshot(filepath.Join(dir, name+"-"+size+".png")) }
+		visit := func(path string) {
+			t.Helper()
+			if err := chromedp.Do(p.ctx, chromedp.Navigate(base+path)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// touch taps once at (x, y), so that the games show their touch controls.
+		touch := func(x, y float64) {
+			if !vp.touch {
+				return
+			}
+			for _, ev := range []input.DispatchTouchEventParams{
+				{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{{X: x, Y: y}}},
+				{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}},
+			} {
+				if err := p.cdp(func(ctx context.Context) error {
+					_, err := chromedp.Call(ctx, input.DispatchTouchEvent, ev)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
+
+		visit("/")
+		p.waitLobby("the lobby", func(l lobbyState) bool { return len(l.Rooms) > 0 })
+		shot("lobby")
+		visit("/?game=pong&room=shots")
+		p.waitView("the title screen", 90*time.Second, func(v netclient.DebugView) bool { return v.Status == "title" && v.Frames > 10 })
+		time.Sleep(500 * time.Millisecond)
+		shot("name")
+		visit("/?game=pong&room=full&name=Cy")
+		p.waitView("the room-full screen", 90*time.Second, func(v netclient.DebugView) bool { return len(labels(v)) > 0 })
+		shot("error-room-full")
+		visit("/?game=pong&room=no%20spaces&name=Cy")
+		p.waitView("the bad-room screen", 90*time.Second, func(v netclient.DebugView) bool { return len(labels(v)) > 0 })
+		shot("error-bad-room")
+		visit("/?game=arena&room=shots&name=Ann")
+		p.waitView("the arena", 90*time.Second, connected)
+		touch(float64(vp.w)/2, float64(vp.h)/3)
+		time.Sleep(time.Second)
+		shot("arena")
+		p.pressButton("Menu")
+		p.waitView("the menu", 10*time.Second, func(v netclient.DebugView) bool { return v.Page != nil && v.Page.Menu })
+		time.Sleep(500 * time.Millisecond)
+		shot("menu")
+		bot := netclient.Dial[pong.Input](netclient.Config{URL: ws, Game: "pong", Room: "shots-" + size, Name: "Bob"}, pong.Game{}, pong.Schema)
+		visit("/?game=pong&room=shots-" + size + "&name=Ann")
+		p.waitView("pong", 90*time.Second, func(v netclient.DebugView) bool { return connected(v) && len(v.Entities["paddle"]) == 2 })
+		touch(float64(vp.w)/2, float64(vp.h)/2)
+		time.Sleep(time.Second)
+		shot("pong")
+		bot.Close()
+	}
 }

@@ -549,6 +549,7 @@ func (r *room[S, I]) addSeat(s *seat[S, I]) {
 	copy(r.seats[i+1:], r.seats[i:])
 	r.seats[i] = s
 	s.joined = true
+	r.nameSeat(s)
 	r.recordBegin() // before the join changes the state: the file's keyframe is the state it joined
 	r.g.Join(&r.state, s.id)
 	r.recordArrival(s, false)
@@ -570,7 +571,7 @@ func (r *room[S, I]) welcome(s *seat[S, I]) []byte {
 		Player: s.id, Game: r.info.Name, Room: r.cfg.Name,
 		TickRate: uint32(r.cfg.TickRate), SnapshotRate: uint32(r.cfg.SnapshotRate),
 		Tick: r.tick.Load(), MaxPlayers: uint32(r.cfg.MaxPlayers), Spectator: s.spectator, Private: r.cfg.Private,
-		Resume: token, Restored: s.restored,
+		Resume: token, Restored: s.restored, Name: s.givenName(),
 	})
 	s.restored = 0  // said once
 	if err != nil { // cannot happen for a well-formed message; fail loudly in the room
@@ -690,6 +691,7 @@ type seat[S, I any] struct {
 	room      *room[S, I]
 	id        sim.PlayerID // 0 for a spectator
 	name      string
+	renamed   bool // the room gave another name than the hello's (names.go)
 	peer      Peer
 	spectator bool
 

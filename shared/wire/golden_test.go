@@ -143,6 +143,14 @@ var goldenCases = []goldenCase{
 		hex: "92 02 9b 03 a4 706f6e67 a3 637570 3c 1e cd 0190 02 c2 c2 a1 74 cd 012c",
 	},
 	{
+		name: "welcome renamed",
+		msg: &wire.Welcome{Player: 2, Game: "pong", Room: "cup", TickRate: 60, SnapshotRate: 30, Tick: 5, MaxPlayers: 2,
+			Resume: "t", Name: "Ann 2"},
+		// 9c twelve fields: the ten, 00 restored (written as 0 to reach the name), then a5 "Ann 2",
+		// the name the room gave: another seat holds "Ann"
+		hex: "92 02 9c 02 a4 706f6e67 a3 637570 3c 1e 05 02 c2 c2 a1 74 00 a5 416e6e2032",
+	},
+	{
 		name: "welcome spectator",
 		msg:  &wire.Welcome{Game: "pong", Room: "cup", TickRate: 60, SnapshotRate: 30, Tick: 5, MaxPlayers: 2, Spectator: true, Private: true},
 		// 00 player 0; a4 "pong"; a3 "cup"; 3c 60; 1e 30; 05; 02; c3 spectator; c3 private; a0
@@ -356,7 +364,7 @@ func TestCompatibility(t *testing.T) {
 		{"hello extra scalar", "92 01 9a 01 a1 61 a1 72 a1 6e c2 c3 a0 a0 a0 2a", &wire.Hello{Version: 1, Game: "a", Room: "r", Name: "n", Private: true}},
 		{"hello extra nested", "92 01 9b 01 a0 a0 a1 6e c3 c2 a0 a0 a0 92 91 01 81 01 a1 78 c3", &wire.Hello{Version: 1, Name: "n", Spectate: true}},
 		{"redirect extra", "92 0a 93 a1 75 a1 74 c3", &wire.Redirect{URL: "u", Token: "t"}},
-		{"welcome extra", "92 02 9c 01 a0 a0 1e 14 00 10 c2 c2 a0 00 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
+		{"welcome extra", "92 02 9d 01 a0 a0 1e 14 00 10 c2 c2 a0 00 a0 cb 3ff0000000000000", &wire.Welcome{Player: 1, TickRate: 30, SnapshotRate: 20, MaxPlayers: 16}},
 		{"snapshot extra", "92 04 95 05 06 91 93 01 02 03 07 d9 01 78", &wire.Snapshot{Tick: 5, Ack: 6, Entities: []sim.Entity{sim.NewEntity(1, 2, 3)}, Check: 7}},
 		{"delta extra", "92 09 98 05 06 04 90 90 90 cd 0102 a1 78", &wire.Delta{Tick: 5, Ack: 6, BaseTick: 4, Check: 258}},
 		{"roster entry extra", "92 05 91 93 01 a1 61 90", &wire.Roster{Players: []wire.RosterEntry{{1, "a"}}}},

@@ -126,13 +126,21 @@ type Welcome struct {
 	// version 2; an encoder writes it only when it is not 0, so a welcome without it is ten fields
 	// as before.
 	Restored uint32
+	// Name, when the room seated the player under a name other than the hello's, is that name:
+	// no two seats of a room hold one name, so a second "Ann" is "Ann 2". Empty when the name is
+	// the hello's (trimmed). Appended (compatibly) later in version 2; an encoder writes it only
+	// when it is not empty (with restored before it, 0 if need be).
+	Name string
 }
 
 func (*Welcome) Op() Op { return OpWelcome }
 
 func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
 	n := 10
-	if m.Restored != 0 {
+	switch {
+	case m.Name != "":
+		n = 12
+	case m.Restored != 0:
 		n = 11
 	}
 	return encodeAll(e, n, func() error { return PutUint(e, uint64(m.Player)) },
@@ -150,6 +158,12 @@ func (m *Welcome) EncodeBody(e *msgpack.Encoder) error {
 				return nil
 			}
 			return PutUint(e, uint64(m.Restored))
+		},
+		func() error {
+			if n < 12 {
+				return nil
+			}
+			return e.EncodeString(m.Name)
 		})
 }
 
@@ -166,6 +180,7 @@ func (m *Welcome) DecodeBody(d *msgpack.Decoder) error {
 	m.Private = f.Bool("private")
 	m.Resume = f.String("resume", MaxTokenBytes)
 	m.Restored = f.Uint32("restored")
+	m.Name = f.String("name", MaxNameBytes)
 	return f.Done()
 }
 

@@ -132,6 +132,9 @@ type Config struct {
 	// (Frame.Replays); nil, they do not.
 	FindReplay  func(ctx context.Context, game, room string) (string, error)
 	WatchReplay func(id string)
+	// Page is what the web page does for the client (keeps the seat for the tab, sets the
+	// address, reloads, copies an invite link, shows a real name input); empty natively.
+	Page Page
 }
 
 // driver is the netcode's Driver, whatever the game's state type.
@@ -156,6 +159,9 @@ type App[I any] struct {
 	newReplayer func(rec *replay.Recording) (replaySource, error)
 	drv         driver[I] // the current connection's; the game loop's only
 	mgr         *ui.Manager
+	snd         *ui.Sounds
+	over        overlay // the menu and toasts over every game in play (overlay.go)
+	seated      int     // the client's welcomes told to Page.Seated (seat.go)
 
 	frames atomic.Int64
 	client atomic.Pointer[netclient.Client[I]]
@@ -164,6 +170,8 @@ type App[I any] struct {
 	board  boardView    // the scores the game shows in play, for DebugJSON
 	// replayView is what DebugJSON reports while a replay loads, plays or failed; nil in play.
 	replayView atomic.Pointer[netclient.DebugView]
+	// page is what the screens show, for DebugJSON (page.go); written after each Update.
+	page atomic.Pointer[netclient.DebugPage]
 }
 
 // New returns the client of the game spec declares, connecting as cfg says. With cfg.Name set, or
@@ -171,7 +179,7 @@ type App[I any] struct {
 func New[S, I any](cfg Config, spec Spec[S, I], sounds *ui.Sounds) *App[I] {
 	info := spec.Shared.Info()
 	a := &App[I]{cfg: cfg, game: spec.Client(sounds), codec: spec.Shared, schema: info.Schema, name: info.Name,
-		messages: spec.Messages, title: spec.Title, tagline: spec.Tagline}
+		messages: spec.Messages, title: spec.Title, tagline: spec.Tagline, snd: sounds}
 	a.newDriver = func(link netcode.Link[I]) driver[I] {
 		return netcode.NewDriver(spec.Shared, link, netcode.DriverConfig{Predict: spec.Predict})
 	}
@@ -201,7 +209,9 @@ func (a *App[I]) connect(name string) {
 	a.game.Reset()
 	a.publish(nil)
 	c := netclient.Dial(netclient.Config{URL: a.cfg.URL, Game: a.name, Room: a.cfg.Room, Name: name,
-		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.messages, NetSim: a.cfg.NetSim}, a.codec, a.schema)
+		Spectate: a.cfg.Spectate, Private: a.cfg.Private, Messages: a.messages, NetSim: a.cfg.NetSim,
+		MaxReconnects: netclient.ReconnectForever, Resume: a.takeResume()}, a.codec, a.schema)
+	a.seated = 0
 	a.drv = a.newDriver(c)
 	a.client.Store(c)
 	a.mgr.GoTo(&connecting[I]{app: a, client: c})
@@ -217,7 +227,15 @@ func (a *App[I]) toTitle() {
 }
 
 // Update implements ebiten.Game.
-func (a *App[I]) Update() error { return a.mgr.Update() }
+func (a *App[I]) Update() error {
+	err := a.mgr.Update()
+	if _, ok := a.mgr.Current().(*title[I]); !ok && a.cfg.Page.NameInput != nil {
+		a.cfg.Page.NameInput.Hide() // left the title screen some other way (a replay dropped)
+	}
+	a.tellSeated()
+	a.publishPage(a.mgr.Context())
+	return err
+}
 
 // Draw implements ebiten.Game.
 func (a *App[I]) Draw(screen *ebiten.Image) {
@@ -264,6 +282,7 @@ func (a *App[I]) DebugJSON() string {
 	if tr, ok := a.game.(TextReporter); ok {
 		d.Texts = tr.DrawnTexts()
 	}
+	d.Page = a.page.Load()
 	return d.JSON()
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/tickwire/tickwire/wasmclient/netclient"
@@ -58,7 +59,12 @@ func (c *connecting[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 		sub = "room " + r + " · " + sub
 	}
 	ui.Text(screen, sub, th.Face(ui.Body), cx, cy+ctx.Px(62), ui.Center, ui.Center, ui.Muted)
-	if c.ticks > 3*60 {
-		ui.Text(screen, c.app.cfg.URL, th.Face(ui.Small), cx, cy+ctx.Px(92), ui.Center, ui.Center, color.RGBA{0x6a, 0x76, 0x98, 0xff})
+	if v := c.client.View(); v.Attempt > 0 {
+		// A reloaded page resuming its seat, or a server not answering: say what, never where.
+		_, line := reconnectText(v, time.Now())
+		ui.Text(screen, line, th.Face(ui.Small), cx, cy+ctx.Px(92), ui.Center, ui.Center, color.RGBA{0x6a, 0x76, 0x98, 0xff})
 	}
 }
+
+// pageView implements pageViewer.
+func (c *connecting[I]) pageView(d *netclient.DebugPage, _ *ui.Context) { d.Scene = "connecting" }

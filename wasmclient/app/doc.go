@@ -8,6 +8,14 @@
 //
 // Over every game the playing scene draws a NET button at the top left: it, or F3, shows the net
 // graph, the connection's measures as live sparklines ([App.SetNetGraph] sets it from the start).
+// Under it the Menu button (or Esc) opens the in-game menu, the same for every game (overlay.go):
+// leave to lobby, invite a friend, sound and volume, fullscreen, and the game's controls ([Helper]);
+// roster changes show as "Ann joined" / "Ann left" toasts. A lost connection is retried for as
+// long as the app runs, the game dimmed under a plain line ("Can't reach the server — trying
+// again in 8 s"); the closed screen offers the ways out that help with its close code, and always
+// the lobby (closed.go). What the web page does for the client (keep the seat for the tab, name
+// the room in the address, reload, copy, a real name input) comes in [Config].Page ([Page]);
+// DebugJSON's "page" part says which screen shows, its buttons (in CSS pixels) and the menu.
 //
 // [App.Watch] plays a replay (a shared/replay recording) instead of a connection: the watching
 // scene steps a replay.Replayer at the playback's pace ([Playback]: play, pause, 0.25× to 4×, seek)

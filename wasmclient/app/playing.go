@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -32,6 +31,7 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	}
 	p.notice = v.Notice(time.Now())
 	p.app.net.update(ctx, p.app.net.read(), p.client)
+	p.app.over.update(ctx, p.app, v)
 	m, _ := p.app.game.(Messenger)
 	if m != nil {
 		p.msgs = p.client.TakeEvents(p.msgs[:0])
@@ -74,6 +74,16 @@ func (p *playing[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 		drawNotice(screen, ctx, p.notice)
 	}
 	p.app.net.draw(screen, ctx)
+	p.app.over.draw(screen, ctx, p.app.controls(ctx.Touch))
+}
+
+// pageView implements pageViewer.
+func (p *playing[I]) pageView(d *netclient.DebugPage, ctx *ui.Context) {
+	d.Scene = "playing"
+	if v := p.client.View(); v.Status == netclient.Reconnecting {
+		_, d.Overlay = reconnectText(v, time.Now())
+	}
+	p.app.over.pageView(d, ctx)
 }
 
 // drawReconnecting dims the frozen game and says what is happening, so a lost connection never looks
@@ -81,17 +91,10 @@ func (p *playing[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 func drawReconnecting(screen *ebiten.Image, ctx *ui.Context, v netclient.View) {
 	ui.FillRect(screen, 0, 0, float32(ctx.W), float32(ctx.H), ui.Background, 0.55)
 	th := ctx.Theme
-	title := "Reconnecting…"
-	if v.Code == int(wire.CloseGoingAway) {
-		title = "Server restarting…"
-	}
+	title, line := reconnectText(v, time.Now())
 	cx, cy := float64(ctx.W)/2, float64(ctx.H)/2
 	ui.Text(screen, title, th.Bold(ui.Large), cx, cy-ctx.Px(18), ui.Center, ui.Center, ui.Warn)
-	detail := fmt.Sprintf("attempt %d", v.Attempt)
-	if v.Reason != "" {
-		detail = v.Reason + " · " + detail
-	}
-	ui.Text(screen, detail, th.Face(ui.Body), cx, cy+ctx.Px(18), ui.Center, ui.Center, ui.Muted)
+	ui.Text(screen, line, th.Face(ui.Body), cx, cy+ctx.Px(18), ui.Center, ui.Center, ui.Muted)
 }
 
 // drawNotice shows a short line over the top of the game, a band the game plays on under: after a

@@ -9,6 +9,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+	"github.com/tickwire/tickwire/wasmclient/netclient"
 	"github.com/tickwire/tickwire/wasmclient/ui"
 )
 
@@ -37,21 +38,42 @@ func newTitle[I any](a *App[I]) *title[I] {
 
 func (t *title[I]) Update(ctx *ui.Context) error {
 	t.layout(ctx)
-	t.chars = ebiten.AppendInputChars(t.chars[:0])
-	t.field.Type(t.chars)
-	if d := inpututil.KeyPressDuration(ebiten.KeyBackspace); d == 1 || d > 24 && d%3 == 0 {
-		t.field.Backspace()
+	in := t.app.cfg.Page.NameInput
+	enter := inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter)
+	if in != nil {
+		// The page's own input holds the name (a phone's keyboard appears for it); the field
+		// keeps what of it the server accepts.
+		in.Show(t.fieldBox, ctx.Scale, t.field.Text())
+		t.field = ui.NewNameField(in.Text())
+		enter = enter || in.Submitted()
+	} else {
+		t.chars = ebiten.AppendInputChars(t.chars[:0])
+		t.field.Type(t.chars)
+		if d := inpututil.KeyPressDuration(ebiten.KeyBackspace); d == 1 || d > 24 && d%3 == 0 {
+			t.field.Backspace()
+		}
 	}
 	if t.another.Pressed(ctx) {
 		t.field = ui.NewNameField(ui.RandomName(t.rng))
+		if in != nil {
+			in.Set(t.field.Text())
+		}
 	}
 	name := t.field.Name()
 	t.play.Disabled = name == ""
-	enter := inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter)
 	if name != "" && (enter || t.play.Pressed(ctx)) {
+		if in != nil {
+			in.Hide()
+		}
 		t.app.connect(name)
 	}
 	return nil
+}
+
+// pageView implements pageViewer.
+func (t *title[I]) pageView(d *netclient.DebugPage, ctx *ui.Context) {
+	d.Scene = "title"
+	debugButtons(d, ctx, &t.play, &t.another)
 }
 
 func (t *title[I]) layout(ctx *ui.Context) {
@@ -93,8 +115,11 @@ func (t *title[I]) Draw(screen *ebiten.Image, ctx *ui.Context) {
 	face := th.Face(ui.Large)
 	s := t.field.Text()
 	tx, ty := float64(f.Min.X)+ctx.Px(14), float64(f.Min.Y)+float64(f.Dy())/2
+	if t.app.cfg.Page.NameInput != nil {
+		s = "" // the page's input shows the name, over the field
+	}
 	ui.Text(screen, s, face, tx, ty, ui.Start, ui.Center, ui.TextColor)
-	if (ctx.Tick/30)%2 == 0 {
+	if (ctx.Tick/30)%2 == 0 && t.app.cfg.Page.NameInput == nil {
 		caret := float32(tx + ui.Measure(s, face) + ctx.Px(2))
 		vector.FillRect(screen, caret, float32(fy+fh*0.25), float32(ctx.Px(2)), float32(fh*0.5), ui.TextColor, false)
 	}

@@ -53,8 +53,14 @@ type Config struct {
 	// connection it had been welcomed on (a network change, a closed lid, a server restart), with
 	// exponential backoff and jitter from 250 ms to 8 s, before it gives up. It presents the seat's
 	// resume token, so the player keeps its seat within the server's grace period, and joins afresh
-	// when the seat is gone. Negative turns reconnecting off. Defaults to 12 (about a minute).
+	// when the seat is gone. Negative turns reconnecting off; [ReconnectForever] never gives up
+	// (the page's client: a tab left open comes back whenever the server does). Defaults to 12
+	// (about a minute).
 	MaxReconnects int
+	// Resume is a seat's resume token to present in the first hello (a reload of the page that
+	// held the seat): the client gets the seat back if the server still holds it, and joins afresh
+	// if the server says it is gone (4015). Defaults to none: a fresh join.
+	Resume string
 	// NetSim simulates a bad network on this client's side of the connection (see package
 	// netsim): received frames are delayed (snapshots dropped at its loss rate) and sent ones
 	// delayed. Defaults to off.
@@ -70,8 +76,10 @@ type Config struct {
 // after the View is returned, so it may be read freely.
 type View struct {
 	Status Status
-	// Attempt counts the tries to reconnect since the connection was lost (Status Reconnecting).
+	// Attempt counts the tries to reconnect since the connection was lost (Status Reconnecting);
+	// RetryAt is when the next one starts (the client's clock; zero while one is under way).
 	Attempt int
+	RetryAt time.Time
 	// Code and Reason say why the connection closed, as the server (or the network) said it.
 	Code   int
 	Reason string
@@ -92,6 +100,11 @@ type View struct {
 	Rollbacks    int
 	RolledBack   uint32
 	RolledBackAt time.Time
+	// Rejoins counts the fresh joins after a seat was lost (the server restarted without it, or
+	// held it past its grace): a new player, its score reset. RejoinedAt is when the last was
+	// welcomed; [View.Notice] tells the player.
+	Rejoins    int
+	RejoinedAt time.Time
 
 	Roster    []wire.RosterEntry
 	Tick      uint32       // tick of the newest snapshot
@@ -115,13 +128,16 @@ type View struct {
 	FramesIn, FramesOut int
 }
 
-// NoticeFor is how long the play screen shows [View.Notice] after a rollback.
+// NoticeFor is how long the play screen shows [View.Notice] after a rollback or a rejoin.
 const NoticeFor = 5 * time.Second
 
 // Notice returns what to tell the player at time now, or "": for NoticeFor after a rollback, that
 // the server restarted and how far the game went back, in seconds from the ticks and the room's
-// tick rate. A player whose game jumps back is never left to wonder why.
+// tick rate; for NoticeFor after a rejoin, that the seat was lost and the score reset. A player whose game jumps back is never left to wonder why.
 func (v *View) Notice(now time.Time) string {
+	if v.Rejoins > 0 && !now.Before(v.RejoinedAt) && now.Sub(v.RejoinedAt) < NoticeFor && v.RejoinedAt.After(v.RolledBackAt) {
+		return "The server lost your seat while you were away — you joined again, and your score was reset."
+	}
 	if v.Rollbacks == 0 || now.Sub(v.RolledBackAt) >= NoticeFor || now.Before(v.RolledBackAt) {
 		return ""
 	}
@@ -162,6 +178,7 @@ type Client[I any] struct {
 	ws        *websocket.Conn
 	events    []wire.Message // received game messages not yet taken
 	token     string         // the newest welcome's resume token
+	seatLost  bool           // the server said the seat was gone (4015): the next welcome is a fresh join
 	welcomes  int            // welcomes in the current session
 	closeOnce sync.Once
 
@@ -197,7 +214,7 @@ func Dial[I any](cfg Config, codec wire.InputCodec[I], schema sim.Schema) *Clien
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client[I]{cfg: cfg, schema: schema, epoch: time.Now(), cancel: cancel,
 		outbox: make(chan wire.Message, sendQueue), inputs: make(chan []byte, inputQueue),
-		inEnc: wire.NewInputEncoder(codec), graph: newGraph(), seed: rand.Uint64()}
+		inEnc: wire.NewInputEncoder(codec), graph: newGraph(), seed: rand.Uint64(), token: cfg.Resume}
 	go c.run(ctx)
 	return c
 }

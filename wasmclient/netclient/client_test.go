@@ -140,7 +140,8 @@ func TestUnreachableServer(t *testing.T) {
 	ln.Close()
 	c := netclient.Dial[arena.Input](netclient.Config{URL: "ws://" + addr + "/ws", Name: "x"}, arena.Game{}, arena.Schema)
 	v := waitView(t, c, "the failure", func(v netclient.View) bool { return v.Status == netclient.Closed })
-	if !strings.Contains(v.Reason, "cannot reach") {
-		t.Errorf("reason %q", v.Reason)
+	// A plain sentence: the address is the view's URL, not the player's business.
+	if v.Reason != "Can't reach the server" || v.URL != "ws://"+addr+"/ws" {
+		t.Errorf("reason %q, URL %q", v.Reason, v.URL)
 	}
 }

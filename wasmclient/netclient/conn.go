@@ -2,7 +2,6 @@ package netclient
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tickwire/tickwire/shared/wire"
@@ -30,7 +29,8 @@ func (c *Client[I]) session(ctx context.Context, url, reservation string) ending
 	ws, _, err := websocket.Dial(dctx, url, dialOptions(c.cfg))
 	cancel()
 	if err != nil {
-		return ending{reason: fmt.Sprintf("cannot reach the server at %s", url), unreached: true}
+		// The address is View.URL's; people are told what happened, not where.
+		return ending{reason: "Can't reach the server", unreached: true}
 	}
 	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()

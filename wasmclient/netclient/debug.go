@@ -58,6 +58,9 @@ type DebugView struct {
 	// Board is the scores the game shows while playing (app.Scorer: the arena's leaderboard),
 	// filled in by the caller; empty for a game without them.
 	Board []DebugPlayer `json:"board,omitempty"`
+	// Page is what the page shows over the game (its screen, buttons, menu, toasts), filled in by
+	// the caller.
+	Page *DebugPage `json:"page,omitempty"`
 	// DebugReplay is set in mode "replay", its fields inline.
 	*DebugReplay
 }

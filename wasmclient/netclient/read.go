@@ -125,14 +125,22 @@ func closed(ctx context.Context, err error, bye wire.Bye) ending {
 func (c *Client[I]) welcomed(ctx context.Context, w wire.Welcome) {
 	now := time.Now()
 	c.mu.Lock()
-	if c.view.Welcomes > 0 && netcode.Resumes(c.view.Welcome, w) {
+	if c.seatLost && c.view.Welcomes > 0 && !w.Spectator {
+		// The server said the seat was gone (4015) and this is the fresh join after it: a new
+		// player, its score reset, even if it got the old id in a room of the old name (a
+		// restarted server numbers from 1 again).
+		c.rejoined(now)
+	} else if c.view.Welcomes > 0 && netcode.Resumes(c.view.Welcome, w) {
 		// The seat resumed in a room gone back behind the newest snapshot seen: the room was
 		// restored from a checkpoint (its node died). The netcode re-bases on it; the page says so.
 		if back := netcode.Rollback(c.view.Tick, netcode.WentBackTo(w)); back > 0 {
 			c.view.Rollbacks++
 			c.view.RolledBack, c.view.RolledBackAt = back, now
 		}
+	} else if c.view.Welcomes > 0 && !w.Spectator {
+		c.rejoined(now) // another seat than the last: a new player, its score reset (seat.go)
 	}
+	c.seatLost = false
 	c.view.Status, c.view.Welcome, c.view.Attempt = Connected, w, 0
 	c.view.Welcomes++
 	c.token = w.Resume

@@ -44,21 +44,30 @@ func (c *Client[I]) run(ctx context.Context) {
 			c.hopped(true)
 			continue
 		}
-		// A redirect's node that cannot be reached is worth trying home for, even before a welcome.
+		// A redirect's node that cannot be reached is worth trying home for, even before a welcome;
+		// so is a seat the client holds a token for before its first welcome (Config.Resume: a
+		// reloaded page), which the server may not have seen the old connection of drop yet.
 		goingHome := r.ended(e.unreached)
-		if !(welcomed || goingHome) || !retryable(e.code) || c.cfg.MaxReconnects < 0 || attempt >= c.cfg.MaxReconnects {
+		c.mu.Lock()
+		holding := c.token != ""
+		c.mu.Unlock()
+		if !(welcomed || goingHome || holding) || !retryable(e.code) || c.cfg.MaxReconnects < 0 || attempt >= c.cfg.MaxReconnects {
 			c.fail(e.code, e.reason)
 			return
 		}
 		attempt++
+		wait := backoff(attempt)
+		fresh := seatGone(e.code)
 		c.mu.Lock()
 		if welcomed {
 			c.view.Status = Reconnecting
 		}
 		c.view.Attempt, c.view.Code, c.view.Reason = attempt, e.code, e.reason
-		fresh := seatGone(e.code)
 		if fresh {
 			c.token = ""
+			c.seatLost = welcomed
+		} else {
+			c.view.RetryAt = time.Now().Add(wait)
 		}
 		c.mu.Unlock()
 		if fresh {
@@ -68,8 +77,11 @@ func (c *Client[I]) run(ctx context.Context) {
 		case <-ctx.Done():
 			c.fail(int(websocket.StatusNormalClosure), "disconnected")
 			return
-		case <-time.After(backoff(attempt)):
+		case <-time.After(wait):
 		}
+		c.mu.Lock()
+		c.view.RetryAt = time.Time{}
+		c.mu.Unlock()
 	}
 }
 
@@ -91,6 +103,8 @@ func (c *Client[I]) hopped(afresh bool) {
 
 // backoff is how long to wait before reconnect attempt n (from 1): doubling from 250 ms to 8 s,
 // each a random point in its upper half, so that clients dropped together do not return together.
+// It stays at the cap however long the outage: a client that tries for ever (ReconnectForever)
+// tries every 4 to 8 s.
 func backoff(n int) time.Duration {
 	d := 250 * time.Millisecond << min(n-1, 5)
 	return d/2 + rand.N(d/2)

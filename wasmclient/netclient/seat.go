@@ -1,6 +1,9 @@
 package netclient
 
 import (
+	"math"
+	"time"
+
 	"github.com/tickwire/tickwire/shared/wire"
 	"github.com/tickwire/tickwire/wasmclient/netclient/internal/websocket"
 )
@@ -25,4 +28,15 @@ func retryable(code int) bool {
 		return true
 	}
 	return false
+}
+
+// ReconnectForever, as Config.MaxReconnects, never gives up a lost connection: the client tries
+// again every few seconds (backoff's cap) for as long as it runs.
+const ReconnectForever = math.MaxInt
+
+// rejoined notes, under c.mu, a fresh welcome after an earlier one that was not resumed: the seat
+// was lost meanwhile, and the player starts again with nothing.
+func (c *Client[I]) rejoined(now time.Time) {
+	c.view.Rejoins++
+	c.view.RejoinedAt = now
 }

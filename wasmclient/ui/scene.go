@@ -80,6 +80,9 @@ func (m *Manager) Switch(s Scene) {
 	m.fade = 0
 }
 
+// Context returns the context the scenes get: the screen's size and scale as of the last Layout.
+func (m *Manager) Context() *Context { return &m.ctx }
+
 // Current returns the scene being shown.
 func (m *Manager) Current() Scene { return m.current }
 
