@@ -38,6 +38,7 @@
 
   var WASM_URL = 'tickwire.wasm';
   var GAMES_URL = '/api/rooms'; // {games: [names], ...}: the games this server hosts
+  var CHECK_MS = 3000; // the longest the game check may hold the download up
   var MB = 1e6;
 
   var loader = {state: 'loading', error: '', loaded: 0, total: 0, replays: 0, times: {}};
@@ -412,7 +413,13 @@
   // game's own connection, which explains itself), and rejects with a problem
   // when its list of games lacks it.
   function checkGame(game) {
-    return fetch(GAMES_URL, {cache: 'no-store'}).then(function (res) {
+    // A server that takes the request and never answers must not hold the
+    // download up: after CHECK_MS the check gives up, as on any failure.
+    var ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    if (ctl) {
+      setTimeout(function () { ctl.abort(); }, CHECK_MS);
+    }
+    return fetch(GAMES_URL, {cache: 'no-store', signal: ctl ? ctl.signal : undefined}).then(function (res) {
       return res.ok ? res.json() : null;
     }).then(function (data) {
       var games = data && data.games;

@@ -156,9 +156,14 @@ else body = new TextEncoder().encode(sc.body || '');
 
 let fetches = 0;
 const fetched = [];
-function fakeFetch(url) {
+function fakeFetch(url, opts) {
   fetches++;
   fetched.push(url);
+  if (url === '/api/rooms' && sc.gamesHang) { // takes the request, never answers
+    return new Promise((resolve, reject) => {
+      if (opts && opts.signal) opts.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    });
+  }
   if (url === '/api/rooms') {
     if (!sc.games) return Promise.resolve(new Response('404 page not found', { status: 404 }));
     return Promise.resolve(new Response(JSON.stringify({ games: sc.games, rooms: [] }), { headers: { 'Content-Type': 'application/json' } }));
@@ -206,7 +211,7 @@ class FakeGo {
 
 const g = {
   document, fetch: fakeFetch, console: { log() {}, warn() {}, error() {} },
-  setTimeout, Promise, Uint8Array, TextEncoder, FileReader: FakeFileReader, Response, ReadableStream,
+  setTimeout, AbortController, DOMException, Promise, Uint8Array, TextEncoder, FileReader: FakeFileReader, Response, ReadableStream,
   location: { reload() {}, search: sc.search || '', pathname: '/' },
 };
 if (sc.lobby) g.tickwireLobby = { active: true };
@@ -385,6 +390,12 @@ func TestLoader(t *testing.T) {
 		{
 			name:        "a server without the game list loads the game anyway",
 			scenario:    with(ok, "search", "?game=pong"),
+			wantState:   "running",
+			wantFetches: 2, wantRuns: 1, wantFetched: []string{"/api/rooms", "tickwire.wasm"},
+		},
+		{
+			name:        "a game list that never answers holds the download up only for a while",
+			scenario:    with(ok, "search", "?game=pong", "gamesHang", true),
 			wantState:   "running",
 			wantFetches: 2, wantRuns: 1, wantFetched: []string{"/api/rooms", "tickwire.wasm"},
 		},
