@@ -157,8 +157,9 @@ func TestScrapeAfterBotsPlayed(t *testing.T) {
 		{"tickwire_frames_out_total", []string{"op", "delta"}, atLeast(12), "at least 12"},
 		{"tickwire_frame_bytes_out_total", []string{"op", "delta"}, atLeast(12 * 10), "12 deltas' worth"},
 		{"tickwire_frames_out_total", []string{"op", "welcome"}, eq(3), "3"},
-		{"tickwire_frames_in_total", []string{"op", "input"}, atLeast(3), "at least 3"},
-		{"tickwire_frame_bytes_in_total", []string{"op", "input"}, atLeast(3 * 8), "at least 3 inputs' worth"},
+		// The arena sends two inputs a message (sim.DefaultInputsPerMessage): "inputs" frames.
+		{"tickwire_frames_in_total", []string{"op", "inputs"}, atLeast(3), "at least 3"},
+		{"tickwire_frame_bytes_in_total", []string{"op", "inputs"}, atLeast(3 * 14), "at least 3 batches' worth"},
 		{"tickwire_frames_in_total", []string{"op", "hello"}, eq(4), "4"},
 		{"tickwire_connections_closed_total", []string{"code", "4004", "reason", "bad_name"}, eq(1), "1"},
 		{"tickwire_snapshots_dropped_total", nil, atLeast(0), "present"},
