@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall/js"
+	"unicode/utf8"
 )
 
 // StatusCode is a WebSocket close code (RFC 6455, section 7.4).
@@ -220,12 +221,21 @@ func (c *Conn) CloseNow() error {
 	return nil
 }
 
+// maxCloseReason is the most bytes a close frame's reason holds (RFC 6455: 125 less the code).
+const maxCloseReason = 123
+
 // closeSocket starts the close handshake. A page may only send 1000 or 3000 to 4999 (close
 // throws for any other code), so the others go as 1000 with their reason.
 func (c *Conn) closeSocket(code StatusCode, reason string) {
 	if code != StatusNormalClosure && (code < 3000 || code > 4999) {
 		code = StatusNormalClosure
 	}
-	defer func() { _ = recover() }() // close throws only for a bad code or a reason over 123 bytes
+	// close throws for a reason over 123 bytes (and the handshake never starts, so Close would
+	// wait for good): cut it, at a character's boundary.
+	for len(reason) > maxCloseReason {
+		_, n := utf8.DecodeLastRuneInString(reason)
+		reason = reason[:len(reason)-n]
+	}
+	defer func() { _ = recover() }() // the code and reason are valid: close should not throw
 	c.ws.Call("close", int(code), reason)
 }
