@@ -73,6 +73,14 @@ func exposeOpen(open func(data []byte)) {
 const maxReplayFile = 16 << 20
 
 // toLobby leaves for the lobby: the page's address with nothing to play.
+// refuseGame tells the page that this client has no game by the address's name, before the program
+// exits: the loader then shows why, with a way back to the lobby, instead of an exit code. (The
+// loader checks the name against the server's list before the download; this covers a server
+// whose list it could not read.)
+func refuseGame(err error) {
+	js.Global().Set("tickwireRefused", err.Error())
+}
+
 func toLobby() { js.Global().Get("location").Set("href", "/") }
 
 // openFile opens the page's file picker for a replay file (#replay-file, whose change loader.js

@@ -13,3 +13,5 @@ var (
 	toLobby  func()
 	openFile func()
 )
+
+func refuseGame(error) {}

@@ -77,6 +77,7 @@ func run() error {
 	}
 	game, err := pickGame(cfg.Game)
 	if err != nil {
+		refuseGame(err)
 		return err
 	}
 	a := newShell(cfg, game, ui.NewSounds(cfg.Mute))

@@ -379,7 +379,11 @@
       showLoader(false);
       // Resolves only when the Go program exits; a game normally never does.
       return Promise.resolve(go.run(result.instance)).then(function () {
-        if (exitCode !== null && exitCode !== 0) {
+        if (typeof window.tickwireRefused === 'string') {
+          // The program could not start this address's game (see refuseGame in
+          // wasmclient/hook_js.go): say why, with the way back to the lobby.
+          fail(window.tickwireRefused + '. Pick a game in the lobby.', true);
+        } else if (exitCode !== null && exitCode !== 0) {
           fail('The game stopped unexpectedly (exit code ' + exitCode +
             '). Details are in the browser console. Reload the page to play again.');
         } else {

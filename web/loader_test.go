@@ -204,6 +204,7 @@ class FakeGo {
     if (!instance || typeof instance.exports !== 'object') throw new Error('run without an instance');
     setTimeout(() => { g.tickwireOpenReplay = (bytes) => { handed.push(Array.from(bytes)); }; }, 150);
     if (sc.exitCode === undefined) return new Promise(() => {}); // runs forever
+    if (sc.refused) g.tickwireRefused = sc.refused; // main.go's refuseGame, before it exits
     this.exit(sc.exitCode);
     return Promise.resolve();
   }
@@ -508,6 +509,13 @@ func TestLoader(t *testing.T) {
 			scenario:    with(ok, "lobby", true),
 			wantState:   "lobby",
 			wantFetches: 0, wantRuns: 0,
+		},
+		{
+			// The list could not be read, so the program itself finds it has no such game.
+			name:      "a game the program lacks, the list unread: why, and Back to lobby",
+			scenario:  with(ok, "search", "?game=chess", "exitCode", 1, "refused", `this client has no game "chess" (it has [arena pong])`),
+			wantState: "error", wantError: []string{`no game "chess"`, "Pick a game in the lobby"},
+			wantFetches: 2, wantRuns: 1, wantFetched: []string{"/api/rooms", "tickwire.wasm"}, wantLobbyLink: true,
 		},
 		{
 			name:      "game crashes",
