@@ -39,6 +39,12 @@ type Standing struct {
 	X, Y   int32 // coarse position: the disc's centre in pixels divided by Coarse, rounded
 }
 
+// MaxStandings is the most players a standings message lists. A room has the arena's MaxPlayers
+// seats unless the server gives rooms more (tickwire -max-players, as the load tests' rooms of 50
+// and 100 do), and the standings list every player; the bound only keeps a hostile message from
+// making a client allocate without limit.
+const MaxStandings = 1024
+
 // StandingsMsg is the room's standings, sent to everyone: every player, whatever each receiver
 // sees, with its score and coarse position, and the round.
 //
@@ -105,8 +111,8 @@ func (m *StandingsMsg) DecodeBody(d *msgpack.Decoder) error {
 		f.Fail(errors.New("players: not an array")) // nil would read as no players
 	}
 	n := f.Array("players")
-	if n > MaxPlayers {
-		f.Fail(fmt.Errorf("players: %d, at most %d", n, MaxPlayers))
+	if n > MaxStandings {
+		f.Fail(fmt.Errorf("players: %d, at most %d", n, MaxStandings))
 		n = 0
 	}
 	m.Players = m.Players[:0]

@@ -3,6 +3,7 @@ package arena_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -75,7 +76,7 @@ func TestMessagesRefused(t *testing.T) {
 		{"standings y past the arena", "92 40 95 01 0a 00 00 91 94 01 00 00 15", wire.ToClient, wire.ErrMalformed},
 		{"standings score -1", "92 40 95 01 0a 00 00 91 94 01 ff 00 00", wire.ToClient, wire.ErrMalformed},
 		{"standings out of order", "92 40 95 01 0a 00 00 92 94 02 00 00 00 94 02 00 00 00", wire.ToClient, wire.ErrMalformed},
-		{"standings 17 players", "92 40 95 01 0a 00 00 dc0011" + strings.Repeat(" 94 01 00 00 00", 17), wire.ToClient, wire.ErrMalformed},
+		{"standings 1025 players", "92 40 95 01 0a 00 00 dc0401" + standingsOf(1025), wire.ToClient, wire.ErrMalformed},
 		{"spawnnear player 0", "92 41 91 00", wire.ToServer, wire.ErrMalformed},
 		{"spawnnear without fields", "92 41 90", wire.ToServer, wire.ErrMalformed},
 		{"spawnnear player 65536", "92 41 91 ce00010000", wire.ToServer, wire.ErrMalformed},
@@ -91,6 +92,11 @@ func TestMessagesRefused(t *testing.T) {
 		if m, err := arena.Messages.Decode(fr, tc.dir); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %+v, %v; want an error wrapping %v", tc.name, m, err, tc.want)
 		}
+	}
+	// A room given more seats than the arena's 16 (tickwire -max-players 50) lists all its players.
+	fr50, _ := wire.Decode(unhex(t, "92 40 95 01 0a 00 00 dc0032"+standingsOf(50)))
+	if m, err := arena.Messages.Decode(fr50, wire.ToClient); err != nil || len(m.(*arena.StandingsMsg).Players) != 50 {
+		t.Errorf("standings of 50 players: %+v, %v; want all 50", m, err)
 	}
 	// Appended fields are skipped, in the body and in a player's entry: a newer server's standings
 	// still read.
@@ -132,4 +138,13 @@ func FuzzFrames(f *testing.F) {
 			}
 		}
 	})
+}
+
+// standingsOf returns the hex of n standings entries, players 1 to n in order.
+func standingsOf(n int) string {
+	var b strings.Builder
+	for id := 1; id <= n; id++ {
+		fmt.Fprintf(&b, " 94 cd%04x 00 00 00", id)
+	}
+	return b.String()
 }

@@ -111,6 +111,8 @@ func (c *Client) drawBoard(screen *ebiten.Image, ctx *ui.Context) {
 		rank := ""
 		if r.Rank < len(ranks) {
 			rank = ranks[r.Rank]
+		} else { // a room given more seats than the arena's 16
+			rank = strconv.Itoa(r.Rank) + "."
 		}
 		ui.Text(screen, rank, face, x+ctx.Px(34), cy, ui.End, ui.Center, ui.Muted)
 		ui.Circle(screen, x+ctx.Px(48), cy, ctx.Px(6), palette[playerColor(r.ID)])
