@@ -19,7 +19,7 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) ending {
 	var redirect *wire.Redirect
 	var snap wire.Snapshot
 	var delta wire.Delta
-	var tables baselines
+	var tables netcode.Baselines
 	read := c.reader(ctx, ws)
 	for {
 		data, err := read()
@@ -68,7 +68,7 @@ func (c *Client[I]) readLoop(ctx context.Context, ws *websocket.Conn) ending {
 			if err := f.Decode(&delta); err != nil {
 				return ending{reason: fmt.Sprintf("bad delta snapshot: %v", err)}
 			}
-			base, ok := tables.find(delta.BaseTick)
+			base, ok := tables.Find(delta.BaseTick)
 			if !ok {
 				return ending{reason: fmt.Sprintf("the server sent a delta against snapshot %d, which this client does not have", delta.BaseTick)}
 			}

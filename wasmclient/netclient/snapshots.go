@@ -25,8 +25,8 @@ func (c *Client[I]) TakeSnapshots(dst []netcode.Snapshot) []netcode.Snapshot {
 
 // received makes a reconstructed snapshot the newest state, queues it for TakeSnapshots and keeps it
 // as a possible baseline.
-func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Entity, check uint32, size int) {
-	tables.add(tick, ents)
+func (c *Client[I]) received(tables *netcode.Baselines, tick, ack uint32, ents []sim.Entity, check uint32, size int) {
+	tables.Add(tick, ents)
 	now := time.Now()
 	c.mu.Lock()
 	c.view.Tick, c.view.Ack, c.view.Entities = tick, ack, ents
@@ -41,26 +41,4 @@ func (c *Client[I]) received(tables *baselines, tick, ack uint32, ents []sim.Ent
 	c.snaps = append(c.snaps, netcode.Snapshot{Tick: tick, Ack: ack, Entities: ents, At: now, Check: check})
 	c.sampleGraph(now)
 	c.mu.Unlock()
-}
-
-// baselines keeps the last snapshots received, by tick: the server encodes deltas against the
-// newest one the client acknowledged, which is never older than the server's own history of 32.
-type baselines struct {
-	ticks [32]uint32
-	ents  [32][]sim.Entity
-	next  int
-}
-
-func (b *baselines) add(tick uint32, ents []sim.Entity) {
-	b.ticks[b.next], b.ents[b.next] = tick, ents
-	b.next = (b.next + 1) % len(b.ticks)
-}
-
-func (b *baselines) find(tick uint32) ([]sim.Entity, bool) {
-	for i, t := range b.ticks {
-		if t == tick && tick != 0 {
-			return b.ents[i], true
-		}
-	}
-	return nil, false
 }
