@@ -33,19 +33,7 @@ func (c *Client[I]) SendInputs(batch []netcode.Outgoing[I]) {
 		part := batch[:n]
 		batch = batch[n:]
 		c.mu.Lock()
-		var b []byte
-		var err error
-		if o := &part[0]; n == 1 {
-			b, err = c.inEnc.Append(nil, wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Ack: c.view.Tick, Rewind: o.Rewind}, &o.Input)
-		} else {
-			c.batch.Seq, c.batch.Tick, c.batch.Ack = o.Seq, o.Tick, c.view.Tick
-			for _, o := range part {
-				c.batch.Entries = append(c.batch.Entries, wire.InputEntry[I]{Input: o.Input, Rewind: o.Rewind})
-			}
-			b, err = c.inEnc.AppendBatch(nil, &c.batch)
-			clear(c.batch.Entries)
-			c.batch.Entries = c.batch.Entries[:0]
-		}
+		b, err := netcode.AppendInputFrame(nil, c.inEnc, &c.batch, c.view.Tick, part)
 		c.mu.Unlock()
 		c.queueInput(b, err)
 	}

@@ -108,3 +108,24 @@ func (b *Batcher[I]) Drop() {
 
 // Held returns how many inputs are held.
 func (b *Batcher[I]) Held() int { return len(b.held) }
+
+// AppendInputFrame appends to dst the frame that carries part, 1 to [wire.MaxInputsPerMessage]
+// inputs of consecutive ticks numbered consecutively, oldest first, acknowledging the snapshot of
+// tick ack: an input frame for one input (what a server from before batching reads), an inputs
+// frame for more. scratch holds the entries while they are encoded and is left empty, so that a
+// client encodes every message with the same storage. A link's SendInputs cuts its batch into
+// parts of at most wire.MaxInputsPerMessage and sends each part's frame.
+func AppendInputFrame[I any](dst []byte, enc *wire.InputEncoder[I], scratch *wire.InputBatch[I], ack uint32, part []Outgoing[I]) ([]byte, error) {
+	o := &part[0]
+	if len(part) == 1 {
+		return enc.Append(dst, wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Ack: ack, Rewind: o.Rewind}, &o.Input)
+	}
+	scratch.Seq, scratch.Tick, scratch.Ack = o.Seq, o.Tick, ack
+	for _, o := range part {
+		scratch.Entries = append(scratch.Entries, wire.InputEntry[I]{Input: o.Input, Rewind: o.Rewind})
+	}
+	b, err := enc.AppendBatch(dst, scratch)
+	clear(scratch.Entries)
+	scratch.Entries = scratch.Entries[:0]
+	return b, err
+}

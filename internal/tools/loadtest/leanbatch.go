@@ -21,18 +21,7 @@ func (c *leanClient[I]) SendInputs(batch []netcode.Outgoing[I]) {
 		n := min(len(batch), wire.MaxInputsPerMessage)
 		part := batch[:n]
 		batch = batch[n:]
-		var b []byte
-		var err error
-		if o := &part[0]; n == 1 {
-			b, err = c.enc.Append(c.buf[:0], wire.InputHeader{Seq: o.Seq, Tick: o.Tick, Ack: c.view.Tick, Rewind: o.Rewind}, &o.Input)
-		} else {
-			var entries [wire.MaxInputsPerMessage]wire.InputEntry[I]
-			ib := wire.InputBatch[I]{Seq: o.Seq, Tick: o.Tick, Ack: c.view.Tick, Entries: entries[:0]}
-			for _, o := range part {
-				ib.Entries = append(ib.Entries, wire.InputEntry[I]{Input: o.Input, Rewind: o.Rewind})
-			}
-			b, err = c.enc.AppendBatch(c.buf[:0], &ib)
-		}
+		b, err := netcode.AppendInputFrame(c.buf[:0], c.enc, &c.batch, c.view.Tick, part)
 		if err != nil {
 			c.end(0, "cannot encode input: "+err.Error())
 			return

@@ -35,6 +35,7 @@ type leanClient[I any] struct {
 	cfg    netclient.Config
 	schema sim.Schema
 	enc    *wire.InputEncoder[I]
+	batch  wire.InputBatch[I] // the inputs frame being encoded (SendInputs)
 	epoch  time.Time
 
 	conn    *leanConn // nil while dialling
@@ -42,7 +43,7 @@ type leanClient[I any] struct {
 	view    netclient.View
 	bye     wire.Bye
 	snaps   []netcode.Snapshot
-	tables  leanBaselines
+	tables  netcode.Baselines
 	ring    [leanRing][]sim.Entity
 	next    int
 	snap    wire.Snapshot
@@ -189,7 +190,7 @@ func (c *leanClient[I]) handle(data []byte) error {
 		if err := f.Decode(&c.delta); err != nil {
 			return fmt.Errorf("bad delta snapshot: %v", err)
 		}
-		base, ok := c.tables.find(c.delta.BaseTick)
+		base, ok := c.tables.Find(c.delta.BaseTick)
 		if !ok {
 			return fmt.Errorf("the server sent a delta against snapshot %d, which this client does not have", c.delta.BaseTick)
 		}
@@ -235,7 +236,7 @@ func (c *leanClient[I]) slot() []sim.Entity {
 // received makes a snapshot the newest, queues it for the netcode and keeps it as a baseline.
 func (c *leanClient[I]) received(tick, ack uint32, ents []sim.Entity, check uint32, size int) {
 	c.ring[(c.next+leanRing-1)%leanRing] = ents // keep the capacity it grew to
-	c.tables.add(tick, ents)
+	c.tables.Add(tick, ents)
 	c.view.Tick, c.view.Ack, c.view.Entities = tick, ack, ents
 	c.view.Snapshots++
 	c.view.SnapshotBytes += int64(size)
@@ -324,26 +325,4 @@ func (c *leanClient[I]) drain(force bool) bool {
 		c.conn.end(1000, "disconnected")
 	}
 	return c.conn.closed
-}
-
-// leanBaselines keeps the last snapshots received, by tick, as netclient's baselines do: the server
-// encodes deltas against the newest one the client acknowledged, never older than its history of 32.
-type leanBaselines struct {
-	ticks [32]uint32
-	ents  [32][]sim.Entity
-	next  int
-}
-
-func (b *leanBaselines) add(tick uint32, ents []sim.Entity) {
-	b.ticks[b.next], b.ents[b.next] = tick, ents
-	b.next = (b.next + 1) % len(b.ticks)
-}
-
-func (b *leanBaselines) find(tick uint32) ([]sim.Entity, bool) {
-	for i, t := range b.ticks {
-		if t == tick && tick != 0 {
-			return b.ents[i], true
-		}
-	}
-	return nil, false
 }
