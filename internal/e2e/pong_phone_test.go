@@ -13,22 +13,6 @@ import (
 	"github.com/tickwire/tickwire/wasmclient/netclient"
 )
 
-// openPongPhone opens a tab that is a phone held upright: a w×h viewport, mobile, touch events.
-func openPongPhone(t *testing.T, browser context.Context, name, url string, w, h int64) *page {
-	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	p := &page{t: t, name: name, ctx: ctx}
-	if err := chromedp.Listen(ctx, p.onEvent); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(url)); err != nil {
-		t.Fatalf("%s: emulate and navigate: %v", name, err)
-	}
-	return p
-}
-
 // tap touches the page at (x, y) CSS pixels for d, then lifts the finger.
 func (p *page) tap(x, y float64, d time.Duration) {
 	p.t.Helper()
@@ -60,7 +44,7 @@ func TestPongOnAPhone(t *testing.T) {
 	const w, h = 390, 844
 
 	room := "/?game=pong&room=e2e-phone&mute=1"
-	a := openPongPhone(t, browser, "the phone", base+room+"&name=Phoebe%20Longname", w, h)
+	a := openTouchPage(t, browser, "the phone", base+room+"&name=Phoebe%20Longname", w, h)
 	b := openPage(t, browser, "Bob's page", base+room+"&name=Bob")
 	inGame := func(v netclient.DebugView) bool {
 		return v.Status == "connected" && v.Frames > 0 && len(v.Entities["paddle"]) == 2
