@@ -2,7 +2,10 @@ package room
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/tickwire/tickwire/shared/wire"
 )
 
 // maxNameRunes is the longest player name the gateway accepts (wire.Hello's rule): a name the
@@ -11,7 +14,9 @@ const maxNameRunes = 20
 
 // uniqueName returns name, or, when taken says a seat of the room holds it already, the first of
 // "name 2", "name 3", ... that none holds, the name cut short where the number would make it longer
-// than maxNameRunes. Names differ as the roster shows them: exactly.
+// than maxNameRunes characters or wire.MaxNameBytes bytes (a name of 20 four-byte letters is 80
+// bytes: every decoder refuses a longer one, so a name past it would break the room's roster).
+// Names differ as the roster shows them: exactly.
 func uniqueName(name string, taken func(string) bool) string {
 	if !taken(name) {
 		return name
@@ -19,10 +24,11 @@ func uniqueName(name string, taken func(string) bool) string {
 	for n := 2; ; n++ {
 		suffix := " " + strconv.Itoa(n)
 		base := name
-		for utf8.RuneCountInString(base)+len(suffix) > maxNameRunes {
+		for utf8.RuneCountInString(base)+len(suffix) > maxNameRunes || len(base)+len(suffix) > wire.MaxNameBytes {
 			_, size := utf8.DecodeLastRuneInString(base)
 			base = base[:len(base)-size]
 		}
+		base = strings.TrimRight(base, " ") // "Ann  2" reads as two names
 		if candidate := base + suffix; !taken(candidate) {
 			return candidate
 		}

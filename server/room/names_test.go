@@ -10,6 +10,7 @@ import (
 func TestUniqueName(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("x", 20)
+	wide := strings.Repeat("𝐀", 16)
 	for _, tc := range []struct {
 		name  string
 		taken []string
@@ -23,6 +24,10 @@ func TestUniqueName(t *testing.T) {
 		{"ann", []string{"Ann"}, "ann"}, // names differ as the roster shows them
 		{long, []string{long}, strings.Repeat("x", 18) + " 2"},
 		{"Zoë Zoë Zoë Zoë Zoë ", []string{"Zoë Zoë Zoë Zoë Zoë "}, "Zoë Zoë Zoë Zoë Zo 2"},
+		// Cut at a space: no double space before the number.
+		{strings.Repeat("x", 17) + " yy", []string{strings.Repeat("x", 17) + " yy"}, strings.Repeat("x", 17) + " 2"},
+		// 16 four-byte letters are 64 bytes, wire.MaxNameBytes: the numbered name stays within it.
+		{wide, []string{wide}, strings.Repeat("𝐀", 15) + " 2"},
 	} {
 		got := uniqueName(tc.name, func(n string) bool {
 			for _, x := range tc.taken {
@@ -32,8 +37,8 @@ func TestUniqueName(t *testing.T) {
 			}
 			return false
 		})
-		if got != tc.want {
-			t.Errorf("uniqueName(%q) with %q taken = %q, want %q", tc.name, tc.taken, got, tc.want)
+		if got != tc.want || len(got) > wire.MaxNameBytes {
+			t.Errorf("uniqueName(%q) with %q taken = %q (%d bytes), want %q", tc.name, tc.taken, got, len(got), tc.want)
 		}
 	}
 }
