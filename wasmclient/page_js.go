@@ -40,7 +40,7 @@ func session() (s js.Value) {
 // cfg's room (a reload), sets cfg to resume it: its token, and its name, so that no title screen
 // asks again.
 func pageHooks(cfg *config) app.Page {
-	p := app.Page{Seated: seated, Reload: reload, InviteLink: inviteLink, Copy: copyText,
+	p := app.Page{Seated: seated, Left: left, Reload: reload, InviteLink: inviteLink, Copy: copyText,
 		NameInput: newNameInput()}
 	game := cfg.Game
 	if game == "" {
@@ -71,6 +71,13 @@ func seated(w wire.Welcome, name string) {
 	if st := session(); st.Truthy() && !w.Spectator && w.Resume != "" {
 		b, _ := json.Marshal(keptSeat{Token: w.Resume, Name: name})
 		st.Call("setItem", seatKey(w.Game, w.Room), string(b))
+	}
+}
+
+// left forgets the seat the tab kept in game's room: the player left it on purpose.
+func left(game, room string) {
+	if st := session(); st.Truthy() {
+		st.Call("removeItem", seatKey(game, room))
 	}
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"image"
 	"strconv"
+	"time"
 
 	"github.com/tickwire/tickwire/shared/sim"
 	"github.com/tickwire/tickwire/shared/wire"
@@ -19,6 +20,9 @@ type Page struct {
 	// Seated is told each welcome, with the name played under: the page puts the room in its
 	// address (?game=G&room=R, never the name) and keeps the resume token for the tab.
 	Seated func(w wire.Welcome, name string)
+	// Left is told that the player left game's room for the lobby on purpose: the page forgets the
+	// seat it keeps for the tab there, so that coming back joins afresh. Nil keeps nothing to forget.
+	Left func(game, room string)
 	// Reload reloads the page: the way out of a client older than the server. Nil hides it.
 	Reload func()
 	// InviteLink returns the address that invites a friend into room of game, to spawn near
@@ -110,4 +114,24 @@ func (a *App[I]) copyText(s string) {
 	}
 }
 
-func (a *App[I]) leave() { a.toLobby() }
+func (a *App[I]) leave() {
+	if c := a.client.Load(); c != nil {
+		w := c.View().Welcome
+		// A goodbye (1000, "player left"): the room frees the seat at once (pong's opponent sees a
+		// forfeit, not a 30 s wait), where a page that just navigated away leaves it held for its
+		// grace. Bounded, for a connection that cannot finish its close.
+		done := make(chan struct{})
+		go func() { c.Close(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(leaveWait):
+		}
+		if a.cfg.Page.Left != nil && w.Room != "" {
+			a.cfg.Page.Left(w.Game, w.Room)
+		}
+	}
+	a.toLobby()
+}
+
+// leaveWait is the longest leaving for the lobby waits for the connection's close handshake.
+const leaveWait = 500 * time.Millisecond
