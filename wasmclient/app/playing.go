@@ -31,7 +31,9 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 	}
 	p.notice = v.Notice(time.Now())
 	p.app.net.update(ctx, p.app.net.read(), p.client)
-	p.app.over.update(ctx, p.app, v)
+	// While the menu has the input, the game gets none: a key or a finger on the menu must not
+	// also dash or drag a paddle. Its zero input (no controls held) still goes out every tick.
+	busy := p.app.over.update(ctx, p.app, v)
 	m, _ := p.app.game.(Messenger)
 	if m != nil {
 		p.msgs = p.client.TakeEvents(p.msgs[:0])
@@ -39,7 +41,10 @@ func (p *playing[I]) Update(ctx *ui.Context) error {
 			m.Receive(msg)
 		}
 	}
-	in := p.app.game.Input(ctx)
+	var in I
+	if !busy {
+		in = p.app.game.Input(ctx)
+	}
 	if err := p.app.drv.Frame(time.Now(), in); err != nil {
 		// A snapshot the game cannot restore: nothing sensible to draw. The closed screen follows.
 		p.client.Close()
