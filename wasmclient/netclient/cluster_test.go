@@ -260,8 +260,10 @@ func TestFollowsARedirect(t *testing.T) {
 	if v.URL != b.url || v.Redirects != 1 || v.Welcome.Resume != "resume-1" {
 		t.Errorf("playing on %s after %d redirects with token %q; want %s after 1, resume-1", v.URL, v.Redirects, v.Welcome.Resume, b.url)
 	}
-	for _, s := range statuses {
-		if s != netclient.Connecting {
+	// Connecting until the room's node welcomes (the home node never does: it redirects), then
+	// connected, perhaps for a moment before the first snapshot: never closed or reconnecting.
+	for i, s := range statuses {
+		if s != netclient.Connecting && (s != netclient.Connected || i != len(statuses)-1) {
 			t.Errorf("the player saw status %v on the way (all: %v); a redirect shows nothing", s, statuses)
 		}
 	}
