@@ -98,3 +98,49 @@ func TestPlayingExchangesGameMessagesAndSpectatorsSendNothing(t *testing.T) {
 		t.Errorf("spectator's debug view %+v (%v), want spectator with no ack", d, err)
 	}
 }
+
+// TestMenuTakesTheInput: while the in-game menu is open the game's Input is not asked (a key or a
+// finger on the menu must not also steer), and it is asked again once the menu closes.
+func TestMenuTakesTheInput(t *testing.T) {
+	t.Parallel()
+	url := testserver.Start(t)
+	player := &jumper{adds: 2}
+	a := New(Config{URL: url, Room: "menu", Name: "ann"}, Spec[testgame.State, int8]{Shared: testgame.Game{},
+		Messages: testgame.Game{}.Messages(), Client: func(*ui.Sounds) Game[int8] { return player }}, nil)
+	defer a.Close()
+	a.over.open = true
+	p := &playing[int8]{app: a, client: a.client.Load()}
+	play(t, a, func() bool { return p.client.View().Status == netclient.Connected })
+	for range 10 {
+		if err := p.Update(&ui.Context{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if player.adds != 2 {
+		t.Fatalf("the game's Input ran %d times while the menu was open, want 0", 2-player.adds)
+	}
+	a.over.open = false
+	play(t, a, func() bool { return player.adds == 0 })
+}
+
+// TestLeaveSaysGoodbyeAndForgetsTheSeat: leaving for the lobby closes the connection as a player
+// who left (the room frees the seat at once) and tells the page to forget the seat it kept.
+func TestLeaveSaysGoodbyeAndForgetsTheSeat(t *testing.T) {
+	t.Parallel()
+	url := testserver.Start(t)
+	var forgot []string
+	lobby := false
+	cfg := Config{URL: url, Room: "leave", Name: "ann", ToLobby: func() { lobby = true },
+		Page: Page{Left: func(game, room string) { forgot = append(forgot, game, room) }}}
+	a := New(cfg, Spec[testgame.State, int8]{Shared: testgame.Game{}, Messages: testgame.Game{}.Messages(),
+		Client: func(*ui.Sounds) Game[int8] { return &jumper{} }}, nil)
+	defer a.Close()
+	play(t, a, func() bool { return a.client.Load().View().Status == netclient.Connected })
+	a.leave()
+	if !lobby || !reflect.DeepEqual(forgot, []string{testgame.Game{}.Info().Name, "leave"}) {
+		t.Errorf("after leave: lobby %v, seat forgotten %v; want the lobby and [%s leave]", lobby, forgot, testgame.Game{}.Info().Name)
+	}
+	if v := a.client.Load().View(); v.Status != netclient.Closed {
+		t.Errorf("after leave the connection is %v, want closed", v.Status)
+	}
+}
