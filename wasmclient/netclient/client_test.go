@@ -25,7 +25,13 @@ func startArena(t *testing.T, cfg server.Config) string {
 
 func waitView(t *testing.T, c *netclient.Client[arena.Input], what string, cond func(v netclient.View) bool) netclient.View {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	return waitViewFor(t, c, what, 10*time.Second, cond)
+}
+
+// waitViewFor is waitView with a time limit of its own.
+func waitViewFor(t *testing.T, c *netclient.Client[arena.Input], what string, limit time.Duration, cond func(v netclient.View) bool) netclient.View {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		v := c.View()
 		if cond(v) {

@@ -415,3 +415,24 @@ func TestRedirectToADeadNodeBeforeAWelcome(t *testing.T) {
 		t.Errorf("home read %+v; want the reservation for the dead node left behind", ha)
 	}
 }
+
+// TestKeptTokenOfAnotherTabGivesWay: a page that presents a kept token (Config.Resume) the server
+// keeps refusing as still held (4017) before any welcome — a duplicated tab holds a copy of the
+// other tab's token, whose seat is live — joins afresh after some tries instead of waiting for good.
+func TestKeptTokenOfAnotherTabGivesWay(t *testing.T) {
+	t.Parallel()
+	node := startNode(t, func(n int, h wire.Hello) reply {
+		if h.Resume != "" {
+			return refuse(wire.CloseResumeLater)
+		}
+		return welcome("fresh")
+	})
+	c := netclient.Dial[arena.Input](netclient.Config{URL: node.url, Game: "arena", Room: "friends", Name: "ann", Resume: "the-other-tabs"},
+		arena.Game{}, arena.Schema)
+	t.Cleanup(c.Close)
+	v := waitViewFor(t, c, "a fresh join", 45*time.Second, func(v netclient.View) bool { return playing(v) })
+	hellos := node.seen()
+	if v.Welcome.Resume != "fresh" || len(hellos) < 2 || hellos[0].Resume != "the-other-tabs" || hellos[len(hellos)-1].Resume != "" {
+		t.Errorf("welcomed with %q after hellos %+v; want the kept token tried, then a fresh join", v.Welcome.Resume, hellos)
+	}
+}

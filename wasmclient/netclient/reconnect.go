@@ -58,6 +58,14 @@ func (c *Client[I]) run(ctx context.Context) {
 		attempt++
 		wait := backoff(attempt)
 		fresh := seatGone(e.code)
+		// A kept token (Config.Resume, a reloaded page) that the server keeps refusing as still held
+		// before any welcome is most likely another tab's seat: a duplicated tab copies the page's
+		// storage, token and all. After keptTokenTries (some 16–30 s, longer than a server takes
+		// to see a reloaded page's old connection drop) the client joins afresh instead of waiting
+		// for good.
+		if !welcomed && holding && e.code == int(wire.CloseResumeLater) && attempt >= keptTokenTries {
+			fresh = true
+		}
 		c.mu.Lock()
 		if welcomed {
 			c.view.Status = Reconnecting
@@ -105,6 +113,10 @@ func (c *Client[I]) hopped(afresh bool) {
 // each a random point in its upper half, so that clients dropped together do not return together.
 // It stays at the cap however long the outage: a client that tries for ever (ReconnectForever)
 // tries every 4 to 8 s.
+// keptTokenTries is how many times a token kept from before the first welcome is refused as still
+// held (4017) before the client gives it up and joins afresh.
+const keptTokenTries = 8
+
 func backoff(n int) time.Duration {
 	d := 250 * time.Millisecond << min(n-1, 5)
 	return d/2 + rand.N(d/2)
