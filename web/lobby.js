@@ -301,6 +301,7 @@
       $('lobby-error').hidden = false;
       renderGames();
       renderRooms();
+      updateShare();
     });
   }
 
@@ -355,8 +356,14 @@
     $('lobby-room-error').textContent = err;
     $('lobby-create-room').setAttribute('aria-invalid', err ? 'true' : 'false');
     $('lobby-share').value = err || !o.game ? '' : shareURL(window.location.origin, o.game, o.room);
-    $('lobby-create').disabled = !!err || !o.game;
+    $('lobby-create').disabled = !!err || !o.game || lobby.down;
     return err;
+  }
+
+  // canCreate says whether the room in the create form can be opened now: a valid name, a game,
+  // and a server that answers.
+  function canCreate() {
+    return !updateShare() && !!createOptions().game && !lobby.down;
   }
 
   function start() {
@@ -374,7 +381,7 @@
       }
     };
     $('lobby-create-room').onkeydown = function (e) {
-      if (e.key === 'Enter' && !updateShare()) {
+      if (e.key === 'Enter' && canCreate()) {
         e.preventDefault();
         go(createOptions());
       }
@@ -390,7 +397,7 @@
       updateShare();
     };
     $('lobby-create').onclick = function () {
-      if (!updateShare()) {
+      if (canCreate()) {
         go(createOptions());
       }
     };

@@ -417,6 +417,9 @@ func TestLobbyAtAGlance(t *testing.T) {
 			break
 		}
 	}
+	if d, _ := p.eval(`String(document.getElementById('lobby-create').disabled)`); d != "true" {
+		t.Error("while the server is down the lobby's Create and join is enabled; want it disabled")
+	}
 	proxy.Refuse(false)
 	p.waitLobby("the Join button back", func(l lobbyState) bool { return len(l.Buttons) > 0 && l.Buttons[0] == "Join" })
 
