@@ -91,13 +91,8 @@ func TestArenaBoardListsPlayersOutOfView(t *testing.T) {
 // emulated (the page's "(pointer: coarse)" matches), before the page loads.
 func openTouchPage(t *testing.T, browser context.Context, name, url string, w, h int64) *page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	p := &page{t: t, name: name, ctx: ctx}
-	if err := chromedp.Listen(ctx, p.onEvent); err != nil {
-		t.Fatal(err)
-	}
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	p := newTab(t, browser, name)
+	err := chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
 			emulation.SetDeviceMetricsOverrideParams{Width: w, Height: h, DeviceScaleFactor: 1, Mobile: true}); err != nil {
 			return err

@@ -161,7 +161,8 @@ type page struct {
 	problems []string // console errors and uncaught exceptions
 }
 
-func openPage(t *testing.T, browser context.Context, name, url string) *page {
+// newTab opens a tab of browser, listening for its console problems, closed when the test ends.
+func newTab(t *testing.T, browser context.Context, name string) *page {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
@@ -169,7 +170,13 @@ func openPage(t *testing.T, browser context.Context, name, url string) *page {
 	if err := chromedp.Listen(ctx, p.onEvent); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+	return p
+}
+
+func openPage(t *testing.T, browser context.Context, name, url string) *page {
+	t.Helper()
+	p := newTab(t, browser, name)
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("%s: navigate: %v", name, err)
 	}
 	return p
